@@ -1,0 +1,1 @@
+"""Reference central portal (issue 3)."""

@@ -1,0 +1,1 @@
+"""Qt widgets of the kiosk; the only package that imports PySide6."""
