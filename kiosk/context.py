@@ -1,0 +1,142 @@
+"""Open a kiosk data folder: settings, migrated database, procedure catalogue, calendar and keys, in one object."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.catalogue import Catalogue, load_catalogue
+from kiosk.db import make_engine, make_sessionmaker, migrate
+from kiosk.errors import KioskError, storage_error_from
+from kiosk.logging_setup import setup_logging
+from kiosk.models import Procedure as ProcedureRow
+from kiosk.models import utcnow
+from kiosk.paths import DataDir
+from kiosk.settings import SiteSettings, load_settings
+from kiosk.workdays import WorkCalendar, load_overrides
+
+log = logging.getLogger(__name__)
+
+PLACEHOLDER_PORTAL = "https://tra-cuu.invalid"
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """The kiosk's secret for receipt tokens: 32 random bytes in an owner-only file."""
+    if path.exists():
+        return path.read_bytes()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return key
+
+
+@dataclass
+class KioskContext:
+    """Everything a core operation needs; created once per process by `open_kiosk`."""
+
+    data: DataDir
+    settings: SiteSettings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    catalogue: Catalogue
+    calendar: WorkCalendar
+    token_key: bytes
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session inside one BEGIN IMMEDIATE … COMMIT; known storage failures become StorageError."""
+        try:
+            with self.sessions() as session, session.begin():
+                yield session
+        except KioskError:
+            raise
+        except Exception as exc:
+            known = storage_error_from(exc)
+            if known is not None:
+                log.error("storage failure: %s", exc)
+                raise known from exc
+            raise
+
+    def now(self) -> datetime:
+        return utcnow()
+
+    @property
+    def tracking_base(self) -> str:
+        return (self.settings.portal_url or PLACEHOLDER_PORTAL).rstrip("/")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(data: DataDir) -> tuple[Engine, sessionmaker[Session]]:
+    data.ensure()
+    engine = make_engine(data.db_path)
+    try:
+        migrate(engine)
+    except Exception as exc:
+        known = storage_error_from(exc)
+        if known is not None:
+            raise known from exc
+        raise
+    return engine, make_sessionmaker(engine)
+
+
+def open_kiosk(root: Path) -> KioskContext:
+    """Open an initialised data folder; raises NotInitialisedError (with the command to run) otherwise."""
+    data = DataDir(root)
+    data.ensure()
+    setup_logging(data.logs_dir)
+    settings = load_settings(data.settings_path)
+    engine, sessions = open_database(data)
+    catalogue = load_catalogue()
+    for error in catalogue.errors:
+        log.error("procedure definition not loaded: %s", error)
+    calendar = WorkCalendar(load_overrides(data.calendar_overrides_path))
+    context = KioskContext(
+        data=data,
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        catalogue=catalogue,
+        calendar=calendar,
+        token_key=load_or_create_key(data.token_key_path),
+    )
+    record_catalogue(context)
+    return context
+
+
+def record_catalogue(context: KioskContext) -> None:
+    """Keep a copy of every procedure version offered, so dossiers filed under it render later."""
+    with context.transaction() as session:
+        stored = {(row.code, row.version): row for row in session.scalars(select(ProcedureRow))}
+        for procedure in context.catalogue.all_versions():
+            row = stored.get((procedure.code, procedure.version))
+            if row is None:
+                session.add(
+                    ProcedureRow(
+                        code=procedure.code,
+                        version=procedure.version,
+                        name=procedure.name,
+                        digest=procedure.digest,
+                        definition=procedure.raw,
+                    )
+                )
+            elif row.digest != procedure.digest:
+                log.warning(
+                    "procedure %s version %s changed on disk without a new version; dossiers keep the stored copy",
+                    procedure.code,
+                    procedure.version,
+                )

@@ -1,0 +1,495 @@
+"""The small, safe expression language of form definitions (docs/forms.md): tokenizer, parser, evaluator.
+
+Nothing here calls eval/exec/compile or touches Python objects' attributes: an expression can only
+read the field values it is given, compare them and call the handful of functions below.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+MAX_LENGTH = 1000  # characters in one expression
+MAX_DEPTH = 32  # nesting of parentheses, lists, calls and unary operators
+
+KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "null"})
+# name -> (min args, max args)
+FUNCTIONS = {"today": (0, 0), "len": (1, 1), "year": (1, 1), "empty": (1, 1), "age": (1, 2), "days": (2, 2)}
+COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">=", "in", "not in"})
+
+
+class ExprError(ValueError):
+    """A syntax error in an expression; `position` is the 0-based character offset."""
+
+    def __init__(self, reason: str, position: int, text: str = ""):
+        self.reason = reason
+        self.position = position
+        self.text = text
+        super().__init__(f"{reason} (vị trí {position + 1})")
+
+
+# --- syntax tree --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Literal:
+    value: object
+    pos: int
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+    pos: int
+
+
+@dataclass(frozen=True)
+class ListOf:
+    items: tuple
+    pos: int
+
+
+@dataclass(frozen=True)
+class Unary:
+    op: str  # "not" or "-"
+    operand: object
+    pos: int
+
+
+@dataclass(frozen=True)
+class Logic:
+    op: str  # "and" or "or"; n-ary so long chains do not deepen the tree
+    items: tuple
+    pos: int
+
+
+@dataclass(frozen=True)
+class Binary:
+    op: str  # one of COMPARISONS
+    left: object
+    right: object
+    pos: int
+
+
+@dataclass(frozen=True)
+class Call:
+    func: str
+    args: tuple
+    pos: int
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A parsed expression: its source text, syntax tree and the field ids it reads."""
+
+    text: str
+    root: object
+    names: frozenset
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Expr({self.text!r})"
+
+
+# --- tokenizer ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "num", "str", "name", "kw", "op", "end"
+    value: object
+    pos: int
+
+
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "(", ")", "[", "]", ",", "-")
+_ESCAPES = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "t": "\t"}
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in " \t\r\n":
+            i += 1
+            continue
+        if ch in "'\"":
+            start, i, out = i, i + 1, []
+            while True:
+                if i >= n:
+                    raise ExprError("chuỗi chưa đóng dấu nháy", start, text)
+                c = text[i]
+                if c == ch:
+                    i += 1
+                    break
+                if c == "\\":
+                    if i + 1 >= n or text[i + 1] not in _ESCAPES:
+                        raise ExprError("ký tự thoát không hợp lệ trong chuỗi", i, text)
+                    out.append(_ESCAPES[text[i + 1]])
+                    i += 2
+                    continue
+                out.append(c)
+                i += 1
+            tokens.append(Token("str", unicodedata.normalize("NFC", "".join(out)), start))
+            continue
+        m = _NUMBER.match(text, i)
+        if m:
+            raw = m.group()
+            if m.end() < n and (text[m.end()].isalnum() or text[m.end()] in "_."):
+                raise ExprError(f"số không hợp lệ '{raw}{text[m.end()]}'", i, text)
+            tokens.append(Token("num", float(raw) if "." in raw else int(raw), i))
+            i = m.end()
+            continue
+        m = _NAME.match(text, i)
+        if m:
+            word = m.group()
+            if m.end() < n and (text[m.end()].isalnum() or text[m.end()] in "_."):
+                # catches `A`, `__class__`, `x.y`: names are lower-case field ids and nothing else
+                raise ExprError(f"tên không hợp lệ bắt đầu bằng '{word}'", i, text)
+            tokens.append(Token("kw" if word in KEYWORDS else "name", word, i))
+            i = m.end()
+            continue
+        for op in _OPERATORS:
+            if text.startswith(op, i):
+                tokens.append(Token("op", op, i))
+                i += len(op)
+                break
+        else:
+            raise ExprError(f"ký tự không hợp lệ '{ch}'", i, text)
+    tokens.append(Token("end", None, n))
+    return tokens
+
+
+# --- parser (recursive descent) -----------------------------------------------------------------
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.tokens = tokenize(text)
+        self.i = 0
+        self.depth = 0
+        self.names: set[str] = set()
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def error(self, reason: str, tok: Token | None = None):
+        raise ExprError(reason, (tok or self.tok).pos, self.text)
+
+    def at(self, kind: str, value=None) -> bool:
+        t = self.tok
+        return t.kind == kind and (value is None or t.value == value)
+
+    def take(self) -> Token:
+        t = self.tok
+        self.i += 1
+        return t
+
+    def expect_op(self, op: str) -> Token:
+        if not self.at("op", op):
+            self.error(f"thiếu '{op}'" + self._found())
+        return self.take()
+
+    def _found(self) -> str:
+        t = self.tok
+        return ", gặp hết biểu thức" if t.kind == "end" else f", gặp '{t.value}'"
+
+    def enter(self):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.error(f"biểu thức lồng nhau quá {MAX_DEPTH} mức")
+
+    def parse(self):
+        if self.at("end"):
+            self.error("biểu thức rỗng")
+        node = self.or_expr()
+        if not self.at("end"):
+            self.error(f"thừa '{self.tok.value}'")
+        return node
+
+    def or_expr(self):
+        return self._chain("or", self.and_expr)
+
+    def and_expr(self):
+        return self._chain("and", self.not_expr)
+
+    def _chain(self, op: str, operand):
+        items = [operand()]
+        pos = None
+        while self.at("kw", op):
+            tok = self.take()
+            pos = tok.pos if pos is None else pos
+            items.append(operand())
+        return items[0] if len(items) == 1 else Logic(op, tuple(items), pos)
+
+    def not_expr(self):
+        if self.at("kw", "not"):
+            t = self.take()
+            self.enter()
+            node = Unary("not", self.not_expr(), t.pos)
+            self.depth -= 1
+            return node
+        return self.comparison()
+
+    def _comparison_op(self) -> tuple[str, Token] | None:
+        t = self.tok
+        if t.kind == "op" and t.value in COMPARISONS:
+            return t.value, t
+        if t.kind == "kw" and t.value == "in":
+            return "in", t
+        if t.kind == "kw" and t.value == "not" and self.tokens[self.i + 1].kind == "kw" \
+                and self.tokens[self.i + 1].value == "in":
+            return "not in", t
+        return None
+
+    def comparison(self):
+        left = self.unary()
+        found = self._comparison_op()
+        if found is None:
+            return left
+        op, t = found
+        self.i += 2 if op == "not in" else 1
+        right = self.unary()
+        if self._comparison_op() is not None:
+            self.error("không được nối tiếp hai phép so sánh; dùng 'and'")
+        return Binary(op, left, right, t.pos)
+
+    def unary(self):
+        if self.at("op", "-"):
+            t = self.take()
+            self.enter()
+            node = Unary("-", self.unary(), t.pos)
+            self.depth -= 1
+            return node
+        return self.primary()
+
+    def primary(self):
+        t = self.tok
+        if t.kind in ("num", "str"):
+            self.take()
+            return Literal(t.value, t.pos)
+        if t.kind == "kw" and t.value in ("true", "false", "null"):
+            self.take()
+            return Literal({"true": True, "false": False, "null": None}[t.value], t.pos)
+        if t.kind == "name":
+            self.take()
+            if self.at("op", "("):
+                return self.call(t)
+            self.names.add(t.value)
+            return Name(t.value, t.pos)
+        if self.at("op", "("):
+            self.take()
+            self.enter()
+            node = self.or_expr()
+            self.depth -= 1
+            self.expect_op(")")
+            return node
+        if self.at("op", "["):
+            self.take()
+            self.enter()
+            items = self.sequence("]")
+            self.depth -= 1
+            return ListOf(tuple(items), t.pos)
+        if t.kind == "end":
+            self.error("biểu thức chưa kết thúc")
+        self.error(f"không mong đợi '{t.value}'")
+
+    def sequence(self, close: str) -> list:
+        items = []
+        if self.at("op", close):
+            self.take()
+            return items
+        while True:
+            items.append(self.or_expr())
+            if self.at("op", ","):
+                self.take()
+                continue
+            self.expect_op(close)
+            return items
+
+    def call(self, name_tok: Token):
+        func = name_tok.value
+        if func not in FUNCTIONS:
+            self.error(f"hàm không tồn tại '{func}'", name_tok)
+        self.take()  # "("
+        self.enter()
+        args = self.sequence(")")
+        self.depth -= 1
+        low, high = FUNCTIONS[func]
+        if not low <= len(args) <= high:
+            want = str(low) if low == high else f"{low}–{high}"
+            self.error(f"hàm '{func}' cần {want} đối số, có {len(args)}", name_tok)
+        return Call(func, tuple(args), name_tok.pos)
+
+
+def parse(text: str) -> Expr:
+    """Parse an expression; raises ExprError (with the position) on any syntax error."""
+    if not isinstance(text, str):
+        raise ExprError("biểu thức phải là một chuỗi", 0, "")
+    if len(text) > MAX_LENGTH:
+        raise ExprError(f"biểu thức dài quá {MAX_LENGTH} ký tự", MAX_LENGTH, text)
+    parser = _Parser(text)
+    root = parser.parse()
+    return Expr(text, root, frozenset(parser.names))
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def truthy(v) -> bool:
+    """null, false, 0, blank strings and empty lists are false; everything else is true."""
+    if v is None or v is False:
+        return False
+    if v is True:
+        return True
+    if _is_number(v):
+        return v != 0
+    if isinstance(v, str):
+        return v.strip() != ""
+    if isinstance(v, (list, tuple, dict)):
+        return len(v) > 0
+    return True
+
+
+def _equal(a, b) -> bool:
+    # strict: no conversion between types, except int/float
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if _is_number(a) and _is_number(b):
+        return a == b
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    return False
+
+
+def _order(op: str, a, b) -> bool:
+    if not ((_is_number(a) and _is_number(b)) or (isinstance(a, str) and isinstance(b, str))):
+        return False  # null or mismatched types
+    if op == "<":
+        return a < b
+    if op == "<=":
+        return a <= b
+    if op == ">":
+        return a > b
+    return a >= b
+
+
+def _contains(item, container) -> bool:
+    if isinstance(container, (list, tuple)):
+        return any(_equal(item, x) for x in container)
+    if isinstance(container, str) and isinstance(item, str):
+        return item in container
+    return False
+
+
+def _as_date(v) -> date | None:
+    if isinstance(v, date):
+        return v
+    if isinstance(v, str) and len(v) == 10:
+        try:
+            return date.fromisoformat(v)
+        except ValueError:
+            return None
+    return None
+
+
+def _age(born: date | None, on: date | None):
+    if born is None or on is None:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class _Evaluator:
+    def __init__(self, values, today: date):
+        self.values = values if isinstance(values, Mapping) else {}
+        self.today = today
+
+    def run(self, node):
+        if isinstance(node, Literal):
+            return node.value
+        if isinstance(node, Name):
+            return self.values.get(node.name)
+        if isinstance(node, ListOf):
+            return [self.run(item) for item in node.items]
+        if isinstance(node, Unary):
+            value = self.run(node.operand)
+            if node.op == "not":
+                return not truthy(value)
+            return -value if _is_number(value) else None
+        if isinstance(node, Logic):
+            if node.op == "and":
+                return all(truthy(self.run(item)) for item in node.items)
+            return any(truthy(self.run(item)) for item in node.items)
+        if isinstance(node, Binary):
+            return self.binary(node)
+        if isinstance(node, Call):
+            return self.call(node)
+        return None
+
+    def binary(self, node: Binary):
+        op = node.op
+        left, right = self.run(node.left), self.run(node.right)
+        if op == "==":
+            return _equal(left, right)
+        if op == "!=":
+            return not _equal(left, right)
+        if op == "in":
+            return _contains(left, right)
+        if op == "not in":
+            return not _contains(left, right)
+        return _order(op, left, right)
+
+    def call(self, node: Call):
+        args = [self.run(a) for a in node.args]
+        f = node.func
+        if f == "today":
+            return self.today.isoformat()
+        if f == "len":
+            x = args[0]
+            if x is None:
+                return 0
+            return len(x) if isinstance(x, (str, list, tuple, dict)) else None
+        if f == "empty":
+            x = args[0]
+            return x is None or (isinstance(x, str) and not x.strip()) \
+                or (isinstance(x, (list, tuple, dict)) and len(x) == 0)
+        if f == "year":
+            d = _as_date(args[0])
+            return d.year if d else None
+        if f == "age":
+            on = _as_date(args[1]) if len(args) > 1 else self.today
+            return _age(_as_date(args[0]), on)
+        if f == "days":
+            a, b = _as_date(args[0]), _as_date(args[1])
+            return (b - a).days if a and b else None
+        return None
+
+
+def evaluate(expr: Expr | str, values: Mapping, today: date | None = None):
+    """The value of `expr` over field `values`; never raises on data (a failure gives null)."""
+    if isinstance(expr, str):
+        expr = parse(expr)
+    try:
+        return _Evaluator(values, today or date.today()).run(expr.root)
+    except Exception:  # noqa: BLE001 - hostile data (e.g. absurdly deep lists) must not crash a form
+        return None
+
+
+def holds(expr: Expr | None, values: Mapping, today: date | None = None) -> bool:
+    """True when the expression's value is truthy (a missing expression holds)."""
+    return True if expr is None else truthy(evaluate(expr, values, today))

@@ -1,0 +1,69 @@
+"""Where a kiosk keeps its data: one folder holding the database, settings, attachments and logs."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "mot-cua-kiosk"
+ENV_DATA_DIR = "KIOSK_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user data folder (e.g. ~/.local/share/mot-cua-kiosk, %LOCALAPPDATA%\\mot-cua-kiosk)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def resolve_data_dir(cli_value: str | os.PathLike[str] | None, *, demo: bool = False) -> Path:
+    """`--data-dir` wins over KIOSK_DATA_DIR, which wins over the platform default; demo uses `<that>/demo`."""
+    if cli_value:
+        base = Path(cli_value)
+    elif os.environ.get(ENV_DATA_DIR):
+        base = Path(os.environ[ENV_DATA_DIR])
+    else:
+        base = default_data_dir()
+    base = base.expanduser().resolve()
+    return base / "demo" if demo else base
+
+
+@dataclass(frozen=True)
+class DataDir:
+    """The files inside one data folder; `ensure()` creates it owner-only."""
+
+    root: Path
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / "kiosk.db"
+
+    @property
+    def settings_path(self) -> Path:
+        return self.root / "settings.json"
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.root / "attachments"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def calendar_overrides_path(self) -> Path:
+        return self.root / "calendar-overrides.json"
+
+    @property
+    def token_key_path(self) -> Path:
+        return self.root / "keys" / "tracking.key"
+
+    def ensure(self) -> None:
+        """Create the folder tree with owner-only permissions (personal data lives here)."""
+        for folder in (self.root, self.attachments_dir, self.logs_dir, self.token_key_path.parent):
+            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.chmod(0o700)
+            except OSError:  # pragma: no cover - e.g. a filesystem without POSIX modes
+                pass

@@ -1,0 +1,105 @@
+"""Dossier look-up without diacritics over code, citizen name and ID number, with status filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kiosk.models import Dossier, OutboxEntry
+from kiosk.models import Procedure as ProcedureRow
+from kiosk.text import fold
+
+
+@dataclass(frozen=True)
+class DossierSummary:
+    """One row of the dossier list: the three states side by side, never mixed."""
+
+    uuid: str
+    code: str | None
+    procedure_code: str
+    procedure_name: str
+    submitter_name: str | None
+    received_at: datetime | None
+    appointment_date: date | None
+    lifecycle: str
+    sync_state: str | None
+    portal_status: int | None
+
+
+def search_dossiers(
+    session: Session,
+    query: str = "",
+    *,
+    lifecycle: str | None = None,
+    sync_state: str | None = None,
+    portal_status: int | None = None,
+    include_drafts: bool = False,
+    limit: int = 200,
+) -> list[DossierSummary]:
+    """Newest first. Every word of the query (folded) must appear in the code, name or ID number."""
+    latest_outbox = (
+        select(OutboxEntry.dossier_id, func.max(OutboxEntry.revision).label("revision"))
+        .group_by(OutboxEntry.dossier_id)
+        .subquery()
+    )
+    stmt = (
+        select(Dossier, ProcedureRow.name, OutboxEntry.state)
+        .join(ProcedureRow, Dossier.procedure_id == ProcedureRow.id)
+        .outerjoin(latest_outbox, latest_outbox.c.dossier_id == Dossier.id)
+        .outerjoin(
+            OutboxEntry,
+            (OutboxEntry.dossier_id == Dossier.id) & (OutboxEntry.revision == latest_outbox.c.revision),
+        )
+    )
+    for token in fold(query).split():
+        escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Dossier.search_key.like(f"%{escaped}%", escape="\\"))
+    if lifecycle:
+        stmt = stmt.where(Dossier.lifecycle == lifecycle)
+    elif not include_drafts:
+        stmt = stmt.where(Dossier.lifecycle != "draft")
+    if sync_state:
+        stmt = stmt.where(OutboxEntry.state == sync_state)
+    if portal_status is not None:
+        stmt = stmt.where(Dossier.portal_status == portal_status)
+    stmt = stmt.order_by(Dossier.received_at.desc().nulls_last(), Dossier.id.desc()).limit(limit)
+    return [
+        DossierSummary(
+            uuid=d.uuid,
+            code=d.code,
+            procedure_code=d.procedure_code,
+            procedure_name=name,
+            submitter_name=d.submitter_name,
+            received_at=d.received_at,
+            appointment_date=d.appointment_date,
+            lifecycle=d.lifecycle,
+            sync_state=state,
+            portal_status=d.portal_status,
+        )
+        for d, name, state in session.execute(stmt).all()
+    ]
+
+
+LIFECYCLE_LABELS = {"draft": "Bản nháp", "submitted": "Đã tiếp nhận", "amended": "Đã bổ sung", "voided": "Đã hủy"}
+SYNC_LABELS = {
+    "queued": "Chờ gửi",
+    "sending": "Đang gửi",
+    "delivered": "Đã gửi lên cổng",
+    "failed": "Gửi lỗi, sẽ thử lại",
+    "rejected": "Bị từ chối, cần xử lý",
+}
+PORTAL_STATUS_LABELS = {
+    1: "Mới (trực tuyến)",
+    2: "Đã tiếp nhận",
+    3: "Từ chối",
+    4: "Đang xử lý",
+    5: "Yêu cầu bổ sung",
+    6: "Chờ thanh toán",
+    7: "Công dân rút hồ sơ",
+    8: "Dừng xử lý",
+    9: "Đã có kết quả",
+    10: "Đã trả kết quả",
+}

@@ -1,0 +1,58 @@
+"""Shared fixtures: every test gets its own data folder; nothing touches the user's real folders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parents[1]
+
+TEST_SITE = {
+    "unit_id": "000.00.07.H26",
+    "unit_name": "UBND xã Bát Tràng",
+    "commune_code": "00583",
+    "kiosk_number": 1,
+    "portal_url": "",
+}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.delenv("KIOSK_DATA_DIR", raising=False)
+
+
+@pytest.fixture
+def site_dir(tmp_path: Path) -> Path:
+    """An initialised site data folder."""
+    from kiosk.site import init_site
+
+    root = tmp_path / "data"
+    init_site(root, dict(TEST_SITE))
+    return root
+
+
+@pytest.fixture
+def ctx(site_dir: Path):
+    from kiosk.context import open_kiosk
+
+    context = open_kiosk(site_dir)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def officer(ctx):
+    from kiosk.dossiers import OfficerRef
+    from kiosk.officers import add_officer
+
+    with ctx.transaction() as session:
+        row = add_officer(session, "lan", "Trần Thị Lan", "officer", "2468")
+        return OfficerRef.of(row)

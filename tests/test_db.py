@@ -1,0 +1,47 @@
+"""The application's own connections are durable (WAL, synchronous=FULL, foreign keys), and migrations match the models."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from kiosk.db import current_revision, head_revision
+from kiosk.models import Base
+
+
+def test_app_connections_use_wal_full_sync_and_foreign_keys(ctx) -> None:
+    with ctx.sessions() as session:
+        connection = session.connection()
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # 2 = FULL
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_every_pooled_connection_gets_the_settings(ctx) -> None:
+    connections = [ctx.engine.connect() for _ in range(3)]
+    try:
+        for connection in connections:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        for connection in connections:
+            connection.close()
+
+
+def test_migrations_reach_head_and_match_the_models(ctx) -> None:
+    assert current_revision(ctx.engine) == head_revision()
+    with ctx.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+
+
+def test_foreign_keys_are_enforced(ctx) -> None:
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from kiosk.models import OutboxEntry
+
+    with pytest.raises(IntegrityError):
+        with ctx.transaction() as session:
+            session.add(OutboxEntry(dossier_id=999_999, revision=1, state="queued"))

@@ -1,0 +1,148 @@
+"""The officer's whole path through the real widgets: login, find a procedure, fill, fix an error, submit, receipt."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kiosk.samples import sample_values
+from ui.main_window import MainWindow
+
+CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}")
+
+
+@pytest.fixture
+def window(qtbot, site_dir: Path):
+    from kiosk.context import open_kiosk
+    from kiosk.officers import add_officer
+
+    ctx = open_kiosk(site_dir)
+    with ctx.transaction() as session:
+        add_officer(session, "lan", "Trần Thị Lan", "officer", "2468")
+    ctx.close()
+    from ui.app import make_application
+
+    make_application([])
+    win = MainWindow(site_dir)
+    qtbot.addWidget(win)
+    win.show()
+    win.start()
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.login_page, timeout=20_000)
+    yield win
+    win.bridge.shutdown()
+
+
+def login(qtbot, win: MainWindow, pin: str = "2468") -> None:
+    win.login_page.username.clear()
+    qtbot.keyClicks(win.login_page.username, "lan")
+    qtbot.keyClicks(win.login_page.pin, pin)
+    qtbot.keyClick(win.login_page.pin, Qt.Key.Key_Return)
+
+
+def fill_page(qtbot, win: MainWindow, values: dict) -> None:
+    """Put sample values into the visible widgets of the current page, as an officer would."""
+    wizard = win.wizard_page
+    for _ in range(3):  # answers can reveal more fields
+        for field_id, row in list(wizard.rows.items()):
+            if row.widget.isVisibleTo(wizard) and field_id in values and row.widget.value() != values[field_id]:
+                row.widget.set_value(values[field_id])
+
+
+def test_wrong_pin_is_refused_in_vietnamese(qtbot, window: MainWindow) -> None:
+    login(qtbot, window, pin="0000")
+    qtbot.waitUntil(lambda: window.login_page.error.isVisible(), timeout=10_000)
+    assert "không đúng" in window.login_page.error.text()
+    assert window.stack.currentWidget() is window.login_page
+
+
+def test_birth_registration_end_to_end(qtbot, window: MainWindow, site_dir: Path) -> None:
+    login(qtbot, window)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=10_000)
+
+    home = window.home_page
+    qtbot.keyClicks(home.search, "khai sinh")
+    assert home.procedures.count() >= 1
+    assert home.procedures.item(0).text().startswith("Đăng ký khai sinh")
+    qtbot.keyClick(home.search, Qt.Key.Key_Return)
+    wizard = window.wizard_page
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is wizard, timeout=5_000)
+    assert wizard.procedure is not None and wizard.procedure.code == "1.001193"
+
+    values = sample_values(wizard.procedure, seed=11, today=date.today())
+    fill_page(qtbot, window, {k: v for k, v in values.items() if k != "submitter_id_number"})
+
+    # An ID number whose birth-year digits contradict the date of birth: the error shows as typed.
+    id_row = wizard.rows["submitter_id_number"]
+    wrong = values["submitter_id_number"][:4] + f"{(int(values['submitter_id_number'][4:6]) + 1) % 100:02d}" + values["submitter_id_number"][6:]
+    qtbot.keyClicks(id_row.widget.input, wrong)
+    assert id_row.error.isVisible()
+    assert "năm sinh" in id_row.error.text() or "định danh" in id_row.error.text()
+    page_before = wizard.wizard.index
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert wizard.wizard.index == page_before and wizard.step == "form"
+    assert wizard.error.isVisible() and "lỗi" in wizard.error.text()
+
+    id_row.widget.input.clear()
+    qtbot.keyClicks(id_row.widget.input, values["submitter_id_number"])
+    assert not id_row.error.isVisible()
+
+    for _ in range(20):
+        if wizard.step != "form":
+            break
+        fill_page(qtbot, window, values)
+        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+        assert not wizard.error.isVisible(), wizard.error.text()
+    assert wizard.step == "documents"
+    wizard.tick_all_documents()
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert wizard.step == "review"
+    assert values["submitter_name"] in wizard.scroll.widget().text()
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+
+    receipt = window.receipt_page
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is receipt, timeout=20_000)
+    code = receipt.code_label.text()
+    assert CODE_RE.fullmatch(code)
+    assert "Hẹn trả kết quả" in receipt.appointment_label.text()
+    qtbot.waitUntil(lambda: receipt.preview.pixmap() is not None and not receipt.preview.pixmap().isNull(), timeout=20_000)
+
+    connection = sqlite3.connect(site_dir / "kiosk.db")
+    try:
+        row = connection.execute("SELECT id, lifecycle, procedure_code FROM dossier WHERE code = ?", (code,)).fetchone()
+        assert row is not None and row[1] == "submitted" and row[2] == "1.001193"
+        assert connection.execute("SELECT count(*) FROM dossier_document WHERE dossier_id = ?", (row[0],)).fetchone()[0] >= 1
+        assert connection.execute("SELECT state FROM outbox_entry WHERE dossier_id = ?", (row[0],)).fetchone()[0] == "queued"
+    finally:
+        connection.close()
+
+    pdf = site_dir.parent / "saved.pdf"
+    receipt.save_pdf_to(pdf)
+    qtbot.waitUntil(pdf.exists, timeout=20_000)
+
+
+def test_draft_survives_a_restart(qtbot, window: MainWindow, site_dir: Path) -> None:
+    login(qtbot, window)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=10_000)
+    window.home_page.procedure_chosen.emit("1.004873")
+    wizard = window.wizard_page
+    qtbot.keyClicks(wizard.rows["submitter_name"].widget.input, "Lê Thị Hồng")
+    wizard.flush_draft()
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
+    window.close()
+
+    second = MainWindow(site_dir)
+    qtbot.addWidget(second)
+    second.show()
+    second.start()
+    qtbot.waitUntil(lambda: second.stack.currentWidget() is second.login_page, timeout=20_000)
+    login(qtbot, second)
+    qtbot.waitUntil(lambda: second.home_page.drafts.count() >= 1 and second.home_page.drafts.item(0).data(Qt.ItemDataRole.UserRole), timeout=10_000)
+    assert "Lê Thị Hồng" in second.home_page.drafts.item(0).text()
+    second.home_page.draft_chosen.emit(second.home_page.drafts.item(0).data(Qt.ItemDataRole.UserRole))
+    assert second.wizard_page.rows["submitter_name"].widget.value() == "Lê Thị Hồng"
+    second.bridge.shutdown()

@@ -1,0 +1,58 @@
+"""`kiosk`: the officer's desktop application."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
+
+from assets import asset_path
+from kiosk import __version__
+from kiosk.logging_setup import setup_logging
+from kiosk.paths import DataDir, resolve_data_dir
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="Máy tiếp nhận hồ sơ Một Cửa.")
+    parser.add_argument("--data-dir", help="thư mục dữ liệu (mặc định: KIOSK_DATA_DIR hoặc thư mục dữ liệu người dùng)")
+    parser.add_argument("--demo", action="store_true", help="chế độ trình diễn với dữ liệu mẫu (thư mục demo)")
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    return parser
+
+
+def make_application(argv: list[str]) -> QApplication:
+    app = QApplication.instance() or QApplication(argv)
+    from ui.qt_app import register_fonts
+
+    register_fonts()
+    app.setApplicationName("Một Cửa Kiosk")
+    app.setFont(QFont("Noto Sans", 12))
+    app.setStyleSheet(asset_path("style.qss").read_text(encoding="utf-8"))
+    return app  # type: ignore[return-value]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    root = resolve_data_dir(args.data_dir, demo=args.demo)
+    data = DataDir(root)
+    data.ensure()
+    setup_logging(data.logs_dir)
+    log.info("kiosk %s starting on %s (demo=%s)", __version__, root, args.demo)
+    app = make_application(sys.argv[:1])
+    from ui.main_window import MainWindow
+
+    window = MainWindow(root, demo=args.demo)
+    window.show()
+    window.start()
+    code = app.exec()
+    window.bridge.shutdown()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""Dossier list: search by code, name or ID number (no diacritics needed), filter by status, reprint."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.search import LIFECYCLE_LABELS, PORTAL_STATUS_LABELS, SYNC_LABELS, DossierSummary
+from ui.widgets import primary_button, title
+
+Index = QModelIndex | QPersistentModelIndex
+
+# (label, lifecycle, sync_state) — the filter never mixes the three states into one value.
+FILTERS: tuple[tuple[str, str | None, str | None], ...] = (
+    ("Tất cả hồ sơ", None, None),
+    ("Chờ gửi lên cổng", None, "queued"),
+    ("Gửi lỗi, sẽ thử lại", None, "failed"),
+    ("Đã gửi lên cổng", None, "delivered"),
+    ("Bị từ chối, cần xử lý", None, "rejected"),
+    ("Đã hủy", "voided", None),
+)
+
+
+class DossierTableModel(QAbstractTableModel):
+    HEADERS = ("Mã hồ sơ", "Người nộp", "Thủ tục", "Ngày nhận", "Hẹn trả", "Tại máy", "Đồng bộ", "Trên cổng")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[DossierSummary] = []
+
+    def set_rows(self, rows: Sequence[DossierSummary]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.UserRole:
+            return row.code
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        column = index.column()
+        if column == 0:
+            return row.code
+        if column == 1:
+            return row.submitter_name or ""
+        if column == 2:
+            return row.procedure_name
+        if column == 3:
+            return row.received_at.astimezone().strftime("%d/%m/%Y %H:%M") if row.received_at else ""
+        if column == 4:
+            return row.appointment_date.strftime("%d/%m/%Y") if row.appointment_date else ""
+        if column == 5:
+            return LIFECYCLE_LABELS.get(row.lifecycle, row.lifecycle)
+        if column == 6:
+            return SYNC_LABELS.get(row.sync_state or "", "")
+        if column == 7:
+            return PORTAL_STATUS_LABELS.get(row.portal_status, "Chưa có") if row.portal_status else "Chưa có"
+        return None
+
+
+class DossierListPage(QWidget):
+    search_requested = Signal(str, object, object)  # query, lifecycle, sync_state
+    reprint_requested = Signal(str)
+    home_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = QLineEdit()
+        self.search.setObjectName("dossierSearch")
+        self.search.setPlaceholderText("Tìm theo mã hồ sơ, họ tên hoặc số định danh (không cần dấu)")
+        self.search.setClearButtonEnabled(True)
+        self.filter = QComboBox()
+        for label, _lifecycle, _sync in FILTERS:
+            self.filter.addItem(label)
+        self.model = DossierTableModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.reprint_button = primary_button("In lại giấy hẹn")
+        self.home_button = QPushButton("Về trang chủ")
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 3)
+        top.addWidget(self.filter, 1)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.home_button)
+        bottom.addWidget(self.reprint_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title("Danh sách hồ sơ"))
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+
+        self.search.textChanged.connect(lambda _text: self._debounce.start())
+        self.search.returnPressed.connect(self.refresh)
+        self._debounce.timeout.connect(self.refresh)
+        self.filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.table.doubleClicked.connect(lambda _index: self._reprint())
+        self.reprint_button.clicked.connect(self._reprint)
+        self.home_button.clicked.connect(self.home_requested)
+
+    def refresh(self) -> None:
+        _label, lifecycle, sync_state = FILTERS[self.filter.currentIndex()]
+        self.search_requested.emit(self.search.text(), lifecycle, sync_state)
+
+    def set_rows(self, rows: Sequence[DossierSummary]) -> None:
+        self.model.set_rows(rows)
+        if rows:
+            self.table.selectRow(0)
+
+    def selected_code(self) -> str | None:
+        indexes = self.table.selectionModel().selectedRows()
+        return self.model.data(indexes[0], Qt.ItemDataRole.UserRole) if indexes else None
+
+    def _reprint(self) -> None:
+        code = self.selected_code()
+        if code:
+            self.reprint_requested.emit(code)

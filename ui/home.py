@@ -1,0 +1,137 @@
+"""Home: find a procedure (without diacritics), resume a draft, see recent dossiers."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.catalogue import Catalogue
+from kiosk.dossiers import DraftSummary
+from kiosk.search import LIFECYCLE_LABELS, SYNC_LABELS, DossierSummary
+from ui.widgets import banner, show_banner, title
+
+ROLE = Qt.ItemDataRole.UserRole
+
+
+class HomePage(QWidget):
+    procedure_chosen = Signal(str)
+    draft_chosen = Signal(str)
+    dossier_chosen = Signal(str)
+    list_requested = Signal()
+    logout_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._catalogue: Catalogue | None = None
+        self.greeting = title("")
+        self.warning = banner("banner")
+        self.search = QLineEdit()
+        self.search.setObjectName("procedureSearch")
+        self.search.setPlaceholderText("Tìm thủ tục — gõ không dấu cũng được, ví dụ: khai sinh")
+        self.search.setClearButtonEnabled(True)
+        self.procedures = QListWidget()
+        self.procedures.setObjectName("procedureList")
+        self.drafts = QListWidget()
+        self.drafts.setObjectName("draftList")
+        self.recent = QListWidget()
+        self.recent.setObjectName("recentList")
+        self.list_button = QPushButton("Danh sách hồ sơ (F3)")
+        self.list_button.setShortcut("F3")
+        self.logout_button = QPushButton("Đăng xuất")
+
+        left = QGroupBox("Chọn thủ tục để tiếp nhận hồ sơ")
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.procedures)
+
+        drafts_box = QGroupBox("Hồ sơ đang nhập dở (bản nháp)")
+        QVBoxLayout(drafts_box).addWidget(self.drafts)
+        recent_box = QGroupBox("Hồ sơ tiếp nhận gần đây")
+        QVBoxLayout(recent_box).addWidget(self.recent)
+        right = QVBoxLayout()
+        right.addWidget(drafts_box, 1)
+        right.addWidget(recent_box, 2)
+        right.addWidget(self.list_button)
+
+        header = QHBoxLayout()
+        header.addWidget(self.greeting, 1)
+        header.addWidget(self.logout_button)
+        body = QHBoxLayout()
+        body.addWidget(left, 3)
+        body.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.warning)
+        layout.addLayout(body, 1)
+
+        self.search.textChanged.connect(self._filter)
+        self.search.returnPressed.connect(self._choose_current)
+        self.procedures.itemActivated.connect(lambda item: self.procedure_chosen.emit(item.data(ROLE)))
+        self.drafts.itemActivated.connect(lambda item: self.draft_chosen.emit(item.data(ROLE)))
+        self.recent.itemActivated.connect(lambda item: self.dossier_chosen.emit(item.data(ROLE)))
+        self.list_button.clicked.connect(self.list_requested)
+        self.logout_button.clicked.connect(self.logout_requested)
+
+    def set_officer(self, full_name: str) -> None:
+        self.greeting.setText(f"Xin chào, {full_name}")
+
+    def set_catalogue(self, catalogue: Catalogue) -> None:
+        self._catalogue = catalogue
+        self._filter(self.search.text())
+
+    def set_warning(self, text: str | None) -> None:
+        show_banner(self.warning, text)
+
+    def set_drafts(self, drafts: Sequence[DraftSummary]) -> None:
+        self.drafts.clear()
+        for draft in drafts:
+            who = draft.submitter_name or "(chưa có tên người nộp)"
+            when = draft.updated_at.astimezone().strftime("%H:%M %d/%m")
+            item = QListWidgetItem(f"{draft.procedure_name} — {who} — lưu lúc {when}")
+            item.setData(ROLE, draft.uuid)
+            self.drafts.addItem(item)
+        if not drafts:
+            placeholder = QListWidgetItem("Không có bản nháp.")
+            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.drafts.addItem(placeholder)
+
+    def set_recent(self, rows: Sequence[DossierSummary]) -> None:
+        self.recent.clear()
+        for row in rows:
+            state = SYNC_LABELS.get(row.sync_state or "", LIFECYCLE_LABELS.get(row.lifecycle, ""))
+            item = QListWidgetItem(f"{row.code} — {row.submitter_name or ''}\n{row.procedure_name} · {state}")
+            item.setData(ROLE, row.code)
+            self.recent.addItem(item)
+
+    def focus_search(self) -> None:
+        self.search.selectAll()
+        self.search.setFocus()
+
+    def _filter(self, text: str) -> None:
+        self.procedures.clear()
+        if self._catalogue is None:
+            return
+        found = self._catalogue.search(text) if text.strip() else self._catalogue.latest()
+        for procedure in found:
+            days = "trong ngày" if procedure.processing_days == 0 else f"{procedure.processing_days} ngày làm việc"
+            item = QListWidgetItem(f"{procedure.name}\nMã {procedure.code} · {days}")
+            item.setData(ROLE, procedure.code)
+            self.procedures.addItem(item)
+        if self.procedures.count():
+            self.procedures.setCurrentRow(0)
+
+    def _choose_current(self) -> None:
+        item = self.procedures.currentItem()
+        if item is not None:
+            self.procedure_chosen.emit(item.data(ROLE))

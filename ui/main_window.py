@@ -1,0 +1,275 @@
+"""The main window: a stack of pages (login → home → wizard → receipt, dossier list), wired to the core via the bridge."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk import audit
+from kiosk.context import KioskContext, open_kiosk
+from kiosk.dossiers import OfficerRef, list_drafts, save_draft, submit
+from kiosk.errors import AuthError, NotInitialisedError
+from kiosk.officers import authenticate
+from kiosk.receipts import load_receipt
+from kiosk.search import search_dossiers
+from ui.bridge import Bridge, user_message
+from ui.dossier_list import DossierListPage
+from ui.home import HomePage
+from ui.login import LoginPage
+from ui.receipt_page import ReceiptPage
+from ui.widgets import title
+from ui.wizard import WizardPage
+
+log = logging.getLogger(__name__)
+
+
+class MessagePage(QWidget):
+    """A full-page message: starting up, or the site is not set up yet."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.heading = title("Đang khởi động…")
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.body)
+        layout.addStretch(2)
+
+    def show_message(self, heading: str, body: str = "") -> None:
+        self.heading.setText(heading)
+        self.body.setText(body)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, root: Path, *, demo: bool = False) -> None:
+        super().__init__()
+        self.root = root
+        self.demo = demo
+        self.ctx: KioskContext | None = None
+        self.officer: OfficerRef | None = None
+        self.bridge = Bridge(self)
+        self.setWindowTitle("Một Cửa Kiosk — Tiếp nhận hồ sơ")
+        self.resize(1366, 768)
+        self.setMinimumSize(1024, 700)
+
+        self.stack = QStackedWidget()
+        self.message_page = MessagePage()
+        self.login_page = LoginPage()
+        self.home_page = HomePage()
+        self.wizard_page = WizardPage(self.bridge)
+        self.receipt_page = ReceiptPage(self.bridge)
+        self.list_page = DossierListPage()
+        for page in (self.message_page, self.login_page, self.home_page, self.wizard_page, self.receipt_page, self.list_page):
+            self.stack.addWidget(page)
+        self.setCentralWidget(self.stack)
+        self.site_status = QLabel()
+        self.busy_status = QLabel()
+        self.statusBar().addWidget(self.site_status, 1)
+        self.statusBar().addPermanentWidget(self.busy_status)
+
+        self.bridge.busy_changed.connect(lambda busy: self.busy_status.setText("Đang lưu/xử lý…" if busy else ""))
+        self.bridge.error.connect(lambda message: self.statusBar().showMessage(message, 15_000))
+        self.login_page.login_requested.connect(self._login)
+        self.home_page.procedure_chosen.connect(self._new_dossier)
+        self.home_page.draft_chosen.connect(self._resume_draft)
+        self.home_page.dossier_chosen.connect(lambda code: self._show_receipt(code, reprint=True))
+        self.home_page.list_requested.connect(self._open_list)
+        self.home_page.logout_requested.connect(self._logout)
+        self.wizard_page.save_draft_requested.connect(self._save_draft)
+        self.wizard_page.submit_requested.connect(self._submit)
+        self.wizard_page.cancelled.connect(self._go_home)
+        self.receipt_page.new_dossier_requested.connect(self._go_home)
+        self.receipt_page.home_requested.connect(self._go_home)
+        self.list_page.search_requested.connect(self._search)
+        self.list_page.reprint_requested.connect(lambda code: self._show_receipt(code, reprint=True))
+        self.list_page.home_requested.connect(self._go_home)
+        self.message_page.show_message("Đang mở dữ liệu…")
+
+    # --- start-up ---------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open (and in demo mode, fill) the data folder on the worker, then show the login."""
+        root, demo = self.root, self.demo
+
+        def work() -> KioskContext:
+            if demo:
+                from kiosk.demo import ensure_demo
+
+                ensure_demo(root)
+            return open_kiosk(root)
+
+        self.bridge.run(work, self._opened, self._open_failed)
+
+    def _opened(self, ctx: KioskContext) -> None:
+        self.ctx = ctx
+        settings = ctx.settings
+        self.site_status.setText(f"{settings.unit_name} · mã đơn vị {settings.unit_id} · máy số {settings.kiosk_number}")
+        self.home_page.set_catalogue(ctx.catalogue)
+        self.wizard_page.attachments_dir = ctx.data.attachments_dir
+        if ctx.catalogue.errors:
+            self.statusBar().showMessage(f"Có {len(ctx.catalogue.errors)} biểu mẫu lỗi chưa dùng được; báo quản trị viên.", 30_000)
+        from kiosk.demo import DEMO_LOGIN
+
+        self.login_page.prepare(f"{settings.unit_name}", DEMO_LOGIN if settings.demo else None)
+        self.stack.setCurrentWidget(self.login_page)
+        self.login_page.reset()
+
+    def _open_failed(self, message: str) -> None:
+        heading = "Máy chưa được thiết lập" if "kiosk-admin init" in message else "Không mở được dữ liệu"
+        self.message_page.show_message(heading, message)
+        self.stack.setCurrentWidget(self.message_page)
+
+    # --- login and home ---------------------------------------------------------------------------
+
+    def _login(self, username: str, pin: str) -> None:
+        ctx = self._ctx()
+
+        def work() -> OfficerRef:
+            try:
+                with ctx.transaction() as session:
+                    officer = authenticate(session, username, pin)
+                    audit.record(session, officer.username, "login.ok")
+                    return OfficerRef.of(officer)
+            except AuthError:
+                with ctx.transaction() as session:
+                    audit.record(session, username[:80], "login.failed")
+                raise
+
+        def done(officer: OfficerRef) -> None:
+            self.officer = officer
+            self.home_page.set_officer(officer.full_name)
+            self._go_home()
+
+        self.bridge.run(work, done, self.login_page.show_error)
+
+    def _logout(self) -> None:
+        self.officer = None
+        self.login_page.prepare(self.login_page.site_label.text(), self._demo_login())
+        self.stack.setCurrentWidget(self.login_page)
+
+    def _demo_login(self) -> tuple[str, str] | None:
+        from kiosk.demo import DEMO_LOGIN
+
+        return DEMO_LOGIN if self.ctx and self.ctx.settings.demo else None
+
+    def _go_home(self) -> None:
+        ctx = self._ctx()
+        officer = self.officer
+        self.stack.setCurrentWidget(self.home_page)
+        self.home_page.focus_search()
+
+        def work() -> tuple[Any, Any, str | None]:
+            from kiosk.codes import clock_warning
+
+            drafts = list_drafts(ctx, officer.id if officer else None)
+            with ctx.transaction() as session:
+                recent = search_dossiers(session, "", limit=15)
+                warning = clock_warning(session, ctx.now())
+            return drafts, recent, warning
+
+        def done(result: tuple[Any, Any, str | None]) -> None:
+            drafts, recent, warning = result
+            self.home_page.set_drafts(drafts)
+            self.home_page.set_recent(recent)
+            self.home_page.set_warning(warning)
+
+        self.bridge.run(work, done)
+
+    # --- wizard -----------------------------------------------------------------------------------
+
+    def _new_dossier(self, code: str) -> None:
+        procedure = self._ctx().catalogue.get(code)
+        if procedure is None:
+            return
+        self.wizard_page.start(procedure, {}, 0, None)
+        self.stack.setCurrentWidget(self.wizard_page)
+
+    def _resume_draft(self, draft_uuid: str) -> None:
+        ctx = self._ctx()
+        drafts = {d.uuid: d for d in list_drafts(ctx)}
+        draft = drafts.get(draft_uuid)
+        if draft is None:
+            return
+        procedure = ctx.catalogue.get(draft.procedure_code, draft.procedure_version) or ctx.catalogue.get(draft.procedure_code)
+        if procedure is None:
+            self.statusBar().showMessage("Thủ tục của bản nháp này không còn được cung cấp.", 15_000)
+            return
+        self.wizard_page.start(procedure, draft.values, draft.page_index, draft.uuid)
+        self.stack.setCurrentWidget(self.wizard_page)
+
+    def _save_draft(self, procedure: Any, values: dict[str, Any], page_index: int, draft_uuid: str) -> None:
+        ctx, officer = self._ctx(), self.officer
+        if officer is None:
+            return
+        self.bridge.run(
+            lambda: save_draft(ctx, officer, procedure, values, page_index, draft_uuid),
+            lambda _uuid: self.wizard_page.draft_saved(),
+            self.wizard_page.show_error,
+        )
+
+    def _submit(self, procedure: Any, values: dict[str, Any], documents: dict[str, int], draft_uuid: str) -> None:
+        ctx, officer = self._ctx(), self.officer
+        if officer is None:
+            return
+
+        def work() -> tuple[Any, str | None]:
+            result = submit(ctx, procedure=procedure, values=values, officer=officer, documents=documents, draft_uuid=draft_uuid)
+            return load_receipt(ctx, result.code, actor=officer.username, reprint=False), result.clock_warning
+
+        def done(result: tuple[Any, str | None]) -> None:
+            data, warning = result
+            self.wizard_page.finished()
+            self.receipt_page.show_receipt(data, heading="Đã tiếp nhận hồ sơ", notice=warning)
+            self.stack.setCurrentWidget(self.receipt_page)
+
+        self.bridge.run(work, done, self.wizard_page.submit_failed)
+
+    # --- receipts and list ------------------------------------------------------------------------
+
+    def _show_receipt(self, code: str, *, reprint: bool) -> None:
+        ctx, officer = self._ctx(), self.officer
+        actor = officer.username if officer else "unknown"
+
+        def done(data: Any) -> None:
+            self.receipt_page.show_receipt(data, heading="In lại giấy hẹn" if reprint else "Đã tiếp nhận hồ sơ")
+            self.stack.setCurrentWidget(self.receipt_page)
+
+        self.bridge.run(lambda: load_receipt(ctx, code, actor=actor, reprint=reprint), done)
+
+    def _open_list(self) -> None:
+        self.stack.setCurrentWidget(self.list_page)
+        self.list_page.search.setFocus()
+        self.list_page.refresh()
+
+    def _search(self, query: str, lifecycle: str | None, sync_state: str | None) -> None:
+        ctx = self._ctx()
+
+        def work() -> Any:
+            with ctx.transaction() as session:
+                return search_dossiers(session, query, lifecycle=lifecycle, sync_state=sync_state)
+
+        self.bridge.run(work, self.list_page.set_rows)
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    def _ctx(self) -> KioskContext:
+        assert self.ctx is not None, "the data folder is opened before any page that needs it"
+        return self.ctx
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.wizard_page.flush_draft()
+        self.bridge.shutdown()
+        if self.ctx is not None:
+            self.ctx.close()
+        super().closeEvent(event)
+
+
+__all__ = ["MainWindow", "NotInitialisedError", "user_message"]

@@ -1,0 +1,399 @@
+"""The form wizard: renders formengine.Wizard's pages, then the documents checklist, then a review before submit."""
+
+from __future__ import annotations
+
+import html
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk import formengine, geo
+from kiosk.attachments import store_file
+from kiosk.catalogue import KIND_LABELS, Field, Procedure
+from kiosk.validators import parse_date
+from ui.bridge import Bridge
+from ui.fields import FieldWidget, make_field_widget
+from ui.widgets import banner, primary_button, show_banner, subtitle, title
+
+DRAFT_SAVE_DELAY_MS = 1500
+
+
+class _Row:
+    """A field's label, widget, help and error label, shown or hidden together."""
+
+    def __init__(self, field: Field, widget: FieldWidget, label: QLabel, error: QLabel, help_label: QLabel | None) -> None:
+        self.field, self.widget, self.label, self.error, self.help = field, widget, label, error, help_label
+
+    def set_visible(self, visible: bool) -> None:
+        for part in (self.widget, self.label, self.help):
+            if part is not None:
+                part.setVisible(visible)
+        if not visible:
+            self.error.hide()
+
+    def show_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message) and self.widget.isVisibleTo(self.widget.parentWidget()))
+        self.widget.set_invalid(bool(message))
+
+
+def display_value(field: Field, value: Any) -> str:
+    """A value as the officer and citizen read it on the review screen."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if field.type == "choice":
+        choice = field.choice(value)
+        return choice.label if choice else str(value)
+    if field.type == "multichoice":
+        return "; ".join((field.choice(v).label if field.choice(v) else str(v)) for v in value)
+    if field.type == "yesno":
+        return "Có" if value else "Không"
+    if field.type == "date":
+        parsed = parse_date(value)
+        return parsed.strftime("%d/%m/%Y") if parsed else str(value)
+    if field.type == "address" and isinstance(value, dict):
+        return geo.format_address(value)
+    if field.type == "attachment":
+        return ", ".join(str(item.get("filename")) for item in value if isinstance(item, dict))
+    if field.type == "group":
+        parts = []
+        for i, item in enumerate(value, 1):
+            inner = "; ".join(f"{sub.label}: {display_value(sub, item.get(sub.id))}" for sub in field.fields)
+            parts.append(f"{i}. {inner}")
+        return "<br>".join(parts)
+    return str(value)
+
+
+class WizardPage(QWidget):
+    save_draft_requested = Signal(object, dict, int, str)  # procedure, values, page index, draft uuid
+    submit_requested = Signal(object, dict, dict, str)  # procedure, values, documents received, draft uuid
+    cancelled = Signal()
+
+    def __init__(self, bridge: Bridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self.attachments_dir: Path | None = None
+        self.procedure: Procedure | None = None
+        self.wizard: formengine.Wizard | None = None
+        self.draft_uuid = ""
+        self.step = "form"  # "form" | "documents" | "review"
+        self.rows: dict[str, _Row] = {}
+        self.touched: set[str] = set()
+        self.document_rows: dict[str, tuple[QCheckBox, QSpinBox]] = {}
+        self._dirty = False
+
+        self.heading = title("")
+        self.progress = subtitle("")
+        self.progress.setObjectName("wizardProgress")
+        self.error = banner("errorBanner")
+        self.error.setObjectName("wizardError")
+        self.saved_label = QLabel("")
+        self.saved_label.setStyleSheet("color: #555;")
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.back_button = QPushButton("← Quay lại")
+        self.draft_button = QPushButton("Lưu nháp")
+        self.exit_button = QPushButton("Thoát (giữ bản nháp)")
+        self.next_button = primary_button("Tiếp tục →")
+        self.next_button.setObjectName("nextButton")
+        self.next_button.setShortcut("Ctrl+Return")
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.exit_button)
+        buttons.addWidget(self.draft_button)
+        buttons.addWidget(self.saved_label, 1)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.error)
+        layout.addWidget(self.scroll, 1)
+        layout.addLayout(buttons)
+
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(DRAFT_SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.flush_draft)
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button.clicked.connect(self.go_next)
+        self.draft_button.clicked.connect(self.flush_draft)
+        self.exit_button.clicked.connect(self._exit)
+
+    # --- lifecycle --------------------------------------------------------------------------------
+
+    def start(self, procedure: Procedure, values: dict[str, Any], page_index: int, draft_uuid: str | None) -> None:
+        self.procedure = procedure
+        self.wizard = formengine.Wizard(procedure, dict(values), page_index)
+        self.draft_uuid = draft_uuid or str(uuid.uuid4())
+        self.step = "form"
+        self.touched = set(values)  # a resumed draft shows its errors at once
+        self.heading.setText(procedure.name)
+        self.saved_label.setText("Bản nháp đã lưu." if draft_uuid else "")
+        self._dirty = False
+        show_banner(self.error, None)
+        self._render_form_page()
+
+    def finished(self) -> None:
+        """Called after a successful submit: nothing left to save."""
+        self._dirty = False
+        self._save_timer.stop()
+        self.next_button.setEnabled(True)
+
+    def draft_saved(self) -> None:
+        self.saved_label.setText("Bản nháp đã lưu tự động.")
+
+    def show_error(self, message: str) -> None:
+        show_banner(self.error, message)
+
+    def submit_failed(self, message: str) -> None:
+        self.next_button.setEnabled(True)
+        show_banner(self.error, message)
+
+    def flush_draft(self) -> None:
+        self._save_timer.stop()
+        if self.wizard is None or self.procedure is None or not self._dirty:
+            return
+        self._dirty = False
+        self.save_draft_requested.emit(self.procedure, dict(self.wizard.values), self.wizard.index, self.draft_uuid)
+
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+        self.saved_label.setText("")
+        self._save_timer.start()
+
+    def _exit(self) -> None:
+        self.flush_draft()
+        self.cancelled.emit()
+
+    # --- form pages -------------------------------------------------------------------------------
+
+    def _render_form_page(self) -> None:
+        assert self.wizard is not None and self.procedure is not None
+        page = self.wizard.page
+        self.progress.setText(f"{self.wizard.progress} — {page.title}")
+        container = QWidget()
+        grid = QGridLayout(container)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnMinimumWidth(0, 260)
+        self.rows = {}
+        row_index = 0
+        for field in page.fields:
+            widget = make_field_widget(field, container, attach=self._attach)
+            widget.set_value(self.wizard.values.get(field.id, field.default))
+            label = QLabel(field.label + (" <span style='color:#b00020'>*</span>" if field.required else ""))
+            label.setWordWrap(True)
+            label.setBuddy(widget.input)
+            error = QLabel()
+            error.setObjectName("fieldError")
+            error.setWordWrap(True)
+            error.hide()
+            help_label = None
+            grid.addWidget(label, row_index, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(widget, row_index, 1)
+            row_index += 1
+            if field.help:
+                help_label = QLabel(field.help)
+                help_label.setWordWrap(True)
+                help_label.setStyleSheet("color: #555; font-size: 13px;")
+                grid.addWidget(help_label, row_index, 1)
+                row_index += 1
+            grid.addWidget(error, row_index, 1)
+            row_index += 1
+            self.rows[field.id] = _Row(field, widget, label, error, help_label)
+            widget.changed.connect(lambda fid=field.id: self._field_changed(fid))
+            if isinstance(widget.input, QLineEdit):
+                widget.input.installEventFilter(self)
+        grid.setRowStretch(row_index, 1)
+        self.scroll.setWidget(container)
+        self.back_button.setEnabled(self.wizard.can_back)
+        self.next_button.setText("Tiếp tục →")
+        self._refresh_visibility()
+        self._show_errors(self._current_errors(), only_touched=True)
+        self._focus_first()
+
+    def _attach(self, path: Path, on_stored: Callable[[dict[str, Any]], None]) -> None:
+        folder = self.attachments_dir
+        if folder is None:
+            return
+        self._bridge.run(lambda: store_file(folder, path).as_value(), on_stored, self.show_error)
+
+    def _current_errors(self) -> dict[str, str]:
+        assert self.wizard is not None and self.procedure is not None
+        return formengine.page_errors(self.procedure, self.wizard.page, self.wizard.values)
+
+    def _field_changed(self, field_id: str) -> None:
+        assert self.wizard is not None
+        row = self.rows[field_id]
+        self.wizard.set(field_id, row.widget.value())
+        self.touched.add(field_id)
+        self._refresh_visibility()
+        self._show_errors(self._current_errors(), only_touched=True)
+        self._mark_dirty()
+
+    def _refresh_visibility(self) -> None:
+        assert self.wizard is not None and self.procedure is not None
+        for row in self.rows.values():
+            row.set_visible(formengine.is_visible(self.procedure, row.field, self.wizard.values))
+
+    def _show_errors(self, errors: dict[str, str], *, only_touched: bool) -> None:
+        for field_id, row in self.rows.items():
+            message = errors.get(field_id)
+            if only_touched and field_id not in self.touched:
+                message = None
+            row.show_error(message)
+            if row.field.type == "group":
+                nested = {k: v for k, v in errors.items() if k.startswith(f"{field_id}[")}
+                row.widget.show_errors({} if only_touched and field_id not in self.touched else nested)
+
+    def _focus_first(self, errors: dict[str, str] | None = None) -> None:
+        for field_id, row in self.rows.items():
+            if not row.widget.isVisibleTo(self):
+                continue
+            if errors is None or any(key == field_id or key.startswith(f"{field_id}[") for key in errors):
+                row.widget.input.setFocus()
+                return
+
+    # --- navigation -------------------------------------------------------------------------------
+
+    def go_next(self) -> None:
+        assert self.wizard is not None and self.procedure is not None
+        show_banner(self.error, None)
+        if self.step == "form":
+            was_last = self.wizard.is_last
+            errors = self.wizard.next()
+            if errors:
+                self.touched.update(self.rows)
+                self._show_errors(errors, only_touched=False)
+                show_banner(self.error, f"Trang này còn {len(errors)} lỗi cần sửa trước khi tiếp tục.")
+                self._focus_first(errors)
+                return
+            self._mark_dirty()
+            if was_last:
+                self._render_documents()
+            else:
+                self._render_form_page()
+        elif self.step == "documents":
+            errors = formengine.document_errors(self.procedure, self.wizard.values, self.documents_received())
+            if errors:
+                show_banner(self.error, " ".join(errors.values()))
+                return
+            self._render_review()
+        elif self.step == "review":
+            self.next_button.setEnabled(False)
+            self.flush_draft()
+            self.submit_requested.emit(self.procedure, dict(self.wizard.values), self.documents_received(), self.draft_uuid)
+
+    def go_back(self) -> None:
+        assert self.wizard is not None
+        show_banner(self.error, None)
+        if self.step == "review":
+            self._render_documents()
+        elif self.step == "documents":
+            self.step = "form"
+            self._render_form_page()
+        elif self.wizard.can_back:
+            self.wizard.back()
+            self._render_form_page()
+
+    # --- documents checklist ----------------------------------------------------------------------
+
+    def _render_documents(self) -> None:
+        assert self.wizard is not None and self.procedure is not None
+        previous = self.documents_received() if self.document_rows else {}
+        self.step = "documents"
+        self.progress.setText("Giấy tờ nộp kèm — đánh dấu giấy tờ đã nhận và số lượng")
+        container = QWidget()
+        grid = QGridLayout(container)
+        grid.setColumnStretch(0, 1)
+        self.document_rows = {}
+        for i, doc in enumerate(formengine.required_documents(self.procedure, self.wizard.values)):
+            text = f"{doc.name} ({KIND_LABELS.get(doc.kind, doc.kind)})" + ("" if doc.required else " — nếu có")
+            box = QCheckBox(text)
+            box.setObjectName(f"doc_{doc.id}")
+            spin = QSpinBox()
+            spin.setRange(1, 100)
+            spin.setValue(previous.get(doc.id) or doc.quantity)
+            box.setChecked(doc.id in previous)
+            grid.addWidget(box, i, 0)
+            grid.addWidget(QLabel("Số lượng:"), i, 1)
+            grid.addWidget(spin, i, 2)
+            self.document_rows[doc.id] = (box, spin)
+        grid.setRowStretch(len(self.document_rows), 1)
+        self.scroll.setWidget(container)
+        self.back_button.setEnabled(True)
+        self.next_button.setText("Xem lại →")
+        first = next(iter(self.document_rows.values()), None)
+        if first:
+            first[0].setFocus()
+
+    def documents_received(self) -> dict[str, int]:
+        return {doc_id: spin.value() for doc_id, (box, spin) in self.document_rows.items() if box.isChecked()}
+
+    def tick_all_documents(self) -> None:
+        for box, _spin in self.document_rows.values():
+            box.setChecked(True)
+
+    # --- review -----------------------------------------------------------------------------------
+
+    def _render_review(self) -> None:
+        assert self.wizard is not None and self.procedure is not None
+        self.step = "review"
+        self.progress.setText("Xem lại trước khi tiếp nhận — kiểm tra cùng người nộp")
+        values = self.wizard.values
+        parts = [f"<h3>{html.escape(self.procedure.name)} (mã {html.escape(self.procedure.code)})</h3>"]
+        for page in formengine.visible_pages(self.procedure, values):
+            parts.append(f"<h4>{html.escape(page.title)}</h4><table cellpadding='3'>")
+            for field in page.fields:
+                if not formengine.is_visible(self.procedure, field, values):
+                    continue
+                shown = display_value(field, values.get(field.id))
+                shown = shown if field.type == "group" else html.escape(shown)
+                parts.append(f"<tr><td width='300'>{html.escape(field.label)}</td><td><b>{shown}</b></td></tr>")
+            parts.append("</table>")
+        parts.append("<h4>Giấy tờ đã nhận</h4><ol>")
+        names = {doc.id: doc for doc in self.procedure.documents}
+        for doc_id, quantity in self.documents_received().items():
+            doc = names[doc_id]
+            parts.append(f"<li>{html.escape(doc.name)} — {html.escape(KIND_LABELS.get(doc.kind, doc.kind))} — {quantity}</li>")
+        parts.append("</ol>")
+        review = QLabel("".join(parts))
+        review.setObjectName("reviewText")
+        review.setWordWrap(True)
+        review.setTextFormat(Qt.TextFormat.RichText)
+        review.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.scroll.setWidget(review)
+        self.next_button.setText("Tiếp nhận và in giấy hẹn")
+        self.next_button.setFocus()
+
+    # --- keyboard ---------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Enter in a text box moves to the next field, like Tab: officers type, Enter, type."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+                self.focusNextChild()
+                return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        focused = self.focusWidget()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(focused, QPushButton):
+            focused.click()
+            return
+        super().keyPressEvent(event)
