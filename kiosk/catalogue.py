@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 KIND_LABELS = {"original": "Bản chính", "certified_copy": "Bản sao có chứng thực", "copy": "Bản sao", "shown": "Xuất trình"}
 
+FIELD_TYPES = ("text", "longtext", "number", "date", "choice", "multichoice", "yesno", "id_number",
+               "phone", "email", "address", "attachment", "group")
 # Keys that only make sense for some field types (mirrors the allOf rules of forms/schema.json,
 # used to turn the schema's terse "not one of" into a message naming the offending key).
 TYPE_KEYS = {
@@ -232,7 +234,16 @@ class Catalogue:
         """Latest procedures whose name, code or keywords contain every word of `query` (no diacritics needed)."""
         if not isinstance(query, str):
             return []
-        return [p for p in self.latest() if text.matches(query, p.name, p.code, *p.keywords)]
+        found = [p for p in self.latest() if text.matches(query, p.name, p.code, *p.keywords)]
+        folded = text.fold(query)
+
+        def rank(p: Procedure) -> tuple[int, int]:
+            # The procedure whose own name holds the phrase comes first ("khai sinh" → Đăng ký khai sinh),
+            # then names holding every word, then matches through keywords only.
+            name = text.fold(p.name)
+            return (0 if folded and folded in name else 1, 0 if text.matches(query, p.name, p.code) else 1)
+
+        return sorted(found, key=rank)
 
 
 # --- reading files -------------------------------------------------------------------------------
@@ -291,7 +302,7 @@ def _resolve(doc: Any, parts) -> Any:
     return doc
 
 
-def _schema_message(error: jsonschema.ValidationError, doc: Any) -> tuple[list, str]:
+def _schema_message(error: jsonschema.ValidationError, doc: Any) -> tuple[list, str] | None:
     """A JSON path and an admin-readable message for one schema violation."""
     path = list(error.absolute_path)
     v, instance = error.validator, error.instance
@@ -306,6 +317,8 @@ def _schema_message(error: jsonschema.ValidationError, doc: Any) -> tuple[list, 
     if v == "dependentRequired":
         return path, "'pattern' cần kèm 'pattern_message' (thông báo tiếng Việt khi nhập sai)"
     if "then" in schema_path and path and path[-1] == "type" and v == "enum":
+        if instance not in FIELD_TYPES:
+            return None  # the unknown type itself is reported; its keys are not the problem
         parent = _resolve(doc, path[:-1]) or {}
         bad = [k for k, types in TYPE_KEYS.items() if k in parent and instance not in types]
         if bad:
@@ -329,7 +342,10 @@ def _schema_errors(validator, doc: Any, label: str) -> list[LoadError]:
     found: dict[tuple[str, str], LoadError] = {}
     for error in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
         error = jsonschema.exceptions.best_match([error]) or error
-        path, message = _schema_message(error, doc)
+        found_message = _schema_message(error, doc)
+        if found_message is None:
+            continue
+        path, message = found_message
         err = LoadError(label, json_path(path), message)
         found.setdefault((err.field, err.message), err)
         if len(found) >= 20:

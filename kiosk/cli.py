@@ -239,13 +239,15 @@ def _os_account() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # --json and --data-dir are accepted before or after the command; the sub-parsers' copies default to
+    # SUPPRESS so they never overwrite a value given before the command.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="print one JSON document (shapes in docs/cli.md)")
-    common.add_argument("--data-dir", help="data folder (default: KIOSK_DATA_DIR or the platform's user data folder)")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="in một tài liệu JSON (docs/cli.md)")
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help="thư mục dữ liệu (mặc định: KIOSK_DATA_DIR hoặc thư mục người dùng)")
 
-    parser = argparse.ArgumentParser(
-        prog="kiosk-admin", description="Quản trị máy tiếp nhận hồ sơ Một Cửa (headless).", parents=[common]
-    )
+    parser = argparse.ArgumentParser(prog="kiosk-admin", description="Quản trị máy tiếp nhận hồ sơ Một Cửa (headless).")
+    parser.add_argument("--json", action="store_true", default=False, help="in một tài liệu JSON (docs/cli.md)")
+    parser.add_argument("--data-dir", default=None, help="thư mục dữ liệu (mặc định: KIOSK_DATA_DIR hoặc thư mục người dùng)")
     parser.add_argument("--version", action="version", version=f"kiosk-admin {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

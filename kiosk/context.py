@@ -54,6 +54,22 @@ class KioskContext:
     catalogue: Catalogue
     calendar: WorkCalendar
     token_key: bytes
+    read_sessions: sessionmaker[Session] | None = None
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session (BEGIN DEFERRED): it never waits behind a writer's lock."""
+        factory = self.read_sessions or make_sessionmaker(self.engine, read_only=True)
+        try:
+            with factory() as session, session.begin():
+                yield session
+        except KioskError:
+            raise
+        except Exception as exc:
+            known = storage_error_from(exc)
+            if known is not None:
+                raise known from exc
+            raise
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -113,6 +129,7 @@ def open_kiosk(root: Path) -> KioskContext:
         catalogue=catalogue,
         calendar=calendar,
         token_key=load_or_create_key(data.token_key_path),
+        read_sessions=make_sessionmaker(engine, read_only=True),
     )
     record_catalogue(context)
     return context

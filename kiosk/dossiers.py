@@ -207,12 +207,11 @@ def submit(
             dossier = session.scalar(select(Dossier).where(Dossier.uuid == draft_uuid))
             if dossier is not None and dossier.lifecycle != "draft":
                 raise InputError(f"Hồ sơ {dossier.code} đã được tiếp nhận trước đó.")
+        allocated = allocate_code(session, ctx.settings.unit_id, ctx.settings.kiosk_number, now)
         if dossier is None:
             dossier = Dossier(officer_id=officer.id)
             if draft_uuid:
                 dossier.uuid = draft_uuid
-            session.add(dossier)
-        allocated = allocate_code(session, ctx.settings.unit_id, ctx.settings.kiosk_number, now)
         dossier.procedure_id = row.id
         dossier.procedure_code = procedure.code
         dossier.procedure_version = procedure.version
@@ -262,6 +261,7 @@ def submit(
                 Attachment(sha256=stored.sha256, filename=stored.filename[:255], mime_type=stored.mime_type, size=stored.size)
             )
         dossier.outbox.append(OutboxEntry(revision=1, state="queued", created_at=now, updated_at=now))
+        session.add(dossier)
         session.flush()
         audit.record(
             session, officer.username, "dossier.submitted", dossier_id=dossier.id, code=allocated.code, procedure=procedure.code

@@ -34,6 +34,13 @@ _YES = {"true", "1", "co", "yes", "x"}
 _NO = {"false", "0", "khong", "no"}
 
 
+ADDRESS_KEYS = ("line", "commune_code", "province_code")
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 # --- values -------------------------------------------------------------------------------------
 
 def is_empty(field: Field, value: Any) -> bool:
@@ -46,7 +53,7 @@ def is_empty(field: Field, value: Any) -> bool:
         return len(value) == 0
     if isinstance(value, dict):
         if field.type == "address":
-            return all(v is None or (isinstance(v, str) and not v.strip()) for v in value.values())
+            return all(_blank(value.get(k)) for k in ADDRESS_KEYS)
         return len(value) == 0
     return False
 
@@ -248,6 +255,8 @@ def _field_message(field: Field, value: Any, scope: Mapping, today: date | None)
             required = field.required or (field.required_if is not None and holds(field.required_if, scope, today))
             if required:
                 return validators.check_required(value) or validators.MSG_REQUIRED
+            if field.min_items:
+                return _check_items(field, value if isinstance(value, list) else [])  # min_items >= 1 asks for answers even when not required
             return None
         message = _check_type(field, value, scope, today)
         if message:
@@ -340,6 +349,8 @@ def validate(proc: Procedure, values: Any, today: date | None = None) -> dict[st
 
 def _clean_value(field: Field, value: Any) -> Any:
     value = normalise(value)
+    if field.type == "address" and isinstance(value, dict):
+        return {k: value[k] for k in ADDRESS_KEYS if k in value}
     if field.type in ("number", "yesno", "date"):
         return coerce(field, value)
     if field.type == "phone" and validators.check_phone(value) is None:

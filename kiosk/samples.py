@@ -18,6 +18,23 @@ GIVEN_FEMALE = ("Anh", "Chi", "Dung", "Hà", "Hạnh", "Hoa", "Hương", "Lan", 
 HAMLETS = ("Thôn Đông", "Thôn Trung", "Xóm 3", "Tổ dân phố 5", "Ấp Bình Thạnh", "Bản Nà Lừa", "Thôn Giang Cao")
 
 
+# Plausible text by what a field id says it holds, so demo dossiers read like real ones.
+_TEXT_HINTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("issuer", "office", "court", "noi_dang_ky"), ("Cục Cảnh sát QLHC về TTXH", "UBND xã Tân Hưng", "Tòa án nhân dân khu vực 1 - Hà Nội", "UBND phường Ba Đình")),
+    (("number", "book"), ("125/2024", "08", "2031", "45/TLKT")),
+    (("facility",), ("Bệnh viện Đa khoa tỉnh", "Trạm y tế xã", "Bệnh viện Phụ sản Trung ương")),
+    (("birth_place", "death_place", "home_town", "place"), ("xã Bát Tràng, Hà Nội", "phường Hoàn Kiếm, Hà Nội", "xã Tân Hưng, An Giang")),
+    (("cause",), ("Bệnh già", "Bệnh tim mạch")),
+    (("document_name",), ("Bằng tốt nghiệp trung học phổ thông", "Giấy khai sinh", "Sổ đỏ")),
+    (("title",), ("Phó Chủ tịch UBND xã", "Công chức Tư pháp - Hộ tịch")),
+    (("reason",), ("Ghi sai chính tả khi đăng ký", "Theo quyết định của cơ quan có thẩm quyền")),
+    (("old_value",), ("Nguyễn Văn Anh",)),
+    (("new_value",), ("Nguyễn Văn Ánh",)),
+    (("item",), ("Họ, chữ đệm và tên", "Ngày sinh")),
+    (("other", "notes", "substitute"), ("Giấy xác nhận của công an xã", "Không")),
+)
+
+
 def person_name(rng: random.Random, sex: str | None = None) -> str:
     female = (sex == "nu") if sex else rng.random() < 0.5
     middle = rng.choice(MIDDLE_FEMALE if female else MIDDLE_MALE)
@@ -52,8 +69,12 @@ def _candidates(field: Field, values: dict[str, Any], rng: random.Random, today:
             return [person_name(rng)]
         if "time" in fid or "gio" in fid:
             return [f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}", "08:30"]
-        options = ["Bệnh viện đa khoa huyện", "UBND xã Tân Hưng", "Nội dung mẫu", "12", "A1", "1"]
-        return [rng.choice(options)] + options
+        for hints, options in _TEXT_HINTS:
+            if any(hint in fid for hint in hints):
+                picked = list(options)
+                rng.shuffle(picked)
+                return picked + ["Nội dung mẫu", "12", "A1"]
+        return ["Nội dung mẫu", "12", "A1", "1"]
     if kind == "number":
         low = int(field.min) if field.min is not None else 1
         high = int(field.max) if field.max is not None else max(low, 5)

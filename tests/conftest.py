@@ -56,3 +56,21 @@ def officer(ctx):
     with ctx.transaction() as session:
         row = add_officer(session, "lan", "Trần Thị Lan", "officer", "2468")
         return OfficerRef.of(row)
+
+
+def type_text(widget, text: str) -> None:
+    """Type like a Vietnamese input method (Unikey, IBus): ASCII as key presses, accented letters as IME commits.
+
+    QTest.keyClicks only knows ASCII keys; real officers' accented letters arrive as input-method commits.
+    """
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtTest import QTest
+
+    for char in text:
+        if char.isascii():
+            QTest.keyClicks(widget, char)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(char)
+            QCoreApplication.sendEvent(widget, event)

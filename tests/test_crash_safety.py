@@ -50,7 +50,7 @@ def test_sigkill_during_submits_loses_and_duplicates_nothing(site_dir: Path, tmp
         lines: list[str] = []
         reader = threading.Thread(target=lambda: lines.extend(child.stdout), daemon=True)  # type: ignore[arg-type]
         reader.start()
-        time.sleep(rng.uniform(0.02, 0.6))
+        time.sleep(rng.uniform(0.01, 0.3))
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
         reader.join(timeout=30)

@@ -19,11 +19,13 @@ def test_app_connections_use_wal_full_sync_and_foreign_keys(ctx) -> None:
 
 
 def test_every_pooled_connection_gets_the_settings(ctx) -> None:
-    connections = [ctx.engine.connect() for _ in range(3)]
+    connections = [ctx.engine.raw_connection() for _ in range(3)]
     try:
         for connection in connections:
-            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
-            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            cursor = connection.cursor()
+            assert cursor.execute("PRAGMA synchronous").fetchone()[0] == 2
+            assert cursor.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+            assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         for connection in connections:
             connection.close()
@@ -45,3 +47,12 @@ def test_foreign_keys_are_enforced(ctx) -> None:
     with pytest.raises(IntegrityError):
         with ctx.transaction() as session:
             session.add(OutboxEntry(dossier_id=999_999, revision=1, state="queued"))
+
+
+def test_reads_do_not_wait_behind_a_writer(ctx) -> None:
+    from sqlalchemy import text
+
+    with ctx.transaction() as writer:
+        writer.execute(text("INSERT INTO code_sequence(key, last) VALUES ('probe', 1)"))
+        with ctx.read() as reader:
+            assert reader.execute(text("SELECT count(*) FROM code_sequence WHERE key = 'probe'")).scalar() == 0

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from conftest import type_text
 from kiosk.samples import sample_values
 from ui.main_window import MainWindow
 
@@ -130,7 +131,8 @@ def test_draft_survives_a_restart(qtbot, window: MainWindow, site_dir: Path) -> 
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=10_000)
     window.home_page.procedure_chosen.emit("1.004873")
     wizard = window.wizard_page
-    qtbot.keyClicks(wizard.rows["submitter_name"].widget.input, "Lê Thị Hồng")
+    type_text(wizard.rows["submitter_name"].widget.input, "Lê Thị Hồng")
+    assert wizard.rows["submitter_name"].widget.value() == "Lê Thị Hồng"
     wizard.flush_draft()
     qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
     window.close()
@@ -141,7 +143,7 @@ def test_draft_survives_a_restart(qtbot, window: MainWindow, site_dir: Path) -> 
     second.start()
     qtbot.waitUntil(lambda: second.stack.currentWidget() is second.login_page, timeout=20_000)
     login(qtbot, second)
-    qtbot.waitUntil(lambda: second.home_page.drafts.count() >= 1 and second.home_page.drafts.item(0).data(Qt.ItemDataRole.UserRole), timeout=10_000)
+    qtbot.waitUntil(lambda: second.home_page.drafts.count() >= 1 and bool(second.home_page.drafts.item(0).data(Qt.ItemDataRole.UserRole)), timeout=10_000)
     assert "Lê Thị Hồng" in second.home_page.drafts.item(0).text()
     second.home_page.draft_chosen.emit(second.home_page.drafts.item(0).data(Qt.ItemDataRole.UserRole))
     assert second.wizard_page.rows["submitter_name"].widget.value() == "Lê Thị Hồng"

@@ -1,10 +1,11 @@
 """Draws the receipt (form 01) with QPainter: the one drawing used for the printer, the PDF and the preview.
 
 Sizes are chosen from the physical width of ``page_rect`` (device units / the device's DPI), so an
-A4 page gets ~12.5 pt body text and an A5 page ~9.5 pt. The page is laid out first and drawn after;
-if the layout is taller than the page, the documents table and then all text shrink step by step
-until one copy fits on one page. Text is laid out with hinting off so the preview image wraps
-exactly like the PDF and the printout.
+A4 page gets ~12.5 pt body text and an A5 page ~9 pt. The page is laid out first and drawn after;
+if the layout is taller than the page, the documents table and then all text shrink until one
+copy fits on one page. The layout is made at a fixed virtual resolution (``LAYOUT_DPI``) and drawn
+scaled to the device, so the 110 dpi preview breaks every line where the 300 dpi PDF and the
+printer do: what the officer previews is what gets printed.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextLayout,
     QTextOption,
+    QTransform,
 )
 
 from kiosk.receipt import (
@@ -43,6 +45,7 @@ from ui.qt_app import register_fonts
 log = logging.getLogger(__name__)
 
 FAMILY = "Noto Serif"
+LAYOUT_DPI = 1200  # virtual resolution of the layout: rounding to its pixels is invisible
 _A4_WIDTH_PT = (210 - 30) * 72 / 25.4  # content width with 15 mm margins
 _A5_WIDTH_PT = (148 - 30) * 72 / 25.4
 _QUIET_MODULES = 4
@@ -83,16 +86,16 @@ class _Style:
             return (a5 + (a4 - a5) * k) * scale
 
         return cls(
-            body=size(9.5, 12.5),
-            header=size(8.6, 12),
-            motto=size(9.2, 13),
-            title=size(11.5, 15),
-            code=size(10, 13.5),
-            table=size(9, 11.5) / scale * table_scale,
-            small=size(7.6, 10),
+            body=size(9, 12.5),
+            header=size(8.3, 12),
+            motto=size(9, 13),
+            title=size(11, 15),
+            code=size(9.5, 13.5),
+            table=size(8.5, 11.5) / scale * table_scale,
+            small=size(7.2, 10),
             qr_symbol_mm=24 + 4.5 * k,  # never shrunk: it has to scan
-            para_gap=size(1.6, 3),
-            sign_gap=size(36, 62),
+            para_gap=size(1.2, 3),
+            sign_gap=size(30, 62),
         )
 
 
@@ -106,11 +109,11 @@ def _option(align: Qt.AlignmentFlag) -> QTextOption:
 
 
 class _Composer:
-    """Lays out one copy top to bottom in device units, collecting draw operations."""
+    """Lays out one copy top to bottom in layout units (LAYOUT_DPI), collecting draw operations."""
 
     def __init__(self, device, dpi: float, width: float, style: _Style, raster: bool) -> None:
         self.device = device
-        self.u = dpi / 72.0  # device units per point
+        self.u = dpi / 72.0  # layout units per point
         self.mm = dpi / 25.4
         self.width = width
         self.style = style
@@ -147,6 +150,34 @@ class _Composer:
             font = QFont(font)
             font.setPointSizeF(pt)
         return font
+
+    def line_count(self, text: str, font: QFont, width: float) -> int:
+        layout = QTextLayout(text, font, self.device)
+        layout.setTextOption(_option(Qt.AlignmentFlag.AlignLeft))
+        layout.beginLayout()
+        count = 0
+        while (line := layout.createLine()).isValid():
+            line.setLineWidth(width)
+            count += 1
+        layout.endLayout()
+        return count
+
+    def heading_font_and_width(self, text: str, font: QFont, width: float,
+                               min_factor: float) -> tuple[QFont, float]:
+        """A heading on one line, shrunk a little if that is enough; else wrapped into balanced
+        lines ("ỦY BAN NHÂN DÂN / XÃ TÂN HƯNG", not a lone last word): the font and the width."""
+        fitted = self.fitted(text, font, width, font.pointSizeF() * min_factor)
+        if self.text_width(text, fitted) <= width:
+            return fitted, width
+        lines = self.line_count(text, font, width)
+        lo, hi = width / lines, width
+        for _ in range(12):
+            mid = (lo + hi) / 2
+            if self.line_count(text, font, mid) > lines:
+                lo = mid
+            else:
+                hi = mid
+        return font, hi
 
     def lay_out(
         self,
@@ -202,20 +233,24 @@ class _Composer:
     # -- blocks ---------------------------------------------------------------------------
     def header(self, data: ReceiptData) -> None:
         s, u = self.style, self.u
-        left_w = self.width * 0.42
-        right_x, right_w = left_w, self.width - left_w
+        left_w = self.width * 0.4
+        right_x = left_w + self.width * 0.03  # a gutter between the two header blocks
+        right_w = self.width - right_x
         centered = Qt.AlignmentFlag.AlignHCenter
 
         # Left: the agency, the receiving unit in bold, a short rule under it.
         y = 0.0
-        agency = self.font(s.header)
-        layout, y = self.lay_out([(data.agency_name.upper(), agency)], y, 0, left_w, centered)
+        agency_text = data.agency_name.strip().upper()
+        agency, w = self.heading_font_and_width(agency_text, self.font(s.header), left_w, 0.92)
+        layout, y = self.lay_out([(agency_text, agency)], y, (left_w - w) / 2, w, centered)
         self._keep(layout)
         unit_text = "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"
-        unit = self.fitted(unit_text, self.font(s.header, bold=True), left_w, s.header * 0.85)
-        layout, y = self.lay_out([(unit_text, unit)], y, 0, left_w, centered)
+        unit, w = self.heading_font_and_width(
+            unit_text, self.font(s.header, bold=True), left_w, 0.85
+        )
+        layout, y = self.lay_out([(unit_text, unit)], y, (left_w - w) / 2, w, centered)
         self._keep(layout)
-        rule_w = min(left_w, self.text_width(unit_text, unit)) * 0.4
+        rule_w = min(w, self.text_width(unit_text, unit)) * 0.4
         self.rule((left_w - rule_w) / 2, (left_w + rule_w) / 2, y + 3 * u)
         left_bottom = y + 3 * u
 
@@ -286,25 +321,30 @@ class _Composer:
         self.y += pad
         layout, bottom = self.lay_out([(mark, font)], self.y + pad, pad)
         width = max(layout.lineAt(i).naturalTextWidth() for i in range(layout.lineCount()))
-        rect = QRectF(0, self.y, width + 2 * pad, bottom - self.y + pad)
         pen = QPen(QColor(Qt.GlobalColor.black), 1.2 * u)
+        half = pen.widthF() / 2
+        rect = QRectF(half, self.y, width + 2 * pad - half, bottom - self.y + pad)
         self.ops.append(lambda p: (p.setPen(pen), p.setBrush(Qt.BrushStyle.NoBrush), p.drawRect(rect)))
         self._keep(layout)
         self.y = rect.bottom() + s.para_gap * 2 * u
 
     def _draw_qr(self, p: QPainter, matrix: list[list[bool]], x: float, y: float, box: float) -> None:
         n = len(matrix)
-        module = box / (n + 2 * _QUIET_MODULES)
-        if self.raster and module >= 1:
-            # Whole device pixels per module keep every module the same size on screen; the
-            # symbol stays centred in the reserved box so the layout matches the PDF.
-            module = math.floor(module)
-            size = module * (n + 2 * _QUIET_MODULES)
-            x = round(x + (box - size) / 2)
-            y = round(y + (box - size) / 2)
-        else:
-            size = box
         p.save()
+        if self.raster:
+            # On a pixel device, whole pixels per module keep every module the same size; the
+            # symbol stays centred in its reserved box, so the layout is the PDF's.
+            device_box = p.worldTransform().mapRect(QRectF(x, y, box, box))
+            module = device_box.width() / (n + 2 * _QUIET_MODULES)
+            if module >= 1:
+                module = math.floor(module)
+            size = module * (n + 2 * _QUIET_MODULES)
+            x = round(device_box.x() + (device_box.width() - size) / 2)
+            y = round(device_box.y() + (device_box.height() - size) / 2)
+            p.setWorldTransform(QTransform())
+        else:
+            module = box / (n + 2 * _QUIET_MODULES)
+            size = box
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         p.fillRect(QRectF(x, y, size, size), Qt.GlobalColor.white)
         # One path of merged horizontal runs, filled at once: no hairline seams between modules.
@@ -387,6 +427,10 @@ class _Composer:
             h_lines.append(y)
         pen = QPen(QColor(Qt.GlobalColor.black), 0.6 * u)
 
+        # The outer strokes sit inside the content width, not half a pen outside it.
+        half = pen.widthF() / 2
+        xs[0], xs[-1] = half, self.width - half
+
         def grid(p: QPainter, h_lines=tuple(h_lines), xs=tuple(xs), top=top, bottom=y) -> None:
             p.setPen(pen)
             for hy in h_lines:
@@ -465,6 +509,15 @@ def _compose(device, dpi: float, width: float, data: ReceiptData, copy_label: st
     return c
 
 
+def _metrics_device() -> QImage:
+    """A paint device of LAYOUT_DPI for text metrics; usable in any thread."""
+    image = QImage(1, 1, QImage.Format.Format_Mono)
+    dots_per_metre = round(LAYOUT_DPI / 0.0254)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    return image
+
+
 def _along_fit_path(t: float) -> tuple[float, float]:
     """The (text, table) factors at ``t`` in [0, 1] along ``_FIT_PATH``."""
     pos = max(0.0, min(1.0, t)) * (len(_FIT_PATH) - 1)
@@ -475,22 +528,25 @@ def _along_fit_path(t: float) -> tuple[float, float]:
 
 
 def paint_receipt(painter: QPainter, page_rect: QRectF, data: ReceiptData, copy_label: str) -> None:
-    """Draw one copy of the receipt inside ``page_rect`` (painter coordinates = device units)."""
+    """Draw one copy of the receipt inside ``page_rect``, given in the device's units (pixels/dots).
+
+    The type size follows the physical page width: ``page_rect`` and the device's DPI give it.
+    """
     register_fonts()
     device = painter.device()
-    dpi = float(device.logicalDpiY())
+    device_dpi = float(device.logicalDpiY())
     raster = isinstance(device, (QImage, QPixmap))
-    # Whole device units for the origin keep raster QR modules on the pixel grid.
-    left, top = math.ceil(page_rect.left()), math.ceil(page_rect.top())
-    width = math.floor(page_rect.right()) - left
-    height = math.floor(page_rect.bottom()) - top
-    width_pt = width / (dpi / 72.0)
+    scale = device_dpi / LAYOUT_DPI  # device units per layout unit
+    left, top = page_rect.left(), page_rect.top()
+    width, height = page_rect.width() / scale, page_rect.height() / scale
+    width_pt = width / (LAYOUT_DPI / 72.0)
+    metrics = _metrics_device()
 
     matrix = qr_matrix(data.tracking_url)
 
     def attempt(t: float) -> _Composer:
         style = _Style.for_width(width_pt, *_along_fit_path(t))
-        return _compose(device, dpi, width, data, copy_label, style, raster, matrix)
+        return _compose(metrics, LAYOUT_DPI, width, data, copy_label, style, raster, matrix)
 
     composer = attempt(0.0)
     if composer.y > height:
@@ -510,8 +566,9 @@ def paint_receipt(painter: QPainter, page_rect: QRectF, data: ReceiptData, copy_
 
     painter.save()
     try:
-        painter.setClipRect(QRectF(left, top, width, height))
+        painter.setClipRect(page_rect)
         painter.translate(left, top)
+        painter.scale(scale, scale)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         painter.setPen(QColor(Qt.GlobalColor.black))

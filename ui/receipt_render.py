@@ -90,8 +90,8 @@ def render_pdf(data: ReceiptData, path: Path, paper: str = "A4",
 def render_image(data: ReceiptData, paper: str = "A4", dpi: int = 110,
                  copy_label: str = DEFAULT_COPIES[0]) -> QImage:
     """One copy as a white page image at ``dpi``, for the on-screen preview."""
-    size_pt: QSizeF = _page_size(paper).size(QPageSize.Unit.Point)
-    image = QImage(round(size_pt.width() * dpi / 72), round(size_pt.height() * dpi / 72),
+    size_mm: QSizeF = _page_size(paper).size(QPageSize.Unit.Millimeter)  # exact, unlike points
+    image = QImage(round(size_mm.width() * dpi / 25.4), round(size_mm.height() * dpi / 25.4),
                    QImage.Format.Format_RGB32)
     dots_per_metre = round(dpi / 0.0254)
     image.setDotsPerMeterX(dots_per_metre)

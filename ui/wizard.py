@@ -95,13 +95,13 @@ class WizardPage(QWidget):
         self.rows: dict[str, _Row] = {}
         self.touched: set[str] = set()
         self.document_rows: dict[str, tuple[QCheckBox, QSpinBox]] = {}
+        self.received: dict[str, int] = {}  # the checklist as ticked when the officer left it
         self._dirty = False
 
         self.heading = title("")
         self.progress = subtitle("")
         self.progress.setObjectName("wizardProgress")
         self.error = banner("errorBanner")
-        self.error.setObjectName("wizardError")
         self.saved_label = QLabel("")
         self.saved_label.setStyleSheet("color: #555;")
         self.scroll = QScrollArea()
@@ -110,7 +110,6 @@ class WizardPage(QWidget):
         self.draft_button = QPushButton("Lưu nháp")
         self.exit_button = QPushButton("Thoát (giữ bản nháp)")
         self.next_button = primary_button("Tiếp tục →")
-        self.next_button.setObjectName("nextButton")
         self.next_button.setShortcut("Ctrl+Return")
 
         buttons = QHBoxLayout()
@@ -142,6 +141,8 @@ class WizardPage(QWidget):
         self.wizard = formengine.Wizard(procedure, dict(values), page_index)
         self.draft_uuid = draft_uuid or str(uuid.uuid4())
         self.step = "form"
+        self.received = {}
+        self.document_rows = {}
         self.touched = set(values)  # a resumed draft shows its errors at once
         self.heading.setText(procedure.name)
         self.saved_label.setText("Bản nháp đã lưu." if draft_uuid else "")
@@ -289,15 +290,17 @@ class WizardPage(QWidget):
             else:
                 self._render_form_page()
         elif self.step == "documents":
-            errors = formengine.document_errors(self.procedure, self.wizard.values, self.documents_received())
+            received = self.documents_received()
+            errors = formengine.document_errors(self.procedure, self.wizard.values, received)
             if errors:
                 show_banner(self.error, " ".join(errors.values()))
                 return
+            self.received = received
             self._render_review()
         elif self.step == "review":
             self.next_button.setEnabled(False)
             self.flush_draft()
-            self.submit_requested.emit(self.procedure, dict(self.wizard.values), self.documents_received(), self.draft_uuid)
+            self.submit_requested.emit(self.procedure, dict(self.wizard.values), dict(self.received), self.draft_uuid)
 
     def go_back(self) -> None:
         assert self.wizard is not None
@@ -305,6 +308,7 @@ class WizardPage(QWidget):
         if self.step == "review":
             self._render_documents()
         elif self.step == "documents":
+            self.received = self.documents_received()
             self.step = "form"
             self._render_form_page()
         elif self.wizard.can_back:
@@ -315,7 +319,7 @@ class WizardPage(QWidget):
 
     def _render_documents(self) -> None:
         assert self.wizard is not None and self.procedure is not None
-        previous = self.documents_received() if self.document_rows else {}
+        previous = dict(self.received)
         self.step = "documents"
         self.progress.setText("Giấy tờ nộp kèm — đánh dấu giấy tờ đã nhận và số lượng")
         container = QWidget()
@@ -368,7 +372,7 @@ class WizardPage(QWidget):
             parts.append("</table>")
         parts.append("<h4>Giấy tờ đã nhận</h4><ol>")
         names = {doc.id: doc for doc in self.procedure.documents}
-        for doc_id, quantity in self.documents_received().items():
+        for doc_id, quantity in self.received.items():
             doc = names[doc_id]
             parts.append(f"<li>{html.escape(doc.name)} — {html.escape(KIND_LABELS.get(doc.kind, doc.kind))} — {quantity}</li>")
         parts.append("</ol>")
