@@ -194,7 +194,9 @@ def sample_receipt() -> ReceiptData:
         procedure_name="Xác nhận tình trạng hôn nhân",
         procedure_code="1.004873",
         documents=(
-            ReceiptDocument("Tờ khai cấp Giấy xác nhận tình trạng hôn nhân (theo mẫu)", "Bản chính", 1),
+            ReceiptDocument(
+                "Tờ khai cấp Giấy xác nhận tình trạng hôn nhân (theo mẫu)", "Bản chính", 1
+            ),
             ReceiptDocument("Thẻ Căn cước của người yêu cầu", "Xuất trình bản chính", 1),
             ReceiptDocument("Trích lục ghi chú ly hôn", "Bản sao có chứng thực", 1),
         ),

@@ -49,7 +49,7 @@ _VERIFIERS: dict[str, Callable[[bytes, str, str], bool]] = {"1": _verify_v1}
 
 
 def verify_token(key: bytes, code: str, token: str) -> bool:
-    """True when ``token`` is genuine for ``code``; unknown versions and malformed input are False."""
+    """True when ``token`` is genuine for ``code``; unknown versions and malformed input: False."""
     _check_key(key)
     if not isinstance(code, str) or not code or not isinstance(token, str) or len(token) < 2:
         return False

@@ -146,5 +146,6 @@ def test_draft_survives_a_restart(qtbot, window: MainWindow, site_dir: Path) -> 
     qtbot.waitUntil(lambda: second.home_page.drafts.count() >= 1 and bool(second.home_page.drafts.item(0).data(Qt.ItemDataRole.UserRole)), timeout=10_000)
     assert "Lê Thị Hồng" in second.home_page.drafts.item(0).text()
     second.home_page.draft_chosen.emit(second.home_page.drafts.item(0).data(Qt.ItemDataRole.UserRole))
+    qtbot.waitUntil(lambda: second.stack.currentWidget() is second.wizard_page, timeout=10_000)
     assert second.wizard_page.rows["submitter_name"].widget.value() == "Lê Thị Hồng"
     second.bridge.shutdown()

@@ -1,4 +1,4 @@
-"""The receipt: document model (kiosk/receipt.py) and its drawing to PDF, image and printer (ui/)."""
+"""The receipt: its model (kiosk/receipt.py) and its drawing to PDF, image and printer (ui/)."""
 
 from __future__ import annotations
 
@@ -387,4 +387,5 @@ def test_times_on_the_receipt_do_not_depend_on_the_machine_zone(gui, tmp_path):
     shifted = dataclasses.replace(
         data, received_at=data.received_at.astimezone(timezone(timedelta(hours=-5)))
     )
-    assert "10 giờ 05 phút, ngày 23 tháng 11 năm 2026" in page_text(render(shifted, tmp_path, "A4")[0])
+    text = page_text(render(shifted, tmp_path, "A4")[0])
+    assert "10 giờ 05 phút, ngày 23 tháng 11 năm 2026" in text

@@ -194,16 +194,19 @@ class MainWindow(QMainWindow):
 
     def _resume_draft(self, draft_uuid: str) -> None:
         ctx = self._ctx()
-        drafts = {d.uuid: d for d in list_drafts(ctx)}
-        draft = drafts.get(draft_uuid)
-        if draft is None:
-            return
-        procedure = ctx.catalogue.get(draft.procedure_code, draft.procedure_version) or ctx.catalogue.get(draft.procedure_code)
-        if procedure is None:
-            self.statusBar().showMessage("Thủ tục của bản nháp này không còn được cung cấp.", 15_000)
-            return
-        self.wizard_page.start(procedure, draft.values, draft.page_index, draft.uuid)
-        self.stack.setCurrentWidget(self.wizard_page)
+
+        def done(drafts: list[Any]) -> None:
+            draft = next((d for d in drafts if d.uuid == draft_uuid), None)
+            if draft is None:
+                return
+            procedure = ctx.catalogue.get(draft.procedure_code, draft.procedure_version) or ctx.catalogue.get(draft.procedure_code)
+            if procedure is None:
+                self.statusBar().showMessage("Thủ tục của bản nháp này không còn được cung cấp.", 15_000)
+                return
+            self.wizard_page.start(procedure, draft.values, draft.page_index, draft.uuid)
+            self.stack.setCurrentWidget(self.wizard_page)
+
+        self.bridge.run(lambda: list_drafts(ctx), done)
 
     def _save_draft(self, procedure: Any, values: dict[str, Any], page_index: int, draft_uuid: str) -> None:
         ctx, officer = self._ctx(), self.officer

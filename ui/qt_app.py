@@ -1,4 +1,4 @@
-"""The one Qt application object, created on demand (headless when there is no display), and the shipped fonts."""
+"""The Qt application object, made on demand (headless without a display), and the shipped fonts."""
 
 from __future__ import annotations
 
@@ -21,11 +21,12 @@ _registered: dict[str, object] = {}  # "app": weakref to the app the fonts went 
 
 
 def _guard_none_refcount() -> bool:
-    """Work around PySide6 6.12.0 on CPython < 3.12 dropping a reference to None on every call of a
-    method that returns void (its abi3 wheel treats None as immortal, which it only is from 3.12).
-    Left alone, the interpreter aborts with "none_dealloc" after a few thousand Qt calls. When the
-    probe sees the leak, None gets a reference count no program can exhaust, which is what 3.12
-    does by design. Inert on fixed versions; True when applied.
+    """Work around PySide6-Essentials 6.12.0 (cp310-abi3 wheel) on CPython 3.11, which drops a
+    reference to None on every call of a method returning void (QPointF.setX, QPainter.save, ...;
+    6.11.3 does not). Left alone, the interpreter aborts with "none_dealloc" after a few thousand
+    Qt calls. When the probe sees the leak, None gets a reference count no program can use up,
+    as CPython 3.12+ gives it by design (immortal objects). Inert where there is no leak; True
+    when applied. Remove once the project requires a fixed PySide6 or Python 3.12.
     """
     if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
         return False
@@ -53,7 +54,11 @@ def _needs_offscreen() -> bool:
 
 
 def ensure_gui_app() -> QGuiApplication:
-    """The running QGuiApplication/QApplication, or a new QGuiApplication; fonts registered either way."""
+    """The running QGuiApplication/QApplication, or a new QGuiApplication; fonts registered.
+
+    Call it on the main thread before any rendering. The GUI creates its QApplication first;
+    this creates a QGuiApplication only for headless use (``kiosk-admin receipt``, tests).
+    """
     app = QCoreApplication.instance()
     if app is None:
         if threading.current_thread() is not threading.main_thread():

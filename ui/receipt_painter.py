@@ -1,4 +1,4 @@
-"""Draws the receipt (form 01) with QPainter: the one drawing used for the printer, the PDF and the preview.
+"""Draws the receipt (form 01) with QPainter: one drawing for the printer, the PDF and the preview.
 
 Sizes are chosen from the physical width of ``page_rect`` (device units / the device's DPI), so an
 A4 page gets ~12.5 pt body text and an A5 page ~9 pt. The page is laid out first and drawn after;
@@ -120,7 +120,6 @@ class _Composer:
         self.raster = raster
         self.y = 0.0
         self.ops: list[Op] = []
-        self.layouts: list[QTextLayout] = []  # kept alive until drawn
         self.exclude_bottom = 0.0  # the QR column on the right, down to this y
         self.exclude_width = 0.0
 
@@ -217,7 +216,6 @@ class _Composer:
             line.setPosition(QPointF(x, y))
             y += line.height()
         layout.endLayout()
-        self.layouts.append(layout)
         return layout, y
 
     def paragraph(self, runs: Sequence[Run], gap: float | None = None, **kw) -> None:
@@ -324,11 +322,14 @@ class _Composer:
         pen = QPen(QColor(Qt.GlobalColor.black), 1.2 * u)
         half = pen.widthF() / 2
         rect = QRectF(half, self.y, width + 2 * pad - half, bottom - self.y + pad)
-        self.ops.append(lambda p: (p.setPen(pen), p.setBrush(Qt.BrushStyle.NoBrush), p.drawRect(rect)))
+        self.ops.append(
+            lambda p: (p.setPen(pen), p.setBrush(Qt.BrushStyle.NoBrush), p.drawRect(rect))
+        )
         self._keep(layout)
         self.y = rect.bottom() + s.para_gap * 2 * u
 
-    def _draw_qr(self, p: QPainter, matrix: list[list[bool]], x: float, y: float, box: float) -> None:
+    def _draw_qr(self, p: QPainter, matrix: list[list[bool]], x: float, y: float,
+                 box: float) -> None:
         n = len(matrix)
         p.save()
         if self.raster:
@@ -358,7 +359,8 @@ class _Composer:
                     start = c
                     while c < n and row[c]:
                         c += 1
-                    path.addRect(QRectF(ox + start * module, oy + r * module, (c - start) * module, module))
+                    path.addRect(QRectF(ox + start * module, oy + r * module,
+                                        (c - start) * module, module))
                 else:
                     c += 1
         p.fillPath(path, QColor(Qt.GlobalColor.black))
@@ -366,9 +368,8 @@ class _Composer:
 
     def field(self, label: str, value: str, bold_value: bool = False) -> None:
         s = self.style
-        self.paragraph(
-            [(label, self.font(s.body)), (value.strip() or _BLANK, self.font(s.body, bold=bold_value))]
-        )
+        value_font = self.font(s.body, bold=bold_value)
+        self.paragraph([(label, self.font(s.body)), (value.strip() or _BLANK, value_font)])
 
     def documents_table(self, data: ReceiptData) -> None:
         s, u = self.style, self.u
@@ -381,7 +382,8 @@ class _Composer:
 
         # Number, kind and quantity columns as narrow as their content; names get the rest.
         def natural(header: str, values: list[str], cap: float) -> float:
-            widest = max([self.text_width(header, head)] + [self.text_width(v, cell) for v in values])
+            widest = max([self.text_width(header, head)]
+                         + [self.text_width(v, cell) for v in values])
             return min(widest + 2 * pad + u, cap * self.width)
 
         docs = data.documents
@@ -449,7 +451,8 @@ class _Composer:
         bottoms = []
         for i, role in enumerate(("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ")):
             x = i * half
-            layout, y = self.lay_out([(role, self.font(s.body, bold=True))], self.y, x, half, centered)
+            role_font = self.font(s.body, bold=True)
+            layout, y = self.lay_out([(role, role_font)], self.y, x, half, centered)
             self._keep(layout)
             layout, y = self.lay_out(
                 [("(Ký và ghi rõ họ tên)", self.font(s.body, italic=True))], y, x, half, centered
@@ -458,8 +461,9 @@ class _Composer:
             bottoms.append(y)
         y = max(bottoms) + s.sign_gap * u
         if data.officer_name.strip():
+            name_font = self.font(s.body, bold=True)
             layout, y = self.lay_out(
-                [(data.officer_name.strip(), self.font(s.body, bold=True))], y, half, half, centered
+                [(data.officer_name.strip(), name_font)], y, half, half, centered
             )
             self._keep(layout)
         self.y = y
@@ -527,7 +531,8 @@ def _along_fit_path(t: float) -> tuple[float, float]:
     return a1 + (a2 - a1) * f, b1 + (b2 - b1) * f
 
 
-def paint_receipt(painter: QPainter, page_rect: QRectF, data: ReceiptData, copy_label: str) -> None:
+def paint_receipt(painter: QPainter, page_rect: QRectF, data: ReceiptData,
+                  copy_label: str) -> None:
     """Draw one copy of the receipt inside ``page_rect``, given in the device's units (pixels/dots).
 
     The type size follows the physical page width: ``page_rect`` and the device's DPI give it.

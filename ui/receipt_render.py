@@ -1,4 +1,4 @@
-"""Puts the receipt drawing on a device: a PDF file, a preview image or a printer; safe off the GUI thread."""
+"""Puts the receipt on a PDF file, a preview image or a printer; safe off the GUI thread too."""
 
 from __future__ import annotations
 
