@@ -51,14 +51,19 @@ def ensure_demo(root: Path) -> None:
         if existing >= DEMO_DOSSIERS or not procedures:
             return
         now = datetime.now(LOCAL_TZ)
-        for n in range(existing, DEMO_DOSSIERS):
+        # Two to three dossiers per working day over the past weeks, submitted in time order so that
+        # each day's codes rise with the receive time, as they would at a real counter.
+        moments = []
+        for n in range(DEMO_DOSSIERS):
             day = (now - timedelta(days=(DEMO_DOSSIERS - n) // 2 + 1)).date()
             while not ctx.calendar.is_working_day(day):
                 day -= timedelta(days=1)
-            received = datetime.combine(day, time(8 + n % 8, (n * 7) % 60), LOCAL_TZ)
+            moments.append(datetime.combine(day, time(7 + (n * 5) % 9, (n * 17) % 60), LOCAL_TZ))
+        moments.sort()
+        for n in range(existing, DEMO_DOSSIERS):
             procedure = procedures[n % len(procedures)]
-            values = sample_values(procedure, seed=n, today=day)
-            submit(ctx, procedure=procedure, values=values, officer=officer_ref, now=received)
+            values = sample_values(procedure, seed=n, today=moments[n].date())
+            submit(ctx, procedure=procedure, values=values, officer=officer_ref, now=moments[n])
         log.info("demo data folder filled with %d dossiers", DEMO_DOSSIERS - existing)
     finally:
         ctx.close()

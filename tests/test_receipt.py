@@ -299,8 +299,13 @@ def test_preview_image_matches_the_page_and_scans(gui):
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     assert image.save(buffer, "PNG")
-    pil = Image.open(io.BytesIO(bytes(buffer.data())))
-    assert [r.text for r in decode_qr(pil)] == [data.tracking_url]
+    pil = Image.open(io.BytesIO(bytes(buffer.data()))).convert("L")
+    results = decode_qr(pil)
+    assert [r.text for r in results] == [data.tracking_url]
+    # Modules on whole pixels, no anti-aliasing: the symbol is pure black and white.
+    corners = results[0].position
+    box = (corners.top_left.x, corners.top_left.y, corners.bottom_right.x, corners.bottom_right.y)
+    assert {value for _, value in pil.crop(box).getcolors()} == {0, 255}
 
 
 def test_pdf_renders_in_a_worker_thread(gui, tmp_path):

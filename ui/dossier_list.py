@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.codes import LOCAL_TZ
 from kiosk.search import LIFECYCLE_LABELS, PORTAL_STATUS_LABELS, SYNC_LABELS, DossierSummary
 from ui.widgets import primary_button, title
 
@@ -72,7 +73,7 @@ class DossierTableModel(QAbstractTableModel):
         if column == 2:
             return row.procedure_name
         if column == 3:
-            return row.received_at.astimezone().strftime("%d/%m/%Y %H:%M") if row.received_at else ""
+            return row.received_at.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M") if row.received_at else ""
         if column == 4:
             return row.appointment_date.strftime("%d/%m/%Y") if row.appointment_date else ""
         if column == 5:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.catalogue import Catalogue
+from kiosk.codes import LOCAL_TZ
 from kiosk.dossiers import DraftSummary
 from kiosk.search import LIFECYCLE_LABELS, SYNC_LABELS, DossierSummary
 from ui.widgets import banner, show_banner, title
@@ -97,7 +98,7 @@ class HomePage(QWidget):
         self.drafts.clear()
         for draft in drafts:
             who = draft.submitter_name or "(chưa có tên người nộp)"
-            when = draft.updated_at.astimezone().strftime("%H:%M %d/%m")
+            when = draft.updated_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m")
             item = QListWidgetItem(f"{draft.procedure_name} — {who} — lưu lúc {when}")
             item.setData(ROLE, draft.uuid)
             self.drafts.addItem(item)

@@ -1,0 +1,72 @@
+"""`kiosk --demo`: a demo site with no portal, a demo officer shown on the login screen, about 20 dossiers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from kiosk.demo import DEMO_DOSSIERS, DEMO_LOGIN, ensure_demo
+from kiosk.models import Dossier, OutboxEntry
+from kiosk.paths import resolve_data_dir
+
+
+def test_demo_folder_is_inside_the_chosen_data_folder(tmp_path: Path) -> None:
+    assert resolve_data_dir(str(tmp_path), demo=True) == tmp_path.resolve() / "demo"
+
+
+def test_demo_is_filled_once_and_never_syncs(tmp_path: Path) -> None:
+    from kiosk.context import open_kiosk
+
+    root = tmp_path / "demo"
+    ensure_demo(root)
+    ensure_demo(root)  # a second start adds nothing
+    ctx = open_kiosk(root)
+    try:
+        assert ctx.settings.demo and ctx.settings.portal_url == ""
+        with ctx.read() as session:
+            assert session.scalar(select(func.count()).select_from(Dossier)) == DEMO_DOSSIERS
+            assert session.scalar(select(func.count()).select_from(OutboxEntry)) == DEMO_DOSSIERS
+            codes = list(session.scalars(select(Dossier.code).order_by(Dossier.received_at)))
+        assert len(set(codes)) == DEMO_DOSSIERS
+        assert all(code.startswith("000.00.99.H99-") for code in codes)
+    finally:
+        ctx.close()
+
+
+def test_demo_login_is_shown_only_in_demo_mode(qtbot, tmp_path: Path, site_dir: Path) -> None:
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    make_application([])
+    demo = MainWindow(tmp_path / "demo", demo=True)
+    qtbot.addWidget(demo)
+    demo.show()
+    demo.start()
+    qtbot.waitUntil(lambda: demo.stack.currentWidget() is demo.login_page, timeout=60_000)
+    assert demo.login_page.demo_hint.isVisible()
+    assert DEMO_LOGIN[0] in demo.login_page.demo_hint.text() and DEMO_LOGIN[1] in demo.login_page.demo_hint.text()
+    demo.bridge.shutdown()
+
+    real = MainWindow(site_dir)
+    qtbot.addWidget(real)
+    real.show()
+    real.start()
+    qtbot.waitUntil(lambda: real.stack.currentWidget() is real.login_page, timeout=20_000)
+    assert not real.login_page.demo_hint.isVisible()
+    real.bridge.shutdown()
+
+
+def test_a_folder_that_was_never_set_up_says_what_to_do(qtbot, tmp_path: Path) -> None:
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    make_application([])
+    window = MainWindow(tmp_path / "fresh")
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.message_page, timeout=20_000)
+    qtbot.waitUntil(lambda: "kiosk-admin init" in window.message_page.body.text(), timeout=20_000)
+    assert window.message_page.heading.text() == "Máy chưa được thiết lập"
+    window.bridge.shutdown()
