@@ -149,3 +149,25 @@ def test_draft_survives_a_restart(qtbot, window: MainWindow, site_dir: Path) -> 
     qtbot.waitUntil(lambda: second.stack.currentWidget() is second.wizard_page, timeout=10_000)
     assert second.wizard_page.rows["submitter_name"].widget.value() == "Lê Thị Hồng"
     second.bridge.shutdown()
+
+
+def test_long_lists_are_searchable_without_diacritics(qtbot) -> None:
+    from kiosk.catalogue import load_catalogue
+    from ui.fields import make_field_widget
+
+    procedure = load_catalogue().get("1.001193")
+    address = make_field_widget(procedure.field("submitter_address"))
+    qtbot.addWidget(address)
+    address.show()
+    qtbot.waitExposed(address)
+    address.activateWindow()
+    address.province.setCurrentIndex(address.province.findData("01"))
+    address.commune.lineEdit().setFocus()
+    qtbot.keyClicks(address.commune.lineEdit(), "bat trang")
+    popup = address.commune.completer().popup()
+    assert popup.isVisible()
+    labels = [popup.model().index(row, 0).data() for row in range(popup.model().rowCount())]
+    assert labels == ["Xã Bát Tràng"]
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert address.value()["commune_code"] == "00583"

@@ -6,11 +6,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QFileDialog,
     QFrame,
     QGridLayout,
@@ -23,11 +24,92 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+import shiboken6
+
 from kiosk import geo
+from kiosk.text import fold
 from kiosk.validators import parse_date
 
 AttachHandler = Callable[[Path, Callable[[dict[str, Any]], None]], None]
 NONE_LABEL = "— chọn —"
+
+
+FOLDED_ROLE = Qt.ItemDataRole.UserRole + 1
+SEARCHABLE_FROM = 15  # longer lists get a type-to-search box (no diacritics needed)
+
+
+class _FoldedFilter(QSortFilterProxyModel):
+    """Keeps the rows whose folded label (and alternative spellings) contain every folded word typed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._words: list[str] = []
+
+    def set_query(self, text: str) -> None:
+        self.beginFilterChange()
+        self._words = fold(text).split()
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, row: int, parent: Any) -> bool:  # noqa: N802 - Qt's name
+        haystack = self.sourceModel().index(row, 0, parent).data(FOLDED_ROLE) or ""
+        return all(word in haystack for word in self._words)
+
+
+def make_searchable(combo: QComboBox) -> None:
+    """Let the officer type part of a name without diacritics ("phu lam", "mong") and pick from the matches.
+
+    Qt's own completer compares raw text, so "Xã …" lists (every entry starts alike) and accented
+    names could not be found by typing; this filters on the folded label instead. Calling it again
+    (after the items changed) rebuilds the list.
+    """
+    model = QStandardItemModel(combo)
+    for i in range(combo.count()):
+        item = QStandardItem(combo.itemText(i))
+        extra = combo.itemData(i, FOLDED_ROLE) or ""
+        item.setData(fold(combo.itemText(i) + " " + extra), FOLDED_ROLE)
+        model.appendRow(item)
+    proxy: _FoldedFilter | None = getattr(combo, "_folded_proxy", None)
+    if proxy is not None:
+        old = proxy.sourceModel()
+        proxy.setSourceModel(model)
+        old.deleteLater()
+        combo.lineEdit().setText("" if combo.currentData() is None else combo.currentText())
+        return
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    proxy = _FoldedFilter()
+    proxy.setParent(combo)
+    proxy.setSourceModel(model)
+    combo._folded_proxy = proxy  # type: ignore[attr-defined]
+    completer = QCompleter(proxy, combo)
+    completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+    completer.setMaxVisibleItems(12)
+    combo.setCompleter(completer)
+    line = combo.lineEdit()
+
+    def typed(text: str) -> None:
+        proxy.set_query(text)
+        if text.strip():
+            completer.complete()
+
+    def chosen(label: str) -> None:
+        found = combo.findText(label, Qt.MatchFlag.MatchExactly)
+        if found >= 0:
+            combo.setCurrentIndex(found)
+
+    def shown_text() -> str:
+        return "" if combo.currentData() is None else combo.currentText()
+
+    def leave() -> None:
+        # Typed text that matches nothing never becomes the value: show the real choice again.
+        if shiboken6.isValid(line) and line.text() != shown_text():
+            line.setText(shown_text())
+
+    line.textEdited.connect(typed)
+    line.editingFinished.connect(leave)
+    completer.activated.connect(chosen)
+    combo.currentIndexChanged.connect(lambda _index: shiboken6.isValid(line) and line.setText(shown_text()))
+    line.setText(shown_text())
 
 
 def _set_invalid(widget: QWidget, invalid: bool) -> None:
@@ -152,8 +234,15 @@ class ChoiceField(FieldWidget):
         self.combo.setMaxVisibleItems(15)
         self.input = self.combo
         self.combo.addItem(NONE_LABEL, None)
-        for value, label in options if options is not None else [(c.value, c.label) for c in field.choices]:
-            self.combo.addItem(label, value)
+        if options is not None:
+            for value, label in options:
+                self.combo.addItem(label, value)
+        else:
+            for choice in field.choices:
+                self.combo.addItem(choice.label, choice.value)
+                self.combo.setItemData(self.combo.count() - 1, " ".join(choice.search), FOLDED_ROLE)
+        if self.combo.count() > SEARCHABLE_FROM:
+            make_searchable(self.combo)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.combo)
@@ -208,10 +297,12 @@ class AddressField(FieldWidget):
         self.province.addItem("— tỉnh/thành phố —", None)
         for province in geo.provinces():
             self.province.addItem(province.name, province.code)
+        make_searchable(self.province)
         self.commune = QComboBox()
         self.commune.setObjectName(f"input_{field.id}_commune")
         self.commune.setMaxVisibleItems(15)
         self.commune.addItem("— xã/phường —", None)
+        make_searchable(self.commune)
         self.input = self.line
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -230,6 +321,7 @@ class AddressField(FieldWidget):
         if code:
             for commune in geo.communes(code):
                 self.commune.addItem(commune.name, commune.code)
+        make_searchable(self.commune)
         self.commune.blockSignals(False)
         self.changed.emit()
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import sys
 import threading
 import weakref
 
-from PySide6.QtCore import QCoreApplication, QPointF
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 
 from assets import asset_path
@@ -18,30 +17,6 @@ log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _registered: dict[str, object] = {}  # "app": weakref to the app the fonts went into; "families"
-
-
-def _guard_none_refcount() -> bool:
-    """Work around PySide6-Essentials 6.12.0 (cp310-abi3 wheel) on CPython 3.11, which drops a
-    reference to None on every call of a method returning void (QPointF.setX, QPainter.save, ...;
-    6.11.3 does not). Left alone, the interpreter aborts with "none_dealloc" after a few thousand
-    Qt calls. When the probe sees the leak, None gets a reference count no program can use up,
-    as CPython 3.12+ gives it by design (immortal objects). Inert where there is no leak; True
-    when applied. Remove once the project requires a fixed PySide6 or Python 3.12.
-    """
-    if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
-        return False
-    probe = QPointF()
-    before = sys.getrefcount(None)
-    for _ in range(64):
-        probe.setX(1.0)
-    if before - sys.getrefcount(None) < 32:
-        return False
-    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
-    log.info("PySide6 leaks references to None on this Python; workaround applied")
-    return True
-
-
-NONE_REFCOUNT_GUARDED = _guard_none_refcount()
 
 
 def _needs_offscreen() -> bool:
