@@ -43,6 +43,22 @@ def load_or_create_key(path: Path) -> bytes:
     return key
 
 
+@contextmanager
+def _scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One transaction; a known storage failure (disk full, read-only, corrupt) becomes a StorageError."""
+    try:
+        with factory() as session, session.begin():
+            yield session
+    except KioskError:
+        raise
+    except Exception as exc:
+        known = storage_error_from(exc)
+        if known is not None:
+            log.error("storage failure: %s", exc)
+            raise known from exc
+        raise
+
+
 @dataclass
 class KioskContext:
     """Everything a core operation needs; created once per process by `open_kiosk`."""
@@ -59,32 +75,14 @@ class KioskContext:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only session (BEGIN DEFERRED): it never waits behind a writer's lock."""
-        factory = self.read_sessions or make_sessionmaker(self.engine, read_only=True)
-        try:
-            with factory() as session, session.begin():
-                yield session
-        except KioskError:
-            raise
-        except Exception as exc:
-            known = storage_error_from(exc)
-            if known is not None:
-                raise known from exc
-            raise
+        with _scope(self.read_sessions or make_sessionmaker(self.engine, read_only=True)) as session:
+            yield session
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session inside one BEGIN IMMEDIATE … COMMIT; known storage failures become StorageError."""
-        try:
-            with self.sessions() as session, session.begin():
-                yield session
-        except KioskError:
-            raise
-        except Exception as exc:
-            known = storage_error_from(exc)
-            if known is not None:
-                log.error("storage failure: %s", exc)
-                raise known from exc
-            raise
+        with _scope(self.sessions) as session:
+            yield session
 
     def now(self) -> datetime:
         return utcnow()

@@ -148,6 +148,8 @@ def processing_time_text(days: int, note: str = "") -> str:
         raise ValueError(f"days must not be negative: {days}")
     text = "Trong ngày" if days == 0 else f"{days:02d} ngày làm việc"
     note = note.strip()
+    if note.lower().startswith(text.lower()):
+        return note  # the definition's note already says it in full ("Trong ngày; nếu nhận sau 15 giờ …")
     return f"{text} ({note})" if note else text
 
 

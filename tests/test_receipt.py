@@ -101,6 +101,9 @@ def test_processing_time_text():
     assert processing_time_text(0, "sau 15 giờ trả ngày hôm sau") == (
         "Trong ngày (sau 15 giờ trả ngày hôm sau)"
     )
+    # A note that already starts with the same words is not repeated in brackets.
+    note = "03 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ"
+    assert processing_time_text(3, note) == note
 
 
 def test_qr_matrix_is_a_square_symbol_without_quiet_zone():
