@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from conftest import type_text
 from kiosk.samples import sample_values
+from ui.dossier_list import FILTERS
 from ui.main_window import MainWindow
 
 CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}")
@@ -171,3 +172,45 @@ def test_long_lists_are_searchable_without_diacritics(qtbot) -> None:
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert address.value()["commune_code"] == "00583"
+
+
+def test_dossier_list_search_filter_and_reprint(qtbot, window: MainWindow, site_dir: Path) -> None:
+    from kiosk.context import open_kiosk
+    from kiosk.dossiers import OfficerRef, submit
+    from kiosk.models import Officer
+    from kiosk.text import fold
+
+    ctx = open_kiosk(site_dir)
+    with ctx.read() as session:
+        officer = OfficerRef.of(session.query(Officer).one())
+    codes, names = [], []
+    for seed, code in enumerate(("1.001193", "2.000815", "1.004873")):
+        procedure = ctx.catalogue.get(code)
+        values = sample_values(procedure, seed=100 + seed, today=date.today())
+        codes.append(submit(ctx, procedure=procedure, values=values, officer=officer).code)
+        names.append(values["submitter_name"])
+    ctx.close()
+
+    login(qtbot, window)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=10_000)
+    qtbot.mouseClick(window.home_page.list_button, Qt.MouseButton.LeftButton)
+    page = window.list_page
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10_000)
+
+    qtbot.keyClicks(page.search, fold(names[1]))  # typed without diacritics
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    assert page.model.rows[0].code == codes[1]
+
+    page.search.clear()
+    page.filter.setCurrentIndex([label for label, _l, _s in FILTERS].index("Đã gửi lên cổng"))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=10_000)
+    page.filter.setCurrentIndex(1)  # queued
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10_000)
+
+    page.table.selectRow(2)
+    qtbot.mouseClick(page.reprint_button, Qt.MouseButton.LeftButton)
+    receipt = window.receipt_page
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is receipt, timeout=10_000)
+    assert receipt.heading.text() == "In lại giấy hẹn"
+    assert receipt.data is not None and receipt.data.reprint and receipt.data.dossier_code == codes[0]

@@ -104,6 +104,9 @@ class MainWindow(QMainWindow):
                 from kiosk.demo import ensure_demo
 
                 ensure_demo(root)
+            from kiosk import geo
+
+            geo.communes("01")  # load the 2025 unit list here, not on the GUI thread at the first address field
             return open_kiosk(root)
 
         self.bridge.run(work, self._opened, self._open_failed)
