@@ -90,7 +90,7 @@ class SiteSettings:
     saturday_close: str = _setting("11:30", "Giờ kết thúc sáng thứ Bảy", _time)
     hotline: str = _setting("", "Số điện thoại đường dây nóng", _text(40))
     result_collection: str = _setting(
-        "Tại Bộ phận tiếp nhận và trả kết quả", "Nơi nhận kết quả", _text(200, required=True)
+        "Bộ phận tiếp nhận và trả kết quả của UBND xã", "Nơi nhận kết quả", _text(200, required=True)
     )
     demo: bool = _setting(False, "Chế độ trình diễn (không đồng bộ)", _bool)
 
