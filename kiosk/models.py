@@ -6,7 +6,7 @@ import uuid as uuid_module
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -89,6 +89,7 @@ class Dossier(Base):
     void_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     portal_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
     portal_status_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    portal_status_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id"))
     wizard_page: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -164,6 +165,10 @@ class OutboxEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The canonical body of this revision, built once before the first send and re-sent byte for byte.
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    payload_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    portal_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     dossier: Mapped[Dossier] = relationship(back_populates="outbox")
 
@@ -188,3 +193,26 @@ class CodeSequence(Base):
 
     key: Mapped[str] = mapped_column(String(20), primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PortalStatusEvent(Base):
+    """A status change reported by the portal (history for the detail view); the latest is on the dossier."""
+
+    __tablename__ = "portal_status_event"
+    __table_args__ = (UniqueConstraint("dossier_id", "cursor", name="uq_status_event_cursor"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
+    status: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cursor: Mapped[str] = mapped_column(String(40))
+
+
+class SyncMeta(Base):
+    """Small key/value facts of the sync engine: status cursor, last successful sync, last error."""
+
+    __tablename__ = "sync_meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
