@@ -103,3 +103,52 @@ PORTAL_STATUS_LABELS = {
     9: "Đã có kết quả",
     10: "Đã trả kết quả",
 }
+
+
+@dataclass(frozen=True)
+class StatusEvent:
+    status: int
+    label: str
+    note: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class DossierDetail:
+    """Everything the officer's detail view shows of one dossier (the three states kept apart)."""
+
+    summary: DossierSummary
+    revision: int
+    sync_attempts: int
+    sync_last_error: str | None
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+    portal_status_note: str | None
+    history: tuple[StatusEvent, ...]
+    documents: tuple[tuple[str, str, int], ...]
+
+
+def dossier_detail(session: Session, code: str) -> DossierDetail | None:
+    from kiosk.models import PortalStatusEvent
+
+    found = search_dossiers(session, code, limit=5)
+    summary = next((row for row in found if row.code == code), None)
+    if summary is None:
+        return None
+    dossier = session.scalar(select(Dossier).where(Dossier.code == code))
+    assert dossier is not None
+    latest = max(dossier.outbox, key=lambda entry: entry.revision, default=None)
+    events = session.scalars(
+        select(PortalStatusEvent).where(PortalStatusEvent.dossier_id == dossier.id).order_by(PortalStatusEvent.at, PortalStatusEvent.id)
+    )
+    return DossierDetail(
+        summary=summary,
+        revision=dossier.revision,
+        sync_attempts=latest.attempts if latest else 0,
+        sync_last_error=latest.last_error if latest else None,
+        next_attempt_at=latest.next_attempt_at if latest else None,
+        delivered_at=latest.delivered_at if latest else None,
+        portal_status_note=dossier.portal_status_note,
+        history=tuple(StatusEvent(e.status, PORTAL_STATUS_LABELS.get(e.status, str(e.status)), e.note, e.at) for e in events),
+        documents=tuple((d.name, d.kind, d.quantity) for d in dossier.documents),
+    )

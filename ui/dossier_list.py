@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -17,9 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pathlib import Path
+
 from kiosk.codes import LOCAL_TZ
+from kiosk.qrlookup import code_from_text
 from kiosk.search import LIFECYCLE_LABELS, PORTAL_STATUS_LABELS, SYNC_LABELS, DossierSummary
-from ui.widgets import primary_button, title
+from ui.widgets import banner, primary_button, show_banner, title
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -88,6 +92,8 @@ class DossierTableModel(QAbstractTableModel):
 class DossierListPage(QWidget):
     search_requested = Signal(str, object, object)  # query, lifecycle, sync_state
     reprint_requested = Signal(str)
+    detail_requested = Signal(str)
+    qr_image_chosen = Signal(object)  # Path of an image holding a receipt's QR
     home_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -109,6 +115,9 @@ class DossierListPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.reprint_button = primary_button("In lại giấy hẹn")
+        self.detail_button = QPushButton("Xem chi tiết")
+        self.qr_button = QPushButton("Đọc mã QR từ ảnh…")
+        self.error = banner("errorBanner")
         self.home_button = QPushButton("Về trang chủ")
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -116,14 +125,17 @@ class DossierListPage(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.search, 3)
+        top.addWidget(self.qr_button)
         top.addWidget(self.filter, 1)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
         bottom.addWidget(self.home_button)
+        bottom.addWidget(self.detail_button)
         bottom.addWidget(self.reprint_button)
         layout = QVBoxLayout(self)
         layout.addWidget(title("Danh sách hồ sơ"))
         layout.addLayout(top)
+        layout.addWidget(self.error)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
 
@@ -131,13 +143,36 @@ class DossierListPage(QWidget):
         self.search.returnPressed.connect(self.refresh)
         self._debounce.timeout.connect(self.refresh)
         self.filter.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.table.doubleClicked.connect(lambda _index: self._reprint())
+        self.table.doubleClicked.connect(lambda _index: self._detail())
         self.reprint_button.clicked.connect(self._reprint)
+        self.detail_button.clicked.connect(self._detail)
+        self.qr_button.clicked.connect(self._choose_qr_image)
         self.home_button.clicked.connect(self.home_requested)
 
     def refresh(self) -> None:
+        show_banner(self.error, None)
         _label, lifecycle, sync_state = FILTERS[self.filter.currentIndex()]
-        self.search_requested.emit(self.search.text(), lifecycle, sync_state)
+        query = code_from_text(self.search.text()) or self.search.text()  # a pasted tracking URL finds its code
+        self.search_requested.emit(query, lifecycle, sync_state)
+
+    def show_code(self, code: str) -> None:
+        """Show one dossier found by its QR code."""
+        self.filter.setCurrentIndex(0)
+        self.search.setText(code)
+        self.refresh()
+
+    def show_error(self, message: str) -> None:
+        show_banner(self.error, message)
+
+    def _choose_qr_image(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, "Chọn ảnh chụp mã QR trên giấy hẹn", "", "Ảnh (*.png *.jpg *.jpeg *.bmp)")
+        if path:
+            self.qr_image_chosen.emit(Path(path))
+
+    def _detail(self) -> None:
+        code = self.selected_code()
+        if code:
+            self.detail_requested.emit(code)
 
     def set_rows(self, rows: Sequence[DossierSummary]) -> None:
         self.model.set_rows(rows)

@@ -16,8 +16,10 @@ from kiosk.dossiers import OfficerRef, list_drafts, save_draft, submit
 from kiosk.errors import AuthError, NotInitialisedError
 from kiosk.officers import authenticate
 from kiosk.receipts import load_receipt
-from kiosk.search import search_dossiers
+from kiosk.qrlookup import code_from_image
+from kiosk.search import dossier_detail, search_dossiers
 from ui.bridge import Bridge, user_message
+from ui.dossier_detail import DossierDetailDialog
 from ui.dossier_list import DossierListPage
 from ui.home import HomePage
 from ui.login import LoginPage
@@ -90,6 +92,8 @@ class MainWindow(QMainWindow):
         self.receipt_page.home_requested.connect(self._go_home)
         self.list_page.search_requested.connect(self._search)
         self.list_page.reprint_requested.connect(lambda code: self._show_receipt(code, reprint=True))
+        self.list_page.detail_requested.connect(self._show_detail)
+        self.list_page.qr_image_chosen.connect(self._lookup_qr_image)
         self.list_page.home_requested.connect(self._go_home)
         self.message_page.show_message("Đang mở dữ liệu…")
 
@@ -249,6 +253,62 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.receipt_page)
 
         self.bridge.run(lambda: load_receipt(ctx, code, actor=actor, reprint=reprint), done)
+
+    def _show_detail(self, code: str) -> None:
+        ctx, officer = self._ctx(), self.officer
+        actor = officer.username if officer else "unknown"
+
+        def work() -> Any:
+            with ctx.transaction() as session:
+                detail = dossier_detail(session, code)
+                if detail is not None:
+                    audit.record(session, actor, "dossier.viewed", code=code)
+                return detail
+
+        def done(detail: Any) -> None:
+            if detail is None:
+                self.list_page.show_error(f"Không tìm thấy hồ sơ {code}.")
+                return
+            dialog = DossierDetailDialog(detail, self)
+            dialog.reprint_requested.connect(lambda c: self._show_receipt(c, reprint=True))
+            dialog.supplement_requested.connect(self._record_supplement)
+            self.detail_dialog = dialog
+            dialog.open()
+
+        self.bridge.run(work, done, self.list_page.show_error)
+
+    def _record_supplement(self, code: str) -> None:
+        from ui.supplement import SupplementDialog
+
+        ctx, officer = self._ctx(), self.officer
+        if officer is None:
+            return
+        with_procedure = self._procedure_of(code)
+        if with_procedure is None:
+            return
+        dialog = SupplementDialog(code, with_procedure, self)
+
+        def accepted() -> None:
+            from kiosk.amendments import amend
+
+            documents, note = dialog.documents(), dialog.note()
+            self.bridge.run(
+                lambda: amend(ctx, code=code, officer=officer, documents=documents, note=note),
+                lambda revision: self.statusBar().showMessage(f"Đã ghi nhận bổ sung cho hồ sơ {code} (lần {revision}); sẽ gửi lên cổng.", 15_000),
+                self.list_page.show_error,
+            )
+
+        dialog.accepted.connect(accepted)
+        self.supplement_dialog = dialog
+        dialog.open()
+
+    def _procedure_of(self, code: str) -> Any:
+        rows = self.list_page.model.rows
+        row = next((r for r in rows if r.code == code), None)
+        return self._ctx().catalogue.get(row.procedure_code) if row else None
+
+    def _lookup_qr_image(self, path: Path) -> None:
+        self.bridge.run(lambda: code_from_image(path), self.list_page.show_code, self.list_page.show_error)
 
     def _open_list(self) -> None:
         self.stack.setCurrentWidget(self.list_page)

@@ -1,0 +1,79 @@
+"""Look-up by the receipt's QR: from a tracking URL, from a typed code, from an image file (zxing-cpp)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from kiosk.errors import InputError
+from kiosk.qrlookup import code_from_image, code_from_text
+
+CODE = "000.00.07.H26-261123-1004"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [CODE, f"  {CODE.lower()} ", f"https://dichvucong.example.vn/tra-cuu/{CODE}?t=1abc", f"http://127.0.0.1:8000/tra-cuu/{CODE.replace('.', '%2E')}?t=1x"],
+)
+def test_code_from_text(text: str) -> None:
+    assert code_from_text(text) == CODE
+
+
+def test_text_without_a_code() -> None:
+    assert code_from_text("https://example.com/") is None
+
+
+def test_image_without_a_qr_is_a_clear_error(tmp_path: Path) -> None:
+    blank = tmp_path / "blank.png"
+    Image.new("L", (200, 200), 255).save(blank)
+    with pytest.raises(InputError, match="Không tìm thấy mã QR"):
+        code_from_image(blank)
+    junk = tmp_path / "junk.png"
+    junk.write_bytes(b"not an image")
+    with pytest.raises(InputError, match="Không đọc được ảnh"):
+        code_from_image(junk)
+
+
+def _receipt_photo(ctx, officer, tmp_path: Path) -> tuple[str, Path]:
+    import pypdfium2
+
+    from kiosk.dossiers import submit
+    from kiosk.receipts import load_receipt
+    from kiosk.samples import sample_values
+    from ui.receipt_render import render_pdf
+
+    procedure = ctx.catalogue.get("1.001193")
+    result = submit(ctx, procedure=procedure, values=sample_values(procedure, seed=5, today=date.today()), officer=officer)
+    tmp_path.mkdir(exist_ok=True)
+    pdf = render_pdf(load_receipt(ctx, result.code, actor="test", reprint=False), tmp_path / "r.pdf")
+    photo = tmp_path / "photo.png"
+    pypdfium2.PdfDocument(str(pdf))[0].render(scale=150 / 72).to_pil().save(photo)
+    return result.code, photo
+
+
+def test_receipt_image_gives_its_code(qapp, ctx, officer, tmp_path: Path) -> None:
+    code, photo = _receipt_photo(ctx, officer, tmp_path)
+    assert code_from_image(photo) == code
+
+
+def test_list_page_finds_the_dossier_from_a_qr_image(qtbot, ctx, officer, tmp_path: Path, site_dir: Path) -> None:
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    make_application([])
+    code, photo = _receipt_photo(ctx, officer, tmp_path)
+    _other, _photo = _receipt_photo(ctx, officer, tmp_path / "other")
+    window = MainWindow(site_dir)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.ctx is not None, timeout=20_000)
+    window._open_list()
+    qtbot.waitUntil(lambda: window.list_page.model.rowCount() == 2, timeout=20_000)
+    window.list_page.qr_image_chosen.emit(photo)
+    qtbot.waitUntil(lambda: window.list_page.search.text() == code, timeout=20_000)
+    qtbot.waitUntil(lambda: [r.code for r in window.list_page.model.rows] == [code], timeout=20_000)
+    window.bridge.shutdown()

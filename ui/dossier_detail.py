@@ -1,0 +1,94 @@
+"""A dossier's detail: the three states side by side, the portal's status history, reprint and supplements."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk.catalogue import KIND_LABELS
+from kiosk.codes import LOCAL_TZ
+from kiosk.search import LIFECYCLE_LABELS, PORTAL_STATUS_LABELS, SYNC_LABELS, DossierDetail
+from ui.widgets import primary_button, title
+
+SUPPLEMENT_STATUS = 5  # "Yêu cầu bổ sung" on the national status list
+
+
+def _when(value) -> str:
+    return value.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if value else "—"
+
+
+def detail_html(detail: DossierDetail) -> str:
+    s = detail.summary
+    rows = [
+        ("Mã hồ sơ", s.code or ""),
+        ("Thủ tục", s.procedure_name),
+        ("Người nộp", s.submitter_name or ""),
+        ("Tiếp nhận lúc", _when(s.received_at)),
+        ("Hẹn trả", s.appointment_date.strftime("%d/%m/%Y") if s.appointment_date else "—"),
+        ("Tại máy", f"{LIFECYCLE_LABELS.get(s.lifecycle, s.lifecycle)} (lần {detail.revision})"),
+        ("Đồng bộ", SYNC_LABELS.get(s.sync_state or "", "—")),
+        ("Trên cổng", PORTAL_STATUS_LABELS.get(s.portal_status, "Chưa có thông tin") if s.portal_status else "Chưa có thông tin"),
+    ]
+    if detail.sync_last_error and s.sync_state != "delivered":
+        rows.append(("Lỗi gửi gần nhất", detail.sync_last_error))
+    if s.sync_state in ("failed", "queued") and detail.next_attempt_at:
+        rows.append(("Thử gửi lại lúc", _when(detail.next_attempt_at)))
+    if detail.delivered_at:
+        rows.append(("Đã gửi lên cổng lúc", _when(detail.delivered_at)))
+    if detail.portal_status_note:
+        rows.append(("Ghi chú của cổng", detail.portal_status_note))
+    parts = ["<table cellpadding='4'>"]
+    parts += [f"<tr><td width='200'>{html.escape(k)}</td><td><b>{html.escape(v)}</b></td></tr>" for k, v in rows]
+    parts.append("</table><h4>Giấy tờ đã nhận</h4><ol>")
+    parts += [f"<li>{html.escape(name)} — {html.escape(KIND_LABELS.get(kind, kind))} — {qty}</li>" for name, kind, qty in detail.documents]
+    parts.append("</ol><h4>Lịch sử xử lý trên cổng</h4>")
+    if detail.history:
+        parts.append("<ul>")
+        parts += [
+            f"<li>{html.escape(_when(e.at))}: <b>{html.escape(e.label)}</b>" + (f" — {html.escape(e.note)}" if e.note else "") + "</li>"
+            for e in detail.history
+        ]
+        parts.append("</ul>")
+    else:
+        parts.append("<p>Chưa có thông tin từ cổng.</p>")
+    return "".join(parts)
+
+
+class DossierDetailDialog(QDialog):
+    reprint_requested = Signal(str)
+    supplement_requested = Signal(str)
+
+    def __init__(self, detail: DossierDetail, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.detail = detail
+        code = detail.summary.code or ""
+        self.setWindowTitle(f"Hồ sơ {code}")
+        self.resize(900, 620)
+        body = QLabel(detail_html(detail))
+        body.setObjectName("detailText")
+        body.setTextFormat(Qt.TextFormat.RichText)
+        body.setWordWrap(True)
+        body.setAlignment(Qt.AlignmentFlag.AlignTop)
+        body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        self.reprint_button = QPushButton("In lại giấy hẹn")
+        self.supplement_button = primary_button("Ghi nhận giấy tờ bổ sung")
+        self.supplement_button.setEnabled(detail.summary.portal_status == SUPPLEMENT_STATUS)
+        self.supplement_button.setToolTip("Dùng khi cổng yêu cầu bổ sung hồ sơ (trạng thái 5).")
+        close = QPushButton("Đóng")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.supplement_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.reprint_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title(f"Hồ sơ {code}"))
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+        close.clicked.connect(self.accept)
+        self.reprint_button.clicked.connect(lambda: (self.reprint_requested.emit(code), self.accept()))
+        self.supplement_button.clicked.connect(lambda: (self.supplement_requested.emit(code), self.accept()))
