@@ -22,6 +22,9 @@ from ui.bridge import Bridge, user_message
 from ui.dossier_detail import DossierDetailDialog
 from ui.dossier_list import DossierListPage
 from ui.home import HomePage
+from ui.queue_page import QueuePage
+from ui.sync_controller import SyncController
+from ui.sync_status import SyncStatusWidget
 from ui.login import LoginPage
 from ui.receipt_page import ReceiptPage
 from ui.widgets import title
@@ -69,13 +72,17 @@ class MainWindow(QMainWindow):
         self.wizard_page = WizardPage(self.bridge)
         self.receipt_page = ReceiptPage(self.bridge)
         self.list_page = DossierListPage()
-        for page in (self.message_page, self.login_page, self.home_page, self.wizard_page, self.receipt_page, self.list_page):
+        self.queue_page = QueuePage()
+        self.sync = SyncController(self)
+        self.sync_status = SyncStatusWidget()
+        for page in (self.message_page, self.login_page, self.home_page, self.wizard_page, self.receipt_page, self.list_page, self.queue_page):
             self.stack.addWidget(page)
         self.setCentralWidget(self.stack)
         self.site_status = QLabel()
         self.busy_status = QLabel()
         self.statusBar().addWidget(self.site_status, 1)
         self.statusBar().addPermanentWidget(self.busy_status)
+        self.statusBar().addPermanentWidget(self.sync_status)
 
         self.bridge.busy_changed.connect(lambda busy: self.busy_status.setText("Đang lưu/xử lý…" if busy else ""))
         self.bridge.error.connect(lambda message: self.statusBar().showMessage(message, 15_000))
@@ -95,6 +102,15 @@ class MainWindow(QMainWindow):
         self.list_page.detail_requested.connect(self._show_detail)
         self.list_page.qr_image_chosen.connect(self._lookup_qr_image)
         self.list_page.home_requested.connect(self._go_home)
+        self.sync.state_changed.connect(self.sync_status.set_state)
+        self.sync.status_changed.connect(self.sync_status.set_status)
+        self.sync.progress.connect(self.sync_status.set_progress)
+        self.sync.pass_finished.connect(self._sync_finished)
+        self.sync_status.sync_now_requested.connect(lambda: self.sync.trigger(force=True))
+        self.sync_status.queue_requested.connect(self._open_queue)
+        self.queue_page.sync_now_requested.connect(lambda: self.sync.trigger(force=True))
+        self.queue_page.refresh_requested.connect(self._refresh_queue)
+        self.queue_page.home_requested.connect(self._go_home)
         self.message_page.show_message("Đang mở dữ liệu…")
 
     # --- start-up ---------------------------------------------------------------------------------
@@ -126,6 +142,8 @@ class MainWindow(QMainWindow):
         from kiosk.demo import DEMO_LOGIN
 
         self.login_page.prepare(f"{settings.unit_name}", DEMO_LOGIN if settings.demo else None)
+        self.sync.start(ctx)
+        self.sync.refresh_status()
         self.stack.setCurrentWidget(self.login_page)
         self.login_page.reset()
 
@@ -310,6 +328,32 @@ class MainWindow(QMainWindow):
     def _lookup_qr_image(self, path: Path) -> None:
         self.bridge.run(lambda: code_from_image(path), self.list_page.show_code, self.list_page.show_error)
 
+    # --- sync ---------------------------------------------------------------------------------------
+
+    def _sync_finished(self, report: Any) -> None:
+        message = report if isinstance(report, str) else getattr(report, "message", None)
+        if message:
+            self.statusBar().showMessage(message, 30_000)
+        current = self.stack.currentWidget()
+        if current is self.list_page:
+            self.list_page.refresh()
+        elif current is self.queue_page:
+            self._refresh_queue()
+        elif current is self.home_page and self.officer is not None:
+            self._go_home()
+
+    def _open_queue(self) -> None:
+        if self.officer is None:
+            return
+        self.stack.setCurrentWidget(self.queue_page)
+        self._refresh_queue()
+
+    def _refresh_queue(self) -> None:
+        from sync.engine import queue_summary
+
+        ctx = self._ctx()
+        self.bridge.run(lambda: queue_summary(ctx), self.queue_page.set_entries, self.queue_page.show_message)
+
     def _open_list(self) -> None:
         self.stack.setCurrentWidget(self.list_page)
         self.list_page.search.setFocus()
@@ -332,6 +376,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.wizard_page.flush_draft()
+        self.sync.shutdown()
         self.bridge.shutdown()
         if self.ctx is not None:
             self.ctx.close()

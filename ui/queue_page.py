@@ -1,0 +1,66 @@
+"""Queue view: each dossier waiting for the portal, its sync state and last error in plain Vietnamese."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from kiosk.codes import LOCAL_TZ
+from kiosk.search import SYNC_LABELS
+from ui.widgets import banner, primary_button, show_banner, title
+
+
+class QueuePage(QWidget):
+    refresh_requested = Signal()
+    sync_now_requested = Signal()
+    home_requested = Signal()
+
+    HEADERS = ("Mã hồ sơ", "Lần", "Trạng thái gửi", "Số lần thử", "Thử lại lúc", "Lỗi gần nhất")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.message = banner("banner")
+        self.table = QTableWidget(0, len(self.HEADERS))
+        self.table.setObjectName("queueTable")
+        self.table.setHorizontalHeaderLabels(self.HEADERS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.sync_button = primary_button("Đồng bộ ngay")
+        self.refresh_button = QPushButton("Làm mới")
+        self.home_button = QPushButton("Về trang chủ")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.home_button)
+        buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.sync_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title("Hàng đợi gửi lên cổng dịch vụ công"))
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.sync_button.clicked.connect(self.sync_now_requested)
+        self.refresh_button.clicked.connect(self.refresh_requested)
+        self.home_button.clicked.connect(self.home_requested)
+
+    def set_entries(self, entries: Sequence[Any]) -> None:
+        self.table.setRowCount(len(entries))
+        for row, entry in enumerate(entries):
+            next_at = getattr(entry, "next_attempt_at", None)
+            cells = (
+                str(getattr(entry, "code", "") or ""),
+                str(getattr(entry, "revision", "") or ""),
+                SYNC_LABELS.get(getattr(entry, "state", ""), getattr(entry, "state", "")),
+                str(getattr(entry, "attempts", 0)),
+                next_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m") if next_at else "",
+                str(getattr(entry, "last_error", "") or ""),
+            )
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        show_banner(self.message, None if entries else "Không có hồ sơ nào đang chờ gửi.")
+
+    def show_message(self, text: str | None) -> None:
+        show_banner(self.message, text)

@@ -1,0 +1,135 @@
+"""Runs the sync engine in the background on its own network thread: by itself every little while, or at once on "Đồng bộ ngay"."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+
+from ui.bridge import user_message
+
+log = logging.getLogger(__name__)
+
+AUTO_INTERVAL_MS = 20_000  # how often the kiosk looks for the portal and sends what is due
+
+
+class _Signals(QObject):
+    progress = Signal(str, int, int)
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Pass(QRunnable):
+    def __init__(self, work: Callable[[Callable[[Any], None]], Any], signals: _Signals) -> None:
+        super().__init__()
+        self._work = work
+        self._signals = signals
+
+    def run(self) -> None:
+        def progress(event: Any) -> None:
+            self._signals.progress.emit(str(getattr(event, "code", "")), int(getattr(event, "sent", 0)), int(getattr(event, "total", 0)))
+
+        try:
+            result = self._work(progress)
+        except BaseException as exc:  # noqa: BLE001 - returned to the GUI thread as a value
+            self._signals.failed.emit(exc)
+        else:
+            self._signals.done.emit(result)
+
+
+class SyncController(QObject):
+    """One sync pass at a time, never on the GUI thread; the officer keeps working meanwhile."""
+
+    state_changed = Signal(str)  # "disabled" | "offline" | "online" | "syncing"
+    status_changed = Signal(object)  # sync.engine status for the status bar
+    progress = Signal(str, int, int)  # dossier code, bytes sent, bytes total
+    pass_finished = Signal(object)  # the SyncReport, or an error message (str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._timer = QTimer(self)
+        self._timer.setInterval(AUTO_INTERVAL_MS)
+        self._timer.timeout.connect(lambda: self.trigger(force=False))
+        self._ctx: Any = None
+        self._running = False
+        self._again: bool | None = None  # a request that arrived during a pass (True = forced)
+        self._signals = _Signals()
+        self._signals.progress.connect(self.progress, Qt.ConnectionType.QueuedConnection)
+        self._signals.done.connect(self._finished, Qt.ConnectionType.QueuedConnection)
+        self._signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
+        self.state = "disabled"
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def start(self, ctx: Any) -> None:
+        """Begin automatic sync for an enrolled, non-demo site; a demo or unconfigured site stays disabled."""
+        self._ctx = ctx
+        if ctx.settings.demo or not ctx.settings.portal_url:
+            self._set_state("disabled")
+            return
+        self._set_state("offline")
+        self._timer.start()
+        QTimer.singleShot(500, lambda: self.trigger(force=False))
+
+    def trigger(self, *, force: bool) -> None:
+        if self._ctx is None or self.state == "disabled":
+            return
+        if self._running:
+            self._again = bool(self._again) or force
+            return
+        self._running = True
+        self._set_state("syncing")
+        ctx = self._ctx
+
+        def work(progress: Callable[[Any], None]) -> Any:
+            from sync.engine import SyncEngine
+
+            return SyncEngine(ctx).run_once(force=force, progress=progress)
+
+        self._pool.start(_Pass(work, self._signals))
+
+    @Slot(object)
+    def _finished(self, report: Any) -> None:
+        self._running = False
+        self._set_state("online" if getattr(report, "reachable", False) else "offline")
+        self.pass_finished.emit(report)
+        self.refresh_status()
+        self._run_again()
+
+    @Slot(object)
+    def _failed(self, exc: BaseException) -> None:
+        self._running = False
+        self._set_state("offline")
+        self.pass_finished.emit(user_message(exc))
+        self.refresh_status()
+        self._run_again()
+
+    def _run_again(self) -> None:
+        if self._again is not None:
+            force, self._again = self._again, None
+            self.trigger(force=force)
+
+    def refresh_status(self) -> None:
+        ctx = self._ctx
+        if ctx is None:
+            return
+        try:
+            from sync.engine import status
+
+            self.status_changed.emit(status(ctx))
+        except Exception as exc:  # noqa: BLE001 - a status read must never break the window
+            log.warning("sync status unavailable: %s", exc)
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state)
+
+    def shutdown(self, timeout_ms: int = 5_000) -> bool:
+        self._timer.stop()
+        return self._pool.waitForDone(timeout_ms)

@@ -1,0 +1,68 @@
+"""Status-bar indicator: online / offline / syncing, queued count, last successful sync, upload progress, "Đồng bộ ngay"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from kiosk.codes import LOCAL_TZ
+
+STATE_TEXT = {
+    "disabled": ("#777777", "Không đồng bộ (chưa kết nối cổng)"),
+    "offline": ("#b00020", "Mất kết nối cổng"),
+    "online": ("#1b7f3b", "Đã kết nối cổng"),
+    "syncing": ("#0b4f8a", "Đang đồng bộ…"),
+}
+
+
+class SyncStatusWidget(QWidget):
+    sync_now_requested = Signal()
+    queue_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("syncState")
+        self.queue_label = QLabel()
+        self.queue_label.setObjectName("syncQueue")
+        self.last_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(160)
+        self.progress.setFormat("%p%")
+        self.progress.hide()
+        self.queue_button = QPushButton("Hàng đợi gửi")
+        self.sync_button = QPushButton("Đồng bộ ngay")
+        self.sync_button.setObjectName("syncNow")
+        for button in (self.queue_button, self.sync_button):
+            button.setMinimumHeight(28)
+            button.setStyleSheet("min-height: 26px; padding: 2px 10px; font-size: 14px;")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.state_label, self.queue_label, self.last_label, self.progress, self.queue_button, self.sync_button):
+            layout.addWidget(widget)
+        self.sync_button.clicked.connect(self.sync_now_requested)
+        self.queue_button.clicked.connect(self.queue_requested)
+        self.set_state("disabled")
+
+    def set_state(self, state: str) -> None:
+        colour, text = STATE_TEXT.get(state, STATE_TEXT["offline"])
+        self.state_label.setText(f"<span style='color:{colour}'>●</span> {text}")
+        self.sync_button.setEnabled(state not in ("disabled", "syncing"))
+        if state != "syncing":
+            self.progress.hide()
+
+    def set_status(self, status: Any) -> None:
+        queued = int(getattr(status, "queued", 0) or 0)
+        self.queue_label.setText(f"· Chờ gửi: {queued}")
+        last = getattr(status, "last_success_at", None)
+        self.last_label.setText(f"· Đồng bộ lần cuối: {last.astimezone(LOCAL_TZ):%H:%M %d/%m}" if last else "· Chưa đồng bộ lần nào")
+
+    def set_progress(self, code: str, sent: int, total: int) -> None:
+        if total <= 0:
+            return
+        self.progress.show()
+        self.progress.setMaximum(total)
+        self.progress.setValue(min(sent, total))
+        self.progress.setToolTip(f"Đang gửi hồ sơ {code}")
