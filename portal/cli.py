@@ -1,0 +1,238 @@
+"""`kiosk-portal [--db URL] [--files DIR] COMMAND`: run the reference portal and act on its database directly.
+
+Exit codes: 0 done; 1 failure (database unreachable, port taken); 2 bad input or usage (unknown dossier
+code or kiosk, status outside 1–10). With `--json` every command prints one JSON object on stdout.
+See docs/portal.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import socket
+import sys
+from typing import Any
+
+from portal import service, statuses
+from portal.config import ENV_DB, ENV_FILES, PortalConfig
+from portal.db import Database, iso
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def _fail(args: argparse.Namespace, message: str, code: int) -> int:
+    if args.json:
+        _print_json({"ok": False, "error": message})
+    else:
+        print(message, file=sys.stderr)
+    return code
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace, config: PortalConfig) -> int:
+    import uvicorn
+
+    from portal.app import create_app
+
+    logging.basicConfig(level=getattr(logging, args.log_level.upper()), stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(config)
+    app.state.db.create_schema()
+    app.state.store.ensure()
+    service.catalogue()  # load forms/ now rather than on the first request
+
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((args.host, args.port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        return _fail(args, f"Không mở được cổng {args.host}:{args.port}: {exc.strerror or exc}", EXIT_FAILURE)
+    port = sock.getsockname()[1]
+    host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
+    url = f"http://{host}:{port}"
+
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_config=None, access_log=False, lifespan="off", timeout_graceful_shutdown=5, server_header=False)
+    )
+    # The ready signal: the socket is bound and listening (connections wait in its backlog until the loop runs).
+    if args.json:
+        print(json.dumps({"ok": True, "url": url, "db": config.db_url, "files": str(config.files_dir)}), flush=True)
+    else:
+        print(url, flush=True)
+    logging.getLogger("portal").info("serving %s (files in %s)", url, config.files_dir)
+    server.run(sockets=[sock])
+    return EXIT_OK
+
+
+def cmd_enrolment_code(args: argparse.Namespace, config: PortalConfig) -> int:
+    if args.kiosk_number < 1:
+        return _fail(args, "Số máy kiosk phải từ 1 trở lên", EXIT_BAD_INPUT)
+    db = Database(config.db_url)
+    with db.transaction() as session:
+        code, row = service.issue_enrolment_code(session, args.unit_id, args.kiosk_number, args.valid_hours)
+        expires = iso(row.expires_at)
+    if args.json:
+        _print_json({"ok": True, "code": code, "unit_id": args.unit_id, "kiosk_number": args.kiosk_number, "expires_at": expires})
+    else:
+        print(code)
+    return EXIT_OK
+
+
+def cmd_set_status(args: argparse.Namespace, config: PortalConfig) -> int:
+    db = Database(config.db_url)
+    try:
+        with db.transaction() as session:
+            change = service.set_status(session, args.code, args.status, args.note)
+            result = {
+                "ok": True,
+                "code": change.dossier.code,
+                "uuid": change.dossier_uuid,
+                "status": change.status,
+                "label": statuses.label(change.status),
+                "note": change.note,
+                "cursor": str(change.id),
+                "at": iso(change.at),
+            }
+    except service.BadInput as exc:
+        return _fail(args, str(exc), EXIT_BAD_INPUT)
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"{result['code']}: {result['status']} – {result['label']}")
+    return EXIT_OK
+
+
+def cmd_dossiers(args: argparse.Namespace, config: PortalConfig) -> int:
+    db = Database(config.db_url)
+    with db.read() as session:
+        rows = service.list_dossiers(session, args.limit)
+    if args.json:
+        _print_json({"ok": True, "dossiers": rows})
+        return EXIT_OK
+    if not rows:
+        print("Chưa có hồ sơ nào.")
+    for row in rows:
+        status = f"{row['status']} {row['status_label']}" if row["status"] else "–"
+        print(f"{row['code']}  lần {row['revision']}  {row['procedure_code']}  {row['unit_id']}/{row['kiosk_number']}  "
+              f"nhận {row['received_at'] or '–'}  trạng thái {status}")
+    return EXIT_OK
+
+
+def cmd_kiosks(args: argparse.Namespace, config: PortalConfig) -> int:
+    db = Database(config.db_url)
+    with db.read() as session:
+        rows = service.list_kiosks(session)
+    if args.json:
+        _print_json({"ok": True, "kiosks": rows})
+        return EXIT_OK
+    if not rows:
+        print("Chưa có máy kiosk nào.")
+    for row in rows:
+        state = f"thu hồi {row['revoked_at']}" if row["revoked_at"] else "đang dùng"
+        print(f"{row['kiosk_id']}  {row['unit_id']}/{row['kiosk_number']}  đăng ký {row['enrolled_at']}  {state}")
+    return EXIT_OK
+
+
+def cmd_revoke(args: argparse.Namespace, config: PortalConfig) -> int:
+    db = Database(config.db_url)
+    try:
+        with db.transaction() as session:
+            kiosk = service.revoke(session, args.kiosk)
+            result = {"ok": True, "kiosk_id": kiosk.id, "revoked_at": iso(kiosk.revoked_at)}
+    except service.BadInput as exc:
+        return _fail(args, str(exc), EXIT_BAD_INPUT)
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"Đã thu hồi quyền của máy {result['kiosk_id']}")
+    return EXIT_OK
+
+
+def cmd_openapi(args: argparse.Namespace, config: PortalConfig) -> int:
+    from portal.app import create_app
+
+    # The document does not depend on the data: build it on an in-memory database that is never opened.
+    app = create_app(PortalConfig.make("sqlite://", files_dir=config.files_dir))
+    sys.stdout.write(json.dumps(app.openapi(), ensure_ascii=False, indent=2) + "\n")
+    return EXIT_OK
+
+
+# --- parser --------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print one JSON object")
+
+    parser = argparse.ArgumentParser(prog="kiosk-portal", description="Cổng dịch vụ công tham chiếu (reference portal) cho máy kiosk Một Cửa.")
+    parser.add_argument("--db", metavar="URL", help=f"SQLAlchemy database URL (default: ${ENV_DB}, else sqlite:///portal.db in the current folder)")
+    parser.add_argument("--files", metavar="DIR", help=f"attachment folder (default: ${ENV_FILES}, else portal-files/ next to the SQLite file)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("serve", parents=[common], help="run the HTTP API and the tracking page")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000, help="0 picks a free port; the bound URL is printed on its own line")
+    p.add_argument("--portal-name", help="name shown by health and on the tracking page")
+    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("enrolment-code", parents=[common], help="issue a one-time enrolment code for one kiosk")
+    p.add_argument("--unit-id", required=True, help="the receiving unit's identifier, e.g. 000.00.07.H26")
+    p.add_argument("--kiosk-number", required=True, type=int)
+    p.add_argument("--valid-hours", type=float, default=service.DEFAULT_CODE_VALID_HOURS, help="default: %(default)s")
+    p.set_defaults(func=cmd_enrolment_code)
+
+    p = sub.add_parser("set-status", parents=[common], help="record a status change (national code 1–10) that kiosks pull")
+    p.add_argument("code", help="dossier code (or UUID)")
+    p.add_argument("status", type=int, help="1–10: " + ", ".join(f"{k} {v}" for k, v in statuses.STATUS_LABELS.items()))
+    p.add_argument("--note", help="officer-facing note (sent to the kiosk, never shown on the public page)")
+    p.set_defaults(func=cmd_set_status)
+
+    p = sub.add_parser("dossiers", parents=[common], help="list the dossiers held (no personal data)")
+    p.add_argument("--limit", type=int)
+    p.set_defaults(func=cmd_dossiers)
+
+    p = sub.add_parser("kiosks", parents=[common], help="list enrolled kiosks")
+    p.set_defaults(func=cmd_kiosks)
+
+    p = sub.add_parser("revoke", parents=[common], help="revoke a kiosk's credentials (its requests get 401)")
+    p.add_argument("--kiosk", required=True, metavar="KIOSK_ID")
+    p.set_defaults(func=cmd_revoke)
+
+    p = sub.add_parser("openapi", parents=[common], help="print the OpenAPI document (kept in docs/openapi.json)")
+    p.set_defaults(func=cmd_openapi)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_BAD_INPUT
+    config = PortalConfig.make(args.db, args.files, getattr(args, "portal_name", None))
+    try:
+        return args.func(args, config)
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - a storage failure, not a bug in the input
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, (SQLAlchemyError, OSError)):
+            return _fail(args, f"Lỗi cơ sở dữ liệu hoặc lưu trữ: {type(exc).__name__}", EXIT_FAILURE)
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Where the portal keeps its data: the database URL and the attachment folder beside it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+ENV_DB = "KIOSK_PORTAL_DB"
+ENV_FILES = "KIOSK_PORTAL_FILES"
+ENV_NAME = "KIOSK_PORTAL_NAME"
+DEFAULT_DB_FILE = "portal.db"
+FILES_FOLDER = "portal-files"
+DEFAULT_PORTAL_NAME = "Cổng dịch vụ công (bản tham chiếu)"
+
+MAX_ATTACHMENT_SIZE = 200 * 1024 * 1024  # one attached file; a scan is a few MB
+MAX_DOSSIER_BODY = 2 * 1024 * 1024  # one revision's canonical JSON (attachments travel separately)
+MAX_SMALL_BODY = 64 * 1024  # enrolment and anything else
+
+
+def default_db_url() -> str:
+    """`KIOSK_PORTAL_DB`, else a SQLite file `portal.db` in the current folder."""
+    return os.environ.get(ENV_DB) or f"sqlite:///{(Path.cwd() / DEFAULT_DB_FILE).as_posix()}"
+
+
+def sqlite_path(db_url: str) -> Path | None:
+    """The file of a file-backed SQLite URL, else None (PostgreSQL, in-memory SQLite)."""
+    url = make_url(db_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def default_files_dir(db_url: str) -> Path:
+    """`KIOSK_PORTAL_FILES`, else `portal-files/` next to a SQLite file, else `./portal-files`."""
+    if os.environ.get(ENV_FILES):
+        return Path(os.environ[ENV_FILES])
+    db_file = sqlite_path(db_url)
+    base = db_file.resolve().parent if db_file is not None else Path.cwd()
+    return base / FILES_FOLDER
+
+
+@dataclass(frozen=True)
+class PortalConfig:
+    db_url: str
+    files_dir: Path
+    portal_name: str = DEFAULT_PORTAL_NAME
+
+    @classmethod
+    def make(cls, db_url: str | None = None, files_dir: str | Path | None = None, portal_name: str | None = None) -> "PortalConfig":
+        url = db_url or default_db_url()
+        return cls(
+            db_url=url,
+            files_dir=Path(files_dir) if files_dir else default_files_dir(url),
+            portal_name=portal_name or os.environ.get(ENV_NAME) or DEFAULT_PORTAL_NAME,
+        )

@@ -1,0 +1,135 @@
+"""Database engine and sessions. SQLite (WAL, full sync, BEGIN IMMEDIATE) by default; PostgreSQL works too."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import DateTime, create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import TypeDecorator
+
+from portal.config import sqlite_path
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+READ_ONLY = "portal_read_only"  # execution option: a transaction that only reads
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(value: datetime | None) -> str | None:
+    """UTC, seconds, `Z`: how every time leaves the portal."""
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on every backend (SQLite keeps no zone: stored as naive UTC, read back as UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def make_engine(db_url: str) -> Engine:
+    url = make_url(db_url)
+    if url.get_backend_name() != "sqlite":
+        # hide_parameters: an integrity error must never print a stored body (personal data) into a log.
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    db_file = sqlite_path(db_url)
+    if db_file is not None:
+        db_file.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    else:  # in-memory: one shared connection (tests, demos)
+        engine = create_engine(url, hide_parameters=True, poolclass=StaticPool, connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
+        cursor = dbapi_connection.cursor()
+        if db_file is not None:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        # Writers take the write lock up front: the server and a CLI command writing at once never
+        # deadlock upgrading a read lock (SQLITE_BUSY_SNAPSHOT is not retried by the busy timeout).
+        # Readers (READ_ONLY option) begin deferred and, in WAL mode, never wait for a writer.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+class Database:
+    """One engine and its session factory; `transaction()` commits or rolls back as a unit."""
+
+    def __init__(self, db_url: str) -> None:
+        self.url = db_url
+        self.engine = make_engine(db_url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+        self._ready = False
+
+    def create_schema(self) -> None:
+        from portal import models  # noqa: F401  (registers the tables)
+
+        if not self._ready:
+            Base.metadata.create_all(self.engine)
+            self._ready = True
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A writing transaction (on SQLite: BEGIN IMMEDIATE), committed at the end unless it raised."""
+        self.create_schema()
+        session = self._sessions()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A transaction that only reads (on SQLite: BEGIN DEFERRED, never queued behind a writer)."""
+        self.create_schema()
+        session = self._readers()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        return sqlite_path(self.url)

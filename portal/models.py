@@ -1,0 +1,140 @@
+"""The portal's tables. Portable types only (no SQLite-only column types): runs on SQLite and PostgreSQL.
+
+Personal data lives only in `dossier_revision.body` (the canonical JSON the kiosk sent) and possibly in a
+status change's officer-facing `note`; every other column is a code, a hash, a number or a time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base, UTCDateTime, utcnow
+
+
+class EnrolmentCode(Base):
+    """A one-time code an administrator hands to whoever sets up one kiosk (only its SHA-256 is kept)."""
+
+    __tablename__ = "enrolment_code"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    unit_id: Mapped[str] = mapped_column(String(40))
+    kiosk_number: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    kiosk_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class Kiosk(Base):
+    """Credentials of one enrolled kiosk; the secret is kept as SHA-256 only."""
+
+    __tablename__ = "kiosk"
+    __table_args__ = (Index("ix_kiosk_slot", "unit_id", "kiosk_number"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(40))
+    kiosk_number: Mapped[int] = mapped_column(Integer)
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    app_version: Mapped[str] = mapped_column(String(40), default="")
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Attachment(Base):
+    """A file addressed by its SHA-256; its bytes are on disk (storage.FileStore), this row is bookkeeping."""
+
+    __tablename__ = "attachment"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_kiosk_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Dossier(Base):
+    """A dossier as of its newest revision; it belongs to a kiosk slot (unit_id, kiosk_number)."""
+
+    __tablename__ = "dossier"
+    __table_args__ = (Index("ix_dossier_slot", "unit_id", "kiosk_number"),)
+
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    unit_id: Mapped[str] = mapped_column(String(40))
+    kiosk_number: Mapped[int] = mapped_column(Integer)
+    kiosk_id: Mapped[str] = mapped_column(String(40))  # the credentials that first delivered it
+    revision: Mapped[int] = mapped_column(Integer)  # the newest revision held
+    procedure_code: Mapped[str] = mapped_column(String(20))
+    procedure_version: Mapped[str] = mapped_column(String(20))
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # kiosk's clock
+    appointment_date: Mapped[str] = mapped_column(String(10), default="")
+    appointment_time: Mapped[str] = mapped_column(String(5), default="")
+    tracking_token: Mapped[str] = mapped_column(String(128))
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # portal's clock
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    revisions: Mapped[list[DossierRevision]] = relationship(back_populates="dossier", order_by="DossierRevision.revision")
+    status_changes: Mapped[list[StatusChange]] = relationship(back_populates="dossier", order_by="StatusChange.id")
+
+
+class DossierRevision(Base):
+    """One revision exactly as received (canonical bytes), with the first delivery's times."""
+
+    __tablename__ = "dossier_revision"
+    __table_args__ = (UniqueConstraint("dossier_uuid", "revision", name="uq_dossier_revision"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_uuid: Mapped[str] = mapped_column(ForeignKey("dossier.uuid"))
+    revision: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    kiosk_id: Mapped[str] = mapped_column(String(40))
+    portal_received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kiosk_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    kiosk_sent_at_raw: Mapped[str] = mapped_column(String(64), default="")
+    attempt: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    app_version: Mapped[str] = mapped_column(String(40), default="")
+
+    dossier: Mapped[Dossier] = relationship(back_populates="revisions")
+
+
+class Delivery(Base):
+    """Every authenticated upload of a revision and what came of it (no personal data): the exactly-once audit."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (Index("ix_delivery_dossier", "dossier_uuid", "revision"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_uuid: Mapped[str] = mapped_column(String(36))
+    revision: Mapped[int] = mapped_column(Integer)
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    kiosk_id: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(24))  # created, repeat, conflict, missing_attachments, forbidden
+    http_status: Mapped[int] = mapped_column(Integer)
+    portal_received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kiosk_sent_at_raw: Mapped[str] = mapped_column(String(64), default="")
+    attempt_raw: Mapped[str] = mapped_column(String(16), default="")
+
+
+class StatusChange(Base):
+    """A status set by the back office; its id is the cursor kiosks page with (monotonic, never reused)."""
+
+    __tablename__ = "status_change"
+    __table_args__ = (Index("ix_status_change_slot", "unit_id", "kiosk_number", "id"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dossier_uuid: Mapped[str] = mapped_column(ForeignKey("dossier.uuid"))
+    unit_id: Mapped[str] = mapped_column(String(40))
+    kiosk_number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)  # officer-facing; never on the public page
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="status_changes")

@@ -1,0 +1,225 @@
+"""Request and answer shapes of API v1 (docs/sync-protocol.md), as pydantic models (they make the OpenAPI document)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
+
+from portal.config import MAX_ATTACHMENT_SIZE
+from sync import wire
+
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$"
+UNIT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9.]{0,39}$"
+TOKEN_PATTERN = r"^[A-Za-z0-9_\-]{2,128}$"
+MAX_REVISION = 1_000_000
+MAX_KIOSK_NUMBER = 9_999
+
+
+def _plain_text(value: str) -> str:
+    """No control characters (tab and newlines aside) and no lone surrogates: storable on every database."""
+    for char in value:
+        code = ord(char)
+        if (code < 32 and char not in "\t\n\r") or code == 127 or 0xD800 <= code <= 0xDFFF:
+            raise ValueError("contains a control character or an invalid code point")
+    return value
+
+
+PLAIN_TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+ISO_DATETIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?$"
+
+
+def _text(max_length: int, min_length: int = 0):
+    return Annotated[
+        str, StringConstraints(min_length=min_length, max_length=max_length, pattern=PLAIN_TEXT_PATTERN), AfterValidator(_plain_text)
+    ]
+
+
+def _iso_datetime(value: str) -> str:
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError("not an ISO 8601 date and time") from None
+    return value
+
+
+def _iso_date_or_empty(value: str) -> str:
+    if value:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("not an ISO 8601 date (YYYY-MM-DD)") from None
+    return value
+
+
+Sha256 = Annotated[str, StringConstraints(pattern=SHA256_PATTERN)]
+DossierCode = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
+UnitId = Annotated[str, StringConstraints(pattern=UNIT_PATTERN)]
+KioskNumber = Annotated[int, Field(ge=1, le=MAX_KIOSK_NUMBER)]
+Service = Literal["mot-cua-portal"]
+
+
+# Unknown keys are ignored (a newer kiosk may send more; the raw body is stored as sent), but the
+# document says `additionalProperties: false` so fuzzers generate the shapes that matter.
+_CLOSED = ConfigDict(strict=True, extra="ignore", json_schema_extra={"additionalProperties": False})
+
+_SCALAR = [{"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"type": "null"}]
+_FLAT_OBJECT = {"type": "object", "additionalProperties": {"anyOf": _SCALAR + [{"type": "array", "items": {"anyOf": _SCALAR}}]}}
+# Documented shape of `values` (field id → value; a repeat group is a list of objects). The portal accepts
+# any JSON there; the bounded description keeps schema-driven fuzzers away from unbounded recursion.
+VALUES_SCHEMA = {
+    "type": "object",
+    "description": "field id → value as entered (text, number, yes/no, list of choices, or a repeat group's list of objects)",
+    "additionalProperties": {
+        "anyOf": _SCALAR + [{"type": "array", "items": {"anyOf": _SCALAR + [_FLAT_OBJECT]}}, _FLAT_OBJECT]
+    },
+}
+
+
+class _In(BaseModel):
+    model_config = _CLOSED
+
+
+class _Out(BaseModel):
+    service: Service = wire.SERVICE
+
+
+# --- requests ------------------------------------------------------------------------------------
+
+
+class EnrolIn(_In):
+    code: _text(64, 1)
+    unit_id: UnitId
+    kiosk_number: KioskNumber
+    app_version: _text(40) = ""
+
+
+class DocumentIn(BaseModel):
+    model_config = _CLOSED
+
+    doc_id: _text(60, 1)
+    name: _text(500)
+    kind: _text(40) | None
+    quantity: Annotated[int, Field(ge=0, le=1000)]
+
+
+class AttachmentRef(BaseModel):
+    model_config = _CLOSED
+
+    sha256: Sha256
+    size: Annotated[int, Field(ge=0, le=MAX_ATTACHMENT_SIZE)]
+    mime: _text(100) | None
+    filename: _text(255) | None
+    field_id: _text(60) | None
+
+
+class DossierBody(BaseModel):
+    """One revision of a dossier: `sync.wire.dossier_body`, sent as its canonical JSON (`wire.canonical_json`)."""
+
+    model_config = _CLOSED
+
+    format: Literal[1]
+    uuid: Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
+    revision: Annotated[int, Field(ge=1, le=MAX_REVISION)]
+    code: DossierCode
+    unit_id: UnitId
+    kiosk_number: KioskNumber
+    procedure_code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.\-]{1,20}$")]
+    procedure_version: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.\-]{1,20}$")]
+    received_at: Annotated[str, StringConstraints(max_length=40, pattern=ISO_DATETIME_PATTERN), AfterValidator(_iso_datetime)]
+    appointment_date: Annotated[str, StringConstraints(pattern=r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"), AfterValidator(_iso_date_or_empty)]
+    appointment_time: Annotated[str, StringConstraints(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9])?$")]
+    officer: _text(120)
+    values: Annotated[dict[str, Any], WithJsonSchema(VALUES_SCHEMA)]
+    documents: Annotated[list[DocumentIn], Field(max_length=500)]
+    attachments: Annotated[list[AttachmentRef], Field(max_length=500)]
+    tracking_token: Annotated[str, StringConstraints(pattern=TOKEN_PATTERN)]
+    supplements_revision: Annotated[int, Field(ge=0, le=MAX_REVISION)] | None
+
+
+# --- answers -------------------------------------------------------------------------------------
+
+
+class HealthOut(_Out):
+    api: int = wire.API_VERSION
+    portal_name: str
+    time: str = Field(description="the portal's clock, ISO 8601 UTC")
+
+
+class EnrolOut(_Out):
+    kiosk_id: str
+    secret: str = Field(description="shown once; the portal keeps only its SHA-256")
+    unit_id: str
+    kiosk_number: int
+    portal_name: str
+
+
+class AttachmentOut(_Out):
+    sha256: str
+    size: int = Field(description="the file's size in bytes (0 while the portal knows nothing of it)")
+    received: int = Field(description="bytes held; the next chunk starts here")
+    complete: bool
+
+
+class AttachmentErrorOut(AttachmentOut):
+    error: str = Field(description="offset_mismatch (409: resume at `received`)")
+    message: str | None = None
+
+
+class AttachmentProblemOut(_Out):
+    error: str = Field(description="invalid (bad parameters), too_much_data, size_mismatch or sha256_mismatch (the file was discarded)")
+    message: str | None = None
+    detail: str | None = None
+    sha256: str | None = None
+    size: int | None = None
+    received: int | None = Field(None, description="bytes held after the refusal (0 after sha256_mismatch)")
+    complete: bool | None = None
+
+
+class Ack(BaseModel):
+    uuid: str
+    revision: int
+    body_sha256: str
+    code: str
+    portal_received_at: str
+
+
+class AckOut(_Out):
+    ack: Ack
+
+
+class ErrorOut(_Out):
+    error: str = Field(description="unauthorized, forbidden, conflict, missing_attachments, invalid, not_found, too_large, …")
+    message: str | None = None
+    detail: str | None = Field(None, description="for `invalid`: what is wrong, without the values sent")
+    reason: str | None = Field(None, description="for `conflict`: body_differs, code_in_use or code_changed")
+    missing: list[str] | None = Field(None, description="for `missing_attachments`: SHA-256 of files not held completely")
+
+
+class StatusChangeOut(BaseModel):
+    cursor: str
+    uuid: str
+    code: str
+    status: int = Field(ge=1, le=10)
+    note: str | None
+    at: str
+
+
+class StatusChangesOut(_Out):
+    changes: list[StatusChangeOut]
+    next: str = Field(description="pass as `since` next time")
+    more: bool = Field(description="true when `limit` cut the list: ask again at once")
+
+
+class ProcedureOut(BaseModel):
+    code: str
+    version: str
+    name: str
+    digest: str
+
+
+class CatalogueOut(_Out):
+    procedures: list[ProcedureOut]

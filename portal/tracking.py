@@ -1,0 +1,163 @@
+"""The citizen tracking page `/tra-cuu/{code}?t=TOKEN`: server-rendered Vietnamese HTML, no script, no personal data.
+
+What it shows comes from columns that hold no personal data (procedure, dates, status codes); the dossier
+body (names, ID numbers, addresses, phones) and officers' notes are never read here. An unknown code and a
+wrong token produce byte-identical "not found" pages, after the same constant-time comparison.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import date, datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal import statuses
+from portal.models import Dossier, DossierRevision, StatusChange
+from portal.service import procedure_name
+
+LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+MAX_TOKEN = 128
+_DUMMY_TOKEN = b"0" * 17
+
+# Headers of every tracking answer: nothing cached or indexed, the token never leaks through Referer,
+# nothing loaded from anywhere (inline CSS only).
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+}
+
+CSS = """
+*{box-sizing:border-box}
+body{margin:0;background:#f3f5f7;color:#1b1f23;font-family:"Noto Sans","Segoe UI",Roboto,Arial,sans-serif;font-size:18px;line-height:1.55}
+header{background:#a3161b;color:#fff;padding:16px 20px}
+header p{margin:0;font-size:15px;opacity:.9}
+header h1{margin:4px 0 0;font-size:24px}
+main{max-width:40rem;margin:0 auto;padding:16px}
+.card{background:#fff;border-radius:10px;padding:16px 18px;margin:0 0 16px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+.label{margin:0;color:#5a6570;font-size:15px}
+.code{margin:2px 0 14px;font-size:20px;font-weight:700;letter-spacing:.02em;word-break:break-all}
+.status{margin:2px 0 6px;font-size:26px;font-weight:700;color:#0d5c2e}
+.status.wait{color:#8a4b00}
+.status.stop{color:#a3161b}
+.hint{margin:6px 0 0;font-size:17px}
+dl{margin:14px 0 0}
+dt{color:#5a6570;font-size:15px}
+dd{margin:0 0 12px;font-size:19px}
+h2{margin:0 0 10px;font-size:20px}
+ol{list-style:none;margin:0;padding:0}
+li{border-left:4px solid #c9d1d9;padding:4px 0 10px 14px}
+li:last-child{border-left-color:#0d5c2e}
+li time{display:block;color:#5a6570;font-size:15px}
+.foot{color:#5a6570;font-size:15px}
+"""
+
+WAIT = {5, 6, 8}
+STOP = {3, 7}
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    label: str
+
+
+def _local(value: datetime | None, with_time: bool = True) -> str:
+    if value is None:
+        return "—"
+    local = value.astimezone(LOCAL_ZONE)
+    return local.strftime("%H:%M, %d/%m/%Y") if with_time else local.strftime("%d/%m/%Y")
+
+
+def _appointment(dossier: Dossier) -> str:
+    if not dossier.appointment_date:
+        return "—"
+    try:
+        shown = date.fromisoformat(dossier.appointment_date).strftime("%d/%m/%Y")
+    except ValueError:
+        shown = dossier.appointment_date
+    return f"{dossier.appointment_time}, {shown}" if dossier.appointment_time else shown
+
+
+def _page(title: str, portal_name: str, content: str) -> str:
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="robots" content="noindex, nofollow">\n<meta name="referrer" content="no-referrer">\n'
+        f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<header><p>{escape(portal_name)}</p><h1>Tra cứu hồ sơ</h1></header>\n"
+        f"<main>\n{content}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def not_found_page(portal_name: str) -> str:
+    """The one neutral answer for an unknown code, a wrong token, or a dossier not synchronised yet."""
+    return _page(
+        "Không tìm thấy hồ sơ",
+        portal_name,
+        '<section class="card">\n<h2>Không tìm thấy hồ sơ</h2>\n'
+        "<p>Không tìm thấy hồ sơ theo đường dẫn này. Vui lòng kiểm tra lại mã QR hoặc đường dẫn in trên "
+        "giấy tiếp nhận hồ sơ.</p>\n"
+        "<p>Hồ sơ vừa nộp có thể cần một thời gian để được cập nhật lên cổng. Nếu cần hỗ trợ, xin liên hệ "
+        "bộ phận một cửa nơi nộp hồ sơ.</p>\n</section>",
+    )
+
+
+def find(session: Session, code: str, token: str | None) -> Dossier | None:
+    """The dossier with this code if `token` is its tracking token (case-insensitive, constant-time); else None."""
+    code = code.strip()
+    dossier = None
+    if 0 < len(code) <= 40:
+        for candidate in dict.fromkeys((code, code.upper())):
+            dossier = session.scalars(select(Dossier).where(Dossier.code == candidate)).first()
+            if dossier is not None:
+                break
+    given = (token or "").strip().lower().encode("utf-8")[:MAX_TOKEN]
+    expected = dossier.tracking_token.lower().encode("utf-8") if dossier is not None else _DUMMY_TOKEN
+    matches = hmac.compare_digest(expected, given)
+    return dossier if dossier is not None and matches and given else None
+
+
+def history(session: Session, dossier: Dossier) -> list[Event]:
+    events = [Event(dossier.received_at or dossier.created_at, "Bộ phận một cửa đã tiếp nhận hồ sơ")]
+    for revision in session.scalars(
+        select(DossierRevision).where(DossierRevision.dossier_uuid == dossier.uuid, DossierRevision.revision > 1).order_by(DossierRevision.revision)
+    ):
+        events.append(Event(revision.portal_received_at, "Hồ sơ được bổ sung, điều chỉnh"))
+    for change in session.scalars(select(StatusChange).where(StatusChange.dossier_uuid == dossier.uuid).order_by(StatusChange.id)):
+        events.append(Event(change.at, statuses.label(change.status)))  # the note may hold personal data: never shown
+    return sorted(events, key=lambda e: e.at)
+
+
+def dossier_page(session: Session, dossier: Dossier, portal_name: str) -> str:
+    status = dossier.status or statuses.RECEIVED
+    css_class = "status wait" if status in WAIT else "status stop" if status in STOP else "status"
+    hint = statuses.STATUS_HINTS.get(status)
+    name = procedure_name(dossier.procedure_code, dossier.procedure_version) or f"Thủ tục {dossier.procedure_code}"
+    items = "\n".join(
+        f'<li><time datetime="{escape(e.at.isoformat())}">{escape(_local(e.at))}</time>{escape(e.label)}</li>'
+        for e in history(session, dossier)
+    )
+    content = (
+        '<section class="card">\n'
+        f'<p class="label">Mã hồ sơ</p>\n<p class="code">{escape(dossier.code)}</p>\n'
+        f'<p class="label">Tình trạng hiện nay</p>\n<p class="{css_class}">{escape(statuses.label(status))}</p>\n'
+        + (f'<p class="hint">{escape(hint)}</p>\n' if hint else "")
+        + "<dl>\n"
+        f"<dt>Thủ tục</dt><dd>{escape(name)}</dd>\n"
+        f"<dt>Ngày tiếp nhận</dt><dd>{escape(_local(dossier.received_at))}</dd>\n"
+        f"<dt>Hẹn trả kết quả</dt><dd>{escape(_appointment(dossier))}</dd>\n"
+        "</dl>\n</section>\n"
+        f'<section class="card">\n<h2>Quá trình giải quyết</h2>\n<ol>\n{items}\n</ol>\n</section>\n'
+        '<p class="foot">Trang này chỉ hiển thị tình trạng hồ sơ, không hiển thị thông tin cá nhân. '
+        "Giờ theo múi giờ Việt Nam.</p>"
+    )
+    return _page(f"Hồ sơ {dossier.code}", portal_name, content)
