@@ -227,6 +227,34 @@ def cmd_doctor(args: argparse.Namespace, out: Output) -> int:
     return EXIT_ACTION if worst_error else EXIT_OK
 
 
+def cmd_sync(args: argparse.Namespace, out: Output) -> int:
+    from sync.engine import SyncEngine
+
+    ctx = _open(args)
+    report = SyncEngine(ctx).run_once(force=True)
+    payload = report.as_dict()
+    lines = [
+        f"Cổng: {'đã kết nối' if report.reachable else 'không kết nối được'}. "
+        f"Đã gửi {report.delivered}, lỗi {report.failed}, bị từ chối {report.rejected}, còn chờ {report.remaining}; "
+        f"cập nhật trạng thái {report.status_changes}."
+    ]
+    if report.message:
+        lines.append(report.message)
+    lines += [f"  - {e.code} (lần {e.revision}): {e.message}" for e in report.errors]
+    out.emit(payload, "\n".join(lines))
+    return EXIT_OK if report.ok else EXIT_ACTION
+
+
+def cmd_enrol(args: argparse.Namespace, out: Output) -> int:
+    from sync.enrolment import enrol
+
+    ctx = _open(args)
+    credentials = enrol(ctx, args.portal, args.code, actor=_os_account())
+    payload = {"ok": True, "portal_url": credentials.portal_url, "kiosk_id": credentials.kiosk_id, "enrolled_at": credentials.enrolled_at}
+    out.emit(payload, f"Đã đăng ký máy với cổng {credentials.portal_url} (mã máy {credentials.kiosk_id}).")
+    return EXIT_OK
+
+
 def _os_account() -> str:
     import getpass
 
@@ -294,6 +322,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=200)
 
     add("doctor", cmd_doctor, "kiểm tra tình trạng máy tiếp nhận")
+
+    add("sync", cmd_sync, "đồng bộ ngay một lượt với cổng dịch vụ công (bỏ qua thời gian chờ thử lại)")
+
+    p = add("enrol", cmd_enrol, "đăng ký máy với cổng dịch vụ công bằng mã đăng ký một lần")
+    p.add_argument("--portal", required=True, help="địa chỉ cổng, ví dụ https://dichvucong.tinh.gov.vn")
+    p.add_argument("--code", required=True, help="mã đăng ký do quản trị viên cổng cấp (kiosk-portal enrolment-code)")
     return parser
 
 

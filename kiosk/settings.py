@@ -47,6 +47,16 @@ def _url(value: Any) -> str | None:
     return None
 
 
+def _ca_bundle(value: Any) -> str | None:
+    if value == "":
+        return None
+    if not isinstance(value, str) or len(value) > 500:
+        return "Phải là đường dẫn tới tệp chứng chỉ (PEM), tối đa 500 ký tự."
+    if not Path(value).expanduser().is_file():
+        return f"Không có tệp chứng chỉ {value}; để trống nếu cổng dùng chứng chỉ công cộng."
+    return None
+
+
 def _time(value: Any) -> str | None:
     if not isinstance(value, str) or not TIME_RE.fullmatch(value):
         return "Giờ phải có dạng HH:MM, ví dụ 07:30."
@@ -83,6 +93,7 @@ class SiteSettings:
     commune_code: str = _setting("", "Mã xã/phường (2025)", _commune)
     kiosk_number: int = _setting(1, "Số hiệu máy tiếp nhận (1–9)", _kiosk_number)
     portal_url: str = _setting("", "Địa chỉ cổng dịch vụ công", _url)
+    portal_ca_bundle: str = _setting("", "Tệp chứng chỉ gốc (CA) của tỉnh cho kết nối tới cổng (để trống: chứng chỉ công cộng)", _ca_bundle)
     place_name: str = _setting("", "Địa danh ghi trên giấy tờ (để trống: tên xã)", _text(80))
     office_open: str = _setting("07:30", "Giờ mở cửa", _time)
     office_close: str = _setting("17:00", "Giờ đóng cửa (giờ hẹn trả kết quả)", _time)

@@ -1,0 +1,413 @@
+"""One sync pass: upload due outbox entries (attachments first, resumable), pull status changes, fetch the catalogue.
+
+The UI calls `SyncEngine(ctx).run_once(...)` on its network thread, `status(ctx)` and `queue_summary(ctx)`
+for its views and `probe(ctx)` to notice the portal coming back; `kiosk-admin sync` calls `run_once(force=True)`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import threading
+import uuid as uuid_module
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Callable
+
+from filelock import FileLock
+from filelock import Timeout as LockBusy
+from sqlalchemy import select
+
+from kiosk.context import KioskContext
+from kiosk.models import Dossier, PortalStatusEvent, utcnow
+from sync import meta, outbox, wire
+from sync.client import DEFAULT_TIMEOUT, PortalClient
+from sync.credentials import load_credentials
+from sync.errors import (
+    BadAnswer,
+    LocalFileMissing,
+    MissingAttachments,
+    NotConfigured,
+    PortalError,
+    Unauthorized,
+)
+from sync.outbox import Prepared, QueueItem
+
+log = logging.getLogger(__name__)
+
+ClientFactory = Callable[[KioskContext], PortalClient]
+ProgressCallback = Callable[["Progress"], None]
+
+STATUS_PAGE = 100
+BUSY_MESSAGE = "Một lượt đồng bộ khác đang chạy trên máy này; lượt này bỏ qua."
+DEMO_MESSAGE = "Chế độ trình diễn: máy này không đồng bộ với cổng dịch vụ công."
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Upload progress of one dossier revision (attachments, then the body), for a progress bar."""
+
+    code: str
+    sent: int
+    total: int
+
+
+@dataclass(frozen=True)
+class EntryError:
+    code: str
+    revision: int
+    state: str  # "failed" (will retry) or "rejected" (needs the officer)
+    message: str
+
+
+@dataclass
+class SyncReport:
+    started_at: datetime
+    finished_at: datetime | None = None
+    reachable: bool = False
+    busy: bool = False  # another process or thread held the sender lock; nothing was done
+    recovered: int = 0  # entries found `sending` after a crash and put back in the queue
+    attempted: int = 0
+    delivered: int = 0
+    failed: int = 0
+    rejected: int = 0
+    remaining: int = 0  # still waiting after the pass (queued, failed)
+    status_changes: int = 0
+    catalogue_fetched: bool = False
+    message: str | None = None  # a problem of the whole pass, for the officer (unreachable, 401, …)
+    errors: list[EntryError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """The pass ran and nothing needs action."""
+        return self.reachable and not self.busy and self.message is None and not self.failed and not self.rejected
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["ok"] = self.ok
+        return data
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status bar shows."""
+
+    enrolled: bool
+    portal_url: str
+    queued: int  # waiting to be sent (queued, sending, failed)
+    failed: int
+    rejected: int
+    delivered: int
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    last_attempt_at: datetime | None
+
+
+def default_client(ctx: KioskContext, *, timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> PortalClient:
+    """A client for the configured portal with the stored credentials (None when not enrolled: the portal says 401)."""
+    credentials = load_credentials(ctx.data)
+    url = ctx.settings.portal_url or (credentials.portal_url if credentials else "")
+    if not url:
+        raise NotConfigured()
+    return PortalClient(url, credentials, ca_bundle=ctx.settings.portal_ca_bundle or None, timeout=timeout)
+
+
+def lock_path(ctx: KioskContext) -> Any:
+    return ctx.data.root / "sync.lock"
+
+
+class SyncEngine:
+    """Runs sync passes for one data folder; one sender at a time across processes (a lock file)."""
+
+    def __init__(self, ctx: KioskContext, client_factory: ClientFactory | None = None, *, rng: random.Random | None = None) -> None:
+        self.ctx = ctx
+        self.client_factory = client_factory or default_client
+        self.rng = rng
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop the running pass at the next chunk boundary (the entry in flight goes back to the queue)."""
+        self._cancel.set()
+
+    def run_once(self, force: bool = False, progress: ProgressCallback | None = None) -> SyncReport:
+        """One pass. `force` ignores back-off (the officer's "Đồng bộ ngay", `kiosk-admin sync`)."""
+        self._cancel.clear()
+        report = SyncReport(started_at=utcnow())
+        if self.ctx.settings.demo:
+            report.message = DEMO_MESSAGE
+            report.finished_at = utcnow()
+            return report
+        lock = FileLock(str(lock_path(self.ctx)))
+        try:
+            lock.acquire(timeout=0)
+        except LockBusy:
+            report.busy = True
+            report.message = BUSY_MESSAGE
+            report.finished_at = utcnow()
+            return report
+        try:
+            self._pass(report, force, progress)
+        finally:
+            lock.release()
+        return report
+
+    # --- the pass -------------------------------------------------------------------------------
+
+    def _pass(self, report: SyncReport, force: bool, progress: ProgressCallback | None) -> None:
+        report.recovered = outbox.recover_interrupted(self.ctx)
+        if report.recovered:
+            log.warning("%d outbox entries were interrupted mid-send; they are retried", report.recovered)
+        completed = False
+        try:
+            client = self.client_factory(self.ctx)
+        except PortalError as exc:
+            report.message = exc.message
+        else:
+            try:
+                completed = self._talk(client, report, force, progress)
+            finally:
+                client.close()
+        report.remaining = sum(n for state, n in outbox.count_by_state(self.ctx).items() if state in outbox.WAITING)
+        report.finished_at = utcnow()
+        self._record(report, completed)
+
+    def _talk(self, client: PortalClient, report: SyncReport, force: bool, progress: ProgressCallback | None) -> bool:
+        """Returns True when every phase ran (entries may still have failed individually)."""
+        try:
+            client.health()
+        except PortalError as exc:
+            report.message = exc.message
+            return False
+        report.reachable = True
+        tried: set[int] = set()
+        while True:  # again after each round: delivering revision N makes N+1 due in the same pass
+            batch = [entry_id for entry_id in outbox.due_entries(self.ctx, force=force) if entry_id not in tried]
+            if not batch:
+                break
+            for entry_id in batch:
+                if self._cancel.is_set():
+                    return False
+                tried.add(entry_id)
+                if self._send(client, entry_id, report, progress):
+                    return False
+        try:
+            report.status_changes = self._pull_status(client)
+            self._fetch_catalogue(client)
+            report.catalogue_fetched = True
+        except PortalError as exc:
+            report.message = exc.message
+            return False
+        return True
+
+    def _send(self, client: PortalClient, entry_id: int, report: SyncReport, progress: ProgressCallback | None) -> bool:
+        """Send one outbox entry; returns True when the rest of the pass should stop (network or credentials)."""
+        prepared = outbox.prepare(self.ctx, entry_id)
+        attempt = outbox.mark_sending(self.ctx, entry_id)
+        report.attempted += 1
+        try:
+            self._upload_attachments(client, prepared, progress)
+            try:
+                ack = client.put_revision(prepared.uuid, prepared.revision, prepared.payload, attempt=attempt)
+            except MissingAttachments as exc:
+                log.warning("portal misses %d attachments of %s r%d; uploading again", len(exc.missing), prepared.code, prepared.revision)
+                self._upload_attachments(client, prepared, progress)
+                ack = client.put_revision(prepared.uuid, prepared.revision, prepared.payload, attempt=attempt)
+        except Unauthorized as exc:
+            outbox.mark_failed(self.ctx, entry_id, exc.message, backoff=False)
+            report.message = exc.message
+            return True
+        except PortalError as exc:
+            if exc.retry:
+                outbox.mark_failed(self.ctx, entry_id, exc.message, rng=self.rng)
+                report.failed += 1
+                report.errors.append(EntryError(prepared.code, prepared.revision, "failed", exc.message))
+                log.info("%s r%d not delivered (attempt %d): %s", prepared.code, prepared.revision, attempt, type(exc).__name__)
+                if exc.connectivity:
+                    report.message = exc.message
+                return exc.connectivity
+            outbox.mark_rejected(self.ctx, entry_id, exc.message)
+            report.rejected += 1
+            report.errors.append(EntryError(prepared.code, prepared.revision, "rejected", exc.message))
+            log.warning("%s r%d rejected: %s", prepared.code, prepared.revision, getattr(exc, "error", type(exc).__name__))
+            return False
+        except _Cancelled:
+            outbox.mark_failed(self.ctx, entry_id, "Lượt đồng bộ đã dừng giữa chừng; máy sẽ gửi tiếp.", backoff=False)
+            return True
+        except Exception:  # noqa: BLE001 - a bug: logged with a traceback, the entry goes back to the queue
+            reference = uuid_module.uuid4().hex[:8]
+            log.exception("unexpected error sending %s r%d (ref %s)", prepared.code, prepared.revision, reference)
+            message = f"Lỗi không mong muốn khi gửi (mã tham chiếu {reference}); máy sẽ thử lại, nếu lặp lại hãy báo quản trị viên."
+            outbox.mark_failed(self.ctx, entry_id, message, rng=self.rng)
+            report.failed += 1
+            report.errors.append(EntryError(prepared.code, prepared.revision, "failed", message))
+            return False
+        outbox.mark_delivered(self.ctx, entry_id, ack)
+        report.delivered += 1
+        log.info("%s r%d delivered (attempt %d)", prepared.code, prepared.revision, attempt)
+        total = sum(a.size for a in prepared.attachments) + len(prepared.payload)
+        self._emit(progress, Progress(prepared.code, total, total))
+        return False
+
+    def _upload_attachments(self, client: PortalClient, prepared: Prepared, progress: ProgressCallback | None) -> None:
+        """Upload every attachment the portal does not hold completely, resuming from the bytes it holds."""
+        total = sum(a.size for a in prepared.attachments) + len(prepared.payload)
+        done = 0
+        for ref in prepared.attachments:
+            state = client.attachment_status(ref.sha256)
+            if not state.complete:
+                path = self.ctx.data.attachments_dir / ref.sha256
+                try:
+                    actual_size = path.stat().st_size
+                except OSError:
+                    raise LocalFileMissing(ref.filename) from None
+                if actual_size != ref.size or (state.received == 0 and _sha256_of(path) != ref.sha256):
+                    raise LocalFileMissing(ref.filename)
+                offset, stuck = state.received, 0
+                with open(path, "rb") as handle:
+                    while not state.complete:
+                        if self._cancel.is_set():
+                            raise _Cancelled()
+                        handle.seek(offset)
+                        chunk = handle.read(min(wire.CHUNK_SIZE, ref.size - offset))
+                        state = client.upload_chunk(ref.sha256, offset, ref.size, chunk)
+                        if state.received == offset and not state.complete:
+                            stuck += 1  # the portal keeps naming an offset without accepting bytes
+                            if stuck >= 3:
+                                raise BadAnswer("attachment upload makes no progress")
+                        offset = state.received
+                        self._emit(progress, Progress(prepared.code, done + offset, total))
+                        if offset >= ref.size and not state.complete:
+                            raise BadAnswer("attachment not complete after its last byte")
+            done += ref.size
+            self._emit(progress, Progress(prepared.code, done, total))
+
+    def _pull_status(self, client: PortalClient) -> int:
+        """Apply status changes since the stored cursor; the cursor moves in the same transaction (idempotent)."""
+        with self.ctx.read() as session:
+            cursor = meta.get(session, meta.STATUS_CURSOR)
+        applied = 0
+        for _ in range(10_000):
+            changes, next_cursor, more = client.status_changes(cursor, limit=STATUS_PAGE)
+            if not changes:
+                break
+            with self.ctx.transaction() as session:
+                for change in changes:
+                    applied += _apply_change(session, change)
+                new_cursor = next_cursor or changes[-1].cursor
+                meta.put(session, meta.STATUS_CURSOR, new_cursor)
+            if new_cursor == cursor or not more:
+                break
+            cursor = new_cursor
+        return applied
+
+    def _fetch_catalogue(self, client: PortalClient) -> None:
+        answer = client.catalogue()
+        with self.ctx.transaction() as session:
+            meta.put(session, meta.CATALOGUE, wire.canonical_json({"procedures": answer["procedures"]}).decode("utf-8"))
+            meta.put(session, meta.CATALOGUE_FETCHED_AT, utcnow().isoformat())
+
+    def _record(self, report: SyncReport, completed: bool) -> None:
+        now = utcnow().isoformat()
+        problem = report.message or next((e.message for e in report.errors), None)
+        with self.ctx.transaction() as session:
+            meta.put(session, meta.LAST_ATTEMPT_AT, now)
+            if completed:
+                meta.put(session, meta.LAST_SUCCESS_AT, now)
+            if problem:
+                meta.put(session, meta.LAST_ERROR, problem)
+                meta.put(session, meta.LAST_ERROR_AT, now)
+            elif completed:
+                meta.put(session, meta.LAST_ERROR, None)
+                meta.put(session, meta.LAST_ERROR_AT, None)
+
+    @staticmethod
+    def _emit(progress: ProgressCallback | None, event: Progress) -> None:
+        if progress is None:
+            return
+        try:
+            progress(event)
+        except Exception:  # noqa: BLE001 - a broken progress bar must not stop a sync
+            log.exception("progress callback failed")
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _sha256_of(path: Any) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _apply_change(session: Any, change: Any) -> int:
+    dossier = session.scalar(select(Dossier).where(Dossier.uuid == change.uuid)) if change.uuid else None
+    if dossier is None and change.code:
+        dossier = session.scalar(select(Dossier).where(Dossier.code == change.code))
+    if dossier is None:
+        log.warning("status change %s for a dossier this kiosk does not hold", change.cursor)
+        return 0
+    if change.status not in wire.PORTAL_STATUSES:
+        log.warning("status change %s with unknown status %r ignored", change.cursor, change.status)
+        return 0
+    seen = session.scalar(
+        select(PortalStatusEvent.id).where(PortalStatusEvent.dossier_id == dossier.id, PortalStatusEvent.cursor == change.cursor)
+    )
+    if seen is not None:
+        return 0
+    session.add(PortalStatusEvent(dossier_id=dossier.id, status=change.status, note=change.note, at=change.at, cursor=change.cursor))
+    dossier.portal_status = change.status
+    dossier.portal_status_at = change.at
+    dossier.portal_status_note = change.note
+    return 1
+
+
+# --- for the UI and the CLI -------------------------------------------------------------------------
+
+
+def queue_summary(ctx: KioskContext, *, include_delivered: bool = False, limit: int = 500) -> list[QueueItem]:
+    """Each outbox entry not yet delivered, oldest first: code, revision, state, attempts, next_attempt_at, last_error."""
+    return outbox.queue_items(ctx, include_delivered=include_delivered, limit=limit)
+
+
+def status(ctx: KioskContext) -> SyncStatus:
+    counts = outbox.count_by_state(ctx)
+    with ctx.read() as session:
+        last_success = meta.get_time(session, meta.LAST_SUCCESS_AT)
+        last_error = meta.get(session, meta.LAST_ERROR)
+        last_error_at = meta.get_time(session, meta.LAST_ERROR_AT)
+        last_attempt = meta.get_time(session, meta.LAST_ATTEMPT_AT)
+    credentials = load_credentials(ctx.data)
+    return SyncStatus(
+        enrolled=credentials is not None,
+        portal_url=ctx.settings.portal_url,
+        queued=sum(counts.get(state, 0) for state in outbox.WAITING),
+        failed=counts.get("failed", 0),
+        rejected=counts.get("rejected", 0),
+        delivered=counts.get("delivered", 0),
+        last_success_at=last_success,
+        last_error=last_error,
+        last_error_at=last_error_at,
+        last_attempt_at=last_attempt,
+    )
+
+
+def probe(ctx: KioskContext, client_factory: ClientFactory | None = None) -> bool:
+    """True when the real portal answers its health check (a captive portal or a proxy's page is "offline")."""
+    if ctx.settings.demo:
+        return False
+    try:
+        client = (client_factory or (lambda c: default_client(c, timeout=(5.0, 10.0))))(ctx)
+    except PortalError:
+        return False
+    try:
+        client.health()
+        return True
+    except PortalError:
+        return False
+    finally:
+        client.close()

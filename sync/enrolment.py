@@ -1,0 +1,51 @@
+"""Enrolment: exchange a one-time code from the portal's administrator for this kiosk's credentials."""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from kiosk import __version__, audit
+from kiosk.context import KioskContext
+from kiosk.errors import InputError
+from kiosk.models import utcnow
+from kiosk.settings import save_settings
+from sync import meta
+from sync.client import PortalClient
+from sync.credentials import Credentials, load_credentials, save_credentials
+
+log = logging.getLogger(__name__)
+
+
+def enrol(
+    ctx: KioskContext,
+    portal_url: str,
+    code: str,
+    *,
+    actor: str = "admin",
+    client_factory: Callable[[str], PortalClient] | None = None,
+) -> Credentials:
+    """Enrol with the portal at `portal_url`; stores the credentials (0600) and sets settings.portal_url."""
+    portal_url = portal_url.strip().rstrip("/")
+    code = code.strip()
+    if not code:
+        raise InputError("Hãy nhập mã đăng ký do quản trị viên cổng cấp.")
+    new_settings = ctx.settings.with_changes(portal_url=portal_url)
+    problems = new_settings.errors()
+    if "portal_url" in problems:
+        raise InputError(problems["portal_url"])
+    make = client_factory or (lambda url: PortalClient(url, None, ca_bundle=ctx.settings.portal_ca_bundle or None))
+    with make(portal_url) as client:
+        client.health()  # a captive portal or a wrong address fails here, before the code is spent
+        answer = client.enrol(code, ctx.settings.unit_id, ctx.settings.kiosk_number, __version__)
+    previous = load_credentials(ctx.data)
+    credentials = Credentials(portal_url=portal_url, kiosk_id=answer["kiosk_id"], secret=answer["secret"], enrolled_at=utcnow().isoformat())
+    save_credentials(ctx.data, credentials)
+    save_settings(ctx.data.settings_path, new_settings)
+    ctx.settings = new_settings
+    with ctx.transaction() as session:
+        if previous is None or previous.portal_url != portal_url:
+            meta.put(session, meta.STATUS_CURSOR, None)  # cursors belong to one portal
+        audit.record(session, actor, "portal.enrolled", kiosk_id=credentials.kiosk_id, portal=portal_url)
+    log.info("enrolled with %s as kiosk %s", portal_url, credentials.kiosk_id)
+    return credentials

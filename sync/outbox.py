@@ -1,0 +1,179 @@
+"""The outbox state machine (docs/sync-protocol.md), one committed transaction per state change.
+
+queued → sending → delivered, or failed (retry at next_attempt_at) or rejected (needs the officer).
+`sending` is committed before a request and the outcome after its answer, so a crash mid-send leaves
+`sending`, which the next pass turns into `failed` (retry), never into delivered.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, select, update
+from sqlalchemy.orm import aliased
+
+from kiosk.context import KioskContext
+from kiosk.models import Dossier, OutboxEntry, utcnow
+from sync.client import Ack
+from sync.payload import freeze
+
+BACKOFF_BASE_S = 30.0
+BACKOFF_CAP_S = 3600.0
+INTERRUPTED_MESSAGE = "Lần gửi trước bị ngắt giữa chừng (máy tắt hoặc mất điện); máy sẽ gửi lại."
+WAITING = ("queued", "sending", "failed")  # not yet delivered, and no officer needed
+
+
+def backoff_delay(attempts: int, rng: random.Random | None = None) -> float:
+    """Full jitter: uniform in [0, min(cap, 30 s × 2^(attempts−1))] after the attempts-th failure in a row."""
+    ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** max(0, min(attempts - 1, 20)))
+    return (rng or random).uniform(0.0, ceiling)
+
+
+@dataclass(frozen=True)
+class AttachmentRef:
+    sha256: str
+    size: int
+    filename: str
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What one send needs, read once; no ORM object leaves the transaction."""
+
+    entry_id: int
+    code: str
+    uuid: str
+    revision: int
+    payload: bytes
+    payload_sha256: str
+    attachments: tuple[AttachmentRef, ...]
+
+
+def recover_interrupted(ctx: KioskContext) -> int:
+    """Entries left `sending` by a crash become `failed`, due now. Call only while holding the sender lock."""
+    now = utcnow()
+    with ctx.transaction() as session:
+        result = session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.state == "sending")
+            .values(state="failed", next_attempt_at=now, last_error=INTERRUPTED_MESSAGE, updated_at=now)
+        )
+        return int(result.rowcount or 0)
+
+
+def due_entries(ctx: KioskContext, *, force: bool = False, now: datetime | None = None) -> list[int]:
+    """Ids to send, oldest first; a later revision waits while an earlier one of its dossier is still waiting.
+
+    (After an earlier revision was rejected, the next one may still go: it is how the officer corrects it.)
+    """
+    now = now or utcnow()
+    earlier = aliased(OutboxEntry)
+    blocked = exists().where(
+        and_(earlier.dossier_id == OutboxEntry.dossier_id, earlier.revision < OutboxEntry.revision, earlier.state.in_(WAITING))
+    )
+    query = select(OutboxEntry.id).where(OutboxEntry.state.in_(("queued", "failed")), ~blocked)
+    if not force:
+        query = query.where((OutboxEntry.next_attempt_at.is_(None)) | (OutboxEntry.next_attempt_at <= now))
+    with ctx.read() as session:
+        return list(session.scalars(query.order_by(OutboxEntry.created_at, OutboxEntry.id)))
+
+
+def prepare(ctx: KioskContext, entry_id: int) -> Prepared:
+    """Freeze the entry's body (its own transaction, before the first send) and read what the send needs."""
+    with ctx.transaction() as session:
+        entry = session.get(OutboxEntry, entry_id)
+        assert entry is not None
+        payload = freeze(session, entry, ctx.settings, ctx.token_key)
+        body: dict[str, Any] = json.loads(payload)
+        return Prepared(
+            entry_id=entry.id,
+            code=entry.dossier.code or "",
+            uuid=entry.dossier.uuid,
+            revision=entry.revision,
+            payload=payload,
+            payload_sha256=entry.payload_sha256 or "",
+            attachments=tuple(AttachmentRef(a["sha256"], int(a["size"]), str(a.get("filename") or a["sha256"])) for a in body["attachments"]),
+        )
+
+
+def mark_sending(ctx: KioskContext, entry_id: int) -> int:
+    """Commit `sending` before any byte leaves; returns the attempt number (sent as X-Attempt)."""
+    with ctx.transaction() as session:
+        entry = session.get(OutboxEntry, entry_id)
+        assert entry is not None
+        entry.state = "sending"
+        entry.attempts = (entry.attempts or 0) + 1
+        entry.updated_at = utcnow()
+        return entry.attempts
+
+
+def mark_delivered(ctx: KioskContext, entry_id: int, ack: Ack) -> None:
+    now = utcnow()
+    with ctx.transaction() as session:
+        entry = session.get(OutboxEntry, entry_id)
+        assert entry is not None
+        entry.state = "delivered"
+        entry.delivered_at = now
+        entry.portal_received_at = ack.portal_received_at
+        entry.next_attempt_at = None
+        entry.last_error = None
+        entry.updated_at = now
+
+
+def mark_failed(ctx: KioskContext, entry_id: int, message: str, *, backoff: bool = True, rng: random.Random | None = None) -> datetime:
+    """Back to the queue with the reason; due again after a jittered back-off (or at once when backoff=False)."""
+    now = utcnow()
+    with ctx.transaction() as session:
+        entry = session.get(OutboxEntry, entry_id)
+        assert entry is not None
+        delay = backoff_delay(entry.attempts or 1, rng) if backoff else 0.0
+        entry.state = "failed"
+        entry.last_error = message
+        entry.next_attempt_at = now + timedelta(seconds=delay)
+        entry.updated_at = now
+        return entry.next_attempt_at
+
+
+def mark_rejected(ctx: KioskContext, entry_id: int, message: str) -> None:
+    now = utcnow()
+    with ctx.transaction() as session:
+        entry = session.get(OutboxEntry, entry_id)
+        assert entry is not None
+        entry.state = "rejected"
+        entry.last_error = message
+        entry.next_attempt_at = None
+        entry.updated_at = now
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    code: str
+    revision: int
+    state: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    created_at: datetime
+
+
+def queue_items(ctx: KioskContext, *, include_delivered: bool = False, limit: int = 500) -> list[QueueItem]:
+    query = select(OutboxEntry, Dossier.code).join(Dossier, Dossier.id == OutboxEntry.dossier_id)
+    if not include_delivered:
+        query = query.where(OutboxEntry.state != "delivered")
+    query = query.order_by(OutboxEntry.created_at, OutboxEntry.id).limit(limit)
+    with ctx.read() as session:
+        return [
+            QueueItem(code or "", e.revision, e.state, e.attempts or 0, e.next_attempt_at, e.last_error, e.created_at)
+            for e, code in session.execute(query)
+        ]
+
+
+def count_by_state(ctx: KioskContext) -> dict[str, int]:
+    from sqlalchemy import func
+
+    with ctx.read() as session:
+        return {state: n for state, n in session.execute(select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state))}
