@@ -21,15 +21,21 @@ def code_from_text(text: str) -> str | None:
     return match.group(0) if match else None
 
 
+def decode_pil(image: "object") -> list[str]:
+    """Every barcode text zxing-cpp reads in a PIL image (a file, or a camera frame converted by the UI)."""
+    import zxingcpp
+
+    return [result.text for result in zxingcpp.read_barcodes(image.convert("L"))]  # type: ignore[attr-defined]
+
+
 def decode_image(path: Path) -> list[str]:
     """Every barcode text zxing-cpp reads in the image (a photo or a scan of the receipt)."""
-    import zxingcpp
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(path) as image:
             image.load()
-            return [result.text for result in zxingcpp.read_barcodes(image.convert("L"))]
+            return decode_pil(image)
     except (OSError, UnidentifiedImageError) as exc:
         raise InputError(f"Không đọc được ảnh {path.name}: hãy chọn tệp ảnh PNG hoặc JPG chụp mã QR trên giấy hẹn.") from exc
 

@@ -77,3 +77,32 @@ def test_list_page_finds_the_dossier_from_a_qr_image(qtbot, ctx, officer, tmp_pa
     qtbot.waitUntil(lambda: window.list_page.search.text() == code, timeout=20_000)
     qtbot.waitUntil(lambda: [r.code for r in window.list_page.model.rows] == [code], timeout=20_000)
     window.bridge.shutdown()
+
+
+def test_a_camera_frame_of_the_receipt_gives_its_code(qapp, ctx, officer, tmp_path: Path) -> None:
+    """The webcam path decodes QImage frames; here the frame is the receipt photo loaded as a QImage."""
+    from PySide6.QtGui import QImage
+
+    from ui.camera_scan import frame_code
+
+    code, photo = _receipt_photo(ctx, officer, tmp_path)
+    frame = QImage(str(photo)).convertToFormat(QImage.Format.Format_RGB32)
+    assert frame_code(frame) == code
+    assert frame_code(QImage(640, 480, QImage.Format.Format_RGB32)) is None
+
+
+def test_camera_dialog_without_a_camera_says_what_to_do(qtbot) -> None:
+    from PySide6.QtMultimedia import QMediaDevices
+
+    from ui.bridge import Bridge
+    from ui.camera_scan import CameraScanDialog
+
+    bridge = Bridge()
+    dialog = CameraScanDialog(bridge)
+    qtbot.addWidget(dialog)
+    if QMediaDevices.videoInputs():
+        assert dialog.camera is not None  # a machine with a webcam: the camera starts
+    else:
+        assert "Không tìm thấy máy ảnh" in dialog.message.text()
+    dialog.reject()
+    bridge.shutdown()

@@ -94,6 +94,7 @@ class DossierListPage(QWidget):
     reprint_requested = Signal(str)
     detail_requested = Signal(str)
     qr_image_chosen = Signal(object)  # Path of an image holding a receipt's QR
+    camera_requested = Signal()
     home_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -117,6 +118,7 @@ class DossierListPage(QWidget):
         self.reprint_button = primary_button("In lại giấy hẹn")
         self.detail_button = QPushButton("Xem chi tiết")
         self.qr_button = QPushButton("Đọc mã QR từ ảnh…")
+        self.camera_button = QPushButton("Quét QR bằng máy ảnh")
         self.error = banner("errorBanner")
         self.home_button = QPushButton("Về trang chủ")
         self._debounce = QTimer(self)
@@ -126,6 +128,7 @@ class DossierListPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 3)
         top.addWidget(self.qr_button)
+        top.addWidget(self.camera_button)
         top.addWidget(self.filter, 1)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
@@ -147,6 +150,7 @@ class DossierListPage(QWidget):
         self.reprint_button.clicked.connect(self._reprint)
         self.detail_button.clicked.connect(self._detail)
         self.qr_button.clicked.connect(self._choose_qr_image)
+        self.camera_button.clicked.connect(self.camera_requested)
         self.home_button.clicked.connect(self.home_requested)
 
     def refresh(self) -> None:

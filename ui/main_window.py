@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self.list_page.reprint_requested.connect(lambda code: self._show_receipt(code, reprint=True))
         self.list_page.detail_requested.connect(self._show_detail)
         self.list_page.qr_image_chosen.connect(self._lookup_qr_image)
+        self.list_page.camera_requested.connect(self._scan_with_camera)
         self.list_page.home_requested.connect(self._go_home)
         self.sync.state_changed.connect(self.sync_status.set_state)
         self.sync.status_changed.connect(self.sync_status.set_status)
@@ -324,6 +325,14 @@ class MainWindow(QMainWindow):
         rows = self.list_page.model.rows
         row = next((r for r in rows if r.code == code), None)
         return self._ctx().catalogue.get(row.procedure_code) if row else None
+
+    def _scan_with_camera(self) -> None:
+        from ui.camera_scan import CameraScanDialog
+
+        dialog = CameraScanDialog(self.bridge, self)
+        dialog.code_found.connect(self.list_page.show_code)
+        self.camera_dialog = dialog
+        dialog.open()
 
     def _lookup_qr_image(self, path: Path) -> None:
         self.bridge.run(lambda: code_from_image(path), self.list_page.show_code, self.list_page.show_error)

@@ -1,0 +1,103 @@
+"""Read the receipt's QR with the webcam (QtMultimedia); frames are decoded with zxing-cpp off the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.qrlookup import code_from_text, decode_pil
+from ui.bridge import Bridge
+from ui.widgets import banner, show_banner, title
+
+log = logging.getLogger(__name__)
+
+DECODE_EVERY_N_FRAMES = 5
+
+
+def frame_code(image: QImage) -> str | None:
+    """The dossier code in a camera frame, if its QR is readable (runs on the worker)."""
+    from PIL import Image
+
+    gray = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    data = bytes(gray.constBits())
+    pil = Image.frombuffer("L", (gray.width(), gray.height()), data, "raw", "L", gray.bytesPerLine(), 1)
+    for text in decode_pil(pil):
+        code = code_from_text(text)
+        if code:
+            return code
+    return None
+
+
+class CameraScanDialog(QDialog):
+    """Shows the camera picture; closes with the code as soon as a receipt QR is read."""
+
+    code_found = Signal(str)
+
+    def __init__(self, bridge: Bridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Quét mã QR trên giấy hẹn")
+        self._bridge = bridge
+        self._frames = 0
+        self._decoding = False
+        self.preview = QLabel("Đang mở máy ảnh…")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumSize(640, 480)
+        self.message = banner("banner")
+        close = QPushButton("Đóng")
+        layout = QVBoxLayout(self)
+        layout.addWidget(title("Đưa mã QR trên giấy hẹn vào trước máy ảnh"))
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(close)
+        close.clicked.connect(self.reject)
+        self.camera = None
+        self._start_camera()
+
+    def _start_camera(self) -> None:
+        try:
+            from PySide6.QtMultimedia import QCamera, QMediaCaptureSession, QMediaDevices, QVideoSink
+        except ImportError:  # PySide6-Addons missing: say so instead of failing
+            self._no_camera("Bản cài đặt này không có thành phần máy ảnh (QtMultimedia). Hãy chọn ảnh chụp mã QR.")
+            return
+        devices = QMediaDevices.videoInputs()
+        if not devices:
+            self._no_camera("Không tìm thấy máy ảnh (webcam). Hãy cắm máy ảnh, hoặc chọn ảnh chụp mã QR, hoặc gõ mã hồ sơ.")
+            return
+        self.session = QMediaCaptureSession(self)
+        self.camera = QCamera(devices[0], self)
+        self.sink = QVideoSink(self)
+        self.session.setCamera(self.camera)
+        self.session.setVideoSink(self.sink)
+        self.sink.videoFrameChanged.connect(self._frame)
+        self.camera.errorOccurred.connect(lambda _error, text: self._no_camera(f"Máy ảnh báo lỗi: {text}"))
+        self.camera.start()
+
+    def _no_camera(self, message: str) -> None:
+        self.preview.setText("")
+        show_banner(self.message, message)
+
+    def _frame(self, frame) -> None:  # QVideoFrame
+        image = frame.toImage()
+        if image.isNull():
+            return
+        self.preview.setPixmap(QPixmap.fromImage(image).scaled(self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio))
+        self._frames += 1
+        if self._decoding or self._frames % DECODE_EVERY_N_FRAMES:
+            return
+        self._decoding = True
+        copy = image.copy()
+        self._bridge.run(lambda: frame_code(copy), self._decoded, lambda message: setattr(self, "_decoding", False))
+
+    def _decoded(self, code: str | None) -> None:
+        self._decoding = False
+        if code and self.isVisible():
+            self.code_found.emit(code)
+            self.accept()
+
+    def done(self, result: int) -> None:  # noqa: D401 - Qt override: stop the camera whichever way the dialog closes
+        if self.camera is not None:
+            self.camera.stop()
+        super().done(result)
