@@ -1,0 +1,117 @@
+"""Shared pieces of the sync tests: an enrolled kiosk, dossiers with random attachments, what the portal holds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from conftest import TEST_SITE
+
+UNIT_ID = TEST_SITE["unit_id"]
+
+
+def make_kiosk(root: Path, portal: Any, *, portal_url: str | None = None, kiosk_number: int = 1, enrolled: bool = True):
+    """An initialised data folder enrolled with `portal` (credentials written as `kiosk-admin enrol` does)."""
+    from kiosk.context import open_kiosk
+    from kiosk.models import utcnow
+    from kiosk.site import init_site
+    from sync.credentials import Credentials, save_credentials
+
+    init_site(root, dict(TEST_SITE, kiosk_number=kiosk_number, portal_url=portal_url or portal.url))
+    ctx = open_kiosk(root)
+    if enrolled:
+        kiosk_id, secret = portal.enrol(UNIT_ID, kiosk_number)
+        save_credentials(ctx.data, Credentials(portal.url, kiosk_id, secret, utcnow().isoformat()))
+    return ctx
+
+
+def add_officer(ctx):
+    from kiosk.dossiers import OfficerRef
+    from kiosk.officers import add_officer as add
+
+    with ctx.transaction() as session:
+        return OfficerRef.of(add(session, "lan", "Trần Thị Lan", "officer", "2468"))
+
+
+def submit_dossiers(ctx, officer, count: int, scratch: Path, *, size: int = 600_000, seed: int = 0) -> list[str]:
+    """`count` dossiers of varied procedures, each with one attachment of `size` random bytes; returns codes."""
+    from kiosk.dossiers import submit
+    from kiosk.samples import sample_values
+
+    scratch.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    procedures = ctx.catalogue.latest()
+    codes = []
+    for i in range(count):
+        procedure = procedures[i % len(procedures)]
+        values = sample_values(procedure, seed=seed * 1000 + i, today=date.today())
+        scan = scratch / f"scan-{seed}-{i}.pdf"
+        scan.write_bytes(rng.randbytes(size))
+        codes.append(submit(ctx, procedure=procedure, values=values, officer=officer, extra_files=[scan]).code)
+    return codes
+
+
+def client_factory(url: str, timeout: tuple[float, float] = (2.0, 2.0)):
+    from sync.client import PortalClient
+    from sync.credentials import load_credentials
+
+    return lambda ctx: PortalClient(url, load_credentials(ctx.data), timeout=timeout)
+
+
+def outbox_states(ctx) -> dict[tuple[str, int], str]:
+    from sqlalchemy import select
+
+    from kiosk.models import Dossier, OutboxEntry
+
+    with ctx.read() as session:
+        rows = session.execute(select(Dossier.code, OutboxEntry.revision, OutboxEntry.state).join(OutboxEntry.dossier))
+        return {(code, revision): state for code, revision, state in rows}
+
+
+def kiosk_attachments(ctx) -> dict[str, str]:
+    """sha256 → dossier code of every attachment the kiosk holds (the sha is checked against the stored file)."""
+    from sqlalchemy import select
+
+    from kiosk.models import Attachment, Dossier
+
+    with ctx.read() as session:
+        rows = list(session.execute(select(Attachment.sha256, Dossier.code).join(Attachment.dossier)))
+    for sha, _code in rows:
+        assert hashlib.sha256((ctx.data.attachments_dir / sha).read_bytes()).hexdigest() == sha
+    return {sha: code for sha, code in rows}
+
+
+def portal_dossiers(portal) -> list[dict[str, Any]]:
+    """The portal's own list of dossier revisions (kiosk-portal dossiers --json)."""
+    out = portal.run_cli("dossiers", "--json")
+    text = out if isinstance(out, str) else getattr(out, "stdout", out)
+    data = json.loads(text)
+    return data["dossiers"] if isinstance(data, dict) else data
+
+
+def assert_portal_holds_exactly(ctx, portal, codes: list[str], *, revisions: dict[str, int] | None = None) -> None:
+    """Every code once on the portal (none twice, no stranger), at the expected revision; every attachment complete and intact."""
+    from sync.engine import default_client
+
+    rows = portal_dossiers(portal)
+    held = [row["code"] for row in rows]
+    assert sorted(held) == sorted(set(held)), "a dossier is held twice"
+    assert sorted(held) == sorted(codes)
+    if revisions:
+        by_code = {row["code"]: row for row in rows}
+        for code, revision in revisions.items():
+            assert by_code[code]["revision"] == revision
+    with default_client(ctx) as client:
+        for sha in kiosk_attachments(ctx):
+            state = client.attachment_status(sha)
+            assert state.complete and state.received == state.size, sha
+    folder = getattr(portal, "files_dir", None)
+    for sha in kiosk_attachments(ctx):
+        if folder is not None:  # the portal's own copy, byte for byte
+            assert hashlib.sha256((Path(folder) / sha).read_bytes()).hexdigest() == sha
+
+

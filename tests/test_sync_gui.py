@@ -1,0 +1,154 @@
+"""Sync seen from the officer's window: portal status shows up in the list; a silent portal never freezes the GUI."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLineEdit
+
+from portal_server import portal  # noqa: F401 - the fixture
+from sync_helpers import add_officer, make_kiosk, submit_dossiers
+
+
+def open_window(qtbot, root: Path):
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    make_application([])
+    window = MainWindow(root)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.login_page, timeout=20_000)
+    window.login_page.username.setText("lan")
+    window.login_page.pin.setText("2468")
+    window.login_page.button.click()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=20_000)
+    return window
+
+
+def test_portal_status_appears_in_the_dossier_list_after_one_sync(qtbot, portal, tmp_path: Path) -> None:  # noqa: F811
+    ctx = make_kiosk(tmp_path / "kiosk", portal)
+    officer = add_officer(ctx)
+    (code,) = submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=50_000)
+    ctx.close()
+
+    window = open_window(qtbot, tmp_path / "kiosk")
+    qtbot.waitUntil(lambda: window.sync.state in ("online", "offline") and not window.sync.running, timeout=30_000)
+    qtbot.mouseClick(window.sync_status.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.sync.running and "Chờ gửi: 0" in window.sync_status.queue_label.text(), timeout=30_000)
+    assert window.sync.state == "online"
+
+    portal.run_cli("set-status", code, "4", "--note", "Đang thẩm định")
+    qtbot.mouseClick(window.home_page.list_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.list_page.model.rowCount() == 1, timeout=10_000)
+    assert window.list_page.model.index(0, 7).data() == "Chưa có"
+    assert window.list_page.model.index(0, 6).data() == "Đã gửi lên cổng"
+
+    window.sync.trigger(force=True)  # one sync pass, as the "Đồng bộ ngay" button does
+    qtbot.waitUntil(lambda: window.list_page.model.rowCount() == 1 and window.list_page.model.index(0, 7).data() == "Đang xử lý", timeout=30_000)
+    window.sync.shutdown()
+    window.bridge.shutdown()
+
+
+class SilentPortal:
+    """Accepts connections and never answers: a portal that hangs mid-request."""
+
+    def __init__(self) -> None:
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(16)
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}"
+        self.connections: list[socket.socket] = []
+        self._stop = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            self.connections.append(connection)
+
+    def close(self) -> None:
+        self._stop = True
+        for connection in self.connections:
+            connection.close()
+        self.server.close()
+
+
+def test_gui_keeps_working_while_sync_is_stalled_on_a_silent_portal(qtbot, portal, tmp_path: Path) -> None:  # noqa: F811
+    silent = SilentPortal()
+    try:
+        ctx = make_kiosk(tmp_path / "kiosk", portal, portal_url=silent.url)
+        officer = add_officer(ctx)
+        submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=10_000)
+        ctx.close()
+        window = open_window(qtbot, tmp_path / "kiosk")
+        qtbot.waitUntil(lambda: window.sync.running, timeout=30_000)
+        qtbot.waitUntil(lambda: len(silent.connections) >= 1, timeout=30_000)
+
+        ticks: list[int] = []
+        timer = QTimer()
+        timer.setInterval(10)
+        timer.timeout.connect(lambda: ticks.append(1))
+        timer.start()
+        probe = QLineEdit()
+        qtbot.addWidget(probe)
+        probe.show()
+        qtbot.waitUntil(lambda: len(ticks) >= 20, timeout=20_000)
+        qtbot.keyClicks(probe, "van tiep nhan")
+        assert probe.text() == "van tiep nhan"
+        assert window.sync.running, "the pass is still waiting on the silent portal while the GUI ran"
+        assert window.sync_status.state_label.text().endswith("Đang đồng bộ…")
+        timer.stop()
+    finally:
+        silent.close()
+    qtbot.waitUntil(lambda: not window.sync.running, timeout=60_000)
+    assert window.sync.state == "offline"
+    window.sync.shutdown()
+    window.bridge.shutdown()
+
+
+def test_supplement_requested_by_the_portal_is_recorded_and_sent_as_revision_2(qtbot, portal, tmp_path: Path) -> None:  # noqa: F811
+    from sync_helpers import portal_dossiers
+
+    ctx = make_kiosk(tmp_path / "kiosk", portal)
+    officer = add_officer(ctx)
+    (code,) = submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=10_000)
+    ctx.close()
+    window = open_window(qtbot, tmp_path / "kiosk")
+    qtbot.waitUntil(lambda: not window.sync.running, timeout=30_000)
+    window.sync.trigger(force=True)
+    qtbot.waitUntil(lambda: not window.sync.running and "Chờ gửi: 0" in window.sync_status.queue_label.text(), timeout=30_000)
+    portal.run_cli("set-status", code, "5", "--note", "Thiếu bản sao giấy tờ")
+    window.sync.trigger(force=True)
+    qtbot.waitUntil(lambda: not window.sync.running, timeout=30_000)
+
+    qtbot.mouseClick(window.home_page.list_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.list_page.model.rowCount() == 1 and window.list_page.model.index(0, 7).data() == "Yêu cầu bổ sung", timeout=30_000)
+    window.list_page.table.selectRow(0)
+    qtbot.mouseClick(window.list_page.detail_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(window, "detail_dialog", None) is not None and window.detail_dialog.isVisible(), timeout=10_000)
+    detail_text = window.detail_dialog.findChild(object, "detailText").text()
+    assert "Yêu cầu bổ sung" in detail_text and "Thiếu bản sao giấy tờ" in detail_text
+    assert window.detail_dialog.supplement_button.isEnabled()
+    qtbot.mouseClick(window.detail_dialog.supplement_button, Qt.MouseButton.LeftButton)
+    dialog = window.supplement_dialog
+    first_box, _spin = next(iter(dialog.rows.values()))
+    first_box.setChecked(True)
+    dialog.note_edit.setText("Đã nhận bản sao bổ sung")
+    dialog._accept()
+    qtbot.waitUntil(lambda: "Chờ gửi: 1" in window.sync_status.queue_label.text() or window.sync.running, timeout=20_000)
+    window.sync.trigger(force=True)
+    qtbot.waitUntil(lambda: not window.sync.running and "Chờ gửi: 0" in window.sync_status.queue_label.text(), timeout=30_000)
+    (held,) = [d for d in portal_dossiers(portal) if d.get("code") == code]
+    assert held.get("revision", held.get("latest_revision")) == 2, held
+    window.sync.shutdown()
+    window.bridge.shutdown()

@@ -1,0 +1,160 @@
+"""Sync engine pieces that need no portal: back-off, credentials, settings, answers that are not the portal's."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import socket
+import stat
+from datetime import timedelta
+
+import pytest
+
+from fault_proxy import FaultProxy
+
+
+def test_backoff_is_full_jitter_doubling_from_30s_capped_at_an_hour() -> None:
+    from sync.outbox import backoff_delay
+
+    rng = random.Random(7)
+    for attempts in range(1, 15):
+        ceiling = min(3600.0, 30.0 * 2 ** (attempts - 1))
+        samples = [backoff_delay(attempts, rng) for _ in range(2000)]
+        assert all(0.0 <= s <= ceiling for s in samples)
+        # full jitter: spread over the whole range, not clustered at the ceiling
+        assert min(samples) < 0.05 * ceiling and max(samples) > 0.95 * ceiling
+        assert 0.4 * ceiling < sum(samples) / len(samples) < 0.6 * ceiling
+    assert max(backoff_delay(60, rng) for _ in range(1000)) <= 3600.0
+
+
+def test_credentials_are_owner_only_atomic_and_never_shown(ctx) -> None:
+    from sync.credentials import Credentials, credentials_path, load_credentials, save_credentials
+
+    assert load_credentials(ctx.data) is None
+    creds = Credentials("https://cong.example.vn", "k-1", "s3cr3t-value", "2026-11-22T00:00:00+00:00")
+    path = save_credentials(ctx.data, creds)
+    assert path == credentials_path(ctx.data) == ctx.data.root / "keys" / "portal.json"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_credentials(ctx.data) == creds
+    assert "s3cr3t-value" not in repr(creds) and "s3cr3t-value" not in str(creds) and "s3cr3t-value" not in f"{creds}"
+    save_credentials(ctx.data, Credentials("https://cong.example.vn", "k-2", "other", "2026-11-23T00:00:00+00:00"))
+    assert load_credentials(ctx.data).kiosk_id == "k-2"
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".portal-")] == []  # no temp file left
+
+
+def test_ca_bundle_setting_is_validated(tmp_path) -> None:
+    from kiosk.errors import InputError
+    from kiosk.settings import settings_from_dict
+
+    from conftest import TEST_SITE
+
+    bundle = tmp_path / "province-ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+    assert settings_from_dict(dict(TEST_SITE, portal_ca_bundle=str(bundle))).portal_ca_bundle == str(bundle)
+    assert settings_from_dict(dict(TEST_SITE)).portal_ca_bundle == ""
+    with pytest.raises(InputError, match="portal_ca_bundle"):
+        settings_from_dict(dict(TEST_SITE, portal_ca_bundle=str(tmp_path / "missing.pem")))
+    with pytest.raises(InputError, match="portal_ca_bundle"):
+        settings_from_dict(dict(TEST_SITE, portal_ca_bundle=42))
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("mode", "error"),
+    [("captive", "NotThePortal"), ("http500", "ServerError"), ("http503", "ServerError"), ("reset_before", "Unreachable")],
+)
+def test_answers_that_are_not_the_portal_become_vietnamese_errors(mode: str, error: str) -> None:
+    from sync import errors
+    from sync.client import PortalClient
+
+    with FaultProxy(f"http://127.0.0.1:{_closed_port()}") as proxy:
+        proxy.set_fault(mode)
+        with PortalClient(proxy.url, None, timeout=(2, 2)) as client:
+            with pytest.raises(errors.PortalError) as caught:
+                client.health()
+    assert type(caught.value).__name__ == error
+    assert caught.value.message and not caught.value.message.isascii()  # Vietnamese, for the officer
+
+
+def test_unreachable_and_timeout_are_told_apart() -> None:
+    from sync import errors
+    from sync.client import PortalClient
+
+    with PortalClient(f"http://127.0.0.1:{_closed_port()}", None, timeout=(2, 2)) as client:
+        with pytest.raises(errors.Unreachable):
+            client.health()
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts the connection (kernel backlog) and never answers
+    try:
+        with PortalClient(f"http://127.0.0.1:{silent.getsockname()[1]}", None, timeout=(2, 0.5)) as client:
+            with pytest.raises(errors.PortalTimeout):
+                client.health()
+    finally:
+        silent.close()
+
+
+def test_demo_site_never_syncs(tmp_path) -> None:
+    from kiosk.context import open_kiosk
+    from kiosk.site import init_site
+    from sync.engine import SyncEngine, probe
+
+    from conftest import TEST_SITE
+
+    init_site(tmp_path / "demo", dict(TEST_SITE, demo=True, portal_url="http://127.0.0.1:9"))
+    ctx = open_kiosk(tmp_path / "demo")
+    try:
+        report = SyncEngine(ctx).run_once(force=True)
+        assert not report.reachable and not report.ok and report.message
+        assert probe(ctx) is False
+    finally:
+        ctx.close()
+
+
+def test_unconfigured_site_reports_what_to_do(ctx) -> None:
+    from sync.engine import SyncEngine, status
+
+    report = SyncEngine(ctx).run_once(force=True)
+    assert not report.reachable and "kiosk-admin enrol" in (report.message or "")
+    assert status(ctx).last_error == report.message
+
+
+def test_payload_is_built_once_and_never_rebuilt(ctx, officer, tmp_path) -> None:
+    from sqlalchemy import select
+
+    from kiosk.models import Dossier, OutboxEntry
+    from sync import outbox, wire
+
+    from sync_helpers import submit_dossiers
+
+    [code] = submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=1000)
+    with ctx.read() as session:
+        entry_id = session.scalar(select(OutboxEntry.id))
+    first = outbox.prepare(ctx, entry_id)
+    body = json.loads(first.payload)
+    assert body["code"] == code and body["revision"] == 1 and body["format"] == wire.BODY_FORMAT
+    assert body["attachments"][0]["size"] == 1000 and body["officer"] == "lan"
+    assert first.payload == wire.canonical_json(body) and first.payload_sha256 == wire.body_sha256(first.payload)
+    with ctx.transaction() as session:
+        dossier = session.scalar(select(Dossier))
+        dossier.values = dict(dossier.values, submitter_phone="0912345678")
+        dossier.received_at = dossier.received_at + timedelta(hours=1)
+    assert outbox.prepare(ctx, entry_id).payload == first.payload
+
+
+def test_no_secret_in_logs_after_enrolment_use(ctx, caplog) -> None:
+    from sync.credentials import Credentials, save_credentials
+    from sync.engine import SyncEngine
+
+    save_credentials(ctx.data, Credentials(f"http://127.0.0.1:{_closed_port()}", "k-9", "very-secret-token", "2026-11-22T00:00:00+00:00"))
+    ctx.settings = ctx.settings.with_changes(portal_url="")
+    with caplog.at_level(logging.DEBUG):
+        SyncEngine(ctx).run_once(force=True)
+    assert "very-secret-token" not in caplog.text
+    assert "very-secret-token" not in (ctx.data.logs_dir / "kiosk.log").read_text(encoding="utf-8")
