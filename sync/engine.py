@@ -26,6 +26,7 @@ from sync.client import DEFAULT_TIMEOUT, PortalClient
 from sync.credentials import load_credentials
 from sync.errors import (
     BadAnswer,
+    Forbidden,
     LocalFileMissing,
     MissingAttachments,
     NotConfigured,
@@ -67,6 +68,7 @@ class SyncReport:
     finished_at: datetime | None = None
     reachable: bool = False
     busy: bool = False  # another process or thread held the sender lock; nothing was done
+    refused: bool = False  # the portal answered but refused this kiosk (401, 403): an administrator must act
     recovered: int = 0  # entries found `sending` after a crash and put back in the queue
     attempted: int = 0
     delivered: int = 0
@@ -198,6 +200,7 @@ class SyncEngine:
             report.catalogue_fetched = True
         except PortalError as exc:
             report.message = exc.message
+            report.refused = isinstance(exc, (Unauthorized, Forbidden))
             return False
         return True
 
@@ -217,15 +220,17 @@ class SyncEngine:
         except Unauthorized as exc:
             outbox.mark_failed(self.ctx, entry_id, exc.message, backoff=False)
             report.message = exc.message
+            report.refused = True
             return True
         except PortalError as exc:
             if exc.retry:
-                outbox.mark_failed(self.ctx, entry_id, exc.message, rng=self.rng)
+                outbox.mark_failed(self.ctx, entry_id, exc.message, escalate=not exc.connectivity, rng=self.rng)
                 report.failed += 1
                 report.errors.append(EntryError(prepared.code, prepared.revision, "failed", exc.message))
                 log.info("%s r%d not delivered (attempt %d): %s", prepared.code, prepared.revision, attempt, type(exc).__name__)
                 if exc.connectivity:
                     report.message = exc.message
+                    report.refused = isinstance(exc, Forbidden)
                 return exc.connectivity
             outbox.mark_rejected(self.ctx, entry_id, exc.message)
             report.rejected += 1

@@ -124,13 +124,20 @@ def mark_delivered(ctx: KioskContext, entry_id: int, ack: Ack) -> None:
         entry.updated_at = now
 
 
-def mark_failed(ctx: KioskContext, entry_id: int, message: str, *, backoff: bool = True, rng: random.Random | None = None) -> datetime:
-    """Back to the queue with the reason; due again after a jittered back-off (or at once when backoff=False)."""
+def mark_failed(
+    ctx: KioskContext, entry_id: int, message: str, *, backoff: bool = True, escalate: bool = True, rng: random.Random | None = None
+) -> datetime:
+    """Back to the queue with the reason; due again after a jittered back-off (or at once when backoff=False).
+
+    `escalate=False` (the network, not the portal, failed) keeps the delay at the first step (0–30 s):
+    the health check at the start of every pass already waits for the network, and a dossier must go
+    out soon after the connection returns, not an hour later because the link was cut many times.
+    """
     now = utcnow()
     with ctx.transaction() as session:
         entry = session.get(OutboxEntry, entry_id)
         assert entry is not None
-        delay = backoff_delay(entry.attempts or 1, rng) if backoff else 0.0
+        delay = backoff_delay((entry.attempts or 1) if escalate else 1, rng) if backoff else 0.0
         entry.state = "failed"
         entry.last_error = message
         entry.next_attempt_at = now + timedelta(seconds=delay)

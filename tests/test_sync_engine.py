@@ -210,6 +210,27 @@ def test_backoff_is_respected_force_ignores_it_and_crash_left_sending_is_retried
     assert_portal_holds_exactly(kiosk, portal, [code, second])
 
 
+def test_network_cuts_do_not_push_the_retry_an_hour_away(kiosk, portal, tmp_path) -> None:  # noqa: F811
+    """A link cut many times must not leave the oldest dossier waiting an hour after the network returns."""
+    from kiosk.models import utcnow
+    from sync.engine import SyncEngine
+
+    officer = add_officer(kiosk)
+    [code] = submit_dossiers(kiosk, officer, 1, tmp_path / "scans", size=1000)
+    with FaultProxy(portal.url) as proxy:
+        engine = SyncEngine(kiosk, client_factory(proxy.url), rng=_Ceiling())  # type: ignore[arg-type]
+        proxy.set_fault("reset_before", match=r"^PUT /api/v1/dossiers/")
+        for attempt in range(1, 7):
+            before = utcnow()
+            report = engine.run_once(force=True)
+            entry = _entry(kiosk, code)
+            assert report.failed == 1 and entry.attempts == attempt and "kết nối" in entry.last_error
+            assert before + timedelta(seconds=30) <= entry.next_attempt_at <= utcnow() + timedelta(seconds=30)
+        proxy.clear()
+        assert engine.run_once(force=True).delivered == 1
+    assert_portal_holds_exactly(kiosk, portal, [code])
+
+
 def test_one_sender_at_a_time(kiosk, tmp_path) -> None:
     from filelock import FileLock
 

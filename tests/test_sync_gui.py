@@ -152,3 +152,68 @@ def test_supplement_requested_by_the_portal_is_recorded_and_sent_as_revision_2(q
     assert held.get("revision", held.get("latest_revision")) == 2, held
     window.sync.shutdown()
     window.bridge.shutdown()
+
+
+def test_queued_dossiers_go_by_themselves_when_the_portal_comes_back(qtbot, portal, tmp_path: Path) -> None:  # noqa: F811
+    """No button pressed: the kiosk notices the portal answering again and drains the queue."""
+    from fault_proxy import FaultProxy
+    from sync_helpers import assert_portal_holds_exactly
+
+    with FaultProxy(portal.url) as proxy:
+        proxy.set_fault("reset_before")  # the network is down: every connection is cut
+        ctx = make_kiosk(tmp_path / "kiosk", portal, portal_url=proxy.url)
+        officer = add_officer(ctx)
+        codes = submit_dossiers(ctx, officer, 2, tmp_path / "scans", size=300_000)
+        ctx.close()
+        window = open_window(qtbot, tmp_path / "kiosk")
+        window.sync.set_interval(300)
+        qtbot.waitUntil(lambda: window.sync.state == "offline" and not window.sync.running, timeout=30_000)
+        qtbot.waitUntil(lambda: window.sync_status.error_label.isVisible(), timeout=10_000)
+        assert "Chờ gửi: 2" in window.sync_status.queue_label.text()
+        assert "Không kết nối được" in window.sync_status.error_label.toolTip()
+
+        proxy.clear()  # the connection returns
+        qtbot.waitUntil(lambda: "Chờ gửi: 0" in window.sync_status.queue_label.text(), timeout=60_000)
+        qtbot.waitUntil(lambda: window.sync.state == "online", timeout=10_000)
+        assert not window.sync_status.error_label.isVisible()
+        window.sync.shutdown()
+        window.bridge.shutdown()
+        ctx = make_kiosk_reopen(tmp_path / "kiosk")
+        assert_portal_holds_exactly(ctx, portal, codes)
+        ctx.close()
+
+
+def make_kiosk_reopen(root: Path):
+    from kiosk.context import open_kiosk
+
+    return open_kiosk(root)
+
+
+def test_wrong_credentials_are_shown_plainly_and_nothing_is_delivered(qtbot, portal, tmp_path: Path) -> None:  # noqa: F811
+    from sync.credentials import Credentials, load_credentials, save_credentials
+    from sync_helpers import outbox_states, portal_dossiers
+
+    ctx = make_kiosk(tmp_path / "kiosk", portal)
+    creds = load_credentials(ctx.data)
+    save_credentials(ctx.data, Credentials(creds.portal_url, creds.kiosk_id, "not-the-secret", creds.enrolled_at))
+    officer = add_officer(ctx)
+    (code,) = submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=10_000)
+    ctx.close()
+    window = open_window(qtbot, tmp_path / "kiosk")
+    qtbot.waitUntil(lambda: not window.sync.running, timeout=30_000)
+    qtbot.mouseClick(window.sync_status.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.sync.running and window.sync_status.error_label.isVisible(), timeout=30_000)
+    assert "thông tin đăng ký không đúng" in window.sync_status.error_label.toolTip()
+    assert window.sync.state == "refused" and window.sync_status.state_label.text().endswith("Cổng từ chối máy này")
+
+    qtbot.mouseClick(window.sync_status.queue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.queue_page and window.queue_page.table.rowCount() == 1, timeout=10_000)
+    assert "thông tin đăng ký không đúng" in window.queue_page.message.text()
+    assert window.queue_page.table.item(0, 0).text() == code
+    assert window.queue_page.table.item(0, 2).text() != "Đã gửi lên cổng"
+    window.sync.shutdown()
+    window.bridge.shutdown()
+    assert portal_dossiers(portal) == []
+    ctx = make_kiosk_reopen(tmp_path / "kiosk")
+    assert "delivered" not in outbox_states(ctx).values()
+    ctx.close()

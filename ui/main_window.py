@@ -340,9 +340,8 @@ class MainWindow(QMainWindow):
     # --- sync ---------------------------------------------------------------------------------------
 
     def _sync_finished(self, report: Any) -> None:
-        message = report if isinstance(report, str) else getattr(report, "message", None)
-        if message:
-            self.statusBar().showMessage(message, 30_000)
+        if isinstance(report, str):  # the pass itself broke (a bug): the status bar's error label shows the apology
+            self.sync_status.show_error(report)
         current = self.stack.currentWidget()
         if current is self.list_page:
             self.list_page.refresh()
@@ -358,10 +357,15 @@ class MainWindow(QMainWindow):
         self._refresh_queue()
 
     def _refresh_queue(self) -> None:
-        from sync.engine import queue_summary
+        from sync.engine import queue_summary, status
+        from ui.sync_status import current_problem
 
         ctx = self._ctx()
-        self.bridge.run(lambda: queue_summary(ctx), self.queue_page.set_entries, self.queue_page.show_message)
+        self.bridge.run(
+            lambda: (queue_summary(ctx), current_problem(status(ctx))),
+            lambda result: self.queue_page.set_entries(*result),
+            self.queue_page.show_message,
+        )
 
     def _open_list(self) -> None:
         self.stack.setCurrentWidget(self.list_page)

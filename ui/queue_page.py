@@ -46,7 +46,8 @@ class QueuePage(QWidget):
         self.refresh_button.clicked.connect(self.refresh_requested)
         self.home_button.clicked.connect(self.home_requested)
 
-    def set_entries(self, entries: Sequence[Any]) -> None:
+    def set_entries(self, entries: Sequence[Any], problem: str | None = None) -> None:
+        """The rows, and above them the latest problem of a whole pass (unreachable portal, 401, …) if any."""
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             next_at = getattr(entry, "next_attempt_at", None)
@@ -60,7 +61,7 @@ class QueuePage(QWidget):
             )
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        show_banner(self.message, None if entries else "Không có hồ sơ nào đang chờ gửi.")
+        show_banner(self.message, problem or (None if entries else "Không có hồ sơ nào đang chờ gửi."))
 
     def show_message(self, text: str | None) -> None:
         show_banner(self.message, text)

@@ -14,6 +14,13 @@ log = logging.getLogger(__name__)
 AUTO_INTERVAL_MS = 20_000  # how often the kiosk looks for the portal and sends what is due
 
 
+def state_after(report: Any) -> str:
+    """The indicator's state after a pass: the portal refusing this kiosk is not "online"."""
+    if not getattr(report, "reachable", False):
+        return "offline"
+    return "refused" if getattr(report, "refused", False) else "online"
+
+
 class _Signals(QObject):
     progress = Signal(str, int, int)
     done = Signal(object)
@@ -41,7 +48,7 @@ class _Pass(QRunnable):
 class SyncController(QObject):
     """One sync pass at a time, never on the GUI thread; the officer keeps working meanwhile."""
 
-    state_changed = Signal(str)  # "disabled" | "offline" | "online" | "syncing"
+    state_changed = Signal(str)  # "disabled" | "offline" | "online" | "refused" | "syncing"
     status_changed = Signal(object)  # sync.engine status for the status bar
     progress = Signal(str, int, int)  # dossier code, bytes sent, bytes total
     pass_finished = Signal(object)  # the SyncReport, or an error message (str)
@@ -65,6 +72,10 @@ class SyncController(QObject):
     @property
     def running(self) -> bool:
         return self._running
+
+    def set_interval(self, milliseconds: int) -> None:
+        """How often the kiosk looks for the portal by itself (tests shorten it)."""
+        self._timer.setInterval(milliseconds)
 
     def start(self, ctx: Any) -> None:
         """Begin automatic sync for an enrolled, non-demo site; a demo or unconfigured site stays disabled."""
@@ -96,7 +107,7 @@ class SyncController(QObject):
     @Slot(object)
     def _finished(self, report: Any) -> None:
         self._running = False
-        self._set_state("online" if getattr(report, "reachable", False) else "offline")
+        self._set_state(state_after(report))
         self.pass_finished.emit(report)
         self.refresh_status()
         self._run_again()

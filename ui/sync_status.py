@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from kiosk.codes import LOCAL_TZ
@@ -13,8 +14,23 @@ STATE_TEXT = {
     "disabled": ("#777777", "Không đồng bộ (chưa kết nối cổng)"),
     "offline": ("#b00020", "Mất kết nối cổng"),
     "online": ("#1b7f3b", "Đã kết nối cổng"),
+    "refused": ("#b00020", "Cổng từ chối máy này"),
     "syncing": ("#0b4f8a", "Đang đồng bộ…"),
 }
+
+
+ERROR_WIDTH_PX = 420
+
+
+def current_problem(status: Any) -> str | None:
+    """The latest sync problem, unless a clean pass came after it."""
+    message = getattr(status, "last_error", None)
+    if not message:
+        return None
+    error_at, success_at = getattr(status, "last_error_at", None), getattr(status, "last_success_at", None)
+    if error_at and success_at and success_at > error_at:
+        return None
+    return str(message)
 
 
 class SyncStatusWidget(QWidget):
@@ -28,6 +44,11 @@ class SyncStatusWidget(QWidget):
         self.queue_label = QLabel()
         self.queue_label.setObjectName("syncQueue")
         self.last_label = QLabel()
+        # The latest problem stays in sight (the status-bar message fades); full text in the tooltip and the queue view.
+        self.error_label = QLabel()
+        self.error_label.setObjectName("syncError")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.hide()
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(160)
         self.progress.setFormat("%p%")
@@ -40,7 +61,7 @@ class SyncStatusWidget(QWidget):
             button.setStyleSheet("min-height: 26px; padding: 2px 10px; font-size: 14px;")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.state_label, self.queue_label, self.last_label, self.progress, self.queue_button, self.sync_button):
+        for widget in (self.state_label, self.queue_label, self.last_label, self.error_label, self.progress, self.queue_button, self.sync_button):
             layout.addWidget(widget)
         self.sync_button.clicked.connect(self.sync_now_requested)
         self.queue_button.clicked.connect(self.queue_requested)
@@ -58,6 +79,17 @@ class SyncStatusWidget(QWidget):
         self.queue_label.setText(f"· Chờ gửi: {queued}")
         last = getattr(status, "last_success_at", None)
         self.last_label.setText(f"· Đồng bộ lần cuối: {last.astimezone(LOCAL_TZ):%H:%M %d/%m}" if last else "· Chưa đồng bộ lần nào")
+        self.show_error(current_problem(status))
+
+    def show_error(self, message: str | None) -> None:
+        if not message:
+            self.error_label.hide()
+            self.error_label.setToolTip("")
+            return
+        text = f"· ⚠ {message}"
+        self.error_label.setText(QFontMetrics(self.error_label.font()).elidedText(text, Qt.TextElideMode.ElideRight, ERROR_WIDTH_PX))
+        self.error_label.setToolTip(message)
+        self.error_label.show()
 
     def set_progress(self, code: str, sent: int, total: int) -> None:
         if total <= 0:
