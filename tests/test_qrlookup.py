@@ -106,3 +106,36 @@ def test_camera_dialog_without_a_camera_says_what_to_do(qtbot) -> None:
         assert "Không tìm thấy máy ảnh" in dialog.message.text()
     dialog.reject()
     bridge.shutdown()
+
+
+def test_camera_dialog_reads_the_code_from_frames_reaching_its_video_sink(qtbot, ctx, officer, tmp_path: Path) -> None:
+    """The webcam path without a webcam: receipt frames go through the dialog's QVideoSink as a camera's would."""
+    from PySide6.QtGui import QImage
+    from PySide6.QtMultimedia import QVideoFrame
+
+    from ui.bridge import Bridge
+    from ui.camera_scan import DECODE_EVERY_N_FRAMES, CameraScanDialog
+
+    code, photo = _receipt_photo(ctx, officer, tmp_path)
+    image = QImage(str(photo)).convertToFormat(QImage.Format.Format_RGB32).scaledToWidth(1280)
+    bridge = Bridge()
+    dialog = CameraScanDialog(bridge)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    found: list[str] = []
+    dialog.code_found.connect(found.append)
+    blank = QImage(image.size(), QImage.Format.Format_RGB32)
+    blank.fill(0xFFFFFFFF)
+    for _ in range(DECODE_EVERY_N_FRAMES * 2):  # an empty desk first: nothing is found, the dialog stays open
+        dialog.sink.setVideoFrame(QVideoFrame(blank))
+    qtbot.wait(300)
+    qtbot.waitUntil(lambda: not dialog._decoding, timeout=20_000)
+    assert found == [] and dialog.isVisible()
+    for _ in range(DECODE_EVERY_N_FRAMES * 4):
+        if found:
+            break
+        dialog.sink.setVideoFrame(QVideoFrame(image))
+        qtbot.wait(50)
+    qtbot.waitUntil(lambda: found == [code], timeout=20_000)
+    assert not dialog.isVisible()
+    bridge.shutdown()

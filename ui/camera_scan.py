@@ -62,16 +62,17 @@ class CameraScanDialog(QDialog):
         except ImportError:  # PySide6-Addons missing: say so instead of failing
             self._no_camera("Bản cài đặt này không có thành phần máy ảnh (QtMultimedia). Hãy chọn ảnh chụp mã QR.")
             return
+        # The sink is what every frame passes through, camera or not (a test feeds it frames of a receipt photo).
+        self.sink = QVideoSink(self)
+        self.sink.videoFrameChanged.connect(self._frame)
         devices = QMediaDevices.videoInputs()
         if not devices:
             self._no_camera("Không tìm thấy máy ảnh (webcam). Hãy cắm máy ảnh, hoặc chọn ảnh chụp mã QR, hoặc gõ mã hồ sơ.")
             return
         self.session = QMediaCaptureSession(self)
         self.camera = QCamera(devices[0], self)
-        self.sink = QVideoSink(self)
         self.session.setCamera(self.camera)
         self.session.setVideoSink(self.sink)
-        self.sink.videoFrameChanged.connect(self._frame)
         self.camera.errorOccurred.connect(lambda _error, text: self._no_camera(f"Máy ảnh báo lỗi: {text}"))
         self.camera.start()
 
