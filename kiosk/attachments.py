@@ -1,14 +1,14 @@
-"""Scanned files, stored content-addressed under attachments/<sha256>, written durably before the dossier commits."""
+"""Scanned files, stored encrypted and content-addressed under attachments/<sha256 of the plaintext>, written durably before the dossier commits."""
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk import vault
 from kiosk.errors import InputError, storage_error_from
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
@@ -35,8 +35,8 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def store_file(attachments_dir: Path, source: Path) -> StoredFile:
-    """Copy a file into the store (hashing as it goes), fsync it, and return its reference."""
+def store_file(attachments_dir: Path, source: Path, file_key: bytes) -> StoredFile:
+    """Encrypt a file into the store (hashing the plaintext as it goes), fsync it, and return its reference."""
     try:
         size = source.stat().st_size
     except OSError as exc:
@@ -44,13 +44,14 @@ def store_file(attachments_dir: Path, source: Path) -> StoredFile:
     if size > MAX_ATTACHMENT_BYTES:
         raise InputError(f"Tệp {source.name} quá lớn ({size // (1024 * 1024)} MB); tối đa 50 MB mỗi tệp.")
     attachments_dir.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
     try:
         with open(source, "rb") as src, tempfile.NamedTemporaryFile(dir=attachments_dir, delete=False, prefix=".in-") as tmp:
             try:
+                sealer = vault.Sealer(file_key, tmp, size)
                 for chunk in iter(lambda: src.read(1 << 20), b""):
-                    digest.update(chunk)
-                    tmp.write(chunk)
+                    sealer.write(chunk)
+                sealer.close()
+                digest = sealer.sha256
                 tmp.flush()
                 os.fsync(tmp.fileno())
             except BaseException:
@@ -63,6 +64,8 @@ def store_file(attachments_dir: Path, source: Path) -> StoredFile:
         else:
             os.replace(tmp.name, target)
             _fsync_dir(attachments_dir)
+    except ValueError as exc:  # the file changed size while it was read
+        raise InputError(f"Tệp {source.name} thay đổi trong lúc đọc; hãy chọn lại tệp.") from exc
     except OSError as exc:
         known = storage_error_from(exc)
         if known:

@@ -6,7 +6,7 @@ import logging
 import os
 import secrets
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Iterator
@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.catalogue import Catalogue, load_catalogue
+from kiosk.vault import file_key
 from kiosk.db import make_engine, make_sessionmaker, migrate
 from kiosk.errors import KioskError, storage_error_from
 from kiosk.logging_setup import setup_logging
@@ -69,7 +70,9 @@ class KioskContext:
     sessions: sessionmaker[Session]
     catalogue: Catalogue
     calendar: WorkCalendar
-    token_key: bytes
+    token_key: bytes = field(repr=False)
+    data_key: bytes = field(default=b"", repr=False)  # encrypts the database (SQLCipher); never logged
+    file_key: bytes = field(default=b"", repr=False)  # encrypts attachments (kiosk/vault.py), derived from data_key
     read_sessions: sessionmaker[Session] | None = None
 
     @contextmanager
@@ -95,9 +98,19 @@ class KioskContext:
         self.engine.dispose()
 
 
-def open_database(data: DataDir) -> tuple[Engine, sessionmaker[Session]]:
+def open_database(data: DataDir) -> tuple[Engine, sessionmaker[Session], bytes]:
+    """The migrated, encrypted database and the folder's data key (plaintext folders are converted first)."""
+    from kiosk.encryption import prepare_folder
+
     data.ensure()
-    engine = make_engine(data.db_path)
+    try:
+        key = prepare_folder(data)
+    except OSError as exc:
+        known = storage_error_from(exc)
+        if known is not None:
+            raise known from exc
+        raise
+    engine = make_engine(data.db_path, key)
     try:
         migrate(engine)
     except Exception as exc:
@@ -105,7 +118,7 @@ def open_database(data: DataDir) -> tuple[Engine, sessionmaker[Session]]:
         if known is not None:
             raise known from exc
         raise
-    return engine, make_sessionmaker(engine)
+    return engine, make_sessionmaker(engine), key
 
 
 def open_kiosk(root: Path) -> KioskContext:
@@ -114,7 +127,7 @@ def open_kiosk(root: Path) -> KioskContext:
     data.ensure()
     setup_logging(data.logs_dir)
     settings = load_settings(data.settings_path)
-    engine, sessions = open_database(data)
+    engine, sessions, data_key = open_database(data)
     catalogue = load_catalogue()
     for error in catalogue.errors:
         log.error("procedure definition not loaded: %s", error)
@@ -127,6 +140,8 @@ def open_kiosk(root: Path) -> KioskContext:
         catalogue=catalogue,
         calendar=calendar,
         token_key=load_or_create_key(data.token_key_path),
+        data_key=data_key,
+        file_key=file_key(data_key),
         read_sessions=make_sessionmaker(engine, read_only=True),
     )
     record_catalogue(context)

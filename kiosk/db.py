@@ -1,4 +1,9 @@
-"""The SQLite engine: WAL, synchronous=FULL, foreign keys, busy timeout, BEGIN IMMEDIATE; and migrations."""
+"""The SQLite engine: SQLCipher-encrypted, WAL, synchronous=FULL, foreign keys, busy timeout, BEGIN IMMEDIATE; and migrations.
+
+The database (and so its WAL, which SQLCipher encrypts page by page too) is opened with the folder's
+raw 256-bit data key (`PRAGMA key = "x'…'"`: no passphrase KDF, so opening a connection costs
+nothing extra). The key is set in the connection factory, before SQLAlchemy or Alembic run a query.
+"""
 
 from __future__ import annotations
 
@@ -39,11 +44,23 @@ def _on_begin(connection: Any) -> None:
     connection.exec_driver_sql(f"BEGIN {'DEFERRED' if mode == 'DEFERRED' else 'IMMEDIATE'}")
 
 
-def make_engine(db_path: Path) -> Engine:
-    """An engine whose every connection has the durability settings the kiosk relies on."""
+def connect_encrypted(db_path: Path, key: bytes) -> Any:
+    """A raw SQLCipher connection with the key applied (also what backup, restore and tests use)."""
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    connection = sqlcipher.connect(str(db_path), check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+    connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    return connection
+
+
+def make_engine(db_path: Path, key: bytes) -> Engine:
+    """An engine whose every connection is keyed and has the durability settings the kiosk relies on."""
+    import sqlcipher3.dbapi2 as sqlcipher
+
     engine = create_engine(
         f"sqlite:///{db_path}",
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        module=sqlcipher,
+        creator=lambda: connect_encrypted(db_path, key),
         pool_pre_ping=False,
     )
     event.listen(engine, "connect", _on_connect)

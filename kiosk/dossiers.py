@@ -192,7 +192,7 @@ def submit(
         raise SubmitRefused(f"Hồ sơ chưa hợp lệ ({len(errors)} lỗi): {first}", details=errors)
 
     # Files first (content-addressed, fsynced): a crash before the commit leaves only an unreferenced file.
-    stored_extra: list[StoredFile] = [store_file(ctx.data.attachments_dir, Path(p)) for p in extra_files]
+    stored_extra: list[StoredFile] = [store_file(ctx.data.attachments_dir, Path(p), ctx.file_key) for p in extra_files]
     for _field_id, ref in _attachment_refs(procedure, cleaned):
         if not (ctx.data.attachments_dir / ref["sha256"]).exists():
             raise SubmitRefused(f"Tệp đính kèm {ref.get('filename', '')} không còn trong kho; hãy đính kèm lại.")

@@ -57,7 +57,7 @@ def storage_error_from(exc: BaseException) -> StorageError | None:
     text = str(exc).lower()
     if isinstance(exc, OSError) and getattr(exc, "errno", None) == 28:
         return StorageError(_STORAGE_MESSAGES[0][1])
-    if isinstance(exc, (sqlite3.Error, OSError)):
+    if isinstance(exc, (sqlite3.Error, OSError)) or type(exc).__module__.startswith("sqlcipher3"):
         for needle, message in _STORAGE_MESSAGES:
             if needle in text:
                 return StorageError(message)

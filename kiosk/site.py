@@ -18,6 +18,6 @@ def init_site(root: Path, values: dict, *, overwrite: bool = False) -> SiteSetti
     settings = settings_from_dict(values, source="init")
     data.ensure()
     save_settings(data.settings_path, settings)
-    engine, _ = open_database(data)
+    engine, _, _ = open_database(data)
     engine.dispose()
     return settings

@@ -19,6 +19,7 @@ from filelock import FileLock
 from filelock import Timeout as LockBusy
 from sqlalchemy import select
 
+from kiosk import vault
 from kiosk.context import KioskContext
 from kiosk.models import Dossier, PortalStatusEvent, utcnow
 from sync import meta, outbox, wire
@@ -264,18 +265,24 @@ class SyncEngine:
             if not state.complete:
                 path = self.ctx.data.attachments_dir / ref.sha256
                 try:
-                    actual_size = path.stat().st_size
-                except OSError:
+                    opened = vault.Opened(self.ctx.file_key, path)
+                except (OSError, vault.DamagedFile):
                     raise LocalFileMissing(ref.filename) from None
-                if actual_size != ref.size or (state.received == 0 and _sha256_of(path) != ref.sha256):
-                    raise LocalFileMissing(ref.filename)
-                offset, stuck = state.received, 0
-                with open(path, "rb") as handle:
+                with opened:
+                    try:
+                        damaged = opened.size != ref.size or (state.received == 0 and _sha256_of(opened) != ref.sha256)
+                    except vault.DamagedFile:
+                        damaged = True
+                    if damaged:
+                        raise LocalFileMissing(ref.filename)
+                    offset, stuck = state.received, 0
                     while not state.complete:
                         if self._cancel.is_set():
                             raise _Cancelled()
-                        handle.seek(offset)
-                        chunk = handle.read(min(wire.CHUNK_SIZE, ref.size - offset))
+                        try:
+                            chunk = opened.read_at(offset, min(wire.CHUNK_SIZE, ref.size - offset))
+                        except vault.DamagedFile:
+                            raise LocalFileMissing(ref.filename) from None
                         state = client.upload_chunk(ref.sha256, offset, ref.size, chunk)
                         if state.received == offset and not state.complete:
                             stuck += 1  # the portal keeps naming an offset without accepting bytes
@@ -341,11 +348,10 @@ class _Cancelled(Exception):
     pass
 
 
-def _sha256_of(path: Any) -> str:
+def _sha256_of(opened: vault.Opened) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    for block in opened.blocks():
+        digest.update(block)
     return digest.hexdigest()
 
 

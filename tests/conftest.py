@@ -74,3 +74,13 @@ def type_text(widget, text: str) -> None:
             event = QInputMethodEvent()
             event.setCommitString(char)
             QCoreApplication.sendEvent(widget, event)
+
+
+def open_raw_db(root: Path):
+    """A raw connection to a data folder's encrypted database (what a test inspects beside the product)."""
+    from kiosk.db import connect_encrypted
+    from kiosk.keystore import load_data_key
+
+    key = load_data_key(root)
+    assert key is not None, f"{root} has no data key"
+    return connect_encrypted(root / "kiosk.db", key)

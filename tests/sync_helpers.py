@@ -76,12 +76,13 @@ def kiosk_attachments(ctx) -> dict[str, str]:
     """sha256 → dossier code of every attachment the kiosk holds (the sha is checked against the stored file)."""
     from sqlalchemy import select
 
+    from kiosk import vault
     from kiosk.models import Attachment, Dossier
 
     with ctx.read() as session:
         rows = list(session.execute(select(Attachment.sha256, Dossier.code).join(Attachment.dossier)))
     for sha, _code in rows:
-        assert hashlib.sha256((ctx.data.attachments_dir / sha).read_bytes()).hexdigest() == sha
+        assert vault.sha256_of(ctx.file_key, ctx.data.attachments_dir / sha) == sha  # the kiosk's copy, decrypted
     return {sha: code for sha, code in rows}
 
 

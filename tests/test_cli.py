@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
-import sqlite3
+from conftest import open_raw_db
 import subprocess
 import sys
 from datetime import date
@@ -52,7 +52,7 @@ def birth_values() -> dict:
 
 
 def dossier_count(root: Path) -> int:
-    connection = sqlite3.connect(root / "kiosk.db")
+    connection = open_raw_db(root)
     try:
         return connection.execute("SELECT count(*) FROM dossier").fetchone()[0]
     finally:
@@ -90,7 +90,7 @@ def test_submit_prints_code_and_appointment_and_search_finds_it(cli_site, capsys
     code, out, _ = run(capsys, "--data-dir", str(cli_site), "dossiers", "--search", fold(values["submitter_name"]), "--json")
     assert [d["code"] for d in json.loads(out)["dossiers"]] == [dossier_code]
 
-    connection = sqlite3.connect(cli_site / "kiosk.db")
+    connection = open_raw_db(cli_site)
     try:
         (dossier_id,) = connection.execute("SELECT id FROM dossier WHERE code = ?", (dossier_code,)).fetchone()
         assert connection.execute("SELECT count(*) FROM attachment WHERE dossier_id = ?", (dossier_id,)).fetchone()[0] == 1

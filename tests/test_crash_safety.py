@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import signal
-import sqlite3
+from conftest import open_raw_db
 import subprocess
 import sys
 import threading
@@ -59,7 +60,7 @@ def test_sigkill_during_submits_loses_and_duplicates_nothing(site_dir: Path, tmp
 
     assert len(printed) >= TARGET, f"only {len(printed)} submits in {runs} runs"
     assert len(set(printed)) == len(printed), "a code was printed twice"
-    connection = sqlite3.connect(site_dir / "kiosk.db")
+    connection = open_raw_db(site_dir)
     try:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         stored = [row[0] for row in connection.execute("SELECT code FROM dossier WHERE code IS NOT NULL")]
@@ -73,5 +74,13 @@ def test_sigkill_during_submits_loses_and_duplicates_nothing(site_dir: Path, tmp
     missing = set(printed) - set(stored)
     assert not missing, f"printed but not stored: {sorted(missing)[:5]}"
     assert outbox == len(stored) and orphans == 0
-    attachments_ok = all((site_dir / "attachments" / name).stat().st_size == 256 * 1024 for name in os.listdir(site_dir / "attachments") if not name.startswith("."))
+    from kiosk import vault
+    from kiosk.keystore import load_data_key
+
+    file_key = vault.file_key(load_data_key(site_dir))
+    attachments_ok = all(
+        len(plain := vault.read_all(file_key, site_dir / "attachments" / name)) == 256 * 1024 and hashlib.sha256(plain).hexdigest() == name
+        for name in os.listdir(site_dir / "attachments")
+        if not name.startswith(".")
+    )
     assert attachments_ok

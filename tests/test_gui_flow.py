@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import sqlite3
+from conftest import open_raw_db
 from datetime import date
 from pathlib import Path
 
@@ -113,7 +113,7 @@ def test_birth_registration_end_to_end(qtbot, window: MainWindow, site_dir: Path
     assert "Hẹn trả kết quả" in receipt.appointment_label.text()
     qtbot.waitUntil(lambda: receipt.preview.pixmap() is not None and not receipt.preview.pixmap().isNull(), timeout=20_000)
 
-    connection = sqlite3.connect(site_dir / "kiosk.db")
+    connection = open_raw_db(site_dir)
     try:
         row = connection.execute("SELECT id, lifecycle, procedure_code FROM dossier WHERE code = ?", (code,)).fetchone()
         assert row is not None and row[1] == "submitted" and row[2] == "1.001193"

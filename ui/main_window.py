@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
         self.site_status.setText(f"{settings.unit_name} · mã đơn vị {settings.unit_id} · máy số {settings.kiosk_number}")
         self.home_page.set_catalogue(ctx.catalogue)
         self.wizard_page.attachments_dir = ctx.data.attachments_dir
+        self.wizard_page.file_key = ctx.file_key
         if ctx.catalogue.errors:
             self.statusBar().showMessage(f"Có {len(ctx.catalogue.errors)} biểu mẫu lỗi chưa dùng được; báo quản trị viên.", 30_000)
         from kiosk.demo import DEMO_LOGIN

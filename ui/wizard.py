@@ -88,6 +88,7 @@ class WizardPage(QWidget):
         super().__init__(parent)
         self._bridge = bridge
         self.attachments_dir: Path | None = None
+        self.file_key: bytes = b""
         self.procedure: Procedure | None = None
         self.wizard: formengine.Wizard | None = None
         self.draft_uuid = ""
@@ -229,10 +230,10 @@ class WizardPage(QWidget):
         self._focus_first()
 
     def _attach(self, path: Path, on_stored: Callable[[dict[str, Any]], None]) -> None:
-        folder = self.attachments_dir
+        folder, key = self.attachments_dir, self.file_key
         if folder is None:
             return
-        self._bridge.run(lambda: store_file(folder, path).as_value(), on_stored, self.show_error)
+        self._bridge.run(lambda: store_file(folder, path, key).as_value(), on_stored, self.show_error)
 
     def _current_errors(self) -> dict[str, str]:
         assert self.wizard is not None and self.procedure is not None
