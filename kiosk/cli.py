@@ -328,6 +328,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("enrol", cmd_enrol, "đăng ký máy với cổng dịch vụ công bằng mã đăng ký một lần")
     p.add_argument("--portal", required=True, help="địa chỉ cổng, ví dụ https://dichvucong.tinh.gov.vn")
     p.add_argument("--code", required=True, help="mã đăng ký do quản trị viên cổng cấp (kiosk-portal enrolment-code)")
+
+    from kiosk.cli_security import register
+
+    register(sub, common, _open, _os_account)
     return parser
 
 

@@ -144,6 +144,15 @@ def open_kiosk(root: Path) -> KioskContext:
         file_key=file_key(data_key),
         read_sessions=make_sessionmaker(engine, read_only=True),
     )
+    from kiosk import audit
+
+    chain_key = audit.audit_key(data_key)
+    for factory in (context.sessions, context.read_sessions):
+        audit.install(factory, chain_key, data.audit_head_path)
+    with context.transaction() as session:
+        chained = audit.chain_unsealed(session)
+    if chained:
+        log.info("%d audit events from before the chain were chained", chained)
     record_catalogue(context)
     return context
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kiosk import vault
 from kiosk.db import connect_encrypted
-from kiosk.keystore import load_or_create_data_key
+from kiosk.keystore import KeyUnavailable, has_data_key, load_or_create_data_key
 from kiosk.paths import DataDir
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,16 @@ def is_plaintext_database(path: Path) -> bool:
 
 
 def prepare_folder(data: DataDir) -> bytes:
-    """The folder's data key; converts plaintext data left by an earlier version first."""
+    """The folder's data key; converts plaintext data left by an earlier version first.
+
+    A new key is made only for a folder with no database or a plaintext one: an encrypted database whose
+    key is gone must be recovered (`kiosk-admin key restore`), never silently given a fresh key.
+    """
+    if not has_data_key(data.root) and data.db_path.exists() and not is_plaintext_database(data.db_path) and data.db_path.stat().st_size > 0:
+        raise KeyUnavailable(
+            "Không tìm thấy khóa giải mã dữ liệu của máy này. Quản trị viên khôi phục bằng bản sao khóa: "
+            "kiosk-admin key restore TỆP (mật khẩu nhập từ bàn phím)."
+        )
     key = load_or_create_data_key(data.root)
     if marker_path(data).exists():
         return key

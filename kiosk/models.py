@@ -102,6 +102,8 @@ class Dossier(Base):
     submitter_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
     submitter_id_number: Mapped[str | None] = mapped_column(String(12), nullable=True)
     search_key: Mapped[str] = mapped_column(Text, default="")
+    # Set when retention removed the personal data (values, names, search key, attachments); code, dates and status stay.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     procedure: Mapped[Procedure] = relationship()
     officer: Mapped[Officer] = relationship()
@@ -174,7 +176,7 @@ class OutboxEntry(Base):
 
 
 class AuditEvent(Base):
-    """Who did what, when (logins, submits, prints). Issue 4 chains these by hash."""
+    """Who did what, when (logins, views, edits, prints, exports, purges, deliveries); append-only, chained (kiosk/audit.py)."""
 
     __tablename__ = "audit_event"
 
@@ -184,6 +186,10 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id", ondelete="SET NULL"), nullable=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The chain: seq counts 1, 2, 3 … with no gap; mac = HMAC-SHA256(audit key, prev_mac ‖ canonical row).
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True, nullable=True)
+    prev_mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class CodeSequence(Base):

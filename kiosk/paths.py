@@ -59,6 +59,10 @@ class DataDir:
     def token_key_path(self) -> Path:
         return self.root / "keys" / "tracking.key"
 
+    @property
+    def audit_head_path(self) -> Path:
+        return self.root / "keys" / "audit.head"
+
     def ensure(self) -> None:
         """Create the folder tree with owner-only permissions (personal data lives here)."""
         for folder in (self.root, self.attachments_dir, self.logs_dir, self.token_key_path.parent):

@@ -1,0 +1,104 @@
+"""`kiosk-admin` commands for the audit trail and the data key (registered by kiosk.cli.build_parser)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+from kiosk.errors import InputError
+
+EXIT_OK, EXIT_ACTION = 0, 1
+
+Handler = Callable[[argparse.Namespace, Any], int]
+
+
+def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[argparse.Namespace], Any], os_account: Callable[[], str]) -> None:
+    def group(name: str, help_text: str) -> Any:
+        parser = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        return parser.add_subparsers(dest=f"{name}_command", required=True, metavar="ACTION")
+
+    def action(parent: Any, name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        parser = parent.add_parser(name, parents=[common], help=help_text, description=help_text)
+        parser.set_defaults(handler=handler)
+        return parser
+
+    def cmd_audit_verify(args: argparse.Namespace, out: Any) -> int:
+        from kiosk import audit
+
+        ctx = open_kiosk(args)
+        try:
+            with ctx.read() as session:
+                report = audit.verify(session, ctx.data.audit_head_path)
+            with ctx.transaction() as session:
+                audit.record(session, os_account(), "audit.verified", ok=report.ok, findings=len(report.findings))
+        finally:
+            ctx.close()
+        payload = {"ok": report.ok, "rows": report.rows, "head_seq": report.head_seq, "findings": [f.as_dict() for f in report.findings]}
+        if report.ok:
+            text = f"Nhật ký kiểm tra nguyên vẹn: {report.rows} dòng, chuỗi liền mạch."
+        else:
+            text = "\n".join([f"Nhật ký kiểm tra có {len(report.findings)} vấn đề:"] + [f"  - {f.message}" for f in report.findings])
+        out.emit(payload, text)
+        return EXIT_OK if report.ok else EXIT_ACTION
+
+    def cmd_key_backup(args: argparse.Namespace, out: Any) -> int:
+        from kiosk import keystore
+
+        ctx = open_kiosk(args)
+        try:
+            passphrase = _read_passphrase()
+            target = Path(args.out)
+            if target.exists() and not args.force:
+                raise InputError(f"Tệp {target} đã có; dùng --force để ghi đè.")
+            target.write_bytes(keystore.export_recovery(ctx.data_key, passphrase))
+            with ctx.transaction() as session:
+                from kiosk import audit
+
+                audit.record(session, os_account(), "key.backed_up")
+        finally:
+            ctx.close()
+        out.emit({"ok": True, "out": str(target)}, f"Đã ghi bản sao khóa dữ liệu vào {target}. Cất tệp này và mật khẩu ở nơi an toàn, ngoài máy tiếp nhận.")
+        return EXIT_OK
+
+    def cmd_key_restore(args: argparse.Namespace, out: Any) -> int:
+        from kiosk import keystore
+        from kiosk.paths import resolve_data_dir
+
+        root = resolve_data_dir(args.data_dir)
+        passphrase = sys.stdin.readline().rstrip("\r\n")
+        key = keystore.import_recovery(Path(args.file).read_bytes(), passphrase)
+        existing = keystore.load_data_key(root) if keystore.has_data_key(root) else None
+        if existing is not None and existing != key and not args.force:
+            raise InputError("Thư mục dữ liệu đang có một khóa khác; dùng --force nếu chắc chắn muốn thay (dữ liệu mã hóa bằng khóa cũ sẽ không mở được).")
+        keystore.store_data_key(root, key)
+        ctx = open_kiosk(args)  # proves the key opens the database
+        try:
+            with ctx.transaction() as session:
+                from kiosk import audit
+
+                audit.record(session, os_account(), "key.restored")
+        finally:
+            ctx.close()
+        out.emit({"ok": True, "backend": keystore.backend_name()}, f"Đã khôi phục khóa dữ liệu ({keystore.backend_name()}); cơ sở dữ liệu mở được.")
+        return EXIT_OK
+
+    audit_group = group("audit", "nhật ký kiểm tra (audit trail)")
+    action(audit_group, "verify", cmd_audit_verify, "kiểm tra chuỗi nhật ký: phát hiện dòng bị sửa, bị xóa hoặc bị chèn")
+
+    key_group = group("key", "khóa mã hóa dữ liệu")
+    p = action(key_group, "backup", cmd_key_backup, "ghi bản sao khóa dữ liệu, bảo vệ bằng mật khẩu (đọc từ stdin, ≥ 12 ký tự)")
+    p.add_argument("--out", required=True, help="tệp bản sao khóa (cất ngoài máy)")
+    p.add_argument("--force", action="store_true")
+    p = action(key_group, "restore", cmd_key_restore, "khôi phục khóa dữ liệu từ bản sao (mật khẩu đọc từ stdin)")
+    p.add_argument("file", help="tệp bản sao khóa")
+    p.add_argument("--force", action="store_true")
+
+
+def _read_passphrase() -> str:
+    from kiosk.keystore import check_passphrase
+
+    passphrase = sys.stdin.readline().rstrip("\r\n")
+    check_passphrase(passphrase)
+    return passphrase
