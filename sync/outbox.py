@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import aliased
 
+from kiosk import audit
 from kiosk.context import KioskContext
 from kiosk.models import Dossier, OutboxEntry, utcnow
 from sync.client import Ack
@@ -122,6 +123,7 @@ def mark_delivered(ctx: KioskContext, entry_id: int, ack: Ack) -> None:
         entry.next_attempt_at = None
         entry.last_error = None
         entry.updated_at = now
+        audit.record(session, "system:sync", "sync.delivered", dossier_id=entry.dossier_id, code=entry.dossier.code, revision=entry.revision)
 
 
 def mark_failed(

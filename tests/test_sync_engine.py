@@ -64,6 +64,11 @@ def test_one_pass_delivers_with_progress_status_and_catalogue(kiosk, portal, tmp
     assert catalogue["procedures"] and {"code", "version"} <= set(catalogue["procedures"][0])
     assert_portal_holds_exactly(kiosk, portal, codes)
     assert SyncEngine(kiosk).run_once().attempted == 0  # nothing left to send
+    from kiosk.models import AuditEvent
+
+    with kiosk.read() as session:
+        deliveries = [e.details["code"] for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "sync.delivered"))]
+    assert sorted(deliveries) == sorted(codes)  # each delivery is in the audit trail, once
 
 
 def test_status_set_on_the_portal_reaches_the_dossier_after_one_pass(kiosk, portal, tmp_path) -> None:  # noqa: F811
