@@ -36,7 +36,11 @@ class StorageError(KioskError):
 
 
 class AuthError(KioskError):
-    """Wrong officer or PIN, or a locked account."""
+    """Wrong officer or PIN, or a locked account (`locked`)."""
+
+    def __init__(self, message: str, *, locked: bool = False) -> None:
+        super().__init__(message)
+        self.locked = locked
 
 
 _STORAGE_MESSAGES = (

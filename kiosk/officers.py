@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -48,6 +49,24 @@ def add_officer(session: Session, username: str, full_name: str, role: str, pin:
     return officer
 
 
+def login(ctx: Any, username: str, pin: str, now: datetime | None = None) -> Any:
+    """Check a PIN and audit the attempt; a failure's count (and lockout) is committed before AuthError is raised."""
+    from kiosk import audit
+    from kiosk.dossiers import OfficerRef
+
+    failure: AuthError | None = None
+    with ctx.transaction() as session:
+        try:
+            officer = authenticate(session, username, pin, now)
+        except AuthError as exc:
+            audit.record(session, (username.strip().lower() or "?")[:80], "login.failed", locked=exc.locked)
+            failure = exc
+        else:
+            audit.record(session, officer.username, "login.ok")
+            return OfficerRef.of(officer)
+    raise failure
+
+
 def authenticate(session: Session, username: str, pin: str, now: datetime | None = None) -> Officer:
     """Return the officer on a correct PIN; count failures and lock the account after MAX_FAILURES."""
     now = now or utcnow()
@@ -57,7 +76,7 @@ def authenticate(session: Session, username: str, pin: str, now: datetime | None
         raise AuthError("Tên đăng nhập hoặc mã PIN không đúng.")
     if officer.locked_until and officer.locked_until > now:
         minutes = max(1, int((officer.locked_until - now).total_seconds() // 60) + 1)
-        raise AuthError(f"Tài khoản tạm khóa do nhập sai nhiều lần. Thử lại sau {minutes} phút.")
+        raise AuthError(f"Tài khoản tạm khóa do nhập sai nhiều lần. Thử lại sau {minutes} phút.", locked=True)
     try:
         _hasher.verify(officer.pin_hash, pin)
     except (VerificationError, InvalidHashError):
@@ -65,7 +84,7 @@ def authenticate(session: Session, username: str, pin: str, now: datetime | None
         if officer.failed_attempts >= MAX_FAILURES:
             officer.locked_until = now + LOCKOUT
             officer.failed_attempts = 0
-            raise AuthError(f"Nhập sai {MAX_FAILURES} lần: tài khoản bị khóa {int(LOCKOUT.total_seconds() // 60)} phút.")
+            raise AuthError(f"Nhập sai {MAX_FAILURES} lần: tài khoản bị khóa {int(LOCKOUT.total_seconds() // 60)} phút.", locked=True)
         left = MAX_FAILURES - officer.failed_attempts
         raise AuthError(f"Tên đăng nhập hoặc mã PIN không đúng (còn {left} lần thử).")
     officer.failed_attempts = 0

@@ -57,6 +57,15 @@ def _ca_bundle(value: Any) -> str | None:
     return None
 
 
+def _int_range(low: int, high: int) -> Any:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            return f"Phải là số nguyên từ {low} đến {high}."
+        return None
+
+    return check
+
+
 def _time(value: Any) -> str | None:
     if not isinstance(value, str) or not TIME_RE.fullmatch(value):
         return "Giờ phải có dạng HH:MM, ví dụ 07:30."
@@ -104,6 +113,10 @@ class SiteSettings:
         "Bộ phận tiếp nhận và trả kết quả của UBND xã", "Nơi nhận kết quả", _text(200, required=True)
     )
     demo: bool = _setting(False, "Chế độ trình diễn (không đồng bộ)", _bool)
+    idle_lock_minutes: int = _setting(5, "Tự khóa màn hình sau bao nhiêu phút không thao tác (1–120)", _int_range(1, 120))
+    retention_days: int = _setting(
+        30, "Xóa dữ liệu cá nhân sau bao nhiêu ngày kể từ khi hồ sơ đã gửi lên cổng và đã kết thúc (1–3650)", _int_range(1, 3650)
+    )
 
     def errors(self) -> dict[str, str]:
         """Each invalid setting's key and its Vietnamese message."""

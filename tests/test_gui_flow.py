@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from conftest import open_raw_db
 from datetime import date
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
-from conftest import type_text
+from conftest import open_raw_db, type_text
 from kiosk.samples import sample_values
 from ui.dossier_list import FILTERS
 from ui.main_window import MainWindow

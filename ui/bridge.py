@@ -24,6 +24,7 @@ class _Delivery(QObject):
     def __init__(self, bridge: "Bridge", on_done: Callback | None, on_error: Callable[[str], None] | None) -> None:
         super().__init__()
         self._bridge = bridge
+        self._state = bridge._state  # plain Python: still readable after the bridge's window is gone
         self._on_done = on_done
         self._on_error = on_error
         self.done.connect(self._deliver_done, Qt.ConnectionType.QueuedConnection)
@@ -31,6 +32,9 @@ class _Delivery(QObject):
 
     @Slot(object)
     def _deliver_done(self, result: Any) -> None:
+        if self._state["closed"]:  # the window shut down: nobody is left to show the result to
+            self.deleteLater()
+            return
         try:
             if self._on_done is not None:
                 self._on_done(result)
@@ -39,6 +43,11 @@ class _Delivery(QObject):
 
     @Slot(object)
     def _deliver_failed(self, exc: BaseException) -> None:
+        if self._state["closed"]:
+            if not isinstance(exc, KioskError):
+                log.error("unexpected error after shutdown", exc_info=exc)
+            self.deleteLater()
+            return
         try:
             message = user_message(exc)
             if self._on_error is not None:
@@ -85,6 +94,7 @@ class Bridge(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._pending: set[_Delivery] = set()
+        self._state = {"closed": False}
 
     def run(self, fn: Callable[[], Any], on_done: Callback | None = None, on_error: Callable[[str], None] | None = None) -> None:
         delivery = _Delivery(self, on_done, on_error)
@@ -104,5 +114,7 @@ class Bridge(QObject):
         return bool(self._pending)
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
-        """Wait for queued work (a draft save, a submit) before the application exits."""
-        return self._pool.waitForDone(timeout_ms)
+        """Wait for queued work (a draft save, a submit) before the application exits; later results are dropped."""
+        finished = self._pool.waitForDone(timeout_ms)
+        self._state["closed"] = True
+        return finished

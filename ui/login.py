@@ -64,6 +64,15 @@ class LoginPage(QWidget):
         self.button.setEnabled(True)
         (self.pin if self.username.text() else self.username).setFocus()
 
+    def show_locked(self, username: str, message: str) -> None:
+        """The idle lock: the same officer types the PIN again (another officer may log in instead)."""
+        self.username.setText(username)
+        self.pin.clear()
+        show_banner(self.error, None)
+        show_banner(self.demo_hint, message)
+        self.button.setEnabled(True)
+        self.pin.setFocus()
+
     def show_error(self, message: str) -> None:
         show_banner(self.error, message)
         self.button.setEnabled(True)

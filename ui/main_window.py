@@ -14,7 +14,7 @@ from kiosk import audit
 from kiosk.context import KioskContext, open_kiosk
 from kiosk.dossiers import OfficerRef, list_drafts, save_draft, submit
 from kiosk.errors import AuthError, NotInitialisedError
-from kiosk.officers import authenticate
+from kiosk.officers import login
 from kiosk.receipts import load_receipt
 from kiosk.qrlookup import code_from_image
 from kiosk.search import dossier_detail, search_dossiers
@@ -23,6 +23,7 @@ from ui.dossier_detail import DossierDetailDialog
 from ui.dossier_list import DossierListPage
 from ui.home import HomePage
 from ui.queue_page import QueuePage
+from ui.idle_lock import IdleLock
 from ui.sync_controller import SyncController
 from ui.sync_status import SyncStatusWidget
 from ui.login import LoginPage
@@ -74,6 +75,9 @@ class MainWindow(QMainWindow):
         self.list_page = DossierListPage()
         self.queue_page = QueuePage()
         self.sync = SyncController(self)
+        self.idle = IdleLock(self)
+        self._locked_page: QWidget | None = None  # the page an idle lock covered, and whose it was
+        self._locked_officer: OfficerRef | None = None
         self.sync_status = SyncStatusWidget()
         for page in (self.message_page, self.login_page, self.home_page, self.wizard_page, self.receipt_page, self.list_page, self.queue_page):
             self.stack.addWidget(page)
@@ -87,6 +91,7 @@ class MainWindow(QMainWindow):
         self.bridge.busy_changed.connect(lambda busy: self.busy_status.setText("Đang lưu/xử lý…" if busy else ""))
         self.bridge.error.connect(lambda message: self.statusBar().showMessage(message, 15_000))
         self.login_page.login_requested.connect(self._login)
+        self.idle.timed_out.connect(self.lock)
         self.home_page.procedure_chosen.connect(self._new_dossier)
         self.home_page.draft_chosen.connect(self._resume_draft)
         self.home_page.dossier_chosen.connect(lambda code: self._show_receipt(code, reprint=True))
@@ -144,6 +149,7 @@ class MainWindow(QMainWindow):
         from kiosk.demo import DEMO_LOGIN
 
         self.login_page.prepare(f"{settings.unit_name}", DEMO_LOGIN if settings.demo else None)
+        self.idle.set_minutes(settings.idle_lock_minutes)
         self.sync.start(ctx)
         self.sync.refresh_status()
         self.stack.setCurrentWidget(self.login_page)
@@ -160,25 +166,48 @@ class MainWindow(QMainWindow):
         ctx = self._ctx()
 
         def work() -> OfficerRef:
-            try:
-                with ctx.transaction() as session:
-                    officer = authenticate(session, username, pin)
-                    audit.record(session, officer.username, "login.ok")
-                    return OfficerRef.of(officer)
-            except AuthError:
-                with ctx.transaction() as session:
-                    audit.record(session, username[:80], "login.failed")
-                raise
+            return login(ctx, username, pin)
 
         def done(officer: OfficerRef) -> None:
             self.officer = officer
             self.home_page.set_officer(officer.full_name)
+            self.idle.arm()
+            page, owner = self._locked_page, self._locked_officer
+            self._locked_page = self._locked_officer = None
+            if page is not None and owner is not None and owner.id == officer.id:
+                self.stack.setCurrentWidget(page)  # back where the lock found them, the open draft as it was
+                return
+            if page is self.wizard_page:
+                self.wizard_page.finished()  # another officer: the previous one's draft stays saved under their name
             self._go_home()
 
         self.bridge.run(work, done, self.login_page.show_error)
 
+    def lock(self) -> None:
+        """Idle lock: save the open draft, hide every screen with personal data, ask for the PIN again."""
+        if self.officer is None or self.stack.currentWidget() is self.login_page:
+            return
+        self.idle.disarm()
+        self.wizard_page.flush_draft()
+        for name in ("detail_dialog", "supplement_dialog", "camera_dialog"):
+            dialog = getattr(self, name, None)
+            if dialog is not None and dialog.isVisible():
+                dialog.reject()
+        self._locked_page, self._locked_officer = self.stack.currentWidget(), self.officer
+        minutes = self._ctx().settings.idle_lock_minutes
+        officer = self.officer
+        self.officer = None
+        ctx = self._ctx()
+        self.bridge.run(lambda: _audit(ctx, officer.username, "session.locked", idle_minutes=minutes), lambda _r: None, lambda _m: None)
+        self.login_page.show_locked(
+            officer.username,
+            f"Màn hình đã tự khóa sau {minutes} phút không thao tác. Hồ sơ đang nhập được giữ nguyên; nhập mã PIN để tiếp tục.",
+        )
+        self.stack.setCurrentWidget(self.login_page)
+
     def _logout(self) -> None:
         self.officer = None
+        self.idle.disarm()
         self.login_page.prepare(self.login_page.site_label.text(), self._demo_login())
         self.stack.setCurrentWidget(self.login_page)
 
@@ -398,3 +427,8 @@ class MainWindow(QMainWindow):
 
 
 __all__ = ["MainWindow", "NotInitialisedError", "user_message"]
+
+
+def _audit(ctx: KioskContext, actor: str, action: str, **details: Any) -> None:
+    with ctx.transaction() as session:
+        audit.record(session, actor, action, **details)
