@@ -84,7 +84,7 @@ def amend(
         from sync.payload import freeze  # the one place kiosk reaches into sync: wire format of a revision
 
         for entry in dossier.outbox:
-            freeze(session, entry, ctx.settings, ctx.token_key)
+            freeze(session, entry, ctx.settings, ctx.receipt_key)
 
         revision = max([dossier.revision or 1] + [e.revision for e in dossier.outbox]) + 1
         dossier.revision = revision

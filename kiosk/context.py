@@ -31,7 +31,7 @@ PLACEHOLDER_PORTAL = "https://tra-cuu.invalid"
 
 
 def load_or_create_key(path: Path) -> bytes:
-    """The kiosk's secret for receipt tokens: 32 random bytes in an owner-only file."""
+    """A 32-byte kiosk secret (receipt signing seed, old token key) in an owner-only file, made on first use."""
     if path.exists():
         return path.read_bytes()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,7 +70,8 @@ class KioskContext:
     sessions: sessionmaker[Session]
     catalogue: Catalogue
     calendar: WorkCalendar
-    token_key: bytes = field(repr=False)
+    token_key: bytes = field(repr=False)  # HMAC key of version-1 receipt tokens (receipts printed before signatures)
+    receipt_key: bytes = field(default=b"", repr=False)  # Ed25519 seed signing version-2 receipt tokens
     data_key: bytes = field(default=b"", repr=False)  # encrypts the database (SQLCipher); never logged
     file_key: bytes = field(default=b"", repr=False)  # encrypts attachments (kiosk/vault.py), derived from data_key
     read_sessions: sessionmaker[Session] | None = None
@@ -140,6 +141,7 @@ def open_kiosk(root: Path) -> KioskContext:
         catalogue=catalogue,
         calendar=calendar,
         token_key=load_or_create_key(data.token_key_path),
+        receipt_key=load_or_create_key(data.receipt_key_path),
         data_key=data_key,
         file_key=file_key(data_key),
         read_sessions=make_sessionmaker(engine, read_only=True),

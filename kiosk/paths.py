@@ -60,6 +60,11 @@ class DataDir:
         return self.root / "keys" / "tracking.key"
 
     @property
+    def receipt_key_path(self) -> Path:
+        """The Ed25519 seed that signs receipt tokens (its public half is registered with the portal)."""
+        return self.root / "keys" / "receipt.key"
+
+    @property
     def audit_head_path(self) -> Path:
         return self.root / "keys" / "audit.head"
 

@@ -175,7 +175,7 @@ def qr_matrix(text: str) -> list[list[bool]]:
     return [[bool(cell) for cell in row] for row in qr.get_matrix()]
 
 
-SAMPLE_TRACKING_KEY = b"sample-key-for-previews-only"
+SAMPLE_TRACKING_KEY = b"sample receipt key, previews!!!!"  # 32 bytes: an Ed25519 seed
 SAMPLE_PORTAL = "https://dichvucong.example.gov.vn"
 
 

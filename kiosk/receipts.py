@@ -79,7 +79,7 @@ def receipt_data(ctx: KioskContext, dossier: Dossier, *, reprint: bool, printed_
         officer_name=dossier.officer.full_name,
         fee_text=fee_text(definition),
         hotline=ctx.settings.hotline,
-        tracking_url=tracking_url(ctx.tracking_base, dossier.code, make_token(ctx.token_key, dossier.code)),
+        tracking_url=tracking_url(ctx.tracking_base, dossier.code, make_token(ctx.receipt_key, dossier.code)),
         reprint=reprint,
         printed_at=printed_at or utcnow(),
     )

@@ -30,6 +30,8 @@ from portal.schemas import (
     CatalogueOut,
     DossierBody,
     EnrolIn,
+    ReceiptKeyIn,
+    ReceiptKeyOut,
     EnrolOut,
     ErrorOut,
     HealthOut,
@@ -241,7 +243,10 @@ def create_app(config: PortalConfig) -> FastAPI:
     )
     def enrol(payload: EnrolIn) -> Any:
         with db.transaction() as session:
-            result = service.enrol(session, payload.code, payload.unit_id, payload.kiosk_number, payload.app_version)
+            result = service.enrol(
+                session, payload.code, payload.unit_id, payload.kiosk_number, payload.app_version,
+                receipt_public_key=payload.receipt_public_key, unit_name=payload.unit_name,
+            )
             if result is None:
                 return _json(403, {"error": "forbidden", "message": "unknown, used or expired enrolment code, or issued for another kiosk"})
             kiosk, secret = result
@@ -253,6 +258,18 @@ def create_app(config: PortalConfig) -> FastAPI:
                 "kiosk_number": kiosk.kiosk_number,
                 "portal_name": config.portal_name,
             }
+
+    @app.put(
+        f"{P}/receipt-key",
+        response_model=ReceiptKeyOut,
+        tags=["kiosk"],
+        summary="Register the Ed25519 public key this kiosk signs its receipt tokens with",
+        responses=_error_responses(401, 413, 422),
+    )
+    def receipt_key(payload: ReceiptKeyIn, kiosk: KioskAuth) -> Any:
+        with db.transaction() as session:
+            row = service.register_receipt_key(session, session.merge(kiosk), payload.public_key, payload.unit_name)
+            return {"service": wire.SERVICE, "registered": True, "public_key": row.public_key}
 
     @app.get(
         f"{P}/attachments/{{sha256}}",
@@ -382,10 +399,13 @@ def create_app(config: PortalConfig) -> FastAPI:
         t: Annotated[str | None, Query(description="the tracking token printed in the receipt's QR code")] = None,
     ) -> HTMLResponse:
         with db.read() as session:
-            dossier = tracking.find(session, code, t)
-            if dossier is None:
+            found = tracking.lookup(session, code, t)
+            if found is None:
                 return HTMLResponse(tracking.not_found_page(config.portal_name), status_code=404, headers=tracking.PAGE_HEADERS)
-            page = tracking.dossier_page(session, dossier, config.portal_name)
+            if isinstance(found, tracking.Pending):
+                page = tracking.pending_page(found, config.portal_name)
+            else:
+                page = tracking.dossier_page(session, found, config.portal_name)
         return HTMLResponse(page, headers=tracking.PAGE_HEADERS)
 
     _add_body_schema(app)

@@ -44,6 +44,22 @@ class Kiosk(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+class ReceiptKey(Base):
+    """A kiosk's Ed25519 public key for receipt tokens: the portal tells a genuine receipt from a forged one
+    with it even before the dossier has synced (docs/receipt-token.md)."""
+
+    __tablename__ = "receipt_key"
+    __table_args__ = (UniqueConstraint("kiosk_id", "public_key", name="uq_receipt_key"), Index("ix_receipt_key_slot", "unit_id", "kiosk_number"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosk.id"))
+    unit_id: Mapped[str] = mapped_column(String(40))
+    kiosk_number: Mapped[int] = mapped_column(Integer)
+    public_key: Mapped[str] = mapped_column(String(64))  # hex
+    unit_name: Mapped[str] = mapped_column(String(200), default="")  # shown on the "waiting to be sent" page
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Attachment(Base):
     """A file addressed by its SHA-256; its bytes are on disk (storage.FileStore), this row is bookkeeping."""
 

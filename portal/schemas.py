@@ -90,11 +90,21 @@ class _Out(BaseModel):
 # --- requests ------------------------------------------------------------------------------------
 
 
+PublicKeyHex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
 class EnrolIn(_In):
     code: _text(64, 1)
     unit_id: UnitId
     kiosk_number: KioskNumber
     app_version: _text(40) = ""
+    receipt_public_key: PublicKeyHex | None = None  # Ed25519, hex: signs the receipt QR tokens
+    unit_name: _text(200) = ""
+
+
+class ReceiptKeyIn(_In):
+    public_key: PublicKeyHex
+    unit_name: _text(200) = ""
 
 
 class DocumentIn(BaseModel):
@@ -155,6 +165,11 @@ class EnrolOut(_Out):
     unit_id: str
     kiosk_number: int
     portal_name: str
+
+
+class ReceiptKeyOut(_Out):
+    registered: bool
+    public_key: str
 
 
 class AttachmentOut(_Out):

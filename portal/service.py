@@ -13,7 +13,8 @@ import logging
 import secrets
 import uuid as uuid_module
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,10 +22,12 @@ from sqlalchemy.orm import Session
 
 from portal import statuses
 from portal.db import iso, utcnow
-from portal.models import Attachment, Delivery, Dossier, DossierRevision, EnrolmentCode, Kiosk, StatusChange
+from portal.models import Attachment, Delivery, Dossier, DossierRevision, EnrolmentCode, Kiosk, ReceiptKey, StatusChange
 from portal.schemas import DossierBody
 from portal.storage import ChunkError, FileStore, Held
 from sync import wire
+
+LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +77,9 @@ def issue_enrolment_code(session: Session, unit_id: str, kiosk_number: int, vali
     return shown, row
 
 
-def enrol(session: Session, code: str, unit_id: str, kiosk_number: int, app_version: str) -> tuple[Kiosk, str] | None:
+def enrol(
+    session: Session, code: str, unit_id: str, kiosk_number: int, app_version: str, *, receipt_public_key: str | None = None, unit_name: str = ""
+) -> tuple[Kiosk, str] | None:
     """Exchange a valid, unused, unexpired code issued for this (unit_id, kiosk_number) for credentials; else None."""
     row = session.scalars(select(EnrolmentCode).where(EnrolmentCode.code_sha256 == sha256_hex(normalise_code(code)))).first()
     now = utcnow()
@@ -95,8 +100,43 @@ def enrol(session: Session, code: str, unit_id: str, kiosk_number: int, app_vers
     row.used_at = now
     row.kiosk_id = kiosk.id
     session.flush()
+    if receipt_public_key:
+        register_receipt_key(session, kiosk, receipt_public_key, unit_name)
     log.info("kiosk %s enrolled for unit %s kiosk %s", kiosk.id, unit_id, kiosk_number)
     return kiosk, secret
+
+
+def register_receipt_key(session: Session, kiosk: Kiosk, public_key_hex: str, unit_name: str = "") -> ReceiptKey:
+    """Record (idempotently) the public key a kiosk signs its receipt tokens with."""
+    existing = session.scalars(select(ReceiptKey).where(ReceiptKey.kiosk_id == kiosk.id, ReceiptKey.public_key == public_key_hex)).first()
+    if existing is not None:
+        if unit_name and existing.unit_name != unit_name:
+            existing.unit_name = unit_name
+        return existing
+    row = ReceiptKey(kiosk_id=kiosk.id, unit_id=kiosk.unit_id, kiosk_number=kiosk.kiosk_number, public_key=public_key_hex, unit_name=unit_name)
+    session.add(row)
+    session.flush()
+    log.info("receipt key registered for kiosk %s", kiosk.id)
+    return row
+
+
+def receipt_keys_for_slot(session: Session, unit_id: str, kiosk_number: int, issued_on: date) -> list[tuple[bytes, str]]:
+    """(public key, unit name) of the slot's kiosks that could have signed a receipt issued on that local day.
+
+    A revoked kiosk's key still vouches for receipts dated up to the day it was revoked, never after
+    (a stolen kiosk cannot make new genuine receipts once revoked).
+    """
+    rows = session.execute(
+        select(ReceiptKey, Kiosk.revoked_at).join(Kiosk, Kiosk.id == ReceiptKey.kiosk_id).where(
+            ReceiptKey.unit_id == unit_id, ReceiptKey.kiosk_number == kiosk_number
+        )
+    ).all()
+    keys = []
+    for key, revoked_at in rows:
+        if revoked_at is not None and revoked_at.astimezone(LOCAL_ZONE).date() < issued_on:
+            continue
+        keys.append((bytes.fromhex(key.public_key), key.unit_name))
+    return keys
 
 
 def parse_bearer(token: str | None) -> tuple[str, str] | None:

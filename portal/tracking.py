@@ -8,6 +8,7 @@ wrong token produce byte-identical "not found" pages, after the same constant-ti
 from __future__ import annotations
 
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
@@ -18,7 +19,9 @@ from sqlalchemy.orm import Session
 
 from portal import statuses
 from portal.models import Dossier, DossierRevision, StatusChange
+from portal import service
 from portal.service import procedure_name
+from sync import wire
 
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_TOKEN = 128
@@ -111,8 +114,34 @@ def not_found_page(portal_name: str) -> str:
     )
 
 
-def find(session: Session, code: str, token: str | None) -> Dossier | None:
-    """The dossier with this code if `token` is its tracking token (case-insensitive, constant-time); else None."""
+CODE_RE = re.compile(r"^(?P<unit>.+)-(?P<day>\d{6})-(?P<kiosk>[1-9])\d{3}$")
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A genuine receipt (its signature checks out) for a dossier the portal does not hold yet."""
+
+    code: str
+    unit_label: str
+    issued_on: date
+
+
+def _issued(code: str) -> tuple[str, date, int] | None:
+    match = CODE_RE.match(code)
+    if not match:
+        return None
+    try:
+        return match["unit"], datetime.strptime(match["day"], "%y%m%d").date(), int(match["kiosk"])
+    except ValueError:
+        return None
+
+
+def lookup(session: Session, code: str, token: str | None) -> Dossier | Pending | None:
+    """What a receipt's QR shows: the dossier, a genuine receipt not synced yet (Pending), or None (not found).
+
+    The token is the dossier's own tracking token (compared case-insensitively in constant time) or a
+    version-2 signature of the code by a receipt key registered for the code's kiosk slot.
+    """
     code = code.strip()
     dossier = None
     if 0 < len(code) <= 40:
@@ -120,10 +149,40 @@ def find(session: Session, code: str, token: str | None) -> Dossier | None:
             dossier = session.scalars(select(Dossier).where(Dossier.code == candidate)).first()
             if dossier is not None:
                 break
-    given = (token or "").strip().lower().encode("utf-8")[:MAX_TOKEN]
+    given_text = (token or "").strip()[:MAX_TOKEN]
+    given = given_text.lower().encode("utf-8")
     expected = dossier.tracking_token.lower().encode("utf-8") if dossier is not None else _DUMMY_TOKEN
-    matches = hmac.compare_digest(expected, given)
-    return dossier if dossier is not None and matches and given else None
+    if hmac.compare_digest(expected, given) and dossier is not None and given:
+        return dossier
+    canonical = dossier.code if dossier is not None else code
+    issued = _issued(canonical)
+    if issued is None or not given_text.startswith("2"):
+        return None
+    keys = service.receipt_keys_for_slot(session, issued[0], issued[2], issued[1])
+    for public_key, unit_name in keys:
+        if wire.verify_receipt_token([public_key], canonical, given_text):
+            return dossier if dossier is not None else Pending(canonical, unit_name or issued[0], issued[1])
+    return None
+
+
+def find(session: Session, code: str, token: str | None) -> Dossier | None:
+    """The dossier if the token is genuine for it (synced dossiers only)."""
+    found = lookup(session, code, token)
+    return found if isinstance(found, Dossier) else None
+
+
+def pending_page(pending: Pending, portal_name: str) -> str:
+    content = (
+        '<section class="card">\n'
+        f'<p class="label">Mã hồ sơ</p>\n<p class="code">{escape(pending.code)}</p>\n'
+        '<p class="label">Tình trạng hiện nay</p>\n<p class="status wait">Đang chờ gửi lên cổng</p>\n'
+        f'<p class="hint">Hồ sơ đã được tiếp nhận tại {escape(pending.unit_label)} ngày {pending.issued_on:%d/%m/%Y}, '
+        "đang chờ gửi lên cổng dịch vụ công. Giấy tiếp nhận của quý vị là thật; tình trạng giải quyết sẽ hiện ở "
+        "đây khi hồ sơ được gửi lên (thường trong ngày làm việc).</p>\n"
+        "</section>\n"
+        '<p class="foot">Trang này chỉ hiển thị tình trạng hồ sơ, không hiển thị thông tin cá nhân.</p>'
+    )
+    return _page(f"Hồ sơ {pending.code}", portal_name, content)
 
 
 def history(session: Session, dossier: Dossier) -> list[Event]:

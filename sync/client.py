@@ -193,13 +193,13 @@ class PortalClient:
             raise BadAnswer(f"health: HTTP {status}, api {payload.get('api')!r}")
         return payload
 
-    def enrol(self, code: str, unit_id: str, kiosk_number: int, app_version: str = __version__) -> dict[str, Any]:
-        status, payload = self._request(
-            "POST",
-            "/enrol",
-            auth=False,
-            json_body={"code": code, "unit_id": unit_id, "kiosk_number": kiosk_number, "app_version": app_version},
-        )
+    def enrol(
+        self, code: str, unit_id: str, kiosk_number: int, app_version: str = __version__, *, receipt_public_key: str | None = None, unit_name: str = ""
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": code, "unit_id": unit_id, "kiosk_number": kiosk_number, "app_version": app_version}
+        if receipt_public_key:
+            body.update(receipt_public_key=receipt_public_key, unit_name=unit_name[:200])
+        status, payload = self._request("POST", "/enrol", auth=False, json_body=body)
         if status in (400, 403, 404, 409, 422):
             raise EnrolmentRefused()
         if status not in (200, 201) or not isinstance(payload.get("kiosk_id"), str) or not isinstance(payload.get("secret"), str):
@@ -323,6 +323,11 @@ class PortalClient:
         next_cursor = payload.get("next")
         more = payload.get("more")
         return result, (str(next_cursor) if next_cursor is not None else None), bool(more) if more is not None else len(result) >= limit
+
+    def register_receipt_key(self, public_key_hex: str, unit_name: str) -> None:
+        status, payload = self._request("PUT", "/receipt-key", json_body={"public_key": public_key_hex, "unit_name": unit_name[:200]})
+        if status != 200 or payload.get("public_key") != public_key_hex:
+            raise BadAnswer(f"receipt key: HTTP {status}")
 
     def catalogue(self) -> dict[str, Any]:
         status, payload = self._request("GET", "/catalogue")

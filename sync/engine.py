@@ -22,6 +22,7 @@ from sqlalchemy import select
 from kiosk import vault
 from kiosk.context import KioskContext
 from kiosk.models import Dossier, PortalStatusEvent, utcnow
+from kiosk.tracking import public_key_of
 from sync import meta, outbox, wire
 from sync.client import DEFAULT_TIMEOUT, PortalClient
 from sync.credentials import load_credentials
@@ -184,6 +185,12 @@ class SyncEngine:
             report.message = exc.message
             return False
         report.reachable = True
+        try:
+            self._register_receipt_key(client)
+        except PortalError as exc:
+            report.message = exc.message
+            report.refused = isinstance(exc, (Unauthorized, Forbidden))
+            return False
         tried: set[int] = set()
         while True:  # again after each round: delivering revision N makes N+1 due in the same pass
             batch = [entry_id for entry_id in outbox.due_entries(self.ctx, force=force) if entry_id not in tried]
@@ -313,6 +320,18 @@ class SyncEngine:
                 break
             cursor = new_cursor
         return applied
+
+    def _register_receipt_key(self, client: PortalClient) -> None:
+        """Once per portal: its copy of our receipt public key lets it vouch for receipts not synced yet."""
+        public_key = public_key_of(self.ctx.receipt_key).hex()
+        marker = f"{client.base_url} {public_key}"
+        with self.ctx.read() as session:
+            if meta.get(session, meta.RECEIPT_KEY_REGISTERED) == marker:
+                return
+        client.register_receipt_key(public_key, self.ctx.settings.unit_name)
+        with self.ctx.transaction() as session:
+            meta.put(session, meta.RECEIPT_KEY_REGISTERED, marker)
+        log.info("receipt public key registered with the portal")
 
     def _fetch_catalogue(self, client: PortalClient) -> None:
         answer = client.catalogue()

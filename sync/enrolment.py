@@ -10,6 +10,7 @@ from kiosk.context import KioskContext
 from kiosk.errors import InputError
 from kiosk.models import utcnow
 from kiosk.settings import save_settings
+from kiosk.tracking import public_key_of
 from sync import meta
 from sync.client import PortalClient
 from sync.credentials import Credentials, load_credentials, save_credentials
@@ -37,7 +38,10 @@ def enrol(
     make = client_factory or (lambda url: PortalClient(url, None, ca_bundle=ctx.settings.portal_ca_bundle or None))
     with make(portal_url) as client:
         client.health()  # a captive portal or a wrong address fails here, before the code is spent
-        answer = client.enrol(code, ctx.settings.unit_id, ctx.settings.kiosk_number, __version__)
+        public_key = public_key_of(ctx.receipt_key).hex()
+        answer = client.enrol(
+            code, ctx.settings.unit_id, ctx.settings.kiosk_number, __version__, receipt_public_key=public_key, unit_name=ctx.settings.unit_name
+        )
     previous = load_credentials(ctx.data)
     credentials = Credentials(portal_url=portal_url, kiosk_id=answer["kiosk_id"], secret=answer["secret"], enrolled_at=utcnow().isoformat())
     save_credentials(ctx.data, credentials)
@@ -46,6 +50,7 @@ def enrol(
     with ctx.transaction() as session:
         if previous is None or previous.portal_url != portal_url:
             meta.put(session, meta.STATUS_CURSOR, None)  # cursors belong to one portal
+        meta.put(session, meta.RECEIPT_KEY_REGISTERED, f"{portal_url} {public_key}")
         audit.record(session, actor, "portal.enrolled", kiosk_id=credentials.kiosk_id, portal=portal_url)
     log.info("enrolled with %s as kiosk %s", portal_url, credentials.kiosk_id)
     return credentials

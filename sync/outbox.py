@@ -88,7 +88,7 @@ def prepare(ctx: KioskContext, entry_id: int) -> Prepared:
     with ctx.transaction() as session:
         entry = session.get(OutboxEntry, entry_id)
         assert entry is not None
-        payload = freeze(session, entry, ctx.settings, ctx.token_key)
+        payload = freeze(session, entry, ctx.settings, ctx.receipt_key)
         body: dict[str, Any] = json.loads(payload)
         return Prepared(
             entry_id=entry.id,

@@ -17,7 +17,7 @@ def _iso_utc(value: Any) -> str:
     return value.astimezone(timezone.utc).isoformat(timespec="seconds") if value is not None else ""
 
 
-def build_body(dossier: Dossier, revision: int, settings: SiteSettings, token_key: bytes) -> bytes:
+def build_body(dossier: Dossier, revision: int, settings: SiteSettings, receipt_key: bytes) -> bytes:
     """wire.dossier_body of the dossier as it is now, for `revision`."""
     if not dossier.code:
         raise ValueError("a draft has no code and is never sent")
@@ -39,15 +39,15 @@ def build_body(dossier: Dossier, revision: int, settings: SiteSettings, token_ke
             {"sha256": a.sha256, "size": a.size, "mime": a.mime_type, "filename": a.filename, "field_id": a.field_id}
             for a in sorted(dossier.attachments, key=lambda a: a.id or 0)
         ],
-        tracking_token=make_token(token_key, dossier.code),
+        tracking_token=make_token(receipt_key, dossier.code),
         supplements_revision=revision - 1 if revision > 1 else None,
     )
 
 
-def freeze(session: Session, entry: OutboxEntry, settings: SiteSettings, token_key: bytes) -> bytes:
+def freeze(session: Session, entry: OutboxEntry, settings: SiteSettings, receipt_key: bytes) -> bytes:
     """Store the entry's body if it has none yet (in the caller's transaction); never rebuilds one."""
     if entry.payload is None:
-        body = build_body(entry.dossier, entry.revision, settings, token_key)
+        body = build_body(entry.dossier, entry.revision, settings, receipt_key)
         entry.payload = body
         entry.payload_sha256 = wire.body_sha256(body)
         entry.updated_at = utcnow()

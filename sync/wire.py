@@ -85,3 +85,39 @@ def dossier_body(
 def is_portal_answer(payload: Any) -> bool:
     """True only for a JSON object that says it comes from the portal (a captive portal's page never does)."""
     return isinstance(payload, dict) and payload.get("service") == SERVICE
+
+
+# --- genuine receipts (docs/receipt-token.md) -----------------------------------------------------
+# The kiosk signs `RECEIPT_MESSAGE_PREFIX + code` with its Ed25519 receipt key (kiosk/tracking.py, a
+# test keeps the two prefixes equal); the QR's token is "2" + base32 of the 64-byte signature.
+
+RECEIPT_MESSAGE_PREFIX = b"mot-cua-kiosk receipt v2\n"
+RECEIPT_TOKEN_LENGTH = 104
+
+
+def verify_receipt_token(public_keys: Any, code: str, token: str) -> bool:
+    """True when `token` is a version-2 signature of `code` by one of `public_keys` (32-byte Ed25519 keys)."""
+    import base64
+
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    if not isinstance(token, str) or not isinstance(code, str) or len(token) != RECEIPT_TOKEN_LENGTH or token[0] != "2":
+        return False
+    text = token[1:].strip().upper()
+    if not text.isascii():
+        return False
+    try:
+        signature = base64.b32decode(text + "=" * (-len(text) % 8))
+    except ValueError:
+        return False
+    if base64.b32encode(signature).decode("ascii").rstrip("=") != text:
+        return False
+    message = RECEIPT_MESSAGE_PREFIX + code.encode("utf-8")
+    for public_key in public_keys:
+        try:
+            Ed25519PublicKey.from_public_bytes(bytes(public_key)).verify(signature, message)
+            return True
+        except (ValueError, InvalidSignature):
+            continue
+    return False
