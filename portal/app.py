@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from portal import service, tracking
 from portal.config import MAX_ATTACHMENT_SIZE, MAX_DOSSIER_BODY, MAX_SMALL_BODY, PortalConfig
 from portal.db import Database, iso, utcnow
+from portal.ratelimit import SlidingWindowLimiter
 from portal.models import Kiosk
 from portal.schemas import (
     MAX_REVISION,
@@ -204,6 +205,7 @@ def create_app(config: PortalConfig) -> FastAPI:
     app.state.db = db
     app.state.store = store
     app.add_middleware(GuardMiddleware)
+    limiter = SlidingWindowLimiter(config.tracking_per_minute)
 
     # --- errors as JSON with the service marker ---
 
@@ -392,12 +394,20 @@ def create_app(config: PortalConfig) -> FastAPI:
         response_class=HTMLResponse,
         tags=["citizen"],
         summary="Citizen tracking page (HTML, no personal data)",
-        responses={404: {"description": "unknown code or wrong token (the same page)", "content": {"text/html": {}}}},
+        responses={
+            404: {"description": "unknown code or wrong token (the same page)", "content": {"text/html": {}}},
+            429: {"description": "too many look-ups from this address; retry after the Retry-After seconds", "content": {"text/html": {}}},
+        },
     )
     def tracking_page(
+        request: Request,
         code: Annotated[str, Path(description="the dossier code")],
         t: Annotated[str | None, Query(description="the tracking token printed in the receipt's QR code")] = None,
     ) -> HTMLResponse:
+        allowed, retry_after = limiter.allow(request.client.host if request.client else "?")
+        if not allowed:
+            headers = dict(tracking.PAGE_HEADERS, **{"Retry-After": str(retry_after)})
+            return HTMLResponse(tracking.too_many_page(config.portal_name), status_code=429, headers=headers)
         with db.read() as session:
             found = tracking.lookup(session, code, t)
             if found is None:

@@ -185,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="0 picks a free port; the bound URL is printed on its own line")
     p.add_argument("--portal-name", help="name shown by health and on the tracking page")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    p.add_argument("--tracking-rate", type=int, default=None, metavar="N", help="tracking-page requests per client address and minute (default 30; 0 = no limit)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("enrolment-code", parents=[common], help="issue a one-time enrolment code for one kiosk")
@@ -221,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
-    config = PortalConfig.make(args.db, args.files, getattr(args, "portal_name", None))
+    config = PortalConfig.make(args.db, args.files, getattr(args, "portal_name", None), getattr(args, "tracking_rate", None))
     try:
         return args.func(args, config)
     except KeyboardInterrupt:

@@ -15,6 +15,8 @@ DEFAULT_DB_FILE = "portal.db"
 FILES_FOLDER = "portal-files"
 DEFAULT_PORTAL_NAME = "Cổng dịch vụ công (bản tham chiếu)"
 
+DEFAULT_TRACKING_PER_MINUTE = 30  # tracking-page requests per client address and minute
+
 MAX_ATTACHMENT_SIZE = 200 * 1024 * 1024  # one attached file; a scan is a few MB
 MAX_DOSSIER_BODY = 2 * 1024 * 1024  # one revision's canonical JSON (attachments travel separately)
 MAX_SMALL_BODY = 64 * 1024  # enrolment and anything else
@@ -47,12 +49,16 @@ class PortalConfig:
     db_url: str
     files_dir: Path
     portal_name: str = DEFAULT_PORTAL_NAME
+    tracking_per_minute: int = DEFAULT_TRACKING_PER_MINUTE  # per client address; 0 = no limit
 
     @classmethod
-    def make(cls, db_url: str | None = None, files_dir: str | Path | None = None, portal_name: str | None = None) -> "PortalConfig":
+    def make(
+        cls, db_url: str | None = None, files_dir: str | Path | None = None, portal_name: str | None = None, tracking_per_minute: int | None = None
+    ) -> "PortalConfig":
         url = db_url or default_db_url()
         return cls(
             db_url=url,
             files_dir=Path(files_dir) if files_dir else default_files_dir(url),
             portal_name=portal_name or os.environ.get(ENV_NAME) or DEFAULT_PORTAL_NAME,
+            tracking_per_minute=DEFAULT_TRACKING_PER_MINUTE if tracking_per_minute is None else tracking_per_minute,
         )

@@ -136,6 +136,15 @@ def _issued(code: str) -> tuple[str, date, int] | None:
         return None
 
 
+def too_many_page(portal_name: str) -> str:
+    return _page(
+        "Tra cứu quá nhiều lần",
+        portal_name,
+        '<section class="card">\n<h2>Tra cứu quá nhiều lần</h2>\n'
+        "<p>Máy của quý vị đã tra cứu quá nhiều lần trong một phút. Vui lòng chờ một phút rồi thử lại.</p>\n</section>",
+    )
+
+
 def lookup(session: Session, code: str, token: str | None) -> Dossier | Pending | None:
     """What a receipt's QR shows: the dossier, a genuine receipt not synced yet (Pending), or None (not found).
 

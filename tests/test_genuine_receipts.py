@@ -72,6 +72,10 @@ def test_a_genuine_receipt_not_yet_synced_says_waiting_to_be_sent(kiosk, portal,
     assert SyncEngine(kiosk).run_once(force=True).delivered == 1
     page = requests.get(url, timeout=10)
     assert page.status_code == 200 and WAITING not in page.text and "Đã tiếp nhận" in page.text
+    log = portal.log()  # the portal's log saw the upload and both look-ups: no personal data, no token
+    assert "/tra-cuu/" in log and "PUT /api/v1/dossiers/" in log
+    for secret in personal(kiosk, code) + [url.split("?t=")[1]]:
+        assert secret not in log
 
 
 @pytest.mark.parametrize("synced", [False, True])
@@ -150,3 +154,15 @@ def test_the_receipt_key_of_a_kiosk_enrolled_before_signatures_is_registered_by_
         assert page.status_code == 200 and WAITING in page.text
     finally:
         ctx.close()
+
+
+def test_the_tracking_page_is_rate_limited_per_address(tmp_path) -> None:
+    from portal_server import start_portal
+
+    with start_portal(tmp_path / "limited", extra_args=["--tracking-rate", "3"]) as server:
+        url = server.url + "/tra-cuu/000.00.07.H26-261201-1001?t=2abc"
+        assert [requests.get(url, timeout=10).status_code for _ in range(3)] == [404, 404, 404]
+        refused = requests.get(url, timeout=10)
+        assert refused.status_code == 429 and "Tra cứu quá nhiều lần" in refused.text
+        assert 1 <= int(refused.headers["Retry-After"]) <= 61
+        assert requests.get(server.api + "/health", timeout=10).status_code == 200  # the kiosk API is not limited by it
