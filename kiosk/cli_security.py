@@ -84,6 +84,27 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
         out.emit({"ok": True, "backend": keystore.backend_name()}, f"Đã khôi phục khóa dữ liệu ({keystore.backend_name()}); cơ sở dữ liệu mở được.")
         return EXIT_OK
 
+    def cmd_purge(args: argparse.Namespace, out: Any) -> int:
+        from kiosk.retention import purge
+
+        ctx = open_kiosk(args)
+        try:
+            days = args.days if args.days is not None else ctx.settings.retention_days
+            report = purge(ctx, actor=os_account(), days=days)
+        finally:
+            ctx.close()
+        text = (
+            f"Đã xóa dữ liệu cá nhân của {len(report.purged)} hồ sơ quá {days} ngày lưu trữ ({report.files_removed} tệp đính kèm)."
+            if report.purged
+            else f"Không có hồ sơ nào quá {days} ngày lưu trữ."
+        )
+        out.emit(report.as_dict() | {"retention_days": days}, text)
+        return EXIT_OK
+
+    p = sub.add_parser("purge", parents=[common], help="xóa dữ liệu cá nhân của hồ sơ đã gửi, đã kết thúc và quá thời hạn lưu trữ")
+    p.set_defaults(handler=cmd_purge)
+    p.add_argument("--days", type=int, help="số ngày lưu trữ (mặc định: thiết lập retention_days, 30)")
+
     audit_group = group("audit", "nhật ký kiểm tra (audit trail)")
     action(audit_group, "verify", cmd_audit_verify, "kiểm tra chuỗi nhật ký: phát hiện dòng bị sửa, bị xóa hoặc bị chèn")
 

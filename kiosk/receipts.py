@@ -17,6 +17,7 @@ from kiosk.receipt import ReceiptData, ReceiptDocument, format_vnd
 from kiosk.settings import SiteSettings
 from kiosk.tracking import make_token, tracking_url
 
+PURGED_NAME = "(Đã xóa dữ liệu cá nhân khi hết thời hạn lưu trữ)"  # printed instead of the name after retention
 _UNIT_PREFIX = re.compile(r"^(xã|phường|đặc khu|thị trấn)\s+", re.IGNORECASE)
 
 
@@ -52,6 +53,7 @@ def receipt_data(ctx: KioskContext, dossier: Dossier, *, reprint: bool, printed_
     definition = dossier.procedure.definition
     values = dossier.values or {}
     address = values.get("submitter_address")
+    purged = dossier.purged_at is not None  # retention removed the personal data: a summary is printed
     assert dossier.code and dossier.received_at and dossier.appointment_date
     return ReceiptData(
         agency_name=ctx.settings.unit_name,
@@ -60,7 +62,7 @@ def receipt_data(ctx: KioskContext, dossier: Dossier, *, reprint: bool, printed_
         received_at=dossier.received_at,
         appointment_date=dossier.appointment_date,
         appointment_time=dossier.appointment_time or ctx.settings.office_close,
-        submitter_name=str(values.get("submitter_name") or ""),
+        submitter_name=PURGED_NAME if purged else str(values.get("submitter_name") or ""),
         submitter_address=geo.format_address(address) if isinstance(address, dict) else str(address or ""),
         submitter_phone=str(values.get("submitter_phone") or ""),
         submitter_email=str(values.get("submitter_email") or ""),

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
@@ -32,6 +32,8 @@ from ui.widgets import title
 from ui.wizard import WizardPage
 
 log = logging.getLogger(__name__)
+
+RETENTION_INTERVAL_MS = 6 * 3600 * 1000  # retention also runs 30 s after start
 
 
 class MessagePage(QWidget):
@@ -76,6 +78,9 @@ class MainWindow(QMainWindow):
         self.queue_page = QueuePage()
         self.sync = SyncController(self)
         self.idle = IdleLock(self)
+        self.retention_timer = QTimer(self)  # retention runs by itself: at start and every few hours
+        self.retention_timer.setInterval(RETENTION_INTERVAL_MS)
+        self.retention_timer.timeout.connect(self._run_retention)
         self._locked_page: QWidget | None = None  # the page an idle lock covered, and whose it was
         self._locked_officer: OfficerRef | None = None
         self.sync_status = SyncStatusWidget()
@@ -150,6 +155,8 @@ class MainWindow(QMainWindow):
 
         self.login_page.prepare(f"{settings.unit_name}", DEMO_LOGIN if settings.demo else None)
         self.idle.set_minutes(settings.idle_lock_minutes)
+        self.retention_timer.start()
+        QTimer.singleShot(30_000, self._run_retention)
         self.sync.start(ctx)
         self.sync.refresh_status()
         self.stack.setCurrentWidget(self.login_page)
@@ -182,6 +189,14 @@ class MainWindow(QMainWindow):
             self._go_home()
 
         self.bridge.run(work, done, self.login_page.show_error)
+
+    def _run_retention(self) -> None:
+        from kiosk.retention import purge
+
+        ctx = self.ctx
+        if ctx is None:
+            return
+        self.bridge.run(lambda: purge(ctx), lambda _report: None, lambda message: log.warning("retention run failed: %s", message))
 
     def lock(self) -> None:
         """Idle lock: save the open draft, hide every screen with personal data, ask for the PIN again."""

@@ -1,0 +1,124 @@
+"""Retention: personal data goes N days after a dossier is delivered and closed; code, status and audit stay; reprint works."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from conftest import open_raw_db
+from portal_server import portal  # noqa: F401 - the fixture
+from sync_helpers import add_officer, make_kiosk, submit_dossiers
+
+
+@pytest.fixture
+def kiosk(tmp_path, portal):  # noqa: F811
+    ctx = make_kiosk(tmp_path / "kiosk", portal)
+    yield ctx
+    ctx.close()
+
+
+def _dossier(ctx, code):
+    from kiosk.models import Dossier
+
+    with ctx.read() as session:
+        return session.scalar(select(Dossier).where(Dossier.code == code))
+
+
+def _dump(root) -> str:
+    """Every row of the database, decrypted (what someone holding the key could read)."""
+    connection = open_raw_db(root)
+    try:
+        tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        cells = (
+            value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+            for table in tables
+            for row in connection.execute(f'SELECT * FROM "{table}"')
+            for value in row
+        )
+        return "\n".join(cells)
+    finally:
+        connection.close()
+
+
+def test_personal_data_is_purged_after_the_retention_period_with_a_fake_clock(kiosk, portal, tmp_path, qapp) -> None:  # noqa: F811
+    from kiosk import vault
+    from kiosk.models import AuditEvent, utcnow
+    from kiosk.receipts import PURGED_NAME, load_receipt
+    from kiosk.retention import purge
+    from kiosk.search import search_dossiers
+    from kiosk.text import fold
+    from sync.engine import SyncEngine
+
+    officer = add_officer(kiosk)
+    closed, open_, unsent = submit_dossiers(kiosk, officer, 3, tmp_path / "scans", size=5000, seed=8)
+    assert SyncEngine(kiosk).run_once(force=True).delivered == 3
+    portal.run_cli("set-status", closed, "10", "--note", "Đã trả cho bà Lý Thị Hạnh")  # result returned: closed
+    portal.run_cli("set-status", open_, "4")  # still processing
+    assert SyncEngine(kiosk).run_once(force=True).status_changes == 2
+    from kiosk.amendments import amend
+
+    procedure = kiosk.catalogue.get(_dossier(kiosk, unsent).procedure_code)
+    amend(kiosk, code=unsent, officer=officer, documents={procedure.documents[0].id: 1}, note="bổ sung")  # r2 waits
+    portal.run_cli("set-status", unsent, "10")
+    from sync_helpers import client_factory
+    from fault_proxy import FaultProxy
+
+    with FaultProxy(portal.url) as proxy:
+        proxy.set_fault("http503", match=r"^PUT /api/v1/dossiers/")
+        SyncEngine(kiosk, client_factory(proxy.url)).run_once(force=True)  # pulls the status, cannot deliver r2
+    before = {code: _dossier(kiosk, code) for code in (closed, open_, unsent)}
+    name, id_number = before[closed].values["submitter_name"], before[closed].values["submitter_id_number"]
+    with kiosk.read() as session:
+        from kiosk.models import Attachment
+
+        shas = list(session.scalars(select(Attachment.sha256).where(Attachment.dossier_id == before[closed].id)))
+    assert shas and all((kiosk.data.attachments_dir / sha).exists() for sha in shas)
+
+    dump = _dump(kiosk.data.root)
+    assert name in dump and id_number in dump  # the check below can see them where they are
+    now = utcnow()
+    assert purge(kiosk, now=now + timedelta(days=29)).purged == []  # default 30 days: not yet
+    report = purge(kiosk, now=now + timedelta(days=31))
+    assert report.purged == [closed] and report.files_removed == len(shas)
+    assert purge(kiosk, now=now + timedelta(days=400)).purged == []  # idempotent; the others never qualify
+
+    after = _dossier(kiosk, closed)
+    assert after.values == {} and after.submitter_name is None and after.submitter_id_number is None and after.purged_at
+    assert after.code == closed and after.portal_status == 10 and after.received_at == before[closed].received_at
+    assert after.appointment_date == before[closed].appointment_date and after.procedure_code == before[closed].procedure_code
+    assert not any((kiosk.data.attachments_dir / sha).exists() for sha in shas)
+    assert _dossier(kiosk, open_).values == before[open_].values  # still processing: kept
+    assert _dossier(kiosk, unsent).values == before[unsent].values  # revision 2 not delivered: kept
+
+    dump = _dump(kiosk.data.root)
+    for secret in (name, fold(name), id_number, "Lý Thị Hạnh"):
+        assert secret not in dump and json.dumps(secret)[1:-1] not in dump
+    with kiosk.read() as session:
+        assert [r.code for r in search_dossiers(session, closed)] == [closed]
+        assert search_dossiers(session, fold(name)) == []
+        purged_events = list(session.scalars(select(AuditEvent).where(AuditEvent.action == "dossier.purged")))
+    assert [e.details["code"] for e in purged_events] == [closed]
+
+    data = load_receipt(kiosk, closed, actor="lan", reprint=True)  # the receipt reprints as a summary
+    assert data.submitter_name == PURGED_NAME and data.submitter_phone == "" and data.submitter_address == ""
+    assert data.dossier_code == closed and data.documents
+    from ui.qt_app import ensure_gui_app
+    from ui.receipt_render import render_pdf
+    import pypdfium2
+
+    ensure_gui_app()
+    pdf = render_pdf(data, tmp_path / "reprint.pdf")
+    page_text = pypdfium2.PdfDocument(str(pdf))[0].get_textpage().get_text_range()
+    assert closed in page_text and name not in page_text and id_number not in page_text
+
+
+def test_kiosk_admin_purge_reports_in_json(kiosk, capsys) -> None:
+    from kiosk.cli import main
+
+    kiosk.close()
+    code = main(["--data-dir", str(kiosk.data.root), "purge", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0 and report["ok"] and report["purged"] == [] and report["retention_days"] == 30
