@@ -101,6 +101,35 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
         out.emit(report.as_dict() | {"retention_days": days}, text)
         return EXIT_OK
 
+    def cmd_backup(args: argparse.Namespace, out: Any) -> int:
+        from kiosk.backup import backup
+
+        ctx = open_kiosk(args)
+        try:
+            info = backup(ctx, Path(args.out) if args.out else None, actor=os_account())
+        finally:
+            ctx.close()
+        out.emit({"ok": True, **info.as_dict()}, f"Đã sao lưu cơ sở dữ liệu (đã mã hóa) vào {info.path} ({info.size:,} byte).")
+        return EXIT_OK
+
+    def cmd_restore(args: argparse.Namespace, out: Any) -> int:
+        from kiosk.backup import restore
+        from kiosk.paths import resolve_data_dir
+
+        restored, safety = restore(resolve_data_dir(args.data_dir), Path(args.file), actor=os_account())
+        out.emit(
+            {"ok": True, "restored": str(restored), "previous_kept_as": str(safety)},
+            f"Đã khôi phục cơ sở dữ liệu từ {restored}. Bản trước khi khôi phục được giữ tại {safety}.",
+        )
+        return EXIT_OK
+
+    p = sub.add_parser("backup", parents=[common], help="sao lưu cơ sở dữ liệu (mã hóa) ngay; mặc định vào <thư mục dữ liệu>/backups")
+    p.set_defaults(handler=cmd_backup)
+    p.add_argument("--out", help="tệp bản sao lưu (ví dụ trên USB)")
+    p = sub.add_parser("restore", parents=[common], help="khôi phục cơ sở dữ liệu từ bản sao lưu (tắt phần mềm tiếp nhận trước)")
+    p.set_defaults(handler=cmd_restore)
+    p.add_argument("file", help="tệp bản sao lưu")
+
     p = sub.add_parser("purge", parents=[common], help="xóa dữ liệu cá nhân của hồ sơ đã gửi, đã kết thúc và quá thời hạn lưu trữ")
     p.set_defaults(handler=cmd_purge)
     p.add_argument("--days", type=int, help="số ngày lưu trữ (mặc định: thiết lập retention_days, 30)")

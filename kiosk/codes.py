@@ -23,12 +23,19 @@ class AllocatedCode:
     logbook_number: int
 
 
+LEDGER_INFO = "code_ledger"  # session.info key: the CodeLedger of the data folder (kiosk/code_ledger.py)
+
+
 def _next(session: Session, key: str, floor: int = 0) -> int:
+    """The next number for `key`, above the stored counter, `floor` and the ledger; recorded in the ledger first."""
+    ledger = session.info.get(LEDGER_INFO)
     row = session.get(CodeSequence, key)
     if row is None:
         row = CodeSequence(key=key, last=0)
         session.add(row)
-    row.last = max(row.last, floor) + 1
+    row.last = max(row.last, floor, ledger.floor(key) if ledger is not None else 0) + 1
+    if ledger is not None:
+        ledger.advance(key, row.last)
     return row.last
 
 

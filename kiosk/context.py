@@ -151,6 +151,10 @@ def open_kiosk(root: Path) -> KioskContext:
     chain_key = audit.audit_key(data_key)
     for factory in (context.sessions, context.read_sessions):
         audit.install(factory, chain_key, data.audit_head_path)
+    from kiosk.code_ledger import FILE_NAME, CodeLedger
+    from kiosk.codes import LEDGER_INFO
+
+    context.sessions.kw["info"] = dict(context.sessions.kw["info"], **{LEDGER_INFO: CodeLedger(data.root / FILE_NAME)})
     with context.transaction() as session:
         chained = audit.chain_unsealed(session)
     if chained:

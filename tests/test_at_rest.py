@@ -70,7 +70,7 @@ def _submit_known(ctx, officer, scratch: Path) -> str:
     return submit(ctx, procedure=procedure, values=values, officer=officer, extra_files=[scan]).code
 
 
-def test_name_and_id_number_are_absent_from_database_wal_attachments_and_logs(ctx, officer, site_dir, tmp_path) -> None:
+def test_name_and_id_number_are_absent_from_database_wal_attachments_backups_and_logs(ctx, officer, site_dir, tmp_path) -> None:
     from kiosk.search import search_dossiers
 
     code = _submit_known(ctx, officer, tmp_path / "scans")
@@ -78,11 +78,17 @@ def test_name_and_id_number_are_absent_from_database_wal_attachments_and_logs(ct
     with ctx.read() as session:
         assert [r.code for r in search_dossiers(session, fold(NAME))] == [code]
         assert [r.code for r in search_dossiers(session, ID_NUMBER)] == [code]
+    from kiosk.backup import backup
+
+    made = backup(ctx)  # scheduled backups live in the data folder: they are searched too
+    backup(ctx, tmp_path / "usb" / "copy.db")
+    assert made.path.parent == site_dir / "backups"
     wal = site_dir / "kiosk.db-wal"
     assert wal.exists() and wal.stat().st_size > 0, "the test must see the WAL while it holds the new rows"
     assert_absent(files_under(site_dir))  # database, WAL, shm, attachments, logs, settings, keys — while open
     ctx.close()
     assert_absent(files_under(site_dir))  # and after the WAL is checkpointed at close
+    assert_absent(files_under(tmp_path / "usb"))  # a backup written elsewhere (a USB stick)
     with pytest.raises(sqlite3.DatabaseError):  # a plain SQLite reader sees no database at all
         sqlite3.connect(site_dir / "kiosk.db").execute("SELECT count(*) FROM sqlite_master").fetchone()
 

@@ -33,7 +33,7 @@ from ui.wizard import WizardPage
 
 log = logging.getLogger(__name__)
 
-RETENTION_INTERVAL_MS = 6 * 3600 * 1000  # retention also runs 30 s after start
+RETENTION_INTERVAL_MS = 6 * 3600 * 1000  # retention and the daily backup; also 30 s after start
 
 
 class MessagePage(QWidget):
@@ -191,12 +191,19 @@ class MainWindow(QMainWindow):
         self.bridge.run(work, done, self.login_page.show_error)
 
     def _run_retention(self) -> None:
+        """The housekeeping that runs by itself: retention purge and the daily encrypted backup."""
+        from kiosk.backup import backup_if_due
         from kiosk.retention import purge
 
         ctx = self.ctx
-        if ctx is None:
+        if ctx is None or ctx.settings.demo:
             return
-        self.bridge.run(lambda: purge(ctx), lambda _report: None, lambda message: log.warning("retention run failed: %s", message))
+
+        def work() -> None:
+            purge(ctx)
+            backup_if_due(ctx)
+
+        self.bridge.run(work, lambda _result: None, lambda message: self.statusBar().showMessage(f"Sao lưu/dọn dữ liệu: {message}", 30_000))
 
     def lock(self) -> None:
         """Idle lock: save the open draft, hide every screen with personal data, ask for the PIN again."""
