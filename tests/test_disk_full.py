@@ -1,0 +1,152 @@
+"""A full disk during submit, on a real size-limited filesystem: a clear message, the draft kept, the database intact."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from conftest import TEST_SITE, open_raw_db
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="mounting a small tmpfs needs Linux")
+
+DISK_FULL = "Ổ đĩa đã đầy"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 12 MB tmpfs mounted for the test (the test machine runs as root)."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m,mode=0700", "tmpfs", str(mount)], capture_output=True, text=True, timeout=30)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a size-limited tmpfs here (needs root and mount permission): {result.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True, timeout=30)
+
+
+def fill(disk: Path) -> Path:
+    """Take every free byte of the filesystem; returns the filler file (delete it to free the space)."""
+    filler = disk / "filler.bin"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    block = b"\0" * (64 * 1024)
+    try:
+        while True:
+            try:
+                os.write(fd, block)
+            except OSError as exc:
+                if exc.errno != errno.ENOSPC:
+                    raise
+                if len(block) == 1:
+                    break
+                block = block[: len(block) // 2]
+    finally:
+        os.close(fd)
+    return filler
+
+
+def integrity(root: Path) -> str:
+    connection = open_raw_db(root)
+    try:
+        return connection.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        connection.close()
+
+
+def test_disk_full_during_submit_in_the_window(qtbot, small_disk: Path, tmp_path: Path) -> None:
+    from kiosk.context import open_kiosk
+    from kiosk.officers import add_officer
+    from kiosk.samples import sample_values
+    from kiosk.site import init_site
+    from test_gui_flow import fill_page, login
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    root = small_disk / "data"
+    init_site(root, dict(TEST_SITE))
+    ctx = open_kiosk(root)
+    with ctx.transaction() as session:
+        add_officer(session, "lan", "Trần Thị Lan", "officer", "2468")
+    ctx.close()
+    make_application([])
+    window = MainWindow(root)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.login_page, timeout=20_000)
+    login(qtbot, window)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=10_000)
+    window.home_page.procedure_chosen.emit("1.004873")
+    wizard = window.wizard_page
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is wizard, timeout=10_000)
+    values = sample_values(wizard.procedure, seed=4, today=date.today())
+    for _ in range(20):
+        if wizard.step != "form":
+            break
+        fill_page(qtbot, window, values)
+        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert wizard.step == "documents"
+    wizard.tick_all_documents()
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert wizard.step == "review"
+    wizard.flush_draft()
+    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
+
+    filler = fill(small_disk)
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)  # "Tiếp nhận" on the review page
+    qtbot.waitUntil(lambda: wizard.error.isVisible() and DISK_FULL in wizard.error.text(), timeout=20_000)
+    assert window.stack.currentWidget() is wizard and wizard.step == "review"  # nothing the officer typed is gone
+    assert wizard.wizard.values.get("submitter_name") == values["submitter_name"]
+    assert integrity(root) == "ok"
+    connection = open_raw_db(root)
+    try:
+        assert connection.execute("SELECT count(*) FROM dossier WHERE lifecycle = 'submitted'").fetchone()[0] == 0
+        drafts = connection.execute("SELECT count(*) FROM dossier WHERE lifecycle = 'draft'").fetchone()[0]
+    finally:
+        connection.close()
+    assert drafts == 1  # the draft saved before the disk filled is still there
+
+    filler.unlink()  # the officer frees space and presses the button again
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.receipt_page, timeout=20_000)
+    assert integrity(root) == "ok"
+    window.bridge.shutdown()
+
+
+def test_disk_full_while_storing_an_attachment_is_a_clear_error(small_disk: Path, tmp_path: Path) -> None:
+    from kiosk.context import open_kiosk
+    from kiosk.dossiers import OfficerRef, list_drafts, save_draft, submit
+    from kiosk.errors import StorageError
+    from kiosk.officers import add_officer
+    from kiosk.samples import sample_values
+    from kiosk.site import init_site
+
+    root = small_disk / "data"
+    init_site(root, dict(TEST_SITE))
+    ctx = open_kiosk(root)
+    try:
+        with ctx.transaction() as session:
+            officer = OfficerRef.of(add_officer(session, "lan", "Trần Thị Lan", "officer", "2468"))
+        procedure = ctx.catalogue.get("1.004873")
+        values = sample_values(procedure, seed=6, today=date.today())
+        draft = save_draft(ctx, officer, procedure, values, 0, None)
+        scan = tmp_path / "scan.pdf"  # outside the small disk, like a scanner's output folder
+        scan.write_bytes(os.urandom(2 * 1024 * 1024))
+        filler = fill(small_disk)
+        with pytest.raises(StorageError) as refused:
+            submit(ctx, procedure=procedure, values=values, officer=officer, extra_files=[scan], draft_uuid=draft)
+        assert DISK_FULL in refused.value.message
+        assert [d.uuid for d in list_drafts(ctx, officer.id)] == [draft]
+        assert not [p for p in (root / "attachments").iterdir() if not p.name.startswith(".")]  # no half file left
+        filler.unlink()
+        assert submit(ctx, procedure=procedure, values=values, officer=officer, extra_files=[scan], draft_uuid=draft).code
+    finally:
+        ctx.close()
+    assert integrity(root) == "ok"
