@@ -44,8 +44,13 @@ def _json_default(value: Any) -> Any:
 
 def _open(args: argparse.Namespace):
     from kiosk.context import open_kiosk
+    from kiosk.paths import owner_problem
 
-    return open_kiosk(resolve_data_dir(args.data_dir))
+    root = resolve_data_dir(args.data_dir)
+    problem = owner_problem(root)
+    if problem:  # files written as another account would lock the kiosk out of its own data
+        raise InputError(problem)
+    return open_kiosk(root)
 
 
 # --- commands -------------------------------------------------------------------------------------

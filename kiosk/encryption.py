@@ -62,7 +62,9 @@ def prepare_folder(data: DataDir) -> bytes:
 def _write_marker(data: DataDir) -> None:
     path = marker_path(data)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("database: SQLCipher 4 (raw key); attachments: AES-256-GCM segments (kiosk/vault.py)\n", encoding="utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("database: SQLCipher 4 (raw key); attachments: AES-256-GCM segments (kiosk/vault.py)\n")
 
 
 def _encrypt_database(path: Path, key: bytes) -> bool:

@@ -70,9 +70,42 @@ class DataDir:
 
     def ensure(self) -> None:
         """Create the folder tree with owner-only permissions (personal data lives here)."""
+        created = not self.root.exists()
         for folder in (self.root, self.attachments_dir, self.logs_dir, self.token_key_path.parent):
             folder.mkdir(parents=True, exist_ok=True)
             try:
                 folder.chmod(0o700)
             except OSError:  # pragma: no cover - e.g. a filesystem without POSIX modes
                 pass
+        if created and os.name == "nt":  # pragma: no cover - Windows only
+            restrict_to_current_user(self.root)
+
+
+def owner_problem(root: Path) -> str | None:
+    """A Vietnamese message when this process runs as another account than the data folder's owner (POSIX)."""
+    if os.name != "posix" or not root.exists():
+        return None
+    owner = root.stat().st_uid
+    if owner == os.geteuid():
+        return None
+    import pwd
+
+    def name(uid: int) -> str:
+        try:
+            return pwd.getpwuid(uid).pw_name
+        except KeyError:
+            return str(uid)
+
+    return (
+        f"Thư mục dữ liệu {root} thuộc tài khoản {name(owner)}, nhưng lệnh đang chạy bằng tài khoản {name(os.geteuid())}. "
+        f"Hãy chạy bằng tài khoản sở hữu, ví dụ: sudo -u {name(owner)} kiosk-admin …"
+    )
+
+
+def restrict_to_current_user(root: Path) -> None:  # pragma: no cover - Windows only
+    """Windows: replace inherited permissions with full control for the current account alone (icacls)."""
+    import getpass
+    import subprocess
+
+    user = os.environ.get("USERDOMAIN", "") + "\\" + getpass.getuser() if os.environ.get("USERDOMAIN") else getpass.getuser()
+    subprocess.run(["icacls", str(root), "/inheritance:r", "/grant:r", f"{user}:(OI)(CI)F"], check=False, capture_output=True, timeout=60)
