@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -92,3 +93,51 @@ def authenticate(session: Session, username: str, pin: str, now: datetime | None
     if _hasher.check_needs_rehash(officer.pin_hash):
         officer.pin_hash = _hasher.hash(pin)
     return officer
+
+
+@dataclass(frozen=True)
+class OfficerRow:
+    username: str
+    full_name: str
+    role: str
+    active: bool
+    locked_until: datetime | None
+
+
+def list_officers(ctx: Any, actor: Any, now: datetime | None = None) -> list[OfficerRow]:
+    from kiosk.roles import require
+
+    require(actor, "officers")
+    now = now or utcnow()
+    with ctx.read() as session:
+        return [
+            OfficerRow(o.username, o.full_name, o.role, o.active, o.locked_until if o.locked_until and o.locked_until > now else None)
+            for o in session.scalars(select(Officer).order_by(Officer.username))
+        ]
+
+
+def add_officer_as(ctx: Any, actor: Any, username: str, full_name: str, role: str, pin: str) -> OfficerRow:
+    """An administrator adds an officer from the admin screen (audited)."""
+    from kiosk import audit
+    from kiosk.roles import require
+
+    require(actor, "officers")
+    with ctx.transaction() as session:
+        officer = add_officer(session, username, full_name, role, pin)
+        audit.record(session, actor.username, "officer.added", username=officer.username, role=officer.role)
+        return OfficerRow(officer.username, officer.full_name, officer.role, officer.active, None)
+
+
+def unlock_officer(ctx: Any, actor: Any, username: str) -> None:
+    """Lift a lockout before its time runs out (an administrator, after checking who is at the counter)."""
+    from kiosk import audit
+    from kiosk.roles import require
+
+    require(actor, "officers")
+    with ctx.transaction() as session:
+        officer = session.scalar(select(Officer).where(Officer.username == username))
+        if officer is None:
+            raise InputError(f"Không có cán bộ {username}.")
+        officer.locked_until = None
+        officer.failed_attempts = 0
+        audit.record(session, actor.username, "officer.unlocked", username=username)

@@ -30,6 +30,7 @@ class HomePage(QWidget):
     draft_chosen = Signal(str)
     dossier_chosen = Signal(str)
     list_requested = Signal()
+    admin_requested = Signal()
     logout_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -50,6 +51,9 @@ class HomePage(QWidget):
         self.list_button = QPushButton("Danh sách hồ sơ (F3)")
         self.list_button.setShortcut("F3")
         self.logout_button = QPushButton("Đăng xuất")
+        self.admin_button = QPushButton("Quản trị")
+        self.admin_button.setObjectName("adminButton")
+        self.admin_button.hide()  # only for the admin role (set_officer)
 
         left = QGroupBox("Chọn thủ tục để tiếp nhận hồ sơ")
         left_layout = QVBoxLayout(left)
@@ -67,6 +71,7 @@ class HomePage(QWidget):
 
         header = QHBoxLayout()
         header.addWidget(self.greeting, 1)
+        header.addWidget(self.admin_button)
         header.addWidget(self.logout_button)
         body = QHBoxLayout()
         body.addWidget(left, 3)
@@ -76,6 +81,7 @@ class HomePage(QWidget):
         layout.addWidget(self.warning)
         layout.addLayout(body, 1)
 
+        self.admin_button.clicked.connect(self.admin_requested)
         self.search.textChanged.connect(self._filter)
         self.search.returnPressed.connect(self._choose_current)
         self.procedures.itemActivated.connect(lambda item: self.procedure_chosen.emit(item.data(ROLE)))
@@ -84,8 +90,11 @@ class HomePage(QWidget):
         self.list_button.clicked.connect(self.list_requested)
         self.logout_button.clicked.connect(self.logout_requested)
 
-    def set_officer(self, full_name: str) -> None:
+    def set_officer(self, full_name: str, role: str = "officer") -> None:
+        from kiosk.roles import allowed
+
         self.greeting.setText(f"Xin chào, {full_name}")
+        self.admin_button.setVisible(allowed(role, "officers"))
 
     def set_catalogue(self, catalogue: Catalogue) -> None:
         self._catalogue = catalogue

@@ -15,6 +15,7 @@ from kiosk.context import KioskContext, open_kiosk
 from kiosk.dossiers import OfficerRef, list_drafts, save_draft, submit
 from kiosk.errors import AuthError, NotInitialisedError
 from kiosk.officers import login
+from kiosk.roles import allowed
 from kiosk.receipts import load_receipt
 from kiosk.qrlookup import code_from_image
 from kiosk.search import dossier_detail, search_dossiers
@@ -23,6 +24,7 @@ from ui.dossier_detail import DossierDetailDialog
 from ui.dossier_list import DossierListPage
 from ui.home import HomePage
 from ui.queue_page import QueuePage
+from ui.admin_page import AdminPage
 from ui.idle_lock import IdleLock
 from ui.sync_controller import SyncController
 from ui.sync_status import SyncStatusWidget
@@ -76,6 +78,7 @@ class MainWindow(QMainWindow):
         self.receipt_page = ReceiptPage(self.bridge)
         self.list_page = DossierListPage()
         self.queue_page = QueuePage()
+        self.admin_page = AdminPage()
         self.sync = SyncController(self)
         self.idle = IdleLock(self)
         self.retention_timer = QTimer(self)  # retention runs by itself: at start and every few hours
@@ -84,7 +87,9 @@ class MainWindow(QMainWindow):
         self._locked_page: QWidget | None = None  # the page an idle lock covered, and whose it was
         self._locked_officer: OfficerRef | None = None
         self.sync_status = SyncStatusWidget()
-        for page in (self.message_page, self.login_page, self.home_page, self.wizard_page, self.receipt_page, self.list_page, self.queue_page):
+        for page in (
+            self.message_page, self.login_page, self.home_page, self.wizard_page, self.receipt_page, self.list_page, self.queue_page, self.admin_page
+        ):
             self.stack.addWidget(page)
         self.setCentralWidget(self.stack)
         self.site_status = QLabel()
@@ -102,6 +107,12 @@ class MainWindow(QMainWindow):
         self.home_page.dossier_chosen.connect(lambda code: self._show_receipt(code, reprint=True))
         self.home_page.list_requested.connect(self._open_list)
         self.home_page.logout_requested.connect(self._logout)
+        self.home_page.admin_requested.connect(self._open_admin)
+        self.admin_page.home_requested.connect(self._go_home)
+        self.admin_page.add_requested.connect(self._admin_add_officer)
+        self.admin_page.unlock_requested.connect(self._admin_unlock)
+        self.admin_page.backup_requested.connect(self._admin_backup)
+        self.admin_page.purge_requested.connect(self._admin_purge)
         self.wizard_page.save_draft_requested.connect(self._save_draft)
         self.wizard_page.submit_requested.connect(self._submit)
         self.wizard_page.cancelled.connect(self._go_home)
@@ -177,7 +188,7 @@ class MainWindow(QMainWindow):
 
         def done(officer: OfficerRef) -> None:
             self.officer = officer
-            self.home_page.set_officer(officer.full_name)
+            self.home_page.set_officer(officer.full_name, officer.role)
             self.idle.arm()
             page, owner = self._locked_page, self._locked_officer
             self._locked_page = self._locked_officer = None
@@ -189,6 +200,71 @@ class MainWindow(QMainWindow):
             self._go_home()
 
         self.bridge.run(work, done, self.login_page.show_error)
+
+    # --- administration (admin role; the core checks the role again) -------------------------------
+
+    def _open_admin(self) -> None:
+        if self.officer is None or not allowed(self.officer.role, "officers"):
+            return
+        self.stack.setCurrentWidget(self.admin_page)
+        self.admin_page.show_message(None)
+        self._refresh_officers()
+
+    def _refresh_officers(self) -> None:
+        from kiosk.officers import list_officers
+
+        ctx, actor = self._ctx(), self.officer
+        self.bridge.run(lambda: list_officers(ctx, actor), self.admin_page.set_officers, self.admin_page.show_message)
+
+    def _admin_add_officer(self, username: str, full_name: str, role: str, pin: str) -> None:
+        from kiosk.officers import add_officer_as
+
+        ctx, actor = self._ctx(), self.officer
+
+        def done(row: Any) -> None:
+            self.admin_page.added(row)
+            self._refresh_officers()
+
+        self.bridge.run(lambda: add_officer_as(ctx, actor, username, full_name, role, pin), done, self.admin_page.show_message)
+
+    def _admin_unlock(self, username: str) -> None:
+        from kiosk.officers import unlock_officer
+
+        ctx, actor = self._ctx(), self.officer
+
+        def done(_result: Any) -> None:
+            self.admin_page.show_message(f"Đã mở khóa tài khoản {username}.")
+            self._refresh_officers()
+
+        self.bridge.run(lambda: unlock_officer(ctx, actor, username), done, self.admin_page.show_message)
+
+    def _admin_backup(self) -> None:
+        from kiosk.backup import backup
+        from kiosk.roles import require
+
+        ctx, actor = self._ctx(), self.officer
+
+        def work() -> Any:
+            require(actor, "backup")
+            return backup(ctx, actor=actor.username)
+
+        self.bridge.run(work, lambda info: self.admin_page.show_message(f"Đã sao lưu vào {info.path.name} ({info.size:,} byte)."), self.admin_page.show_message)
+
+    def _admin_purge(self) -> None:
+        from kiosk.retention import purge
+        from kiosk.roles import require
+
+        ctx, actor = self._ctx(), self.officer
+
+        def work() -> Any:
+            require(actor, "purge")
+            return purge(ctx, actor=actor.username)
+
+        self.bridge.run(
+            work,
+            lambda report: self.admin_page.show_message(f"Đã xóa dữ liệu cá nhân của {len(report.purged)} hồ sơ hết hạn lưu trữ."),
+            self.admin_page.show_message,
+        )
 
     def _run_retention(self) -> None:
         """The housekeeping that runs by itself: retention purge and the daily encrypted backup."""
