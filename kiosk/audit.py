@@ -35,13 +35,6 @@ HEAD_INFO = "audit_head_path"  # session.info key: where the head is written aft
 PENDING_INFO = "audit_pending_head"
 
 
-def audit_key(data_key: bytes) -> bytes:
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"mot-cua-kiosk audit chain v1").derive(data_key)
-
-
 def install(sessions: sessionmaker[Session], key: bytes, head_path: Path) -> None:
     """Give a sessionmaker's sessions the chain key, and write the head after each commit that added events."""
     sessions.kw.setdefault("info", {})

@@ -134,6 +134,42 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
     p.set_defaults(handler=cmd_purge)
     p.add_argument("--days", type=int, help="số ngày lưu trữ (mặc định: thiết lập retention_days, 30)")
 
+    def cmd_key_rotate(args: argparse.Namespace, out: Any) -> int:
+        from filelock import FileLock
+        from filelock import Timeout as LockBusy
+
+        from kiosk import audit, rotation
+
+        ctx = open_kiosk(args)  # also checks the folder's owner
+        try:
+            with ctx.read() as session:
+                report = audit.verify(session, ctx.data.audit_head_path)
+            if not report.ok:
+                raise InputError("Nhật ký kiểm tra không nguyên vẹn (kiosk-admin audit verify); không đổi khóa khi chưa làm rõ.")
+            root = ctx.data.root
+        finally:
+            ctx.close()
+        lock = FileLock(str(root / "sync.lock"))
+        try:
+            lock.acquire(timeout=0)
+        except LockBusy:
+            raise InputError("Máy đang đồng bộ; hãy tắt phần mềm tiếp nhận rồi chạy lại lệnh đổi khóa.") from None
+        try:
+            result = rotation.rotate(root)
+        finally:
+            lock.release()
+        ctx = open_kiosk(args)
+        try:
+            with ctx.transaction() as session:
+                audit.record(session, os_account(), "key.rotated", attachments=result["attachments"])
+        finally:
+            ctx.close()
+        out.emit(
+            {"ok": True, **result},
+            f"Đã đổi khóa dữ liệu ({result['attachments']} tệp đính kèm được mã hóa lại). Hãy làm bản sao khóa mới: kiosk-admin key backup.",
+        )
+        return EXIT_OK
+
     audit_group = group("audit", "nhật ký kiểm tra (audit trail)")
     action(audit_group, "verify", cmd_audit_verify, "kiểm tra chuỗi nhật ký: phát hiện dòng bị sửa, bị xóa hoặc bị chèn")
 
@@ -141,6 +177,7 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
     p = action(key_group, "backup", cmd_key_backup, "ghi bản sao khóa dữ liệu, bảo vệ bằng mật khẩu (đọc từ stdin, ≥ 12 ký tự)")
     p.add_argument("--out", required=True, help="tệp bản sao khóa (cất ngoài máy)")
     p.add_argument("--force", action="store_true")
+    action(key_group, "rotate", cmd_key_rotate, "đổi khóa dữ liệu: mã hóa lại cơ sở dữ liệu và tệp đính kèm (tắt phần mềm tiếp nhận trước)")
     p = action(key_group, "restore", cmd_key_restore, "khôi phục khóa dữ liệu từ bản sao (mật khẩu đọc từ stdin)")
     p.add_argument("file", help="tệp bản sao khóa")
     p.add_argument("--force", action="store_true")

@@ -148,7 +148,7 @@ def open_kiosk(root: Path) -> KioskContext:
     )
     from kiosk import audit
 
-    chain_key = audit.audit_key(data_key)
+    chain_key = load_or_create_key(data.audit_key_path)
     for factory in (context.sessions, context.read_sessions):
         audit.install(factory, chain_key, data.audit_head_path)
     from kiosk.code_ledger import FILE_NAME, CodeLedger

@@ -49,6 +49,11 @@ def prepare_folder(data: DataDir) -> bytes:
             "kiosk-admin key restore TỆP (mật khẩu nhập từ bàn phím)."
         )
     key = load_or_create_data_key(data.root)
+    from kiosk import rotation
+
+    if rotation.rotation_pending(data):  # a key rotation was cut short: finish it before anything opens the database
+        rotation.finish(data, key)
+        key = load_or_create_data_key(data.root)
     if marker_path(data).exists():
         return key
     converted_db = _encrypt_database(data.db_path, key) if is_plaintext_database(data.db_path) else False

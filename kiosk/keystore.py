@@ -77,6 +77,19 @@ def store_data_key(root: Path, key: bytes) -> None:
         _write_private(folder / PLAIN_FILE, key)
 
 
+def seal(key: bytes) -> bytes:
+    """The key as stored at rest on this platform (DPAPI blob on Windows, raw bytes in an owner-only file elsewhere)."""
+    return _dpapi_protect(key) if sys.platform == "win32" else key
+
+
+def unseal(blob: bytes) -> bytes:
+    return _dpapi_unprotect(blob) if sys.platform == "win32" else blob
+
+
+def write_private(path: Path, data: bytes) -> None:
+    _write_private(path, data)
+
+
 def backend_name() -> str:
     return "Windows DPAPI" if sys.platform == "win32" else "owner-only key file"
 

@@ -65,6 +65,11 @@ class DataDir:
         return self.root / "keys" / "receipt.key"
 
     @property
+    def audit_key_path(self) -> Path:
+        """The HMAC key of the audit chain (separate from the data key, so a key rotation leaves the chain alone)."""
+        return self.root / "keys" / "audit.key"
+
+    @property
     def audit_head_path(self) -> Path:
         return self.root / "keys" / "audit.head"
 
