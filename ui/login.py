@@ -32,6 +32,7 @@ class LoginPage(QWidget):
 
         box = QWidget()
         box.setMaximumWidth(520)
+        box.setMinimumWidth(520)  # wrapped banners (idle lock, demo hint) get their height for this width
         inner = QVBoxLayout(box)
         inner.addWidget(title("Tiếp nhận hồ sơ Một Cửa"))
         inner.addWidget(self.site_label)

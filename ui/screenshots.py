@@ -92,6 +92,13 @@ def take(out_dir: Path, data_dir: Path) -> list[Path]:
     window.stack.setCurrentWidget(window.list_page)
     _wait(lambda: window.list_page.model.rowCount() > 0)
     shot("07-dossier-list")
+    window._go_home()
+    window._open_admin()
+    _wait(lambda: window.admin_page.table.rowCount() > 0)
+    shot("08-admin")
+    window.idle.set_interval_ms(50)
+    _wait(lambda: window.stack.currentWidget() is window.login_page)
+    shot("09-idle-lock")
     window.bridge.shutdown()
     window.close()
     return shots
