@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kiosk import vault
 from kiosk.errors import InputError, storage_error_from
+from kiosk.fsutil import fsync_dir
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
@@ -23,16 +24,6 @@ class StoredFile:
 
     def as_value(self) -> dict[str, object]:
         return {"sha256": self.sha256, "filename": self.filename, "size": self.size, "mime": self.mime_type}
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":  # directories cannot be opened for fsync on Windows; NTFS journals the rename
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def store_file(attachments_dir: Path, source: Path, file_key: bytes) -> StoredFile:
@@ -63,7 +54,7 @@ def store_file(attachments_dir: Path, source: Path, file_key: bytes) -> StoredFi
             os.unlink(tmp.name)
         else:
             os.replace(tmp.name, target)
-            _fsync_dir(attachments_dir)
+            fsync_dir(attachments_dir)
     except ValueError as exc:  # the file changed size while it was read
         raise InputError(f"Tệp {source.name} thay đổi trong lúc đọc; hãy chọn lại tệp.") from exc
     except OSError as exc:

@@ -16,7 +16,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.fsutil import write_private
 from kiosk.models import AuditEvent, utcnow
 
 log = logging.getLogger(__name__)
@@ -110,13 +110,7 @@ def write_head(path: Path, seq: int, mac: str) -> None:
         current = None
     if current and current[0] > seq:
         return  # another writer already moved it further
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(json.dumps({"seq": seq, "mac": mac}))
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    write_private(path, json.dumps({"seq": seq, "mac": mac}).encode("ascii"))
 
 
 def read_head(path: Path) -> tuple[int, str] | None:

@@ -116,8 +116,16 @@ def _read_submission(path: Path) -> tuple[dict[str, Any], dict[str, int] | None]
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise InputError(f"Không có tệp {path}.") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except OSError as exc:  # a folder, no permission, an I/O error
+        raise InputError(f"Không đọc được tệp {path} ({exc.strerror or exc}).") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: không phải JSON hợp lệ (không phải văn bản UTF-8, byte thứ {exc.start + 1}).") from exc
+    except json.JSONDecodeError as exc:
         raise InputError(f"{path}: không phải JSON hợp lệ ({exc}).") from exc
+    except RecursionError as exc:
+        raise InputError(f"{path}: không phải JSON hợp lệ (lồng nhau quá sâu).") from exc
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise InputError(f"{path}: không phải JSON hợp lệ (có số quá dài).") from exc
     if not isinstance(raw, dict):
         raise InputError(f"{path}: phải là một đối tượng JSON {{mã trường: giá trị}}.")
     if isinstance(raw.get("values"), dict):
@@ -131,7 +139,7 @@ def _read_submission(path: Path) -> tuple[dict[str, Any], dict[str, int] | None]
 
 
 def cmd_submit(args: argparse.Namespace, out: Output) -> int:
-    from kiosk.dossiers import OfficerRef, submit
+    from kiosk.dossiers import submit
 
     values, documents = _read_submission(Path(args.data))
     for attachment in args.attach:

@@ -10,8 +10,9 @@ The file holds only counter names and numbers.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
+
+from kiosk.fsutil import write_private
 
 FILE_NAME = "code-ledger.json"
 
@@ -38,10 +39,4 @@ class CodeLedger:
         if data.get(key, 0) >= number:
             return
         data[key] = number
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
+        write_private(self.path, json.dumps(data, sort_keys=True).encode("utf-8"))

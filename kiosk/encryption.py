@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kiosk import vault
 from kiosk.db import connect_encrypted
+from kiosk.fsutil import fsync_dir, write_private
 from kiosk.keystore import KeyUnavailable, has_data_key, load_or_create_data_key
 from kiosk.paths import DataDir
 
@@ -67,9 +68,7 @@ def prepare_folder(data: DataDir) -> bytes:
 def _write_marker(data: DataDir) -> None:
     path = marker_path(data)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write("database: SQLCipher 4 (raw key); attachments: AES-256-GCM segments (kiosk/vault.py)\n")
+    write_private(path, b"database: SQLCipher 4 (raw key); attachments: AES-256-GCM segments (kiosk/vault.py)\n")
 
 
 def _encrypt_database(path: Path, key: bytes) -> bool:
@@ -105,7 +104,7 @@ def _encrypt_database(path: Path, key: bytes) -> bool:
     os.replace(tmp, path)
     for side in ("-wal", "-shm"):
         path.with_name(path.name + side).unlink(missing_ok=True)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return True
 
 
@@ -127,15 +126,5 @@ def _seal_attachments(folder: Path, file_key: bytes) -> int:
             vault.seal_existing(file_key, path)
             sealed += 1
     if sealed:
-        _fsync_dir(folder)
+        fsync_dir(folder)
     return sealed
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -258,7 +258,8 @@ def _field_message(field: Field, value: Any, scope: Mapping, today: date | None)
             if field.min_items:
                 return _check_items(field, value if isinstance(value, list) else [])  # min_items >= 1 asks for answers even when not required
             return None
-        message = _check_type(field, value, scope, today)
+        # A group's items are checked sub-field by sub-field, and cleaning keeps nothing else of them.
+        message = (None if field.type == "group" else validators.check_storable(value)) or _check_type(field, value, scope, today)
         if message:
             return message
         for constraint in field.constraints:

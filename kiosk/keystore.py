@@ -12,12 +12,12 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 import secrets
 import sys
 from pathlib import Path
 
 from kiosk.errors import InputError, KioskError
+from kiosk.fsutil import write_private
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +72,9 @@ def store_data_key(root: Path, key: bytes) -> None:
     folder = _keys_dir(root)
     folder.mkdir(parents=True, exist_ok=True)
     if sys.platform == "win32":
-        _write_private(folder / DPAPI_FILE, _dpapi_protect(key))
+        write_private(folder / DPAPI_FILE, _dpapi_protect(key))
     else:
-        _write_private(folder / PLAIN_FILE, key)
+        write_private(folder / PLAIN_FILE, key)
 
 
 def seal(key: bytes) -> bytes:
@@ -86,26 +86,8 @@ def unseal(blob: bytes) -> bytes:
     return _dpapi_unprotect(blob) if sys.platform == "win32" else blob
 
 
-def write_private(path: Path, data: bytes) -> None:
-    _write_private(path, data)
-
-
 def backend_name() -> str:
     return "Windows DPAPI" if sys.platform == "win32" else "owner-only key file"
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    try:
-        path.chmod(0o600)
-    except OSError:  # pragma: no cover - filesystems without POSIX modes
-        pass
 
 
 # --- recovery copy ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from pathlib import Path
 from kiosk import keystore, vault
 from kiosk.db import connect_encrypted
 from kiosk.errors import KioskError
+from kiosk.fsutil import write_private
 from kiosk.paths import DataDir
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def start(data: DataDir) -> bytes:
 
 
 def _store_next(data: DataDir, key: bytes) -> None:
-    keystore.write_private(_next_path(data), keystore.seal(key))  # sealed like the live key, under another name
+    write_private(_next_path(data), keystore.seal(key))  # sealed like the live key, under another name
 
 
 def _load_next(data: DataDir) -> bytes:

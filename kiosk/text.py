@@ -15,21 +15,29 @@ def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
-def normalise(obj: Any) -> Any:
+# Form answers nest two or three levels (a group item, an address); a JSON file can nest thousands,
+# and recursing into those would end in a RecursionError before any validator could refuse them.
+_MAX_DEPTH = 50
+
+
+def normalise(obj: Any, _depth: int = 0) -> Any:
     """Return a copy of `obj` with every string value NFC-normalised and stripped.
 
     Walks dicts, lists and tuples. Dict keys are left alone: they are field ids from the form
     definition, and rewriting them could silently merge two keys. Non-string leaves are
-    returned as they are.
+    returned as they are, and so is anything nested deeper than any form answer (the
+    validators refuse it).
     """
     if isinstance(obj, str):
         return nfc(obj).strip()
+    if _depth >= _MAX_DEPTH:
+        return obj
     if isinstance(obj, dict):
-        return {key: normalise(value) for key, value in obj.items()}
+        return {key: normalise(value, _depth + 1) for key, value in obj.items()}
     if isinstance(obj, list):
-        return [normalise(item) for item in obj]
+        return [normalise(item, _depth + 1) for item in obj]
     if isinstance(obj, tuple):
-        return tuple(normalise(item) for item in obj)
+        return tuple(normalise(item, _depth + 1) for item in obj)
     return obj
 
 

@@ -33,6 +33,7 @@ _PHONE_SEPARATORS = re.compile(r"[\s.\-]")
 
 MSG_REQUIRED = "Vui lòng nhập thông tin này."
 MSG_INVALID = "Giá trị không hợp lệ."
+MSG_BAD_CHARACTER = "Nội dung có ký tự không hợp lệ (không phải chữ Unicode); vui lòng nhập lại."
 
 
 @cache
@@ -93,6 +94,36 @@ def _fmt_number(value: int | float | Decimal) -> str:
     return f"{int(whole):,}".replace(",", ".") + "," + frac.rstrip("0")
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_MAX_NESTING = 10  # an answer nests at most three levels (a group item, an address, an attachment)
+_MAX_INT_BITS = 13_000  # about 3,900 digits: json refuses to write integers of more than 4,300
+
+
+def check_storable(value: Any) -> str | None:
+    """An answer the database and the portal can hold: real Unicode text, sane nesting, printable numbers.
+
+    A lone surrogate (from a "\\ud800" escape in a JSON file) is valid in a Python string but
+    cannot be written as UTF-8, so it would fail at the commit instead of under the field.
+    """
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return MSG_BAD_CHARACTER
+        elif isinstance(item, bool):
+            continue
+        elif isinstance(item, int):
+            if item.bit_length() > _MAX_INT_BITS:
+                return MSG_INVALID
+        elif isinstance(item, (list, tuple, dict)):
+            if depth >= _MAX_NESTING:
+                return MSG_INVALID
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return None
+
+
 def check_required(value: Any) -> str | None:
     """A required field must hold something other than blanks or an empty selection."""
     return MSG_REQUIRED if _is_empty(value) else None
@@ -114,10 +145,13 @@ def check_length(value: Any, min_length: int | None = None, max_length: int | No
             return MSG_INVALID
         length = len(text)
         unit = "ký tự"
-    if isinstance(min_length, int) and length < min_length:
-        return f"Cần ít nhất {min_length} {unit} (hiện có {length})."
-    if isinstance(max_length, int) and length > max_length:
-        return f"Tối đa {max_length} {unit} (hiện có {length})."
+    try:
+        if isinstance(min_length, int) and length < min_length:
+            return f"Cần ít nhất {min_length} {unit} (hiện có {length})."
+        if isinstance(max_length, int) and length > max_length:
+            return f"Tối đa {max_length} {unit} (hiện có {length})."
+    except ValueError:
+        return MSG_INVALID  # a bound of 4,300+ digits from a broken form definition cannot even be printed
     return None
 
 

@@ -84,3 +84,24 @@ def open_raw_db(root: Path):
     key = load_data_key(root)
     assert key is not None, f"{root} has no data key"
     return connect_encrypted(root / "kiosk.db", key)
+
+
+def start_main_window(qtbot, root: Path, officers=(("lan", "Trần Thị Lan", "officer", "2468"),)):
+    """The real main window on `root` with these officers added, shown and waiting at the login screen."""
+    from kiosk.context import open_kiosk
+    from kiosk.officers import add_officer
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    ctx = open_kiosk(root)
+    with ctx.transaction() as session:
+        for username, full_name, role, pin in officers:
+            add_officer(session, username, full_name, role, pin)
+    ctx.close()
+    make_application([])
+    window = MainWindow(root)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.login_page, timeout=20_000)
+    return window

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from conftest import open_raw_db, type_text
+from conftest import open_raw_db, start_main_window, type_text
 from kiosk.samples import sample_values
 from ui.dossier_list import FILTERS
 from ui.main_window import MainWindow
@@ -19,21 +19,7 @@ CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}")
 
 @pytest.fixture
 def window(qtbot, site_dir: Path):
-    from kiosk.context import open_kiosk
-    from kiosk.officers import add_officer
-
-    ctx = open_kiosk(site_dir)
-    with ctx.transaction() as session:
-        add_officer(session, "lan", "Trần Thị Lan", "officer", "2468")
-    ctx.close()
-    from ui.app import make_application
-
-    make_application([])
-    win = MainWindow(site_dir)
-    qtbot.addWidget(win)
-    win.show()
-    win.start()
-    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.login_page, timeout=20_000)
+    win = start_main_window(qtbot, site_dir)
     yield win
     win.bridge.shutdown()
 

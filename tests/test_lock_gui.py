@@ -8,29 +8,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from conftest import type_text
+from conftest import start_main_window, type_text
 from kiosk.officers import LOCKOUT, MAX_FAILURES
 from ui.main_window import MainWindow
 
 
 @pytest.fixture
 def window(qtbot, site_dir: Path):
-    from kiosk.context import open_kiosk
-    from kiosk.officers import add_officer
-
-    ctx = open_kiosk(site_dir)
-    with ctx.transaction() as session:
-        add_officer(session, "lan", "Trần Thị Lan", "officer", "2468")
-        add_officer(session, "minh", "Lê Văn Minh", "officer", "1357")
-    ctx.close()
-    from ui.app import make_application
-
-    make_application([])
-    win = MainWindow(site_dir)
-    qtbot.addWidget(win)
-    win.show()
-    win.start()
-    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.login_page, timeout=20_000)
+    win = start_main_window(qtbot, site_dir, officers=(("lan", "Trần Thị Lan", "officer", "2468"), ("minh", "Lê Văn Minh", "officer", "1357")))
     yield win
     win.bridge.shutdown()
 

@@ -44,7 +44,6 @@ def _dump(root) -> str:
 
 
 def test_personal_data_is_purged_after_the_retention_period_with_a_fake_clock(kiosk, portal, tmp_path, qapp) -> None:  # noqa: F811
-    from kiosk import vault
     from kiosk.models import AuditEvent, utcnow
     from kiosk.receipts import PURGED_NAME, load_receipt
     from kiosk.retention import purge

@@ -8,7 +8,6 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
-import pytest
 import requests
 
 from kiosk.text import fold

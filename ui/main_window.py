@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, 
 from kiosk import audit
 from kiosk.context import KioskContext, open_kiosk
 from kiosk.dossiers import OfficerRef, list_drafts, save_draft, submit
-from kiosk.errors import AuthError, NotInitialisedError
+from kiosk.errors import NotInitialisedError
 from kiosk.officers import login
 from kiosk.roles import allowed
 from kiosk.receipts import load_receipt
