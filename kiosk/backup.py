@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 KEEP = 14  # scheduled backups kept in <data>/backups
 SCHEDULE_HOURS = 24
-NAME_RE = re.compile(r"^kiosk-\d{8}-\d{6}(-\w+)?\.db$")
+NAME_RE = re.compile(r"^kiosk-\d{8}-\d{6}(-[\w-]+)?\.db$")
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,17 @@ def list_backups(data: DataDir) -> list[BackupInfo]:
             stat = path.stat()
             found.append((stat.st_mtime_ns, path.name, BackupInfo(path, stat.st_size, datetime.fromtimestamp(stat.st_mtime).astimezone())))
     return [info for _, _, info in sorted(found)]  # oldest first
+
+
+def upgrade_backup_path(data: DataDir, revision: str) -> Path:
+    """Where the copy taken before a schema upgrade goes (kept with the other backups)."""
+    stamp = utcnow().astimezone().strftime("%Y%m%d-%H%M%S")
+    return backups_dir(data) / f"kiosk-{stamp}-before-upgrade-from-{revision}.db"
+
+
+def copy_database(source_path: Path, target_path: Path, key: bytes) -> None:
+    target_path.parent.mkdir(parents=True, exist_ok=True)
+    _copy(source_path, target_path, key)
 
 
 def _copy(source_path: Path, target_path: Path, key: bytes) -> None:

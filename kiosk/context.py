@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk.catalogue import Catalogue, load_catalogue
 from kiosk.vault import file_key
 from kiosk.db import make_engine, make_sessionmaker, migrate
-from kiosk.errors import KioskError, storage_error_from
+from kiosk.errors import KioskError, StorageError, storage_error_from
 from kiosk.logging_setup import setup_logging
 from kiosk.models import Procedure as ProcedureRow
 from kiosk.models import utcnow
@@ -112,14 +112,44 @@ def open_database(data: DataDir) -> tuple[Engine, sessionmaker[Session], bytes]:
             raise known from exc
         raise
     engine = make_engine(data.db_path, key)
+    upgrade_with_backup(data, engine, key)
+    return engine, make_sessionmaker(engine), key
+
+
+def upgrade_with_backup(data: DataDir, engine: Engine, key: bytes) -> None:
+    """Migrate to the newest schema; an existing database is copied first and put back if a migration fails."""
+    from kiosk.backup import copy_database, upgrade_backup_path
+    from kiosk.db import current_revision, head_revision
+
     try:
-        migrate(engine)
+        current = current_revision(engine)
     except Exception as exc:
         known = storage_error_from(exc)
         if known is not None:
             raise known from exc
         raise
-    return engine, make_sessionmaker(engine), key
+    if current == head_revision():
+        return
+    safety = None
+    if current is not None:  # a new, empty database needs no copy
+        safety = upgrade_backup_path(data, current)
+        copy_database(data.db_path, safety, key)
+        log.info("database copied to %s before upgrading from schema %s", safety.name, current)
+    try:
+        migrate(engine)
+    except Exception as exc:
+        known = storage_error_from(exc)
+        log.error("database upgrade from schema %s failed: %s", current, type(exc).__name__, exc_info=known is None)
+        if safety is None:
+            if known is not None:
+                raise known from exc
+            raise
+        engine.dispose()
+        copy_database(safety, data.db_path, key)
+        raise StorageError(
+            f"Không cập nhật được cơ sở dữ liệu lên phiên bản mới của phần mềm. Dữ liệu cũ đã được khôi phục nguyên vẹn "
+            f"(bản sao {safety.name}). Hãy báo quản trị viên; có thể tiếp tục dùng phiên bản cũ của phần mềm."
+        ) from exc
 
 
 def open_kiosk(root: Path) -> KioskContext:

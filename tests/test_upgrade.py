@@ -1,0 +1,120 @@
+"""Upgrades: a data folder made by the release at the first schema (0001) opens with nothing lost, and a failed migration puts the old database back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from conftest import REPO, open_raw_db
+from portal_server import portal  # noqa: F401 - the fixture
+
+OLD_SITE = REPO / "tests" / "data" / "v0001-site"  # made by tests/data/make_v0001_site.py with commit 8a74164
+OLD_CODES = ["000.00.07.H26-261124-1001", "000.00.07.H26-261124-1002", "000.00.07.H26-261124-1003", "000.00.07.H26-261124-1004"]
+DELIVERED, QUEUED = OLD_CODES[:2], OLD_CODES[2:]
+
+
+@pytest.fixture
+def old_site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(OLD_SITE, root)
+    (root / "logs").mkdir(exist_ok=True)
+    return root
+
+
+def _plain_rows(root: Path) -> dict[str, dict]:
+    import sqlite3
+
+    connection = sqlite3.connect(root / "kiosk.db")
+    try:
+        return {code: json.loads(values) for code, values in connection.execute("SELECT code, \"values\" FROM dossier")}
+    finally:
+        connection.close()
+
+
+def test_the_first_schema_upgrades_with_nothing_lost_and_its_queue_then_syncs(old_site: Path, portal, tmp_path: Path) -> None:  # noqa: F811
+    from kiosk import vault
+    from kiosk.context import open_kiosk
+    from kiosk.db import head_revision
+    from kiosk.models import Attachment, Dossier, OutboxEntry
+    from sync.credentials import Credentials, save_credentials
+    from sync.engine import SyncEngine
+    from sync_helpers import UNIT_ID, portal_dossiers
+
+    before = _plain_rows(old_site)
+    assert sorted(before) == OLD_CODES
+    scan_sha = next(p.name for p in (old_site / "attachments").iterdir())
+    assert hashlib.sha256((old_site / "attachments" / scan_sha).read_bytes()).hexdigest() == scan_sha  # plaintext in 0001
+
+    ctx = open_kiosk(old_site)
+    try:
+        connection = open_raw_db(old_site)
+        try:
+            assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
+        finally:
+            connection.close()
+        with ctx.read() as session:
+            dossiers = {d.code: d for d in session.scalars(select(Dossier))}
+            states = {code: state for code, state in session.execute(select(Dossier.code, OutboxEntry.state).join(OutboxEntry))}
+            shas = list(session.scalars(select(Attachment.sha256)))
+        assert {code: d.values for code, d in dossiers.items()} == before  # every answer as it was
+        assert states == {**{c: "delivered" for c in DELIVERED}, **{c: "queued" for c in QUEUED}}
+        assert shas == [scan_sha] and vault.sha256_of(ctx.file_key, old_site / "attachments" / scan_sha) == scan_sha  # now encrypted
+        assert list((old_site / "backups").glob("kiosk-*-before-upgrade-from-0001.db"))  # the automatic copy
+
+        kiosk_id, secret = portal.enrol(UNIT_ID, 1)
+        save_credentials(ctx.data, Credentials(portal.url, kiosk_id, secret, "2026-12-01T00:00:00+00:00"))
+        ctx.settings = ctx.settings.with_changes(portal_url=portal.url)
+        report = SyncEngine(ctx).run_once(force=True)
+        assert report.ok and report.delivered == len(QUEUED)
+        assert sorted(d["code"] for d in portal_dossiers(portal)) == QUEUED
+        from kiosk.receipts import load_receipt
+
+        assert load_receipt(ctx, OLD_CODES[0], actor="t", reprint=True).submitter_name == before[OLD_CODES[0]]["submitter_name"]
+    finally:
+        ctx.close()
+
+
+def test_a_failed_migration_restores_the_previous_database_with_a_clear_message(site_dir: Path, ctx, officer, tmp_path, monkeypatch) -> None:
+    from kiosk import db
+    from kiosk.context import open_kiosk
+    from kiosk.dossiers import submit
+    from kiosk.errors import StorageError
+    from kiosk.samples import sample_values
+    from datetime import date
+
+    procedure = ctx.catalogue.get("1.004873")
+    code = submit(ctx, procedure=procedure, values=sample_values(procedure, seed=1, today=date.today()), officer=officer).code
+    ctx.close()
+    head = db.head_revision()
+    broken = tmp_path / "migrations"
+    shutil.copytree(db.MIGRATIONS_DIR, broken)
+    (broken / "versions" / "9999_broken.py").write_text(
+        f'"""a release whose migration fails half-way"""\nfrom alembic import op\nimport sqlalchemy as sa\n'
+        f'revision = "9999"\ndown_revision = "{head}"\nbranch_labels = None\ndepends_on = None\n\n'
+        "def upgrade():\n"
+        '    op.add_column("dossier", sa.Column("half_done", sa.Integer(), nullable=True))\n'
+        '    op.execute("UPDATE dossier SET code = NULL")\n'
+        '    raise RuntimeError("migration bug")\n\n'
+        "def downgrade():\n    pass\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(db, "MIGRATIONS_DIR", broken)
+    with pytest.raises(StorageError) as refused:
+        open_kiosk(site_dir)
+    assert "Dữ liệu cũ đã được khôi phục nguyên vẹn" in refused.value.message and "quản trị viên" in refused.value.message
+    connection = open_raw_db(site_dir)
+    try:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head
+        assert [r[0] for r in connection.execute("SELECT code FROM dossier")] == [code]
+        columns = [r[1] for r in connection.execute("PRAGMA table_info(dossier)")]
+        assert "half_done" not in columns and connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        connection.close()
+    monkeypatch.setattr(db, "MIGRATIONS_DIR", db.Path(db.__file__).resolve().parent / "migrations")
+    reopened = open_kiosk(site_dir)  # the previous release keeps working on it
+    reopened.close()
