@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any, Callable, Sequence
 
 from sqlalchemy import func, select, text
 
 from kiosk.errors import KioskError
-from kiosk.paths import DataDir
 
 LOW_DISK_WARNING = 500 * 1024 * 1024
 LOW_DISK_ERROR = 100 * 1024 * 1024
@@ -23,13 +24,22 @@ class Finding:
     message_en: str
 
 
-def run_checks(root: Path) -> list[Finding]:
-    """Run every check that can run; a failure to open the data folder is itself a finding."""
+QUEUE_AGE_WARNING_H = 24
+QUEUE_AGE_ERROR_H = 72
+
+
+def run_checks(root: Path, extra_checks: Sequence[Callable[[Any], list[Finding]]] = (), clock: Callable[[], datetime] | None = None) -> list[Finding]:
+    """Run every check that can run; a failure to open the data folder is itself a finding.
+
+    `extra_checks` get the open context: the CLI adds the portal's (sync/doctor.py) and the printer's
+    (ui/printers.py), which the core cannot import. `clock` stands in for the PC's clock in tests.
+    """
     from kiosk.context import open_kiosk
     from kiosk.models import OutboxEntry, utcnow
 
+    clock = clock or utcnow
+
     findings: list[Finding] = []
-    data = DataDir(root)
     free = shutil.disk_usage(root if root.exists() else root.parent).free
     if free < LOW_DISK_ERROR:
         findings.append(Finding("disk", "error", f"Ổ đĩa chỉ còn {free // 2**20} MB trống: hãy giải phóng dung lượng ngay.", f"Only {free // 2**20} MB free: free up disk space now."))
@@ -56,18 +66,34 @@ def run_checks(root: Path) -> list[Finding]:
         with ctx.transaction() as session:
             from kiosk.codes import clock_warning
 
-            warning = clock_warning(session, utcnow())
-            queued = session.scalar(select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state.in_(("queued", "failed", "sending"))))
+            warning = clock_warning(session, clock())
+            waiting = OutboxEntry.state.in_(("queued", "failed", "sending"))
+            queued = session.scalar(select(func.count()).select_from(OutboxEntry).where(waiting))
+            oldest = session.scalar(select(func.min(OutboxEntry.created_at)).where(waiting))
             officers = session.scalar(text("SELECT count(*) FROM officer WHERE active"))
         if warning:
             findings.append(Finding("clock", "error", warning, "The PC clock is earlier than the newest dossier: set the date and time."))
         if not officers:
             findings.append(Finding("officers", "error", "Chưa có cán bộ nào: thêm bằng kiosk-admin officer add.", "No officer accounts: add one with kiosk-admin officer add."))
-        if ctx.settings.demo:
-            findings.append(Finding("portal", "ok", "Chế độ trình diễn: không đồng bộ với cổng.", "Demo mode: no portal sync."))
-        elif not ctx.settings.portal_url:
-            findings.append(Finding("portal", "warning", "Chưa cấu hình địa chỉ cổng dịch vụ công: hồ sơ sẽ chờ gửi.", "No portal URL configured: dossiers stay queued."))
-        findings.append(Finding("queue", "ok", f"{queued} hồ sơ đang chờ gửi.", f"{queued} dossiers queued."))
+        findings.append(_queue(queued, oldest, clock(), demo=ctx.settings.demo))
+        for check in extra_checks:
+            try:
+                findings.extend(check(ctx))
+            except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
+                findings.append(Finding("doctor", "warning", f"Một bước kiểm tra không chạy được ({type(exc).__name__}).", f"A check could not run ({type(exc).__name__})."))
     finally:
         ctx.close()
     return findings
+
+
+def _queue(queued: int, oldest: datetime | None, now: datetime, *, demo: bool) -> Finding:
+    if not queued or oldest is None or demo:
+        return Finding("queue", "ok", f"{queued} hồ sơ đang chờ gửi.", f"{queued} dossiers queued.")
+    hours = (now - oldest).total_seconds() / 3600
+    since = f"hồ sơ cũ nhất chờ {hours:.0f} giờ"
+    if hours > QUEUE_AGE_ERROR_H:
+        return Finding("queue", "error", f"{queued} hồ sơ chờ gửi, {since}: kiểm tra mạng và kết nối cổng (kiosk-admin sync).",
+                       f"{queued} dossiers queued, the oldest for {hours:.0f} h: check the network and the portal (kiosk-admin sync).")
+    if hours > QUEUE_AGE_WARNING_H:
+        return Finding("queue", "warning", f"{queued} hồ sơ chờ gửi, {since}.", f"{queued} dossiers queued, the oldest for {hours:.0f} h.")
+    return Finding("queue", "ok", f"{queued} hồ sơ đang chờ gửi ({since}).", f"{queued} dossiers queued (oldest {hours:.0f} h).")

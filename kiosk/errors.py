@@ -50,6 +50,7 @@ _STORAGE_MESSAGES = (
     ("malformed", "Cơ sở dữ liệu bị hỏng. Hãy báo quản trị viên để khôi phục từ bản sao lưu."),
     ("not a database", "Tệp cơ sở dữ liệu không hợp lệ. Hãy báo quản trị viên."),
     ("database is locked", "Cơ sở dữ liệu đang bận. Vui lòng thử lại sau giây lát."),
+    ("disk i/o error", "Không đọc/ghi được ổ đĩa (ổ đĩa đầy hoặc hỏng). Hãy giải phóng dung lượng hoặc báo quản trị viên; hồ sơ đang nhập chưa bị mất."),
     ("unable to open", "Không mở được cơ sở dữ liệu. Hãy kiểm tra thư mục dữ liệu."),
 )
 

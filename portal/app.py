@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from datetime import timedelta
 import traceback
 from typing import Annotated, Any
 
@@ -233,7 +234,8 @@ def create_app(config: PortalConfig) -> FastAPI:
 
     @app.get(f"{P}/health", response_model=HealthOut, tags=["kiosk"], summary="Tell the portal from a captive portal")
     def health() -> dict[str, Any]:
-        return {"service": wire.SERVICE, "api": wire.API_VERSION, "portal_name": config.portal_name, "time": iso(utcnow())}
+        now = utcnow() + timedelta(seconds=config.clock_offset_s)
+        return {"service": wire.SERVICE, "api": wire.API_VERSION, "portal_name": config.portal_name, "time": iso(now)}
 
     @app.post(
         f"{P}/enrol",

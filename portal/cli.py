@@ -186,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--portal-name", help="name shown by health and on the tracking page")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.add_argument("--tracking-rate", type=int, default=None, metavar="N", help="tracking-page requests per client address and minute (default 30; 0 = no limit)")
+    p.add_argument("--clock-offset", type=float, default=0.0, metavar="SECONDS", help="for drills and tests only: report a health time this far off, so kiosks' doctor sees a clock skew")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("enrolment-code", parents=[common], help="issue a one-time enrolment code for one kiosk")
@@ -223,6 +224,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
     config = PortalConfig.make(args.db, args.files, getattr(args, "portal_name", None), getattr(args, "tracking_rate", None))
+    if getattr(args, "clock_offset", 0.0):
+        from dataclasses import replace
+
+        config = replace(config, clock_offset_s=float(args.clock_offset))
     try:
         return args.func(args, config)
     except KeyboardInterrupt:
