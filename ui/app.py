@@ -22,6 +22,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="thư mục dữ liệu (mặc định: KIOSK_DATA_DIR hoặc thư mục dữ liệu người dùng)")
     parser.add_argument("--demo", action="store_true", help="chế độ trình diễn với dữ liệu mẫu (thư mục demo)")
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    parser.add_argument(
+        "--screenshot", metavar="PNG",
+        help="khởi động, lưu ảnh màn hình đầu tiên (đăng nhập) vào tệp PNG rồi thoát — để quản trị viên kiểm tra từ xa",
+    )
     return parser
 
 
@@ -49,9 +53,34 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(root, demo=args.demo)
     window.show()
     window.start()
+    if args.screenshot:
+        _screenshot_when_ready(app, window, args.screenshot)
     code = app.exec()
     window.bridge.shutdown()
     return code
+
+
+def _screenshot_when_ready(app: QApplication, window: "object", target: str, timeout_s: float = 120.0) -> None:
+    """Save the first real screen (login, or the message saying what is wrong) and quit: exit 0 at login, else 1."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    started = time.monotonic()
+    timer = QTimer(window)  # type: ignore[arg-type]
+
+    def poll() -> None:
+        page = window.stack.currentWidget()  # type: ignore[attr-defined]
+        at_login = page is window.login_page  # type: ignore[attr-defined]
+        failed = page is window.message_page and "Đang mở" not in window.message_page.heading.text()  # type: ignore[attr-defined]
+        if at_login or failed or time.monotonic() - started > timeout_s:
+            timer.stop()
+            window.grab().save(target)  # type: ignore[attr-defined]
+            print(f"screen: {'login' if at_login else 'message'} -> {target}", flush=True)
+            app.exit(0 if at_login else 1)
+
+    timer.timeout.connect(poll)
+    timer.start(100)
 
 
 if __name__ == "__main__":

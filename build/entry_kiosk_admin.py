@@ -1,0 +1,8 @@
+"""PyInstaller entry point of `kiosk-admin` (headless administration)."""
+
+import sys
+
+from kiosk.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
