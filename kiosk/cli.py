@@ -46,10 +46,13 @@ def _open(args: argparse.Namespace):
     from kiosk.context import open_kiosk
     from kiosk.paths import owner_problem
 
+    from kiosk.provision import provision
+
     root = resolve_data_dir(args.data_dir)
     problem = owner_problem(root)
     if problem:  # files written as another account would lock the kiosk out of its own data
         raise InputError(problem)
+    provision(root)  # first start of a per-site package: its baked-in configuration sets the folder up
     return open_kiosk(root)
 
 

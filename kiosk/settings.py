@@ -47,6 +47,14 @@ def _url(value: Any) -> str | None:
     return None
 
 
+def _public_key(value: Any) -> str | None:
+    if value == "":
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{64}", value):
+        return "Phải là 64 chữ số hex thường (khóa Ed25519), hoặc để trống."
+    return None
+
+
 def _ca_bundle(value: Any) -> str | None:
     if value == "":
         return None
@@ -102,6 +110,9 @@ class SiteSettings:
     commune_code: str = _setting("", "Mã xã/phường (2025)", _commune)
     kiosk_number: int = _setting(1, "Số hiệu máy tiếp nhận (1–9)", _kiosk_number)
     portal_url: str = _setting("", "Địa chỉ cổng dịch vụ công", _url)
+    catalogue_public_key: str = _setting(
+        "", "Khóa công khai của cổng để kiểm tra chữ ký danh mục thủ tục (Ed25519, 64 chữ số hex; gắn sẵn trong gói cài đặt)", _public_key
+    )
     portal_ca_bundle: str = _setting("", "Tệp chứng chỉ gốc (CA) của tỉnh cho kết nối tới cổng (để trống: chứng chỉ công cộng)", _ca_bundle)
     place_name: str = _setting("", "Địa danh ghi trên giấy tờ (để trống: tên xã)", _text(80))
     office_open: str = _setting("07:30", "Giờ mở cửa", _time)

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from kiosk import vault
 from kiosk.context import KioskContext
+from kiosk.errors import KioskError
 from kiosk.models import Dossier, PortalStatusEvent, utcnow
 from kiosk.tracking import public_key_of
 from sync import meta, outbox, wire
@@ -164,6 +165,15 @@ class SyncEngine:
         if report.recovered:
             log.warning("%d outbox entries were interrupted mid-send; they are retried", report.recovered)
         completed = False
+        try:
+            from sync.enrolment import enrol_pending
+
+            enrol_pending(self.ctx)  # a new kiosk from a per-site package enrols itself when the portal first answers
+        except KioskError as exc:
+            report.message = exc.message
+            report.finished_at = utcnow()
+            self._record(report, False)
+            return
         try:
             client = self.client_factory(self.ctx)
         except PortalError as exc:

@@ -54,3 +54,15 @@ def enrol(
         audit.record(session, actor, "portal.enrolled", kiosk_id=credentials.kiosk_id, portal=portal_url)
     log.info("enrolled with %s as kiosk %s", portal_url, credentials.kiosk_id)
     return credentials
+
+
+def enrol_pending(ctx: KioskContext) -> Credentials | None:
+    """Enrol with the code a per-site package left (kiosk/provision.py), once the portal answers; None if none is pending."""
+    from kiosk.provision import clear_pending, pending_enrolment
+
+    pending = pending_enrolment(ctx.data)
+    if pending is None or load_credentials(ctx.data) is not None:
+        return None
+    credentials = enrol(ctx, pending["portal_url"], pending["code"], actor="system:first-start")
+    clear_pending(ctx.data)
+    return credentials

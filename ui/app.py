@@ -67,13 +67,17 @@ def _screenshot_when_ready(app: QApplication, window: "object", target: str, tim
     from PySide6.QtCore import QTimer
 
     started = time.monotonic()
+    ready_since: list[float] = []
     timer = QTimer(window)  # type: ignore[arg-type]
 
     def poll() -> None:
         page = window.stack.currentWidget()  # type: ignore[attr-defined]
         at_login = page is window.login_page  # type: ignore[attr-defined]
         failed = page is window.message_page and "Đang mở" not in window.message_page.heading.text()  # type: ignore[attr-defined]
-        if at_login or failed or time.monotonic() - started > timeout_s:
+        if (at_login or failed) and not ready_since:
+            ready_since.append(time.monotonic())  # let the layout and the status bar settle before the picture
+        settled = bool(ready_since) and time.monotonic() - ready_since[0] > 0.5
+        if settled or time.monotonic() - started > timeout_s:
             timer.stop()
             window.grab().save(target)  # type: ignore[attr-defined]
             print(f"screen: {'login' if at_login else 'message'} -> {target}", flush=True)

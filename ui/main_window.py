@@ -149,6 +149,9 @@ class MainWindow(QMainWindow):
             from kiosk import geo
 
             geo.communes("01")  # load the 2025 unit list here, not on the GUI thread at the first address field
+            from kiosk.provision import provision
+
+            provision(root)  # first start of a per-site package (kiosk/provision.py)
             return open_kiosk(root)
 
         self.bridge.run(work, self._opened, self._open_failed)
