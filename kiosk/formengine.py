@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from kiosk import geo, validators
@@ -59,6 +60,11 @@ def is_empty(field: Field, value: Any) -> bool:
 
 
 def _number(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        # JSON cannot hold a Decimal; beyond 4,000 digits it stays one and check_storable refuses it.
+        if value.is_finite() and value.adjusted() < 4000:
+            return int(value) if value == value.to_integral_value() else float(value)
+        return value
     if isinstance(value, str):
         raw = value.strip().replace(" ", "")
         if "," in raw and "." not in raw and raw.count(",") == 1:

@@ -100,27 +100,41 @@ _MAX_INT_BITS = 13_000  # about 3,900 digits: json refuses to write integers of 
 
 
 def check_storable(value: Any) -> str | None:
-    """An answer the database and the portal can hold: real Unicode text, sane nesting, printable numbers.
+    """An answer the database and the portal can hold: JSON-like data, real Unicode text, sane nesting.
 
     A lone surrogate (from a "\\ud800" escape in a JSON file) is valid in a Python string but
     cannot be written as UTF-8, so it would fail at the commit instead of under the field.
+    Dates and Decimals are accepted as whole answers only: cleaning turns them into text and numbers.
     """
     stack = [(value, 0)]
     while stack:
         item, depth = stack.pop()
+        if item is None or isinstance(item, bool):
+            continue
         if isinstance(item, str):
             if _SURROGATE.search(item):
                 return MSG_BAD_CHARACTER
-        elif isinstance(item, bool):
-            continue
         elif isinstance(item, int):
             if item.bit_length() > _MAX_INT_BITS:
                 return MSG_INVALID
+        elif isinstance(item, float):
+            if depth and not math.isfinite(item):
+                return MSG_INVALID  # a whole answer of NaN gets the number field's own message
         elif isinstance(item, (list, tuple, dict)):
             if depth >= _MAX_NESTING:
                 return MSG_INVALID
-            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
+            if isinstance(item, dict):
+                if not all(isinstance(key, str) for key in item):
+                    return MSG_INVALID
+                item = [*item.keys(), *item.values()]
+            stack.extend((child, depth + 1) for child in item)
+        elif depth == 0 and isinstance(item, dt.date):
+            continue
+        elif depth == 0 and isinstance(item, Decimal):
+            if item.is_finite() and item.adjusted() >= 4000:
+                return MSG_INVALID
+        else:
+            return MSG_INVALID
     return None
 
 
