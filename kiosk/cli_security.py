@@ -130,6 +130,33 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
     p.set_defaults(handler=cmd_restore)
     p.add_argument("file", help="tệp bản sao lưu")
 
+    def cmd_support_bundle(args: argparse.Namespace, out: Any) -> int:
+        from kiosk.doctor import run_checks
+        from kiosk.support import make_bundle
+        from sync.doctor import portal_checks
+        from ui.printers import printer_checks  # the CLI is a composition root
+
+        ctx = open_kiosk(args)
+        try:
+            from dataclasses import asdict
+
+            from sync.engine import status
+
+            findings = run_checks(ctx.data.root, extra_checks=(portal_checks, lambda _ctx: printer_checks()))
+            made = make_bundle(ctx, Path(args.out), findings, {k: v for k, v in asdict(status(ctx)).items() if k != "last_error"})
+            from kiosk import audit
+
+            with ctx.transaction() as session:
+                audit.record(session, os_account(), "support.bundle", file=made.name)
+        finally:
+            ctx.close()
+        out.emit({"ok": True, "out": str(made), "size": made.stat().st_size}, f"Đã ghi gói hỗ trợ {made} (không có dữ liệu cá nhân).")
+        return EXIT_OK
+
+    p = sub.add_parser("support-bundle", parents=[common], help="gói hỗ trợ (nhật ký, thiết lập, phiên bản, kết quả kiểm tra), không có dữ liệu cá nhân")
+    p.set_defaults(handler=cmd_support_bundle)
+    p.add_argument("out", help="tệp .zip ghi ra")
+
     p = sub.add_parser("purge", parents=[common], help="xóa dữ liệu cá nhân của hồ sơ đã gửi, đã kết thúc và quá thời hạn lưu trữ")
     p.set_defaults(handler=cmd_purge)
     p.add_argument("--days", type=int, help="số ngày lưu trữ (mặc định: thiết lập retention_days, 30)")
