@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import hmac
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 import traceback
 from typing import Annotated, Any
 
@@ -17,7 +18,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from portal import service, tracking
+from portal import fleet, service, tracking
 from portal.config import MAX_ATTACHMENT_SIZE, MAX_DOSSIER_BODY, MAX_SMALL_BODY, PortalConfig
 from portal.db import Database, iso, utcnow
 from portal.ratelimit import SlidingWindowLimiter
@@ -32,6 +33,8 @@ from portal.schemas import (
     CatalogueOut,
     DossierBody,
     EnrolIn,
+    KioskReportIn,
+    KioskReportOut,
     ReceiptKeyIn,
     ReceiptKeyOut,
     EnrolOut,
@@ -262,6 +265,34 @@ def create_app(config: PortalConfig) -> FastAPI:
                 "kiosk_number": kiosk.kiosk_number,
                 "portal_name": config.portal_name,
             }
+
+    @app.put(
+        f"{P}/kiosk-report",
+        response_model=KioskReportOut,
+        tags=["kiosk"],
+        summary="What the kiosk says at each sync (queue length, version, its clock), for the fleet view",
+        responses=_error_responses(401, 413, 422),
+    )
+    def kiosk_report(payload: KioskReportIn, kiosk: KioskAuth) -> Any:
+        with db.transaction() as session:
+            kiosk_time = datetime.fromisoformat(payload.kiosk_time.replace("Z", "+00:00"))
+            row = service.record_report(session, session.merge(kiosk), payload.queue_length, payload.app_version, kiosk_time)
+            return {"service": wire.SERVICE, "recorded": True, "portal_time": iso(row.last_seen_at), "clock_skew_s": row.clock_skew_s}
+
+    @app.get(
+        "/quan-tri/may-tiep-nhan",
+        response_class=HTMLResponse,
+        tags=["back office"],
+        summary="Fleet view (HTML): each kiosk's last sync, queue, version and clock skew; needs the admin token",
+        responses={404: {"description": "no admin token configured, or a wrong one", "content": {"text/html": {}}}},
+    )
+    def fleet_page(token: Annotated[str | None, Query(description="the token given to serve --admin-token")] = None) -> HTMLResponse:
+        expected = (config.admin_token or "").encode("utf-8")
+        if not expected or not hmac.compare_digest(expected, (token or "").encode("utf-8")[:200]):
+            return HTMLResponse(tracking.not_found_page(config.portal_name), status_code=404, headers=tracking.PAGE_HEADERS)
+        with db.read() as session:
+            rows = service.list_kiosks(session)
+        return HTMLResponse(fleet.page(rows, config.portal_name), headers=tracking.PAGE_HEADERS)
 
     @app.put(
         f"{P}/receipt-key",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import socket
 import sys
 from typing import Any
@@ -139,7 +140,8 @@ def cmd_kiosks(args: argparse.Namespace, config: PortalConfig) -> int:
         print("Chưa có máy kiosk nào.")
     for row in rows:
         state = f"thu hồi {row['revoked_at']}" if row["revoked_at"] else "đang dùng"
-        print(f"{row['kiosk_id']}  {row['unit_id']}/{row['kiosk_number']}  đăng ký {row['enrolled_at']}  {state}")
+        seen = f"đồng bộ lần cuối {row['last_sync_at']}, chờ gửi {row['queue_length']}, lệch giờ {row['clock_skew_s']} s" if row["last_sync_at"] else "chưa đồng bộ"
+        print(f"{row['kiosk_id']}  {row['unit_id']}/{row['kiosk_number']}  v{row['app_version']}  {seen}  {state}")
     return EXIT_OK
 
 
@@ -186,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--portal-name", help="name shown by health and on the tracking page")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.add_argument("--tracking-rate", type=int, default=None, metavar="N", help="tracking-page requests per client address and minute (default 30; 0 = no limit)")
+    p.add_argument("--admin-token", default=None, help="token for the fleet page /quan-tri/may-tiep-nhan?token=… (or KIOSK_PORTAL_ADMIN_TOKEN)")
     p.add_argument("--clock-offset", type=float, default=0.0, metavar="SECONDS", help="for drills and tests only: report a health time this far off, so kiosks' doctor sees a clock skew")
     p.set_defaults(func=cmd_serve)
 
@@ -224,10 +227,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
     config = PortalConfig.make(args.db, args.files, getattr(args, "portal_name", None), getattr(args, "tracking_rate", None))
-    if getattr(args, "clock_offset", 0.0):
-        from dataclasses import replace
+    from dataclasses import replace
 
+    if getattr(args, "clock_offset", 0.0):
         config = replace(config, clock_offset_s=float(args.clock_offset))
+    admin_token = getattr(args, "admin_token", None) or os.environ.get("KIOSK_PORTAL_ADMIN_TOKEN", "")
+    if admin_token:
+        config = replace(config, admin_token=admin_token)
     try:
         return args.func(args, config)
     except KeyboardInterrupt:

@@ -50,6 +50,7 @@ class PortalConfig:
     files_dir: Path
     portal_name: str = DEFAULT_PORTAL_NAME
     tracking_per_minute: int = DEFAULT_TRACKING_PER_MINUTE  # per client address; 0 = no limit
+    admin_token: str = ""  # the fleet page's token (serve --admin-token or KIOSK_PORTAL_ADMIN_TOKEN); empty = no page
     clock_offset_s: float = 0.0  # drills and tests: the time health reports is this far off (kiosks' doctor sees a skew)
 
     @classmethod

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, UTCDateTime, utcnow
@@ -42,6 +42,19 @@ class Kiosk(Base):
     app_version: Mapped[str] = mapped_column(String(40), default="")
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class KioskReport(Base):
+    """The fleet view: what each kiosk said at its latest sync (queue length, version, its clock)."""
+
+    __tablename__ = "kiosk_report"
+
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosk.id"), primary_key=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the portal's clock
+    queue_length: Mapped[int] = mapped_column(Integer, default=0)
+    app_version: Mapped[str] = mapped_column(String(40), default="")
+    kiosk_time: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    clock_skew_s: Mapped[float | None] = mapped_column(Float, nullable=True)  # kiosk clock minus portal clock
 
 
 class ReceiptKey(Base):

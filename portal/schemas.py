@@ -102,6 +102,18 @@ class EnrolIn(_In):
     unit_name: _text(200) = ""
 
 
+class KioskReportIn(_In):
+    queue_length: Annotated[int, Field(ge=0, le=1_000_000)]
+    app_version: _text(40) = ""
+    kiosk_time: Annotated[str, StringConstraints(max_length=40), AfterValidator(_iso_datetime)]
+
+
+class KioskReportOut(_Out):
+    recorded: bool
+    portal_time: str
+    clock_skew_s: float
+
+
 class ReceiptKeyIn(_In):
     public_key: PublicKeyHex
     unit_name: _text(200) = ""

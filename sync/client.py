@@ -324,6 +324,12 @@ class PortalClient:
         more = payload.get("more")
         return result, (str(next_cursor) if next_cursor is not None else None), bool(more) if more is not None else len(result) >= limit
 
+    def report(self, queue_length: int, app_version: str, kiosk_time: str) -> None:
+        """Tell the portal's fleet view how this kiosk is doing (queue, version, its clock)."""
+        status, _payload = self._request("PUT", "/kiosk-report", json_body={"queue_length": queue_length, "app_version": app_version, "kiosk_time": kiosk_time})
+        if status != 200:
+            raise BadAnswer(f"kiosk report: HTTP {status}")
+
     def register_receipt_key(self, public_key_hex: str, unit_name: str) -> None:
         status, payload = self._request("PUT", "/receipt-key", json_body={"public_key": public_key_hex, "unit_name": unit_name[:200]})
         if status != 200 or payload.get("public_key") != public_key_hex:

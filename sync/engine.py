@@ -216,6 +216,7 @@ class SyncEngine:
             report.status_changes = self._pull_status(client)
             self._fetch_catalogue(client)
             report.catalogue_fetched = True
+            self._report(client)
         except PortalError as exc:
             report.message = exc.message
             report.refused = isinstance(exc, (Unauthorized, Forbidden))
@@ -330,6 +331,16 @@ class SyncEngine:
                 break
             cursor = new_cursor
         return applied
+
+    def _report(self, client: PortalClient) -> None:
+        """The fleet view's heartbeat; a refusal here never fails the pass (the dossiers already went)."""
+        from kiosk import __version__
+
+        waiting = sum(n for state, n in outbox.count_by_state(self.ctx).items() if state in outbox.WAITING)
+        try:
+            client.report(waiting, __version__, utcnow().isoformat())
+        except PortalError as exc:
+            log.info("kiosk report not accepted: %s", type(exc).__name__)
 
     def _register_receipt_key(self, client: PortalClient) -> None:
         """Once per portal: its copy of our receipt public key lets it vouch for receipts not synced yet."""

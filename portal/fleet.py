@@ -1,0 +1,44 @@
+"""The fleet page: every kiosk's last sync, queue, version and clock skew (HTML, for the province's IT)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from typing import Any, Sequence
+
+from portal.tracking import LOCAL_ZONE, _page
+
+SKEW_WARN_S = 15 * 60
+
+
+def _when(value: str | None) -> str:
+    if not value:
+        return "chưa đồng bộ"
+    return datetime.fromisoformat(value).astimezone(LOCAL_ZONE).strftime("%H:%M %d/%m/%Y")
+
+
+def page(rows: Sequence[dict[str, Any]], portal_name: str) -> str:
+    lines = []
+    for row in rows:
+        skew = row.get("clock_skew_s")
+        skew_text = "—" if skew is None else f"{skew / 60:+.0f} phút" if abs(skew) >= 60 else f"{skew:+.0f} giây"
+        flag = " ⚠" if skew is not None and abs(skew) > SKEW_WARN_S else ""
+        state = "đã thu hồi" if row.get("revoked_at") else "đang dùng"
+        cells = (
+            f"{row['unit_id']} / máy {row['kiosk_number']}",
+            row["kiosk_id"],
+            row.get("app_version") or "—",
+            _when(row.get("last_sync_at")),
+            "—" if row.get("queue_length") is None else str(row["queue_length"]),
+            skew_text + flag,
+            state,
+        )
+        lines.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th>{h}</th>" for h in ("Đơn vị / máy", "Mã máy", "Phiên bản", "Đồng bộ lần cuối", "Chờ gửi", "Lệch giờ", "Trạng thái"))
+    content = (
+        '<section class="card">\n<h2>Máy tiếp nhận</h2>\n'
+        f'<table style="width:100%;border-collapse:collapse;font-size:15px"><thead><tr>{head}</tr></thead>\n<tbody>\n'
+        + "\n".join(lines)
+        + "\n</tbody></table>\n</section>"
+    )
+    return _page("Máy tiếp nhận", portal_name, content)
