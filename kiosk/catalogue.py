@@ -6,7 +6,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field as dc_field
 from datetime import date
 from pathlib import Path
@@ -581,8 +581,13 @@ def load_catalogue(
     common_dir: Path = COMMON_DIR,
     choices_dir: Path = CHOICES_DIR,
     schema_path: Path = SCHEMA_PATH,
+    extra_procedure_dirs: Sequence[Path] = (),
 ) -> Catalogue:
-    """Load every procedure file; a broken file is skipped with a LoadError and the rest still load."""
+    """Load every procedure file; a broken file is skipped with a LoadError and the rest still load.
+
+    `extra_procedure_dirs` hold versions activated from the portal's signed catalogue (the data folder's
+    `catalogue/`); a file there for a version that ships with the program is ignored when identical.
+    """
     errors: list[LoadError] = []
     read = _read_json(Path(schema_path), _display_path(Path(schema_path)), errors)
     if read is None:
@@ -632,7 +637,8 @@ def load_catalogue(
 
     procedures: dict[tuple[str, str], Procedure] = {}
     validator = _validator(schema, "procedure")
-    for path in _json_files(procedures_dir):
+    shipped = set(_json_files(procedures_dir))
+    for path in [*sorted(shipped), *(p for d in extra_procedure_dirs if Path(d).is_dir() for p in _json_files(Path(d)))]:
         label = _display_path(path)
         found = _read_json(path, label, errors)
         if found is None:
@@ -641,6 +647,9 @@ def load_catalogue(
         problems = _schema_errors(validator, doc, label)
         if not problems:
             problems = _check_procedure(doc, label, blocks, choice_lists)
+        if not problems and (doc["code"], doc["version"]) in procedures and path not in shipped:
+            if procedures[(doc["code"], doc["version"])].digest == hashlib.sha256(data).hexdigest():
+                continue  # the portal published exactly what already ships
         if not problems and (doc["code"], doc["version"]) in procedures:
             other = procedures[(doc["code"], doc["version"])].source
             problems = [LoadError(label, "version", f"thủ tục {doc['code']} phiên bản {doc['version']} đã có ở {_display_path(other)}")]

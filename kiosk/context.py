@@ -159,7 +159,7 @@ def open_kiosk(root: Path) -> KioskContext:
     setup_logging(data.logs_dir)
     settings = load_settings(data.settings_path)
     engine, sessions, data_key = open_database(data)
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(extra_procedure_dirs=[data.catalogue_dir])
     for error in catalogue.errors:
         log.error("procedure definition not loaded: %s", error)
     calendar = WorkCalendar(load_overrides(data.calendar_overrides_path))

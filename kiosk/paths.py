@@ -60,6 +60,11 @@ class DataDir:
         return self.root / "keys" / "tracking.key"
 
     @property
+    def catalogue_dir(self) -> Path:
+        """Procedure versions activated from the portal's signed catalogue (kiosk/catalogue_updates.py)."""
+        return self.root / "catalogue"
+
+    @property
     def receipt_key_path(self) -> Path:
         """The Ed25519 seed that signs receipt tokens (its public half is registered with the portal)."""
         return self.root / "keys" / "receipt.key"

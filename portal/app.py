@@ -35,6 +35,7 @@ from portal.schemas import (
     EnrolIn,
     KioskReportIn,
     KioskReportOut,
+    PublishedCatalogueOut,
     ReceiptKeyIn,
     ReceiptKeyOut,
     EnrolOut,
@@ -265,6 +266,19 @@ def create_app(config: PortalConfig) -> FastAPI:
                 "kiosk_number": kiosk.kiosk_number,
                 "portal_name": config.portal_name,
             }
+
+    @app.get(
+        f"{P}/catalogue/published",
+        response_model=PublishedCatalogueOut,
+        tags=["kiosk"],
+        summary="Signed procedure versions published to kiosks (verify with the key pinned in the kiosk's package)",
+        responses=_error_responses(401),
+    )
+    def published_catalogue(kiosk: KioskAuth) -> Any:
+        from portal import catalogue
+
+        with db.read() as session:
+            return {"service": wire.SERVICE, "published": catalogue.published(session)}
 
     @app.put(
         f"{P}/kiosk-report",

@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import os
+from pathlib import Path
 import socket
 import sys
 from typing import Any
@@ -160,6 +161,51 @@ def cmd_revoke(args: argparse.Namespace, config: PortalConfig) -> int:
     return EXIT_OK
 
 
+def _signing_key_path(args: argparse.Namespace, config: PortalConfig) -> Path:
+    from portal import catalogue
+    from portal.config import sqlite_path
+
+    return Path(args.signing_key) if getattr(args, "signing_key", None) else catalogue.default_key_path(sqlite_path(config.db_url))
+
+
+def cmd_catalogue_key(args: argparse.Namespace, config: PortalConfig) -> int:
+    from portal import catalogue
+
+    try:
+        public = catalogue.public_key_hex(catalogue.load_or_create_key(_signing_key_path(args, config)))
+    except service.BadInput as exc:
+        return _fail(args, str(exc), EXIT_BAD_INPUT)
+    if args.json:
+        _print_json({"ok": True, "public_key": public})
+    else:
+        print(public)
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace, config: PortalConfig) -> int:
+    from portal import catalogue
+
+    db = Database(config.db_url)
+    made = []
+    try:
+        seed = catalogue.load_or_create_key(_signing_key_path(args, config))
+        for name in args.definitions:
+            definition = Path(name).read_bytes()
+            with db.transaction() as session:
+                row = catalogue.publish(session, seed, definition)
+                made.append({"code": row.code, "version": row.version, "published_at": iso(row.published_at)})
+    except OSError as exc:
+        return _fail(args, f"Không đọc được tệp: {exc}", EXIT_BAD_INPUT)
+    except service.BadInput as exc:
+        return _fail(args, str(exc), EXIT_BAD_INPUT)
+    if args.json:
+        _print_json({"ok": True, "published": made})
+    else:
+        for item in made:
+            print(f"Đã công bố thủ tục {item['code']} phiên bản {item['version']}.")
+    return EXIT_OK
+
+
 def cmd_openapi(args: argparse.Namespace, config: PortalConfig) -> int:
     from portal.app import create_app
 
@@ -214,6 +260,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("revoke", parents=[common], help="revoke a kiosk's credentials (its requests get 401)")
     p.add_argument("--kiosk", required=True, metavar="KIOSK_ID")
     p.set_defaults(func=cmd_revoke)
+
+    p = sub.add_parser("catalogue-key", parents=[common], help="print the public key kiosks pin to check signed catalogues (made on first use)")
+    p.add_argument("--signing-key", help="the private key file (default: catalogue-signing.key beside the SQLite database)")
+    p.set_defaults(func=cmd_catalogue_key)
+
+    p = sub.add_parser("publish", parents=[common], help="publish procedure definition files (new versions) to kiosks, signed")
+    p.add_argument("definitions", nargs="+", metavar="FILE", help="definition files, e.g. forms/procedures/1.004873-….json with a new version")
+    p.add_argument("--signing-key", help="the private key file (default: catalogue-signing.key beside the SQLite database)")
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("openapi", parents=[common], help="print the OpenAPI document (kept in docs/openapi.json)")
     p.set_defaults(func=cmd_openapi)

@@ -44,6 +44,20 @@ class Kiosk(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+class PublishedProcedure(Base):
+    """A procedure version the portal publishes to kiosks: the definition file's exact bytes and their signature."""
+
+    __tablename__ = "published_procedure"
+    __table_args__ = (UniqueConstraint("code", "version", name="uq_published_procedure"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20))
+    version: Mapped[str] = mapped_column(String(20))
+    definition: Mapped[bytes] = mapped_column(LargeBinary)
+    signature: Mapped[str] = mapped_column(String(128))  # Ed25519, hex
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class KioskReport(Base):
     """The fleet view: what each kiosk said at its latest sync (queue length, version, its clock)."""
 

@@ -102,6 +102,17 @@ class EnrolIn(_In):
     unit_name: _text(200) = ""
 
 
+class PublishedItemOut(BaseModel):
+    code: str
+    version: str
+    definition_b64: str
+    signature: str
+
+
+class PublishedCatalogueOut(_Out):
+    published: list[PublishedItemOut]
+
+
 class KioskReportIn(_In):
     queue_length: Annotated[int, Field(ge=0, le=1_000_000)]
     app_version: _text(40) = ""

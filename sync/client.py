@@ -335,6 +335,14 @@ class PortalClient:
         if status != 200 or payload.get("public_key") != public_key_hex:
             raise BadAnswer(f"receipt key: HTTP {status}")
 
+    def published_catalogue(self) -> list[dict[str, Any]]:
+        """The portal's signed procedure versions: [{code, version, definition_b64, signature}]."""
+        status, payload = self._request("GET", "/catalogue/published")
+        items = payload.get("published")
+        if status != 200 or not isinstance(items, list):
+            raise BadAnswer(f"published catalogue: HTTP {status}")
+        return items
+
     def catalogue(self) -> dict[str, Any]:
         status, payload = self._request("GET", "/catalogue")
         if status != 200 or not isinstance(payload.get("procedures"), list):

@@ -80,13 +80,15 @@ class SyncReport:
     remaining: int = 0  # still waiting after the pass (queued, failed)
     status_changes: int = 0
     catalogue_fetched: bool = False
+    catalogue_activated: list[str] = field(default_factory=list)  # "code@version" newly in use
+    catalogue_refused: list[str] = field(default_factory=list)  # why a published version was not used
     message: str | None = None  # a problem of the whole pass, for the officer (unreachable, 401, …)
     errors: list[EntryError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """The pass ran and nothing needs action."""
-        return self.reachable and not self.busy and self.message is None and not self.failed and not self.rejected
+        return self.reachable and not self.busy and self.message is None and not self.failed and not self.rejected and not self.catalogue_refused
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -214,7 +216,7 @@ class SyncEngine:
                     return False
         try:
             report.status_changes = self._pull_status(client)
-            self._fetch_catalogue(client)
+            self._fetch_catalogue(client, report)
             report.catalogue_fetched = True
             self._report(client)
         except PortalError as exc:
@@ -354,7 +356,12 @@ class SyncEngine:
             meta.put(session, meta.RECEIPT_KEY_REGISTERED, marker)
         log.info("receipt public key registered with the portal")
 
-    def _fetch_catalogue(self, client: PortalClient) -> None:
+    def _fetch_catalogue(self, client: PortalClient, report: SyncReport | None = None) -> None:
+        from sync.catalogue_updates import apply_published
+
+        update = apply_published(self.ctx, client.published_catalogue())
+        if report is not None:
+            report.catalogue_activated, report.catalogue_refused = update.activated, update.refused
         answer = client.catalogue()
         with self.ctx.transaction() as session:
             meta.put(session, meta.CATALOGUE, wire.canonical_json({"procedures": answer["procedures"]}).decode("utf-8"))
@@ -362,7 +369,7 @@ class SyncEngine:
 
     def _record(self, report: SyncReport, completed: bool) -> None:
         now = utcnow().isoformat()
-        problem = report.message or next((e.message for e in report.errors), None)
+        problem = report.message or next((e.message for e in report.errors), None) or next(iter(report.catalogue_refused), None)
         with self.ctx.transaction() as session:
             meta.put(session, meta.LAST_ATTEMPT_AT, now)
             if completed:

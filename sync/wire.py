@@ -121,3 +121,21 @@ def verify_receipt_token(public_keys: Any, code: str, token: str) -> bool:
         except (ValueError, InvalidSignature):
             continue
     return False
+
+
+# --- signed catalogue (docs/catalogue-updates.md) ---------------------------------------------------
+# The portal signs `CATALOGUE_MESSAGE_PREFIX + the definition file's exact bytes` with its Ed25519
+# catalogue key; kiosks verify with the public key pinned in their package, never one fetched from the portal.
+
+CATALOGUE_MESSAGE_PREFIX = b"mot-cua-portal catalogue v1\n"
+
+
+def verify_catalogue_signature(public_key: bytes, definition: bytes, signature_hex: str) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        Ed25519PublicKey.from_public_bytes(bytes(public_key)).verify(bytes.fromhex(signature_hex), CATALOGUE_MESSAGE_PREFIX + definition)
+    except (ValueError, InvalidSignature, TypeError):
+        return False
+    return True

@@ -473,6 +473,8 @@ class MainWindow(QMainWindow):
     def _sync_finished(self, report: Any) -> None:
         if isinstance(report, str):  # the pass itself broke (a bug): the status bar's error label shows the apology
             self.sync_status.show_error(report)
+        elif getattr(report, "catalogue_activated", None) and self.ctx is not None:
+            self.home_page.set_catalogue(self.ctx.catalogue)  # new procedure versions from the portal are offered at once
         current = self.stack.currentWidget()
         if current is self.list_page:
             self.list_page.refresh()
