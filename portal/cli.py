@@ -80,9 +80,17 @@ def cmd_enrolment_code(args: argparse.Namespace, config: PortalConfig) -> int:
     if args.kiosk_number < 1:
         return _fail(args, "Số máy kiosk phải từ 1 trở lên", EXIT_BAD_INPUT)
     db = Database(config.db_url)
-    with db.transaction() as session:
-        code, row = service.issue_enrolment_code(session, args.unit_id, args.kiosk_number, args.valid_hours)
-        expires = iso(row.expires_at)
+    try:
+        with db.transaction() as session:
+            if args.replaces:
+                code, row = service.issue_replacement_code(session, args.replaces, args.kiosk_number, args.valid_hours)
+                if row.unit_id != args.unit_id:
+                    raise service.BadInput(f"Máy {args.replaces} thuộc đơn vị {row.unit_id}, không phải {args.unit_id}.")
+            else:
+                code, row = service.issue_enrolment_code(session, args.unit_id, args.kiosk_number, args.valid_hours)
+            expires = iso(row.expires_at)
+    except service.BadInput as exc:
+        return _fail(args, str(exc), EXIT_BAD_INPUT)
     if args.json:
         _print_json({"ok": True, "code": code, "unit_id": args.unit_id, "kiosk_number": args.kiosk_number, "expires_at": expires})
     else:
@@ -242,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit-id", required=True, help="the receiving unit's identifier, e.g. 000.00.07.H26")
     p.add_argument("--kiosk-number", required=True, type=int)
     p.add_argument("--valid-hours", type=float, default=service.DEFAULT_CODE_VALID_HOURS, help="default: %(default)s")
+    p.add_argument("--replaces", metavar="KIOSK_ID", help="the lost or stolen kiosk this PC replaces: needs an unused kiosk number; enrolling revokes the old kiosk")
     p.set_defaults(func=cmd_enrolment_code)
 
     p = sub.add_parser("set-status", parents=[common], help="record a status change (national code 1–10) that kiosks pull")

@@ -44,6 +44,15 @@ class Kiosk(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+class KioskReplacement(Base):
+    """An enrolment code issued for a PC that replaces a lost or stolen one: using it revokes the old kiosk."""
+
+    __tablename__ = "kiosk_replacement"
+
+    code_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    replaces_kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosk.id"))
+
+
 class PublishedProcedure(Base):
     """A procedure version the portal publishes to kiosks: the definition file's exact bytes and their signature."""
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from portal import statuses
 from portal.db import iso, utcnow
-from portal.models import Attachment, Delivery, Dossier, DossierRevision, EnrolmentCode, Kiosk, KioskReport, ReceiptKey, StatusChange
+from portal.models import Attachment, Delivery, Dossier, DossierRevision, EnrolmentCode, Kiosk, KioskReplacement, KioskReport, ReceiptKey, StatusChange
 from portal.schemas import DossierBody
 from portal.storage import ChunkError, FileStore, Held
 from sync import wire
@@ -77,6 +77,27 @@ def issue_enrolment_code(session: Session, unit_id: str, kiosk_number: int, vali
     return shown, row
 
 
+def used_kiosk_numbers(session: Session, unit_id: str) -> set[int]:
+    """Kiosk numbers any kiosk of the unit has had: their dossier codes exist, so a replacement never gets one."""
+    return set(session.scalars(select(Kiosk.kiosk_number).where(Kiosk.unit_id == unit_id)))
+
+
+def issue_replacement_code(session: Session, replaces: str, kiosk_number: int, valid_hours: float = DEFAULT_CODE_VALID_HOURS) -> tuple[str, EnrolmentCode]:
+    """A code for the PC replacing `replaces`; it needs a kiosk number the unit never used (no code of the
+    old PC can come back, even the ones it issued offline and never sent), and using it revokes the old kiosk."""
+    old = session.get(Kiosk, replaces)
+    if old is None:
+        raise BadInput(f"Không có máy kiosk {replaces!r}")
+    used = used_kiosk_numbers(session, old.unit_id)
+    if kiosk_number in used:
+        free = [n for n in range(1, 10) if n not in used]
+        hint = f"; số còn trống: {', '.join(map(str, free))}" if free else "; đơn vị đã dùng hết số 1–9"
+        raise BadInput(f"Số máy {kiosk_number} đã dùng ở đơn vị {old.unit_id}: máy thay thế cần số máy mới{hint}.")
+    shown, row = issue_enrolment_code(session, old.unit_id, kiosk_number, valid_hours)
+    session.add(KioskReplacement(code_sha256=row.code_sha256, replaces_kiosk_id=old.id))
+    return shown, row
+
+
 def enrol(
     session: Session, code: str, unit_id: str, kiosk_number: int, app_version: str, *, receipt_public_key: str | None = None, unit_name: str = ""
 ) -> tuple[Kiosk, str] | None:
@@ -100,6 +121,10 @@ def enrol(
     row.used_at = now
     row.kiosk_id = kiosk.id
     session.flush()
+    replacement = session.get(KioskReplacement, row.code_sha256)
+    if replacement is not None:
+        revoke(session, replacement.replaces_kiosk_id)
+        log.info("kiosk %s replaces %s (revoked)", kiosk.id, replacement.replaces_kiosk_id)
     if receipt_public_key:
         register_receipt_key(session, kiosk, receipt_public_key, unit_name)
     log.info("kiosk %s enrolled for unit %s kiosk %s", kiosk.id, unit_id, kiosk_number)
