@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from kiosk.context import open_database
 from kiosk.errors import InputError
@@ -21,3 +22,31 @@ def init_site(root: Path, values: dict, *, overwrite: bool = False) -> SiteSetti
     engine, _, _ = open_database(data)
     engine.dispose()
     return settings
+
+
+# Settings an administrator may change at the kiosk. The unit, commune and kiosk number are part of
+# every dossier code and of the enrolment: changing them means a new package (docs/admin.md).
+EDITABLE = (
+    "unit_name", "place_name", "hotline", "office_open", "office_close", "saturday_morning", "saturday_close",
+    "result_collection", "idle_lock_minutes", "retention_days", "portal_ca_bundle",
+)
+
+
+def update_settings(ctx: Any, actor: Any, changes: dict[str, Any]) -> SiteSettings:
+    """An administrator's change from the admin screen: checked, written atomically, in effect at once, audited."""
+    from dataclasses import asdict
+
+    from kiosk import audit
+    from kiosk.roles import require
+
+    require(actor, "settings")
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise InputError(f"Không đổi được thiết lập {', '.join(unknown)} tại máy.")
+    merged = settings_from_dict({**asdict(ctx.settings), **changes}, source="Thiết lập")
+    save_settings(ctx.data.settings_path, merged)
+    changed = sorted(k for k in changes if getattr(ctx.settings, k) != getattr(merged, k))
+    ctx.settings = merged
+    with ctx.transaction() as session:
+        audit.record(session, actor.username, "settings.changed", keys=changed)
+    return merged

@@ -82,3 +82,46 @@ def test_an_admin_adds_an_officer_unlocks_one_and_backs_up(qtbot, window: MainWi
     with window.ctx.read() as session:
         actions = [(e.actor, e.action) for e in session.scalars(select(AuditEvent).where(AuditEvent.actor == "quantri"))]
     assert ("quantri", "officer.added") in actions and ("quantri", "officer.unlocked") in actions and ("quantri", "backup.created") in actions
+
+
+def test_an_admin_changes_settings_and_enrols_the_kiosk_from_the_admin_screen(qtbot, window: MainWindow, site_dir: Path, tmp_path: Path) -> None:
+    from kiosk.paths import DataDir
+    from kiosk.settings import load_settings
+    from portal_server import start_portal
+    from sync.credentials import load_credentials
+
+    log_in(qtbot, window, "quantri", "97531")
+    qtbot.mouseClick(window.home_page.admin_button, Qt.MouseButton.LeftButton)
+    page = window.admin_page
+    qtbot.waitUntil(lambda: "idle_lock_minutes" in page.setting_edits, timeout=10_000)
+    assert "unit_id" not in page.setting_edits  # part of every code: not editable here
+    idle = page.setting_edits["idle_lock_minutes"]
+    idle.clear()
+    qtbot.keyClicks(idle, "500")  # out of range: a clear message, nothing saved
+    qtbot.mouseClick(page.save_settings_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.message.isVisible() and "1 đến 120" in page.message.text(), timeout=10_000)
+    assert load_settings(site_dir / "settings.json").idle_lock_minutes == 5
+    idle.clear()
+    qtbot.keyClicks(idle, "10")
+    hotline = page.setting_edits["hotline"]
+    hotline.clear()
+    qtbot.keyClicks(hotline, "0241 3 826 888")
+    qtbot.mouseClick(page.save_settings_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Đã lưu thiết lập" in page.message.text(), timeout=10_000)
+    saved = load_settings(site_dir / "settings.json")
+    assert saved.idle_lock_minutes == 10 and saved.hotline == "0241 3 826 888" and window.ctx.settings.idle_lock_minutes == 10
+
+    with start_portal(tmp_path / "portal") as portal:
+        page.portal_url.clear()
+        qtbot.keyClicks(page.portal_url, portal.url)
+        qtbot.keyClicks(page.enrolment_code, "WRONG-CODE-1234")
+        qtbot.mouseClick(page.enrol_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "Mã đăng ký không đúng" in page.message.text(), timeout=20_000)
+        assert load_credentials(DataDir(site_dir)) is None
+        page.enrolment_code.clear()
+        qtbot.keyClicks(page.enrolment_code, portal.enrolment_code("000.00.07.H26", 1))
+        qtbot.mouseClick(page.enrol_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "Đã đăng ký máy với cổng" in page.message.text(), timeout=20_000)
+        assert load_credentials(DataDir(site_dir)).portal_url == portal.url
+        assert "Đã đăng ký với" in page.enrolment_state.text()
+        window.sync.shutdown()

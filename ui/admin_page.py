@@ -1,20 +1,23 @@
-"""Administration for the admin role: officers (add, unlock), backup now, retention purge now.
+"""Administration for the admin role: officers (add, unlock), site settings, enrolment, backup now, purge now.
 
 Only admins see the way here (home page button) and the core functions check the role again.
-Site settings, enrolment and restores are `kiosk-admin` commands for now (docs/cli.md).
+Restores and key handling are `kiosk-admin` commands (docs/cli.md): they need the kiosk closed.
 """
 
 from __future__ import annotations
 
 from typing import Any, Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
+    QScrollArea,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -33,6 +36,8 @@ class AdminPage(QWidget):
     add_requested = Signal(str, str, str, str)  # username, full name, role, PIN
     unlock_requested = Signal(str)
     backup_requested = Signal()
+    settings_save_requested = Signal(dict)
+    enrol_requested = Signal(str, str)  # portal URL, one-time code
     purge_requested = Signal()
     home_requested = Signal()
 
@@ -69,6 +74,34 @@ class AdminPage(QWidget):
         add_box = QGroupBox("Thêm cán bộ")
         add_box.setLayout(form)
 
+        self.setting_edits: dict[str, Any] = {}
+        settings_form = QFormLayout()
+        settings_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # long Vietnamese labels above their field
+        self.settings_box = QGroupBox("Thiết lập điểm tiếp nhận")
+        inner = QWidget()
+        inner.setLayout(settings_form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(inner)
+        QVBoxLayout(self.settings_box).addWidget(scroll)
+        self._settings_form = settings_form
+        self.save_settings_button = QPushButton("Lưu thiết lập")
+        self.portal_url = QLineEdit()
+        self.portal_url.setPlaceholderText("https://dichvucong.tinh.gov.vn")
+        self.enrolment_code = QLineEdit()
+        self.enrolment_code.setPlaceholderText("mã đăng ký một lần, ví dụ 7KQM-P2XA-9RTD")
+        self.enrol_button = QPushButton("Đăng ký máy với cổng")
+        self.enrolment_state = QLabel("")
+        self.enrolment_state.setWordWrap(True)
+        enrol_form = QFormLayout()
+        enrol_form.addRow("Địa chỉ cổng:", self.portal_url)
+        enrol_form.addRow("Mã đăng ký:", self.enrolment_code)
+        enrol_form.addRow("", self.enrol_button)
+        enrol_form.addRow("", self.enrolment_state)
+        self.enrol_box = QGroupBox("Đăng ký với cổng dịch vụ công")
+        self.enrol_box.setLayout(enrol_form)
         self.backup_button = QPushButton("Sao lưu dữ liệu ngay")
         self.purge_button = QPushButton("Xóa dữ liệu cá nhân đã hết hạn lưu trữ")
         self.home_button = QPushButton("Về trang chủ")
@@ -82,9 +115,16 @@ class AdminPage(QWidget):
         officers_layout = QVBoxLayout(officers_box)
         officers_layout.addWidget(self.table)
         officers_layout.addWidget(self.unlock_button)
+        right = QVBoxLayout()
+        right.addWidget(add_box)
+        right.addWidget(self.enrol_box)
+        settings_column = QVBoxLayout()
+        settings_column.addWidget(self.settings_box, 1)
+        settings_column.addWidget(self.save_settings_button)
         body = QHBoxLayout()
         body.addWidget(officers_box, 3)
-        body.addWidget(add_box, 2)
+        body.addLayout(right, 2)
+        body.addLayout(settings_column, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(title("Quản trị máy tiếp nhận"))
         layout.addWidget(self.message)
@@ -94,6 +134,8 @@ class AdminPage(QWidget):
         self.add_button.clicked.connect(self._add)
         self.unlock_button.clicked.connect(self._unlock)
         self.backup_button.clicked.connect(self.backup_requested)
+        self.save_settings_button.clicked.connect(self._save_settings)
+        self.enrol_button.clicked.connect(lambda: self.enrol_requested.emit(self.portal_url.text(), self.enrolment_code.text()))
         self.purge_button.clicked.connect(self.purge_requested)
         self.home_button.clicked.connect(self.home_requested)
 
@@ -105,6 +147,46 @@ class AdminPage(QWidget):
                 state = f"Tạm khóa đến {row.locked_until.astimezone(LOCAL_TZ):%H:%M %d/%m}"
             for column, text in enumerate((row.username, row.full_name, ROLE_LABELS.get(row.role, row.role), state)):
                 self.table.setItem(index, column, QTableWidgetItem(text))
+
+    def set_settings(self, settings: Any, editable: Sequence[str], enrolled: str | None) -> None:
+        """Fill the settings form (labels from the settings' own declarations) and the enrolment state."""
+        from dataclasses import fields
+
+        if not self.setting_edits:
+            for spec in fields(settings):
+                if spec.name not in editable:
+                    continue
+                widget: Any = QCheckBox() if isinstance(spec.default, bool) else QLineEdit()
+                widget.setObjectName(f"setting_{spec.name}")
+                self.setting_edits[spec.name] = widget
+                label = QLabel(spec.metadata["label"])
+                label.setWordWrap(True)
+                self._settings_form.addRow(label, widget)
+        for name, widget in self.setting_edits.items():
+            value = getattr(settings, name)
+            if isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+            else:
+                widget.setText(str(value))
+        self.portal_url.setText(settings.portal_url)
+        self.enrolment_state.setText(enrolled or "Máy chưa đăng ký với cổng.")
+
+    def _save_settings(self) -> None:
+        from dataclasses import fields
+
+        from kiosk.settings import SiteSettings
+
+        kinds = {spec.name: type(spec.default) for spec in fields(SiteSettings)}
+        changes: dict[str, Any] = {}
+        for name, widget in self.setting_edits.items():
+            if isinstance(widget, QCheckBox):
+                changes[name] = widget.isChecked()
+            elif kinds[name] is int:
+                text = widget.text().strip()
+                changes[name] = int(text) if text.lstrip("-").isdigit() else text  # the check says what is wrong
+            else:
+                changes[name] = widget.text().strip()
+        self.settings_save_requested.emit(changes)
 
     def show_message(self, text: str | None) -> None:
         show_banner(self.message, text)

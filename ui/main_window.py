@@ -113,6 +113,8 @@ class MainWindow(QMainWindow):
         self.admin_page.unlock_requested.connect(self._admin_unlock)
         self.admin_page.backup_requested.connect(self._admin_backup)
         self.admin_page.purge_requested.connect(self._admin_purge)
+        self.admin_page.settings_save_requested.connect(self._admin_save_settings)
+        self.admin_page.enrol_requested.connect(self._admin_enrol)
         self.wizard_page.save_draft_requested.connect(self._save_draft)
         self.wizard_page.submit_requested.connect(self._submit)
         self.wizard_page.cancelled.connect(self._go_home)
@@ -212,6 +214,47 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.admin_page)
         self.admin_page.show_message(None)
         self._refresh_officers()
+        self._refresh_admin_settings()
+
+    def _refresh_admin_settings(self) -> None:
+        from kiosk.site import EDITABLE
+        from sync.credentials import load_credentials
+
+        ctx = self._ctx()
+        credentials = load_credentials(ctx.data)
+        enrolled = f"Đã đăng ký với {credentials.portal_url} (mã máy {credentials.kiosk_id})." if credentials else None
+        self.admin_page.set_settings(ctx.settings, EDITABLE, enrolled)
+
+    def _admin_save_settings(self, changes: dict) -> None:
+        from kiosk.site import update_settings
+
+        ctx, actor = self._ctx(), self.officer
+
+        def done(settings: Any) -> None:
+            self.idle.set_minutes(settings.idle_lock_minutes)
+            self.admin_page.show_message("Đã lưu thiết lập.")
+            self._refresh_admin_settings()
+
+        self.bridge.run(lambda: update_settings(ctx, actor, changes), done, self.admin_page.show_message)
+
+    def _admin_enrol(self, portal_url: str, code: str) -> None:
+        from kiosk.roles import require
+        from sync.enrolment import enrol
+
+        ctx, actor = self._ctx(), self.officer
+
+        def work() -> Any:
+            require(actor, "enrol")
+            return enrol(ctx, portal_url, code, actor=actor.username)
+
+        def done(credentials: Any) -> None:
+            self.admin_page.show_message(f"Đã đăng ký máy với cổng {credentials.portal_url}.")
+            self.admin_page.enrolment_code.clear()
+            self._refresh_admin_settings()
+            self.sync.start(ctx)  # sync begins by itself now that there is a portal
+
+        self.admin_page.show_message("Đang đăng ký với cổng…")
+        self.sync.run_network(work, done, self.admin_page.show_message)
 
     def _refresh_officers(self) -> None:
         from kiosk.officers import list_officers

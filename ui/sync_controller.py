@@ -141,6 +141,17 @@ class SyncController(QObject):
             self.state = state
             self.state_changed.emit(state)
 
+    def run_network(self, work: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[str], None]) -> None:
+        """One-off network work (enrolment) on the sync thread, so it never overlaps a pass; results on the GUI thread."""
+        signals = _Signals(self)
+        signals.done.connect(on_done, Qt.ConnectionType.QueuedConnection)
+        signals.failed.connect(lambda exc: on_error(user_message(exc)), Qt.ConnectionType.QueuedConnection)
+        self._one_offs = getattr(self, "_one_offs", set())
+        self._one_offs.add(signals)
+        signals.done.connect(lambda _r: self._one_offs.discard(signals))
+        signals.failed.connect(lambda _e: self._one_offs.discard(signals))
+        self._pool.start(_Pass(lambda _progress: work(), signals))
+
     def shutdown(self, timeout_ms: int = 5_000) -> bool:
         self._timer.stop()
         return self._pool.waitForDone(timeout_ms)
