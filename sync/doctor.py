@@ -41,7 +41,7 @@ def portal_checks(ctx: KioskContext, clock: Callable[[], datetime] = utcnow) -> 
                                     f"The portal {ctx.settings.portal_url} cannot be reached: check the network, then the address."))
             return findings
         received = clock()
-        findings.append(Finding("portal", "ok", f"Cổng {answer.get('portal_name') or ctx.settings.portal_url} trả lời.", "The portal answers."))
+        findings.append(Finding("portal", "ok", f"{answer.get('portal_name') or ctx.settings.portal_url} trả lời (cổng dịch vụ công).", "The portal answers."))
         findings.append(_skew(answer.get("time"), sent, received))
         if credentials is not None:
             try:

@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot:
         _screenshot_when_ready(app, window, args.screenshot)
     code = app.exec()
+    window.sync.shutdown()
     window.bridge.shutdown()
     return code
 

@@ -40,9 +40,13 @@ class _Pass(QRunnable):
         try:
             result = self._work(progress)
         except BaseException as exc:  # noqa: BLE001 - returned to the GUI thread as a value
-            self._signals.failed.emit(exc)
+            outcome, value = self._signals.failed, exc
         else:
-            self._signals.done.emit(result)
+            outcome, value = self._signals.done, result
+        try:
+            outcome.emit(value)
+        except RuntimeError:  # the window closed while the pass ran: its state is already in the database
+            log.info("sync pass finished after the window closed")
 
 
 class SyncController(QObject):
