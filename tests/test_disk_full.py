@@ -61,26 +61,14 @@ def integrity(root: Path) -> str:
 
 
 def test_disk_full_during_submit_in_the_window(qtbot, small_disk: Path, tmp_path: Path) -> None:
-    from kiosk.context import open_kiosk
-    from kiosk.officers import add_officer
+    from conftest import start_main_window
     from kiosk.samples import sample_values
     from kiosk.site import init_site
     from test_gui_flow import fill_page, login
-    from ui.app import make_application
-    from ui.main_window import MainWindow
 
     root = small_disk / "data"
     init_site(root, dict(TEST_SITE))
-    ctx = open_kiosk(root)
-    with ctx.transaction() as session:
-        add_officer(session, "lan", "Trần Thị Lan", "officer", "2468")
-    ctx.close()
-    make_application([])
-    window = MainWindow(root)
-    qtbot.addWidget(window)
-    window.show()
-    window.start()
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.login_page, timeout=20_000)
+    window = start_main_window(qtbot, root)
     login(qtbot, window)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=10_000)
     window.home_page.procedure_chosen.emit("1.004873")

@@ -14,15 +14,9 @@ from sync_helpers import add_officer, make_kiosk, submit_dossiers
 
 
 def open_window(qtbot, root: Path):
-    from ui.app import make_application
-    from ui.main_window import MainWindow
+    from conftest import start_main_window
 
-    make_application([])
-    window = MainWindow(root)
-    qtbot.addWidget(window)
-    window.show()
-    window.start()
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.login_page, timeout=20_000)
+    window = start_main_window(qtbot, root, officers=())  # the kiosk's officer "lan" is already there
     window.login_page.username.setText("lan")
     window.login_page.pin.setText("2468")
     window.login_page.button.click()
