@@ -17,9 +17,10 @@ def readme_command(heading: str) -> str:
 
 
 def test_readme_has_one_command_per_section() -> None:
-    for heading in ("Set up", "Run", "Test"):
+    for heading in ("Set up", "Run", "Test", "Benchmark"):
         readme_command(heading)
     assert "kiosk --demo" in readme_command("Run")
+    assert "-m bench" in readme_command("Benchmark")
 
 
 def test_ci_runs_the_readme_set_up_and_test_lines() -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench` (README, docs/benchmarks.md)."""
