@@ -171,9 +171,14 @@ def bench_search(scratch: Path, sizes: list[int], runs: int) -> list[dict[str, A
                     search_dossiers(session, q)
 
         bare = connect_encrypted(ctx.data.db_path, ctx.data_key)
+        # The bare query on the same rows and the same trigram index (migration 0004): what SQLite itself costs.
+        # The same answer as the product's (code, name, dates, procedure name, newest sync state), hand-written.
         sql = (
-            "SELECT d.id, d.code, d.submitter_name FROM dossier d WHERE d.search_key LIKE ? ESCAPE '\\' AND d.lifecycle != 'draft' "
-            "ORDER BY d.received_at DESC, d.id DESC LIMIT 200"
+            "SELECT d.uuid, d.code, d.procedure_code, p.name, d.submitter_name, d.received_at, d.appointment_date, d.lifecycle, "
+            "(SELECT o.state FROM outbox_entry o WHERE o.dossier_id = d.id ORDER BY o.revision DESC LIMIT 1), d.portal_status "
+            "FROM dossier d JOIN procedure p ON p.id = d.procedure_id "
+            "WHERE d.id IN (SELECT rowid FROM dossier_search WHERE search_key LIKE ?) "
+            "AND d.lifecycle != 'draft' ORDER BY d.received_at DESC, d.id DESC LIMIT 200"
         )
 
         def baseline_once() -> None:
@@ -339,6 +344,9 @@ def write_markdown(report: dict[str, Any], path: Path) -> None:
     if len(search) >= 2:
         growth = search[-1]["product"]["median"] / search[0]["product"]["median"]
         lines += ["", f"Search growth from {search[0]['size']:,} to {search[-1]['size']:,} dossiers: {growth:.2f}x (median per query)."]
+    history = Path(__file__).with_name("HISTORY.md")
+    if history.exists():
+        lines += ["", history.read_text(encoding="utf-8").rstrip()]
     lines += [
         "",
         "Not measured yet (issue 6, next slices): cold start to the login window, resident memory with 100k dossiers,",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
 from kiosk.models import Dossier, OutboxEntry
@@ -29,6 +29,9 @@ class DossierSummary:
     portal_status: int | None
 
 
+SEARCH_INDEX = table("dossier_search", column("rowid"), column("search_key"))  # FTS5 trigram index, migration 0004
+
+
 def search_dossiers(
     session: Session,
     query: str = "",
@@ -40,21 +43,25 @@ def search_dossiers(
     limit: int = 200,
 ) -> list[DossierSummary]:
     """Newest first. Every word of the query (folded) must appear in the code, name or ID number."""
-    latest_outbox = (
-        select(OutboxEntry.dossier_id, func.max(OutboxEntry.revision).label("revision"))
-        .group_by(OutboxEntry.dossier_id)
-        .subquery()
+    # The newest revision's outbox state, looked up per row through the (dossier_id, revision) index:
+    # aggregating the whole outbox on every search made it grow with the number of dossiers.
+    state = (
+        select(OutboxEntry.state)
+        .where(OutboxEntry.dossier_id == Dossier.id)
+        .order_by(OutboxEntry.revision.desc())
+        .limit(1)
+        .correlate(Dossier)
+        .scalar_subquery()
     )
-    stmt = (
-        select(Dossier, ProcedureRow.name, OutboxEntry.state)
-        .join(ProcedureRow, Dossier.procedure_id == ProcedureRow.id)
-        .outerjoin(latest_outbox, latest_outbox.c.dossier_id == Dossier.id)
-        .outerjoin(
-            OutboxEntry,
-            (OutboxEntry.dossier_id == Dossier.id) & (OutboxEntry.revision == latest_outbox.c.revision),
-        )
-    )
+    stmt = select(
+        Dossier.uuid, Dossier.code, Dossier.procedure_code, ProcedureRow.name, Dossier.submitter_name, Dossier.received_at,
+        Dossier.appointment_date, Dossier.lifecycle, state.label("state"), Dossier.portal_status,
+    ).join(ProcedureRow, Dossier.procedure_id == ProcedureRow.id)
     for token in fold(query).split():
+        if len(token) >= 3 and not set(token) & {"%", "_", "\\"}:
+            # The trigram index (migration 0004) answers LIKE '%token%' without reading every dossier.
+            stmt = stmt.where(Dossier.id.in_(select(SEARCH_INDEX.c.rowid).where(SEARCH_INDEX.c.search_key.like(f"%{token}%"))))
+            continue
         escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(Dossier.search_key.like(f"%{escaped}%", escape="\\"))
     if lifecycle:
@@ -62,24 +69,24 @@ def search_dossiers(
     elif not include_drafts:
         stmt = stmt.where(Dossier.lifecycle != "draft")
     if sync_state:
-        stmt = stmt.where(OutboxEntry.state == sync_state)
+        stmt = stmt.where(state == sync_state)
     if portal_status is not None:
         stmt = stmt.where(Dossier.portal_status == portal_status)
     stmt = stmt.order_by(Dossier.received_at.desc().nulls_last(), Dossier.id.desc()).limit(limit)
     return [
         DossierSummary(
-            uuid=d.uuid,
-            code=d.code,
-            procedure_code=d.procedure_code,
-            procedure_name=name,
-            submitter_name=d.submitter_name,
-            received_at=d.received_at,
-            appointment_date=d.appointment_date,
-            lifecycle=d.lifecycle,
-            sync_state=state,
-            portal_status=d.portal_status,
+            uuid=row.uuid,
+            code=row.code,
+            procedure_code=row.procedure_code,
+            procedure_name=row.name,
+            submitter_name=row.submitter_name,
+            received_at=row.received_at,
+            appointment_date=row.appointment_date,
+            lifecycle=row.lifecycle,
+            sync_state=row.state,
+            portal_status=row.portal_status,
         )
-        for d, name, state in session.execute(stmt).all()
+        for row in session.execute(stmt).all()
     ]
 
 

@@ -34,7 +34,9 @@ def test_every_pooled_connection_gets_the_settings(ctx) -> None:
 def test_migrations_reach_head_and_match_the_models(ctx) -> None:
     assert current_revision(ctx.engine) == head_revision()
     with ctx.engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        # The FTS5 search index (migration 0004) and its shadow tables are not ORM models.
+        opts = {"include_name": lambda name, type_, _parent: not (type_ == "table" and str(name).startswith("dossier_search"))}
+        diff = compare_metadata(MigrationContext.configure(connection, opts=opts), Base.metadata)
     assert diff == []
 
 

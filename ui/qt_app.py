@@ -31,8 +31,9 @@ def _needs_offscreen() -> bool:
 def ensure_gui_app() -> QGuiApplication:
     """The running QGuiApplication/QApplication, or a new QGuiApplication; fonts registered.
 
-    Call it on the main thread before any rendering. The GUI creates its QApplication first;
-    this creates a QGuiApplication only for headless use (``kiosk-admin receipt``, tests).
+    Call it on the main thread before any rendering. The GUI creates its QApplication first; for
+    headless use (``kiosk-admin receipt``, tests) this creates a QApplication too, so that widgets made
+    later in the same process (a test suite, the doctor's printer check) still work.
     """
     app = QCoreApplication.instance()
     if app is None:
@@ -40,7 +41,9 @@ def ensure_gui_app() -> QGuiApplication:
             raise RuntimeError("the Qt application must be created on the main thread")
         if _needs_offscreen():
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        app = QGuiApplication(sys.argv[:1] or ["kiosk"])
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication(sys.argv[:1] or ["kiosk"])
     elif not isinstance(app, QGuiApplication):
         raise RuntimeError("a QCoreApplication without GUI exists; receipts need QGuiApplication")
     register_fonts()
