@@ -10,9 +10,9 @@ from sqlalchemy import select
 from kiosk import audit, formengine
 from kiosk.codes import LOCAL_TZ
 from kiosk.context import KioskContext
-from kiosk.dossiers import OfficerRef, SubmitRefused, _attachment_refs, search_key
+from kiosk.dossiers import OfficerRef, SubmitRefused, _attachment_refs, attachment_from_ref, search_key
 from kiosk.errors import InputError
-from kiosk.models import Attachment, Dossier, DossierDocument, OutboxEntry
+from kiosk.models import Dossier, DossierDocument, OutboxEntry
 from kiosk.text import normalise
 
 log = logging.getLogger(__name__)
@@ -104,15 +104,7 @@ def amend(
             if ref["sha256"] in known:
                 continue
             known.add(ref["sha256"])
-            dossier.attachments.append(
-                Attachment(
-                    sha256=ref["sha256"],
-                    filename=str(ref.get("filename") or ref["sha256"])[:255],
-                    mime_type=str(ref.get("mime") or "application/octet-stream")[:100],
-                    size=int(ref.get("size") or 0),
-                    field_id=field_id,
-                )
-            )
+            dossier.attachments.append(attachment_from_ref(field_id, ref))
         dossier.outbox.append(OutboxEntry(revision=revision, state="queued", created_at=now, updated_at=now))
         session.flush()
         audit.record(

@@ -53,6 +53,17 @@ class SubmitRefused(InputError):
     """The form or the documents checklist has errors; `details` maps field paths to Vietnamese messages."""
 
 
+def attachment_from_ref(field_id: str | None, ref: Mapping[str, Any]) -> Attachment:
+    """The attachment row for a stored file's reference (a form answer or an extra scan)."""
+    return Attachment(
+        sha256=ref["sha256"],
+        filename=str(ref.get("filename") or ref["sha256"])[:255],
+        mime_type=str(ref.get("mime") or "application/octet-stream")[:100],
+        size=int(ref.get("size") or 0),
+        field_id=field_id,
+    )
+
+
 def search_key(code: str | None, values: Mapping[str, Any]) -> str:
     parts = [code or "", str(values.get("submitter_name") or ""), str(values.get("submitter_id_number") or "")]
     return fold(" ".join(parts))
@@ -244,15 +255,7 @@ def submit(
             if ref["sha256"] in seen:
                 continue
             seen.add(ref["sha256"])
-            dossier.attachments.append(
-                Attachment(
-                    sha256=ref["sha256"],
-                    filename=str(ref.get("filename") or ref["sha256"])[:255],
-                    mime_type=str(ref.get("mime") or "application/octet-stream")[:100],
-                    size=int(ref.get("size") or 0),
-                    field_id=field_id,
-                )
-            )
+            dossier.attachments.append(attachment_from_ref(field_id, ref))
         for stored in stored_extra:
             if stored.sha256 in seen:
                 continue
