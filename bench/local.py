@@ -1,0 +1,198 @@
+"""Figures measured on this machine alone: submit, search at each size, receipt rendering."""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from bench.common import figure, new_site, timed
+
+
+# --- 1. submit one dossier with 1 MB of attachments, durable ----------------------------------------
+
+
+def bench_submit(scratch: Path, runs: int) -> dict[str, Any]:
+    from kiosk.db import connect_encrypted
+    from kiosk.dossiers import submit
+    from kiosk.samples import sample_values
+
+    ctx, officer = new_site(scratch / "submit")
+    procedure = ctx.catalogue.get("1.004873")
+    rng = random.Random(1)
+    files = []
+    for i in range(runs + 1):
+        path = scratch / f"scan-{i}.pdf"
+        path.write_bytes(rng.randbytes(1024 * 1024))
+        files.append(path)
+    values = [sample_values(procedure, seed=i, today=date.today()) for i in range(runs + 1)]
+    submit(ctx, procedure=procedure, values=values[0], officer=officer, extra_files=[files[0]])  # warm-up
+    product = []
+    for i in range(1, runs + 1):
+        started = time.perf_counter()
+        submit(ctx, procedure=procedure, values=values[i], officer=officer, extra_files=[files[i]])
+        product.append(time.perf_counter() - started)
+    key = ctx.data_key
+    ctx.close()
+
+    bare = connect_encrypted(scratch / "bare.db", key)  # the same SQLCipher key and durability settings
+    bare.isolation_level = None
+    bare.execute("PRAGMA journal_mode=WAL")
+    bare.execute("PRAGMA synchronous=FULL")
+    bare.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT, blob BLOB)")
+    body = json.dumps(values[0], ensure_ascii=False)
+    baseline = []
+    for i in range(runs + 1):
+        blob = files[i].read_bytes()
+        started = time.perf_counter()
+        bare.execute("BEGIN IMMEDIATE")
+        bare.execute("INSERT INTO t (body, blob) VALUES (?, ?)", (body, blob))
+        bare.execute("COMMIT")
+        if i:
+            baseline.append(time.perf_counter() - started)
+    bare.close()
+    return figure("submit one dossier with 1 MB attachment (durable)", product, baseline, goal="≤ 1.5x")
+
+
+# --- 2. diacritic-free search at each size ------------------------------------------------------------
+
+
+def fill(ctx, officer, first: int, count: int, rng: random.Random) -> list[tuple[str, str, str]]:
+    """Bulk-insert `count` submitted dossiers with Vietnamese names and valid-format ID numbers."""
+    from sqlalchemy import insert
+
+    from kiosk.dossiers import search_key
+    from kiosk.models import Dossier, OutboxEntry
+    from kiosk.models import Procedure as ProcedureRow
+    from kiosk.samples import id_number, person_name
+
+    with ctx.read() as session:
+        procedure_id = session.query(ProcedureRow.id).filter(ProcedureRow.code == "1.004873").first()[0]
+    picks = []
+    start = datetime(2026, 1, 5, 1, 0, tzinfo=timezone.utc)
+    batch = 5000
+    for offset in range(first, first + count, batch):
+        rows = []
+        for i in range(offset, min(first + count, offset + batch)):
+            sex = rng.choice(["nam", "nu"])
+            birth = date(1950, 1, 1) + timedelta(days=rng.randrange(0, 25000))
+            name, number = person_name(rng, sex), id_number(rng, birth, sex)
+            day = start + timedelta(days=i // 400, minutes=(i % 400))  # 400 dossiers a day, as a busy commune's kiosk
+            code = f"000.00.07.H26-{day:%y%m%d}-1{i % 400 + 1:03d}"
+            values = {"submitter_name": name, "submitter_id_number": number}
+            rows.append({
+                "uuid": f"00000000-0000-4000-8000-{i:012d}", "code": code, "procedure_id": procedure_id, "procedure_code": "1.004873",
+                "procedure_version": "2026.1", "values": values, "lifecycle": "submitted", "officer_id": officer.id,
+                "received_at": day, "appointment_date": day.date(), "submitter_name": name, "submitter_id_number": number,
+                "search_key": search_key(code, values), "created_at": day, "updated_at": day,
+            })
+            if rng.random() < 0.002:
+                picks.append((code, name, number))
+        with ctx.transaction() as session:
+            ids = session.execute(insert(Dossier).returning(Dossier.id), rows).scalars().all()
+            session.execute(insert(OutboxEntry), [{"dossier_id": d, "revision": 1, "state": "delivered", "attempts": 1, "created_at": start, "updated_at": start} for d in ids])
+    return picks
+
+
+def bench_search(scratch: Path, sizes: list[int], runs: int) -> list[dict[str, Any]]:
+    from kiosk.db import connect_encrypted
+    from kiosk.search import search_dossiers
+    from kiosk.text import fold
+
+    ctx, officer = new_site(scratch / "search")
+    rng = random.Random(7)
+    figures = []
+    have = 0
+    picks: list[tuple[str, str, str]] = []
+    for size in sizes:
+        picks += fill(ctx, officer, have, size - have, rng)
+        have = size
+        queries = []
+        for code, name, number in picks[:10]:
+            queries += [fold(name), number, code[-8:]]
+        queries = queries[:30] or ["nguyen"]
+
+        def product_once() -> None:
+            with ctx.read() as session:
+                for q in queries:
+                    search_dossiers(session, q)
+
+        bare = connect_encrypted(ctx.data.db_path, ctx.data_key)
+        # The bare query on the same rows and the same trigram index (migration 0004): what SQLite itself costs.
+        # The same answer as the product's (code, name, dates, procedure name, newest sync state), hand-written.
+        sql = (
+            "SELECT d.uuid, d.code, d.procedure_code, p.name, d.submitter_name, d.received_at, d.appointment_date, d.lifecycle, "
+            "(SELECT o.state FROM outbox_entry o WHERE o.dossier_id = d.id ORDER BY o.revision DESC LIMIT 1), d.portal_status "
+            "FROM dossier d JOIN procedure p ON p.id = d.procedure_id "
+            "WHERE d.id IN (SELECT rowid FROM dossier_search WHERE search_key LIKE ?) "
+            "AND d.lifecycle != 'draft' ORDER BY d.received_at DESC, d.id DESC LIMIT 200"
+        )
+
+        def baseline_once() -> None:
+            for q in queries:
+                bare.execute(sql, (f"%{fold(q)}%",)).fetchall()
+
+        product_once(), baseline_once()  # warm the page cache for both
+        per_query_p, per_query_b = [], []
+        for _ in range(runs):
+            for q in queries:
+                started = time.perf_counter()
+                with ctx.read() as session:
+                    search_dossiers(session, q)
+                per_query_p.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                bare.execute(sql, (f"%{fold(q)}%",)).fetchall()
+                per_query_b.append(time.perf_counter() - started)
+        bare.close()
+        fig = figure(f"search at {size:,} dossiers (per query)", per_query_p, per_query_b, goal="≤ 1.3x; < 3x growth 10k→1M")
+        fig["product"]["p95"] = statistics.quantiles(per_query_p, n=20)[18]
+        fig["baseline"]["p95"] = statistics.quantiles(per_query_b, n=20)[18]
+        fig["size"] = size
+        figures.append(fig)
+    ctx.close()
+    return figures
+
+
+# --- 3. receipt rendering to PDF ------------------------------------------------------------------------
+
+
+def bench_receipt(scratch: Path, runs: int) -> dict[str, Any]:
+    import io
+
+    import qrcode
+    from PySide6.QtCore import QMarginsF, QRectF
+    from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+
+    from kiosk.receipt import sample_receipt
+    from ui.qt_app import ensure_gui_app
+    from ui.receipt_render import render_pdf
+
+    ensure_gui_app()
+    data = sample_receipt()
+    render_pdf(data, scratch / "warm.pdf")
+    product = timed(lambda: render_pdf(data, scratch / "receipt.pdf"), runs)
+
+    def bare() -> None:
+        image = qrcode.make(data.tracking_url)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        qr = QImage.fromData(buffer.getvalue())
+        writer = QPdfWriter(str(scratch / "bare.pdf"))
+        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(15, 15, 15, 15)))
+        writer.setResolution(300)
+        painter = QPainter(writer)
+        painter.setFont(QFont("Noto Serif", 12))
+        y = 100.0
+        for line in (data.agency_name, data.dossier_code, data.submitter_name, data.procedure_name, data.result_collection, data.tracking_url):
+            painter.drawText(QRectF(100, y, 2000, 80), line)
+            y += 90
+        painter.drawImage(QRectF(2000, 100, 400, 400), qr)
+        painter.end()
+
+    bare()
+    baseline = timed(bare, runs)
+    return figure("receipt rendered to PDF", product, baseline, goal="report only")
