@@ -26,6 +26,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from bench.common import REPO
 from bench.local import bench_receipt, bench_search, bench_submit
 from bench.loopback import bench_sync
+from bench.startup import bench_cold_start, bench_memory
 
 
 # --- report -----------------------------------------------------------------------------------------------
@@ -61,6 +62,8 @@ def write_markdown(report: dict[str, Any], path: Path) -> None:
     ]
 
     def fmt(stats: dict[str, float], unit: str) -> str:
+        if unit == "B":
+            return f"{stats['median'] / 1e6:.1f} MB ({stats['min'] / 1e6:.1f}–{stats['max'] / 1e6:.1f}), {stats['runs']} runs"
         if unit == "B/s":
             return f"{stats['median'] / 2**20:.1f} MiB/s ({stats['min'] / 2**20:.1f}–{stats['max'] / 2**20:.1f}), {stats['runs']} runs"
         p95 = f", p95 {stats['p95'] * 1000:.2f} ms" if "p95" in stats else ""
@@ -97,7 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as scratch_name:
         scratch = Path(scratch_name)
         report["figures"].append(bench_submit(scratch, runs))
-        report["figures"] += bench_search(scratch, [10_000, 100_000] + ([1_000_000] if args.large else []), runs)
+        at_100k = scratch / "site-100k"
+        report["figures"] += bench_search(scratch, [10_000, 100_000] + ([1_000_000] if args.large else []), runs, snapshots={100_000: at_100k})
+        report["figures"].append(bench_cold_start(at_100k, runs))
+        report["figures"].append(bench_memory(at_100k, runs, 100_000))
         report["figures"].append(bench_receipt(scratch, runs))
         report["figures"].append(bench_sync(scratch, runs))
     report["seconds"] = time.perf_counter() - started

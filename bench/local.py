@@ -98,7 +98,10 @@ def fill(ctx, officer, first: int, count: int, rng: random.Random) -> list[tuple
     return picks
 
 
-def bench_search(scratch: Path, sizes: list[int], runs: int) -> list[dict[str, Any]]:
+def bench_search(scratch: Path, sizes: list[int], runs: int, snapshots: dict[int, Path] | None = None) -> list[dict[str, Any]]:
+    """Search figures at each size; `snapshots` maps a size to where a copy of the data folder at that size goes."""
+    import shutil
+
     from kiosk.db import connect_encrypted
     from kiosk.search import search_dossiers
     from kiosk.text import fold
@@ -153,6 +156,10 @@ def bench_search(scratch: Path, sizes: list[int], runs: int) -> list[dict[str, A
         fig["baseline"]["p95"] = statistics.quantiles(per_query_b, n=20)[18]
         fig["size"] = size
         figures.append(fig)
+        if snapshots and size in snapshots:
+            with ctx.read() as session:  # a checkpoint, so the copy holds every row in the main file
+                session.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            shutil.copytree(ctx.data.root, snapshots[size])
     ctx.close()
     return figures
 

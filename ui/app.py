@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
+
+STARTED = time.monotonic()  # as early as this module loads: start-up time is measured from here (and by bench/)
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
@@ -25,6 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--screenshot", metavar="PNG",
         help="khởi động, lưu ảnh màn hình đầu tiên (đăng nhập) vào tệp PNG rồi thoát — để quản trị viên kiểm tra từ xa",
+    )
+    parser.add_argument(
+        "--startup-check", action="store_true",
+        help="khởi động, in số giây đến khi màn hình đăng nhập nhận phím rồi thoát (0: đăng nhập; 1: có lỗi)",
     )
     return parser
 
@@ -51,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     from ui.main_window import MainWindow
 
     window = MainWindow(root, demo=args.demo)
+    window.ready.connect(lambda at_login: log.info("first screen (%s) ready %.2f s after start", "login" if at_login else "message", time.monotonic() - STARTED))
+    if args.startup_check:
+        window.ready.connect(lambda at_login: _report_ready(app, at_login))
     window.show()
     window.start()
     if args.screenshot:
@@ -61,10 +71,14 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def _report_ready(app: QApplication, at_login: bool) -> None:
+    """`--startup-check`: one line an administrator (or bench/) reads, then quit: exit 0 at login, else 1."""
+    print(f"ready: {'login' if at_login else 'message'} {time.monotonic() - STARTED:.3f} s", flush=True)
+    app.exit(0 if at_login else 1)
+
+
 def _screenshot_when_ready(app: QApplication, window: "object", target: str, timeout_s: float = 120.0) -> None:
     """Save the first real screen (login, or the message saying what is wrong) and quit: exit 0 at login, else 1."""
-    import time
-
     from PySide6.QtCore import QTimer
 
     started = time.monotonic()

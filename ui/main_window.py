@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
@@ -59,6 +59,10 @@ class MessagePage(QWidget):
 
 
 class MainWindow(QMainWindow):
+    # The first screen an officer can act on is up and the event loop has turned once since (so keys reach it):
+    # True at the login screen, False at a message saying what is wrong. Emitted once; start-up timing hangs on it.
+    ready = Signal(bool)
+
     def __init__(self, root: Path, *, demo: bool = False) -> None:
         super().__init__()
         self.root = root
@@ -177,11 +181,13 @@ class MainWindow(QMainWindow):
         self.sync.refresh_status()
         self.stack.setCurrentWidget(self.login_page)
         self.login_page.reset()
+        QTimer.singleShot(0, lambda: self.ready.emit(True))
 
     def _open_failed(self, message: str) -> None:
         heading = "Máy chưa được thiết lập" if "kiosk-admin init" in message else "Không mở được dữ liệu"
         self.message_page.show_message(heading, message)
         self.stack.setCurrentWidget(self.message_page)
+        QTimer.singleShot(0, lambda: self.ready.emit(False))
 
     # --- login and home ---------------------------------------------------------------------------
 

@@ -1,0 +1,90 @@
+"""Cold start to an interactive login window, and resident memory with 100k dossiers, each against a bare window.
+
+Both are measured in fresh child processes started the same way (the venv's interpreter, offscreen Qt), so
+the interpreter's own start-up is in both the product and the baseline:
+- cold start: from spawning `kiosk --startup-check` to its "ready" line (the login screen is shown and the
+  event loop has turned once since, so keys reach it) — vs `bench.gui_child bare-start`, a QApplication with
+  one QLineEdit window printing at the same moment. The page cache is warm (the first run of each is
+  discarded): this is process start-up, not disk reads after a reboot.
+- memory: VmRSS of the real main window logged in and showing the dossier list over a 100k-dossier data
+  folder (bench.gui_child kiosk-memory) — vs the bare window's VmRSS. The goal is a difference (≤ +60 MB).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import REPO, figure, summary
+
+KIOSK = Path(sys.executable).with_name("kiosk")
+TIMEOUT_S = 180
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+
+
+def time_to_ready(command: list[str]) -> float:
+    """Seconds from spawning `command` to the "ready: login" line on its stdout; the child is then let exit."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=_env(), cwd=REPO)
+    try:
+        assert child.stdout is not None
+        for line in child.stdout:
+            if line.startswith("ready: "):
+                elapsed = time.perf_counter() - started
+                if not line.startswith("ready: login"):
+                    raise RuntimeError(f"{command[0]} did not reach the login screen: {line.strip()}")
+                child.wait(timeout=TIMEOUT_S)
+                return elapsed
+        raise RuntimeError(f"{command} exited ({child.wait(timeout=TIMEOUT_S)}) without a ready line")
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=10)
+
+
+def bench_cold_start(root: Path, runs: int) -> dict[str, Any]:
+    """`root` is a set-up data folder (the bench officer's site); the kiosk opens it as on a normal morning."""
+    kiosk = [str(KIOSK), "--data-dir", str(root), "--startup-check"] if KIOSK.exists() else [sys.executable, "-m", "ui.app", "--data-dir", str(root), "--startup-check"]
+    bare = [sys.executable, "-m", "bench.gui_child", "bare-start"]
+    time_to_ready(kiosk), time_to_ready(bare)  # warm the page cache for both
+    product, baseline = [], []
+    for _ in range(runs):  # interleaved, so a noisy moment lands on both
+        product.append(time_to_ready(kiosk))
+        baseline.append(time_to_ready(bare))
+    return figure("cold start to an interactive login window", product, baseline, goal="≤ 1.5x")
+
+
+def _child_json(command: list[str]) -> dict[str, Any]:
+    done = subprocess.run(command, capture_output=True, text=True, env=_env(), cwd=REPO, timeout=TIMEOUT_S, check=False)
+    for line in done.stdout.splitlines():
+        if line.startswith("{"):
+            return json.loads(line)
+    raise RuntimeError(f"{command} printed no figure (exit {done.returncode}): {done.stderr[-2000:]}")
+
+
+def bench_memory(root: Path, runs: int, dossiers: int) -> dict[str, Any]:
+    """Resident memory of the kiosk logged in at its dossier list over `root` (which holds `dossiers`)."""
+    work = root.with_name(root.name + "-memory-run")
+    product, at_login, baseline = [], [], []
+    for _ in range(runs):
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(root, work)  # each run opens the folder as it was: no WAL or backup left by the previous one
+        measured = _child_json([sys.executable, "-m", "bench.gui_child", "kiosk-memory", str(work)])
+        product.append(float(measured["rss"]))
+        at_login.append(float(measured["rss_at_login"]))
+        baseline.append(float(_child_json([sys.executable, "-m", "bench.gui_child", "bare-memory"])["rss"]))
+    shutil.rmtree(work, ignore_errors=True)
+    fig = figure(f"resident memory, logged in at the dossier list with {dossiers:,} dossiers", product, baseline, unit="B", goal="≤ baseline + 60 MB")
+    fig["difference_mb"] = round((fig["product"]["median"] - fig["baseline"]["median"]) / 1e6, 1)
+    fig["product_at_login"] = summary(at_login)
+    fig["dossiers"] = dossiers
+    return fig
