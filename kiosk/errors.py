@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlalchemy.exc import DBAPIError
-
 
 class KioskError(Exception):
     """An error with a message fit to show the officer (Vietnamese) and an exit code for the CLI."""
@@ -57,6 +55,8 @@ _STORAGE_MESSAGES = (
 
 def storage_error_from(exc: BaseException) -> StorageError | None:
     """Classify a database/OS failure as a known environment error (shown to the user) or None (a bug)."""
+    from sqlalchemy.exc import DBAPIError  # here, not at the top: the window's first screen does not wait for SQLAlchemy
+
     if isinstance(exc, DBAPIError):
         exc = exc.orig or exc
     text = str(exc).lower()

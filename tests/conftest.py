@@ -103,5 +103,5 @@ def start_main_window(qtbot, root: Path, officers=(("lan", "Trần Thị Lan", "
     qtbot.addWidget(window)
     window.show()
     window.start()
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.login_page, timeout=20_000)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.login_page and window.ctx is not None, timeout=20_000)
     return window

@@ -40,6 +40,25 @@ def test_migrations_reach_head_and_match_the_models(ctx) -> None:
     assert diff == []
 
 
+def test_head_revision_from_file_names_is_alembics_head() -> None:
+    """kiosk.db reads the newest revision from the migration files' names so a start never imports Alembic."""
+    from alembic.script import ScriptDirectory
+
+    from kiosk.db import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_current_revision_of_a_new_file_is_none(tmp_path) -> None:
+    from kiosk.db import make_engine
+
+    engine = make_engine(tmp_path / "new.db", b"k" * 32)
+    try:
+        assert current_revision(engine) is None
+    finally:
+        engine.dispose()
+
+
 def test_foreign_keys_are_enforced(ctx) -> None:
     import pytest
     from sqlalchemy.exc import IntegrityError

@@ -43,7 +43,7 @@ def test_demo_login_is_shown_only_in_demo_mode(qtbot, tmp_path: Path, site_dir: 
     qtbot.addWidget(demo)
     demo.show()
     demo.start()
-    qtbot.waitUntil(lambda: demo.stack.currentWidget() is demo.login_page, timeout=60_000)
+    qtbot.waitUntil(lambda: demo.stack.currentWidget() is demo.login_page and demo.ctx is not None, timeout=60_000)
     assert demo.login_page.demo_hint.isVisible()
     assert DEMO_LOGIN[0] in demo.login_page.demo_hint.text() and DEMO_LOGIN[1] in demo.login_page.demo_hint.text()
     demo.bridge.shutdown()
@@ -52,7 +52,7 @@ def test_demo_login_is_shown_only_in_demo_mode(qtbot, tmp_path: Path, site_dir: 
     qtbot.addWidget(real)
     real.show()
     real.start()
-    qtbot.waitUntil(lambda: real.stack.currentWidget() is real.login_page, timeout=20_000)
+    qtbot.waitUntil(lambda: real.stack.currentWidget() is real.login_page and real.ctx is not None, timeout=20_000)
     assert not real.login_page.demo_hint.isVisible()
     real.bridge.shutdown()
 

@@ -127,7 +127,7 @@ def test_draft_survives_a_restart(qtbot, window: MainWindow, site_dir: Path) -> 
     qtbot.addWidget(second)
     second.show()
     second.start()
-    qtbot.waitUntil(lambda: second.stack.currentWidget() is second.login_page, timeout=20_000)
+    qtbot.waitUntil(lambda: second.stack.currentWidget() is second.login_page and second.ctx is not None, timeout=20_000)
     login(qtbot, second)
     qtbot.waitUntil(lambda: second.home_page.drafts.count() >= 1 and bool(second.home_page.drafts.item(0).data(Qt.ItemDataRole.UserRole)), timeout=10_000)
     assert "Lê Thị Hồng" in second.home_page.drafts.item(0).text()

@@ -59,22 +59,26 @@ def main(argv: list[str] | None = None) -> int:
 
     window = MainWindow(root, demo=args.demo)
     window.ready.connect(lambda at_login: log.info("first screen (%s) ready %.2f s after start", "login" if at_login else "message", time.monotonic() - STARTED))
+    window.opened.connect(lambda ok: log.info("data folder %s %.2f s after start", "open" if ok else "failed to open", time.monotonic() - STARTED))
     if args.startup_check:
-        window.ready.connect(lambda at_login: _report_ready(app, at_login))
+        window.ready.connect(lambda at_login: print(f"ready: {'login' if at_login else 'message'} {time.monotonic() - STARTED:.3f} s", flush=True))
+        window.opened.connect(lambda ok: _report_opened(app, ok))
     window.show()
     window.start()
     if args.screenshot:
         _screenshot_when_ready(app, window, args.screenshot)
     code = app.exec()
-    window.sync.shutdown()
-    window.bridge.shutdown()
+    window.shutdown()
     return code
 
 
-def _report_ready(app: QApplication, at_login: bool) -> None:
-    """`--startup-check`: one line an administrator (or bench/) reads, then quit: exit 0 at login, else 1."""
-    print(f"ready: {'login' if at_login else 'message'} {time.monotonic() - STARTED:.3f} s", flush=True)
-    app.exit(0 if at_login else 1)
+def _report_opened(app: QApplication, ok: bool) -> None:
+    """`--startup-check`, second line: the data folder is open (a login is accepted now) or not; exit 0 or 1.
+
+    The first line ("ready: login …") came when the login screen took keys, before the folder was open.
+    """
+    print(f"opened: {'ok' if ok else 'failed'} {time.monotonic() - STARTED:.3f} s", flush=True)
+    app.exit(0 if ok else 1)
 
 
 def _screenshot_when_ready(app: QApplication, window: "object", target: str, timeout_s: float = 120.0) -> None:
@@ -87,7 +91,7 @@ def _screenshot_when_ready(app: QApplication, window: "object", target: str, tim
 
     def poll() -> None:
         page = window.stack.currentWidget()  # type: ignore[attr-defined]
-        at_login = page is window.login_page  # type: ignore[attr-defined]
+        at_login = page is window.login_page and window.ctx is not None  # type: ignore[attr-defined]
         failed = page is window.message_page and "Đang mở" not in window.message_page.heading.text()  # type: ignore[attr-defined]
         if (at_login or failed) and not ready_since:
             ready_since.append(time.monotonic())  # let the layout and the status bar settle before the picture

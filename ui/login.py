@@ -16,6 +16,7 @@ class LoginPage(QWidget):
         self.site_label = subtitle("")
         self.demo_hint = banner("demoHint")
         self.error = banner("errorBanner")
+        self.notice = banner("demoHint")  # "still opening the data": the login was sent and waits, not refused
         self.username = QLineEdit()
         self.username.setObjectName("username")
         self.username.setPlaceholderText("tên đăng nhập")
@@ -40,6 +41,7 @@ class LoginPage(QWidget):
         inner.addWidget(self.demo_hint)
         inner.addLayout(form)
         inner.addWidget(self.error)
+        inner.addWidget(self.notice)
         inner.addWidget(self.button)
 
         outer = QVBoxLayout(self)
@@ -62,6 +64,7 @@ class LoginPage(QWidget):
     def reset(self) -> None:
         self.pin.clear()
         show_banner(self.error, None)
+        show_banner(self.notice, None)
         self.button.setEnabled(True)
         (self.pin if self.username.text() else self.username).setFocus()
 
@@ -74,7 +77,13 @@ class LoginPage(QWidget):
         self.button.setEnabled(True)
         self.pin.setFocus()
 
+    def show_waiting(self, message: str) -> None:
+        """The login was sent before the data folder was open: it goes ahead by itself once it is."""
+        show_banner(self.error, None)
+        show_banner(self.notice, message)
+
     def show_error(self, message: str) -> None:
+        show_banner(self.notice, None)
         show_banner(self.error, message)
         self.button.setEnabled(True)
         self.pin.clear()

@@ -4,34 +4,21 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk import audit
-from kiosk.context import KioskContext, open_kiosk
-from kiosk.dossiers import OfficerRef, list_drafts, save_draft, submit
 from kiosk.errors import NotInitialisedError
-from kiosk.officers import login
-from kiosk.roles import allowed
-from kiosk.receipts import load_receipt
-from kiosk.qrlookup import code_from_image
-from kiosk.search import dossier_detail, search_dossiers
 from ui.bridge import Bridge, user_message
-from ui.dossier_detail import DossierDetailDialog
-from ui.dossier_list import DossierListPage
-from ui.home import HomePage
-from ui.queue_page import QueuePage
-from ui.admin_page import AdminPage
 from ui.idle_lock import IdleLock
-from ui.sync_controller import SyncController
-from ui.sync_status import SyncStatusWidget
 from ui.login import LoginPage
-from ui.receipt_page import ReceiptPage
 from ui.widgets import title
-from ui.wizard import WizardPage
+
+if TYPE_CHECKING:
+    from kiosk.context import KioskContext
+    from kiosk.dossiers import OfficerRef
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +49,7 @@ class MainWindow(QMainWindow):
     # The first screen an officer can act on is up and the event loop has turned once since (so keys reach it):
     # True at the login screen, False at a message saying what is wrong. Emitted once; start-up timing hangs on it.
     ready = Signal(bool)
+    opened = Signal(bool)  # the data folder is open (True) or could not be opened (False, the message page says why)
 
     def __init__(self, root: Path, *, demo: bool = False) -> None:
         super().__init__()
@@ -77,6 +65,39 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.message_page = MessagePage()
         self.login_page = LoginPage()
+        self.idle = IdleLock(self)
+        self.retention_timer = QTimer(self)  # retention runs by itself: at start and every few hours
+        self.retention_timer.setInterval(RETENTION_INTERVAL_MS)
+        self.retention_timer.timeout.connect(self._run_retention)
+        self._locked_page: QWidget | None = None  # the page an idle lock covered, and whose it was
+        self._locked_officer: OfficerRef | None = None
+        self._pending_login: tuple[str, str] | None = None  # typed before the data folder was open
+        self.pages_built = False
+        self.stack.addWidget(self.message_page)
+        self.stack.addWidget(self.login_page)
+        self.setCentralWidget(self.stack)
+        self.site_status = QLabel()
+        self.busy_status = QLabel()
+        self.statusBar().addWidget(self.site_status, 1)
+        self.statusBar().addPermanentWidget(self.busy_status)
+
+        self.bridge.busy_changed.connect(lambda busy: self.busy_status.setText("Đang lưu/xử lý…" if busy else ""))
+        self.bridge.error.connect(lambda message: self.statusBar().showMessage(message, 15_000))
+        self.login_page.login_requested.connect(self._login)
+        self.idle.timed_out.connect(self.lock)
+        self.message_page.show_message("Đang mở dữ liệu…")
+
+    def _build_pages(self) -> None:
+        """The pages behind the login, built once the worker has imported the core (see `start`)."""
+        from ui.admin_page import AdminPage
+        from ui.dossier_list import DossierListPage
+        from ui.home import HomePage
+        from ui.queue_page import QueuePage
+        from ui.receipt_page import ReceiptPage
+        from ui.sync_controller import SyncController
+        from ui.sync_status import SyncStatusWidget
+        from ui.wizard import WizardPage
+
         self.home_page = HomePage()
         self.wizard_page = WizardPage(self.bridge)
         self.receipt_page = ReceiptPage(self.bridge)
@@ -84,28 +105,10 @@ class MainWindow(QMainWindow):
         self.queue_page = QueuePage()
         self.admin_page = AdminPage()
         self.sync = SyncController(self)
-        self.idle = IdleLock(self)
-        self.retention_timer = QTimer(self)  # retention runs by itself: at start and every few hours
-        self.retention_timer.setInterval(RETENTION_INTERVAL_MS)
-        self.retention_timer.timeout.connect(self._run_retention)
-        self._locked_page: QWidget | None = None  # the page an idle lock covered, and whose it was
-        self._locked_officer: OfficerRef | None = None
         self.sync_status = SyncStatusWidget()
-        for page in (
-            self.message_page, self.login_page, self.home_page, self.wizard_page, self.receipt_page, self.list_page, self.queue_page, self.admin_page
-        ):
+        for page in (self.home_page, self.wizard_page, self.receipt_page, self.list_page, self.queue_page, self.admin_page):
             self.stack.addWidget(page)
-        self.setCentralWidget(self.stack)
-        self.site_status = QLabel()
-        self.busy_status = QLabel()
-        self.statusBar().addWidget(self.site_status, 1)
-        self.statusBar().addPermanentWidget(self.busy_status)
         self.statusBar().addPermanentWidget(self.sync_status)
-
-        self.bridge.busy_changed.connect(lambda busy: self.busy_status.setText("Đang lưu/xử lý…" if busy else ""))
-        self.bridge.error.connect(lambda message: self.statusBar().showMessage(message, 15_000))
-        self.login_page.login_requested.connect(self._login)
-        self.idle.timed_out.connect(self.lock)
         self.home_page.procedure_chosen.connect(self._new_dossier)
         self.home_page.draft_chosen.connect(self._resume_draft)
         self.home_page.dossier_chosen.connect(lambda code: self._show_receipt(code, reprint=True))
@@ -139,20 +142,27 @@ class MainWindow(QMainWindow):
         self.queue_page.sync_now_requested.connect(lambda: self.sync.trigger(force=True))
         self.queue_page.refresh_requested.connect(self._refresh_queue)
         self.queue_page.home_requested.connect(self._go_home)
-        self.message_page.show_message("Đang mở dữ liệu…")
+        self.pages_built = True
 
     # --- start-up ---------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Open (and in demo mode, fill) the data folder on the worker, then show the login."""
+        """Show the login at once and open (in demo mode, fill) the data folder on the worker meanwhile.
+
+        The officer can type while the worker imports the core and opens the database (about a second on a
+        slow PC); a login sent before that waits for it. `ready` fires when the login takes keys, `opened`
+        when the folder is open (or failed: then the message page says why, in place of the login).
+        """
         root, demo = self.root, self.demo
 
         def work() -> KioskContext:
+            import_core()
             if demo:
                 from kiosk.demo import ensure_demo
 
                 ensure_demo(root)
             from kiosk import geo
+            from kiosk.context import open_kiosk
 
             geo.communes("01")  # load the 2025 unit list here, not on the GUI thread at the first address field
             from kiosk.provision import provision
@@ -160,10 +170,16 @@ class MainWindow(QMainWindow):
             provision(root)  # first start of a per-site package (kiosk/provision.py)
             return open_kiosk(root)
 
+        self.login_page.prepare("Đang mở dữ liệu…", None)
+        self.stack.setCurrentWidget(self.login_page)
+        self.login_page.reset()
+        QTimer.singleShot(0, lambda: self.ready.emit(True))
         self.bridge.run(work, self._opened, self._open_failed)
 
     def _opened(self, ctx: KioskContext) -> None:
         self.ctx = ctx
+        if not self.pages_built:
+            self._build_pages()
         settings = ctx.settings
         self.site_status.setText(f"{settings.unit_name} · mã đơn vị {settings.unit_id} · máy số {settings.kiosk_number}")
         self.home_page.set_catalogue(ctx.catalogue)
@@ -173,28 +189,40 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Có {len(ctx.catalogue.errors)} biểu mẫu lỗi chưa dùng được; báo quản trị viên.", 30_000)
         from kiosk.demo import DEMO_LOGIN
 
+        typed = (self.login_page.username.text(), self.login_page.pin.text())
         self.login_page.prepare(f"{settings.unit_name}", DEMO_LOGIN if settings.demo else None)
+        if any(typed):  # what the officer typed while the folder opened stays
+            self.login_page.username.setText(typed[0] or self.login_page.username.text())
+            self.login_page.pin.setText(typed[1])
         self.idle.set_minutes(settings.idle_lock_minutes)
         self.retention_timer.start()
         QTimer.singleShot(30_000, self._run_retention)
         self.sync.start(ctx)
         self.sync.refresh_status()
-        self.stack.setCurrentWidget(self.login_page)
-        self.login_page.reset()
-        QTimer.singleShot(0, lambda: self.ready.emit(True))
+        self.opened.emit(True)
+        pending, self._pending_login = self._pending_login, None
+        if pending is not None:
+            self._login(*pending)
 
     def _open_failed(self, message: str) -> None:
         heading = "Máy chưa được thiết lập" if "kiosk-admin init" in message else "Không mở được dữ liệu"
+        self._pending_login = None
         self.message_page.show_message(heading, message)
         self.stack.setCurrentWidget(self.message_page)
-        QTimer.singleShot(0, lambda: self.ready.emit(False))
+        self.opened.emit(False)
 
     # --- login and home ---------------------------------------------------------------------------
 
     def _login(self, username: str, pin: str) -> None:
+        if self.ctx is None:  # sent while the folder is still opening: done as soon as it is open
+            self._pending_login = (username, pin)
+            self.login_page.show_waiting("Đang mở dữ liệu, vui lòng chờ trong giây lát…")
+            return
         ctx = self._ctx()
 
         def work() -> OfficerRef:
+            from kiosk.officers import login
+
             return login(ctx, username, pin)
 
         def done(officer: OfficerRef) -> None:
@@ -215,6 +243,8 @@ class MainWindow(QMainWindow):
     # --- administration (admin role; the core checks the role again) -------------------------------
 
     def _open_admin(self) -> None:
+        from kiosk.roles import allowed
+
         if self.officer is None or not allowed(self.officer.role, "officers"):
             return
         self.stack.setCurrentWidget(self.admin_page)
@@ -375,6 +405,9 @@ class MainWindow(QMainWindow):
         def work() -> tuple[Any, Any, str | None]:
             from kiosk.codes import clock_warning
 
+            from kiosk.dossiers import list_drafts
+            from kiosk.search import search_dossiers
+
             drafts = list_drafts(ctx, officer.id if officer else None)
             with ctx.transaction() as session:
                 recent = search_dossiers(session, "", limit=15)
@@ -399,6 +432,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.wizard_page)
 
     def _resume_draft(self, draft_uuid: str) -> None:
+        from kiosk.dossiers import list_drafts
+
         ctx = self._ctx()
 
         def done(drafts: list[Any]) -> None:
@@ -415,6 +450,8 @@ class MainWindow(QMainWindow):
         self.bridge.run(lambda: list_drafts(ctx), done)
 
     def _save_draft(self, procedure: Any, values: dict[str, Any], page_index: int, draft_uuid: str) -> None:
+        from kiosk.dossiers import save_draft
+
         ctx, officer = self._ctx(), self.officer
         if officer is None:
             return
@@ -430,6 +467,9 @@ class MainWindow(QMainWindow):
             return
 
         def work() -> tuple[Any, str | None]:
+            from kiosk.dossiers import submit
+            from kiosk.receipts import load_receipt
+
             result = submit(ctx, procedure=procedure, values=values, officer=officer, documents=documents, draft_uuid=draft_uuid)
             return load_receipt(ctx, result.code, actor=officer.username, reprint=False), result.clock_warning
 
@@ -451,6 +491,8 @@ class MainWindow(QMainWindow):
             self.receipt_page.show_receipt(data, heading="In lại giấy hẹn" if reprint else "Đã tiếp nhận hồ sơ")
             self.stack.setCurrentWidget(self.receipt_page)
 
+        from kiosk.receipts import load_receipt
+
         self.bridge.run(lambda: load_receipt(ctx, code, actor=actor, reprint=reprint), done)
 
     def _show_detail(self, code: str) -> None:
@@ -458,6 +500,9 @@ class MainWindow(QMainWindow):
         actor = officer.username if officer else "unknown"
 
         def work() -> Any:
+            from kiosk import audit
+            from kiosk.search import dossier_detail
+
             with ctx.transaction() as session:
                 detail = dossier_detail(session, code)
                 if detail is not None:
@@ -468,6 +513,8 @@ class MainWindow(QMainWindow):
             if detail is None:
                 self.list_page.show_error(f"Không tìm thấy hồ sơ {code}.")
                 return
+            from ui.dossier_detail import DossierDetailDialog
+
             dialog = DossierDetailDialog(detail, self)
             dialog.reprint_requested.connect(lambda c: self._show_receipt(c, reprint=True))
             dialog.supplement_requested.connect(self._record_supplement)
@@ -515,6 +562,8 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _lookup_qr_image(self, path: Path) -> None:
+        from kiosk.qrlookup import code_from_image
+
         self.bridge.run(lambda: code_from_image(path), self.list_page.show_code, self.list_page.show_error)
 
     # --- sync ---------------------------------------------------------------------------------------
@@ -558,6 +607,8 @@ class MainWindow(QMainWindow):
         ctx = self._ctx()
 
         def work() -> Any:
+            from kiosk.search import search_dossiers
+
             with ctx.transaction() as session:
                 return search_dossiers(session, query, lifecycle=lifecycle, sync_state=sync_state)
 
@@ -569,10 +620,16 @@ class MainWindow(QMainWindow):
         assert self.ctx is not None, "the data folder is opened before any page that needs it"
         return self.ctx
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        self.wizard_page.flush_draft()
-        self.sync.shutdown()
+    def shutdown(self) -> None:
+        """Stop the sync worker and the bridge's threads (the event loop has ended or the window is closing)."""
+        if self.pages_built:
+            self.sync.shutdown()
         self.bridge.shutdown()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.pages_built:
+            self.wizard_page.flush_draft()
+        self.shutdown()
         if self.ctx is not None:
             self.ctx.close()
         super().closeEvent(event)
@@ -581,6 +638,30 @@ class MainWindow(QMainWindow):
 __all__ = ["MainWindow", "NotInitialisedError", "user_message"]
 
 
+def import_core() -> None:
+    """Import the core and the pages behind the login: on the worker, while the login already takes keys.
+
+    Python imports are thread-safe and these modules create no widgets when imported, so the GUI thread
+    later builds the pages from modules already loaded.
+    """
+    import kiosk.audit  # noqa: F401
+    import kiosk.context  # noqa: F401
+    import kiosk.dossiers  # noqa: F401
+    import kiosk.officers  # noqa: F401
+    import kiosk.receipts  # noqa: F401
+    import kiosk.search  # noqa: F401
+    import ui.admin_page  # noqa: F401
+    import ui.dossier_list  # noqa: F401
+    import ui.home  # noqa: F401
+    import ui.queue_page  # noqa: F401
+    import ui.receipt_page  # noqa: F401
+    import ui.sync_controller  # noqa: F401
+    import ui.sync_status  # noqa: F401
+    import ui.wizard  # noqa: F401
+
+
 def _audit(ctx: KioskContext, actor: str, action: str, **details: Any) -> None:
+    from kiosk import audit
+
     with ctx.transaction() as session:
         audit.record(session, actor, action, **details)

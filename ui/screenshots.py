@@ -43,7 +43,7 @@ def take(out_dir: Path, data_dir: Path) -> list[Path]:
     window.resize(WIDTH, HEIGHT)
     window.show()
     window.start()
-    _wait(lambda: window.stack.currentWidget() is window.login_page, timeout=120)
+    _wait(lambda: window.stack.currentWidget() is window.login_page and window.ctx is not None, timeout=120)
     shots: list[Path] = []
 
     def shot(name: str) -> None:
@@ -97,7 +97,7 @@ def take(out_dir: Path, data_dir: Path) -> list[Path]:
     _wait(lambda: window.admin_page.table.rowCount() > 0)
     shot("08-admin")
     window.idle.set_interval_ms(50)
-    _wait(lambda: window.stack.currentWidget() is window.login_page)
+    _wait(lambda: window.stack.currentWidget() is window.login_page and window.ctx is not None)
     shot("09-idle-lock")
     window.bridge.shutdown()
     window.close()
