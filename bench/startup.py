@@ -31,20 +31,30 @@ def _env() -> dict[str, str]:
     return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
 
 
-def time_to_ready(command: list[str]) -> float:
-    """Seconds from spawning `command` to the "ready: login" line on its stdout; the child is then let exit."""
+def time_to_ready(command: list[str]) -> tuple[float, float | None]:
+    """Seconds from spawning `command` to its "ready: login" line (the login takes keys) and to its
+    "opened: ok" line (the data folder is open, a login is accepted), if it prints one; then the child exits."""
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=_env(), cwd=REPO)
+    ready: float | None = None
     try:
         assert child.stdout is not None
         for line in child.stdout:
             if line.startswith("ready: "):
-                elapsed = time.perf_counter() - started
+                ready = time.perf_counter() - started
                 if not line.startswith("ready: login"):
                     raise RuntimeError(f"{command[0]} did not reach the login screen: {line.strip()}")
+            elif line.startswith("opened: "):
+                if not line.startswith("opened: ok"):
+                    raise RuntimeError(f"{command[0]} could not open its data folder: {line.strip()}")
+                opened = time.perf_counter() - started
                 child.wait(timeout=TIMEOUT_S)
-                return elapsed
-        raise RuntimeError(f"{command} exited ({child.wait(timeout=TIMEOUT_S)}) without a ready line")
+                assert ready is not None
+                return ready, opened
+        child.wait(timeout=TIMEOUT_S)
+        if ready is None:
+            raise RuntimeError(f"{command} exited ({child.returncode}) without a ready line")
+        return ready, None
     finally:
         if child.poll() is None:
             child.kill()
@@ -56,11 +66,20 @@ def bench_cold_start(root: Path, runs: int) -> dict[str, Any]:
     kiosk = [str(KIOSK), "--data-dir", str(root), "--startup-check"] if KIOSK.exists() else [sys.executable, "-m", "ui.app", "--data-dir", str(root), "--startup-check"]
     bare = [sys.executable, "-m", "bench.gui_child", "bare-start"]
     time_to_ready(kiosk), time_to_ready(bare)  # warm the page cache for both
-    product, baseline = [], []
+    product, opened, baseline = [], [], []
     for _ in range(runs):  # interleaved, so a noisy moment lands on both
-        product.append(time_to_ready(kiosk))
-        baseline.append(time_to_ready(bare))
-    return figure("cold start to an interactive login window", product, baseline, goal="≤ 1.5x")
+        ready, open_at = time_to_ready(kiosk)
+        product.append(ready)
+        opened.append(open_at or ready)
+        baseline.append(time_to_ready(bare)[0])
+    fig = figure("cold start to an interactive login window", product, baseline, goal="≤ 1.5x")
+    fig["product_until_login_accepted"] = summary(opened)  # the folder open: a login sent earlier goes ahead now
+    fig["ratio_until_login_accepted"] = round(fig["product_until_login_accepted"]["median"] / fig["baseline"]["median"], 3)
+    fig["details"] = [
+        f"until the data folder is open and a login is accepted: {fig['product_until_login_accepted']['median']:.2f} s "
+        f"({fig['ratio_until_login_accepted']:.1f}x the bare window); a login typed before that waits and goes ahead by itself."
+    ]
+    return fig
 
 
 def _child_json(command: list[str]) -> dict[str, Any]:
@@ -87,4 +106,8 @@ def bench_memory(root: Path, runs: int, dossiers: int) -> dict[str, Any]:
     fig["difference_mb"] = round((fig["product"]["median"] - fig["baseline"]["median"]) / 1e6, 1)
     fig["product_at_login"] = summary(at_login)
     fig["dossiers"] = dossiers
+    fig["details"] = [
+        f"{fig['difference_mb']:+.1f} MB over the bare window (goal ≤ +60 MB); at the login screen already "
+        f"{(fig['product_at_login']['median'] - fig['baseline']['median']) / 1e6:+.1f} MB."
+    ]
     return fig
