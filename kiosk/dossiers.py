@@ -159,12 +159,16 @@ def check_submission(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Clean the values and collect every field and checklist error (empty dict = ready to submit)."""
     cleaned = formengine.clean(procedure, normalise(dict(values)))
+    return cleaned, _cleaned_errors(procedure, cleaned, documents, today)
+
+
+def _cleaned_errors(procedure: Procedure, cleaned: Mapping[str, Any], documents: Mapping[str, int], today: date | None) -> dict[str, str]:
     errors = dict(formengine.validate(procedure, cleaned, today=today))
     errors.update(formengine.document_errors(procedure, cleaned, documents))
     for doc_id, quantity in documents.items():
         if not isinstance(quantity, int) or isinstance(quantity, bool) or not 0 <= quantity <= 100:
             errors[f"documents.{doc_id}"] = "Số lượng giấy tờ phải là số nguyên từ 0 đến 100."
-    return cleaned, errors
+    return errors
 
 
 def _attachment_refs(procedure: Procedure, values: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -195,9 +199,10 @@ def submit(
     """
     now = now or ctx.now()
     local_today = now.astimezone(LOCAL_TZ).date()
+    cleaned = formengine.clean(procedure, normalise(dict(values)))  # once: cleaning is the costliest step here
     if documents is None:
-        documents = default_documents(procedure, formengine.clean(procedure, normalise(dict(values))))
-    cleaned, errors = check_submission(procedure, values, documents, today=local_today)
+        documents = default_documents(procedure, cleaned)
+    errors = _cleaned_errors(procedure, cleaned, documents, local_today)
     if errors:
         first = next(iter(errors.values()))
         raise SubmitRefused(f"Hồ sơ chưa hợp lệ ({len(errors)} lỗi): {first}", details=errors)
