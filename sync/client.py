@@ -6,6 +6,7 @@ the portal's service marker is ever taken as an answer at all.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from dataclasses import dataclass
@@ -135,12 +136,17 @@ class PortalClient:
         if json_body is not None:
             data = wire.canonical_json(json_body)
             send_headers["Content-Type"] = "application/json"
+        # The body as a stream, not bytes: urllib3 applies the *connect* timeout while it sends the body, and
+        # bytes go out in one sendall that the timeout bounds as a whole, so a 256 KiB chunk had to leave within
+        # 5 s — never on a 256 kbit/s rural link (8 s). Streamed, it goes out in 8 KiB blocks and the timeout
+        # means "no progress for 5 s" (tests/test_sync_slow_link.py; found by bench/rural.py).
+        body = io.BytesIO(data) if data else data  # (an empty stream would go chunked: empty bytes stay bytes)
         try:
             response = self.session.request(
                 method,
                 self.base_url + wire.API_PREFIX + path,
                 params=params,
-                data=data,
+                data=body,
                 headers=send_headers,
                 timeout=self.timeout,
                 verify=self.verify,
