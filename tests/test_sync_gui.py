@@ -210,3 +210,19 @@ def test_wrong_credentials_are_shown_plainly_and_nothing_is_delivered(qtbot, por
     ctx = make_kiosk_reopen(tmp_path / "kiosk")
     assert "delivered" not in outbox_states(ctx).values()
     ctx.close()
+
+
+def test_kiosks_look_for_the_portal_at_jittered_times(qtbot) -> None:
+    """No fixed period: kiosks that lost the network together drift apart instead of returning as one herd."""
+    from ui.sync_controller import AUTO_INTERVAL_MS, SyncController
+
+    controllers = [SyncController() for _ in range(200)]
+    first_waits = [c.next_wait_ms() for c in controllers]
+    assert all(AUTO_INTERVAL_MS * 0.5 <= w <= AUTO_INTERVAL_MS * 1.5 for w in first_waits)
+    # 200 kiosks' next looks spread over the window: no one-second slot holds more than a small share.
+    per_second: dict[int, int] = {}
+    for wait in first_waits:
+        per_second[wait // 1000] = per_second.get(wait // 1000, 0) + 1
+    assert len(per_second) >= 15 and max(per_second.values()) <= 40
+    one = controllers[0]
+    assert len({one.next_wait_ms() for _ in range(20)}) > 1  # one kiosk's waits vary too, so phases never lock

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
@@ -11,7 +12,11 @@ from ui.bridge import user_message
 
 log = logging.getLogger(__name__)
 
-AUTO_INTERVAL_MS = 20_000  # how often the kiosk looks for the portal and sends what is due
+AUTO_INTERVAL_MS = 20_000  # how often, on average, the kiosk looks for the portal and sends what is due
+# Each wait is drawn from [0.5, 1.5] × the interval. With a fixed period, kiosks that lost the network together
+# (a province-wide outage) kept looking together and hit the portal as one herd every 20 s when it came back;
+# the engine's full-jitter back-off only applies once a request got an answer (bench/ingest.py found this).
+INTERVAL_JITTER = 0.5
 
 
 def state_after(report: Any) -> str:
@@ -61,9 +66,11 @@ class SyncController(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        self._interval_ms = AUTO_INTERVAL_MS
+        self._rng = random.Random()
         self._timer = QTimer(self)
-        self._timer.setInterval(AUTO_INTERVAL_MS)
-        self._timer.timeout.connect(lambda: self.trigger(force=False))
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._tick)
         self._ctx: Any = None
         self._running = False
         self._again: bool | None = None  # a request that arrived during a pass (True = forced)
@@ -78,8 +85,21 @@ class SyncController(QObject):
         return self._running
 
     def set_interval(self, milliseconds: int) -> None:
-        """How often the kiosk looks for the portal by itself (tests shorten it)."""
-        self._timer.setInterval(milliseconds)
+        """How often, on average, the kiosk looks for the portal by itself (tests shorten it)."""
+        self._interval_ms = milliseconds
+        if self._timer.isActive():
+            self._arm()
+
+    def next_wait_ms(self) -> int:
+        """The next wait before looking for the portal: the interval, jittered so kiosks drift apart."""
+        return max(1, round(self._interval_ms * self._rng.uniform(1 - INTERVAL_JITTER, 1 + INTERVAL_JITTER)))
+
+    def _arm(self) -> None:
+        self._timer.start(self.next_wait_ms())
+
+    def _tick(self) -> None:
+        self._arm()
+        self.trigger(force=False)
 
     def start(self, ctx: Any) -> None:
         """Begin automatic sync for an enrolled, non-demo site; a demo or unconfigured site stays disabled."""
@@ -88,7 +108,7 @@ class SyncController(QObject):
             self._set_state("disabled")
             return
         self._set_state("offline")
-        self._timer.start()
+        self._arm()
         QTimer.singleShot(500, lambda: self.trigger(force=False))
 
     def trigger(self, *, force: bool) -> None:
