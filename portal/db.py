@@ -50,6 +50,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
+WORKER_THREADS = 40  # anyio's default thread limiter: FastAPI runs the sync endpoints on at most this many threads
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -62,7 +65,13 @@ def make_engine(db_url: str) -> Engine:
     db_file = sqlite_path(db_url)
     if db_file is not None:
         db_file.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        # As many pooled connections as the server's worker threads (anyio's default limit is 40): with the
+        # default 5 (+10 overflow), a herd of reconnecting kiosks queued for a connection and the overflow ones
+        # were opened and closed per request (bench/ingest.py).
+        engine = create_engine(
+            url, hide_parameters=True, pool_size=WORKER_THREADS, max_overflow=10,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        )
     else:  # in-memory: one shared connection (tests, demos)
         engine = create_engine(url, hide_parameters=True, poolclass=StaticPool, connect_args={"check_same_thread": False})
 
