@@ -254,9 +254,10 @@ VALIDATORS = {
     "check_required": (validators.check_required, _call(ANY)),
     "check_length": (validators.check_length, st.one_of(_call(ANY, BOUNDS, BOUNDS), _call(ANY, min_length=BOUNDS, max_length=BOUNDS))),
     "check_pattern": (validators.check_pattern, _call(ANY, PATTERNS, st.none() | st.text(min_size=1, max_size=10).filter(str.strip))),
-    # Bounds come from the form definition (numbers, or garbage from a broken file), never exploding objects.
-    "check_number": (validators.check_number, st.one_of(_call(ANY, BOUNDS, BOUNDS, ANY), _call(ANY, minimum=BOUNDS, maximum=BOUNDS, integer=ANY))),
-    "check_date": (validators.check_date, _call(ANY, not_future=ANY, min_date=ANY | st.dates(), max_date=ANY | st.dates(), today=ANY | st.dates())),
+    # Bounds and flags come from the form definition (numbers, booleans, or garbage from a broken file: DATA),
+    # never exploding objects; the answer itself may be anything (ANY). A flag is tested for truth, as Python does.
+    "check_number": (validators.check_number, st.one_of(_call(ANY, BOUNDS, BOUNDS, DATA), _call(ANY, minimum=BOUNDS, maximum=BOUNDS, integer=DATA))),
+    "check_date": (validators.check_date, _call(ANY, not_future=DATA, min_date=ANY | st.dates(), max_date=ANY | st.dates(), today=ANY | st.dates())),
     "check_id_number": (validators.check_id_number, _call(
         st.one_of(ANY, st.text(string.digits, min_size=12, max_size=12)), birth_date=ANY | st.dates().map(dt.date.isoformat),
         sex=ANY | st.sampled_from(["nam", "nu", "Nữ", "NAM"]), today=ANY | st.dates())),

@@ -475,6 +475,7 @@ class MainWindow(QMainWindow):
 
         def done(result: tuple[Any, str | None]) -> None:
             data, warning = result
+            self._queued(None)
             self.wizard_page.finished()
             self.receipt_page.show_receipt(data, heading="Đã tiếp nhận hồ sơ", notice=warning)
             self.stack.setCurrentWidget(self.receipt_page)
@@ -540,7 +541,7 @@ class MainWindow(QMainWindow):
             documents, note = dialog.documents(), dialog.note()
             self.bridge.run(
                 lambda: amend(ctx, code=code, officer=officer, documents=documents, note=note),
-                lambda revision: self.statusBar().showMessage(f"Đã ghi nhận bổ sung cho hồ sơ {code} (lần {revision}); sẽ gửi lên cổng.", 15_000),
+                lambda revision: self._queued(f"Đã ghi nhận bổ sung cho hồ sơ {code} (lần {revision}); sẽ gửi lên cổng."),
                 self.list_page.show_error,
             )
 
@@ -567,6 +568,14 @@ class MainWindow(QMainWindow):
         self.bridge.run(lambda: code_from_image(path), self.list_page.show_code, self.list_page.show_error)
 
     # --- sync ---------------------------------------------------------------------------------------
+
+    def _queued(self, message: str | None) -> None:
+        """A dossier or amendment was just queued: show the new queue count and send it now if the portal answers
+        (a normal pass: back-off is respected), rather than at the next timer tick up to 30 s later."""
+        if message:
+            self.statusBar().showMessage(message, 15_000)
+        self.sync.refresh_status()
+        self.sync.trigger(force=False)
 
     def _sync_finished(self, report: Any) -> None:
         if isinstance(report, str):  # the pass itself broke (a bug): the status bar's error label shows the apology
