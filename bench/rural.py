@@ -383,53 +383,12 @@ def _delta(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
 
 @contextmanager
 def portal_in_namespace(ns: str, root: Path, host: str = PORTAL_ADDR) -> Iterator[Any]:
-    """The real `kiosk-portal serve` inside `ns`, bound to `host`; tests/portal_server.py's start_portal with a netns.
+    """The real `kiosk-portal serve` inside `ns`, bound to `host`: tests/portal_server.py's start_portal behind
+    `ip netns exec` (which execs, so the pid is the portal's own), with the same ready signal (the URL line)."""
+    from portal_server import start_portal
 
-    start_portal hard-codes 127.0.0.1 and runs in the caller's namespace; this is the same process and
-    ready signal (the URL line), behind `ip netns exec`, which execs, so the pid is the portal's own.
-    """
-    from portal_server import READY_TIMEOUT as PORTAL_READY, PortalServer, _env, _stop, portal_command
-
-    root.mkdir(parents=True, exist_ok=True)
-    db_url = f"sqlite:///{(root / 'portal.db').as_posix()}"
-    log_path = root / "portal.log"
-    env = _env()
-    with open(log_path, "ab") as log_file:
-        process = subprocess.Popen(
-            in_ns(ns, *portal_command(db_url, "--files", str(root / "portal-files"), "serve", "--host", host, "--port", "0")),
-            cwd=root, env=env, stdout=subprocess.PIPE, stderr=log_file, stdin=subprocess.DEVNULL,
-        )
-        try:
-            url = _first_url(process, PORTAL_READY, log_path)
-            yield PortalServer(url=url, db_url=db_url, root=root, process=process, log_path=log_path, env=env)
-        finally:
-            _stop(process)
-
-
-def _first_url(process: subprocess.Popen, timeout: float, log_path: Path) -> str:
-    lines: queue.Queue[str | None] = queue.Queue()
-
-    def pump() -> None:  # keep reading so the pipe never fills
-        assert process.stdout is not None
-        for raw in process.stdout:
-            lines.put(raw.decode("utf-8", "replace").strip())
-        lines.put(None)
-
-    threading.Thread(target=pump, name="rural-portal-stdout", daemon=True).start()
-    deadline = time.monotonic() + timeout
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise RuntimeError(f"portal did not print its URL within {timeout:.0f} s:\n{log_path.read_text(errors='replace')[-2000:]}")
-        try:
-            line = lines.get(timeout=remaining)
-        except queue.Empty:
-            continue
-        if line is None:
-            process.wait(timeout=STOP_TIMEOUT)
-            raise RuntimeError(f"portal exited with {process.returncode} before it was ready:\n{log_path.read_text(errors='replace')[-2000:]}")
-        if line.startswith("http://"):
-            return line
+    with start_portal(root, host=host, command_prefix=in_ns(ns), db_url=f"sqlite:///{(root / 'portal.db').as_posix()}") as portal:
+        yield portal
 
 
 # --- the kiosk, in its namespace ----------------------------------------------------------------------------

@@ -125,12 +125,19 @@ def _stop(process: subprocess.Popen) -> None:
 
 @contextmanager
 def start_portal(
-    tmp_path: Path, *, extra_args: Sequence[str] = (), env: dict[str, str] | None = None, db_url: str | None = None
+    tmp_path: Path,
+    *,
+    extra_args: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+    db_url: str | None = None,
+    host: str = "127.0.0.1",
+    command_prefix: Sequence[str] = (),
 ) -> Iterator[PortalServer]:
-    """Start a portal on a free port of 127.0.0.1 with its database in `tmp_path`; stop it on exit.
+    """Start a portal on a free port of `host` with its database in `tmp_path`; stop it on exit.
 
     `db_url` (or the environment variable KIOSK_PORTAL_TEST_DB, e.g. an empty PostgreSQL database) replaces
-    the SQLite file; attachments stay in `tmp_path/portal-files`.
+    the SQLite file; attachments stay in `tmp_path/portal-files`. `command_prefix` runs the portal through
+    another command that execs it (bench/rural.py: `ip netns exec NS`), so the pid stays the portal's own.
     """
     root = Path(tmp_path)
     root.mkdir(parents=True, exist_ok=True)
@@ -139,7 +146,7 @@ def start_portal(
     full_env = _env(env)
     log_file = open(log_path, "ab")
     process = subprocess.Popen(
-        portal_command(db_url, "--files", str(root / "portal-files"), "serve", "--host", "127.0.0.1", "--port", "0", *extra_args),
+        [*command_prefix, *portal_command(db_url, "--files", str(root / "portal-files"), "serve", "--host", host, "--port", "0", *extra_args)],
         cwd=root,
         env=full_env,
         stdout=subprocess.PIPE,

@@ -24,18 +24,24 @@ def _add_lan(root: Path) -> None:
     ctx.close()
 
 
-def test_login_typed_while_the_folder_opens_goes_ahead(qtbot, site_dir: Path) -> None:
-    _add_lan(site_dir)
+def _log_in_while_opening(qtbot, root: Path, pin: str) -> MainWindow:
+    """Start the real window on `root` and type a login before the event loop has run once."""
+    _add_lan(root)
     make_application([])
-    window = MainWindow(site_dir)
+    window = MainWindow(root)
     qtbot.addWidget(window)
     window.show()
     window.start()
     # The event loop has not run yet, so the worker's result cannot have arrived: the folder is still opening.
     assert window.stack.currentWidget() is window.login_page and window.ctx is None
     qtbot.keyClicks(window.login_page.username, "lan")
-    qtbot.keyClicks(window.login_page.pin, "2468")
+    qtbot.keyClicks(window.login_page.pin, pin)
     qtbot.keyClick(window.login_page.pin, Qt.Key.Key_Return)
+    return window
+
+
+def test_login_typed_while_the_folder_opens_goes_ahead(qtbot, site_dir: Path) -> None:
+    window = _log_in_while_opening(qtbot, site_dir, "2468")
     assert "Đang mở dữ liệu" in window.login_page.notice.text() and not window.login_page.error.isVisible()
     qtbot.waitUntil(lambda: window.officer is not None and window.stack.currentWidget() is window.home_page, timeout=30_000)
     assert window.officer.username == "lan"
@@ -43,15 +49,7 @@ def test_login_typed_while_the_folder_opens_goes_ahead(qtbot, site_dir: Path) ->
 
 
 def test_wrong_pin_typed_while_opening_is_refused_once_open(qtbot, site_dir: Path) -> None:
-    _add_lan(site_dir)
-    make_application([])
-    window = MainWindow(site_dir)
-    qtbot.addWidget(window)
-    window.show()
-    window.start()
-    qtbot.keyClicks(window.login_page.username, "lan")
-    qtbot.keyClicks(window.login_page.pin, "0000")
-    qtbot.keyClick(window.login_page.pin, Qt.Key.Key_Return)
+    window = _log_in_while_opening(qtbot, site_dir, "0000")
     qtbot.waitUntil(lambda: window.login_page.error.isVisible(), timeout=30_000)
     assert "không đúng" in window.login_page.error.text() and window.officer is None
     assert not window.login_page.notice.isVisible()
