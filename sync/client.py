@@ -138,8 +138,8 @@ class PortalClient:
             send_headers["Content-Type"] = "application/json"
         # The body as a stream, not bytes: urllib3 applies the *connect* timeout while it sends the body, and
         # bytes go out in one sendall that the timeout bounds as a whole, so a 256 KiB chunk had to leave within
-        # 5 s — never on a 256 kbit/s rural link (8 s). Streamed, it goes out in 8 KiB blocks and the timeout
-        # means "no progress for 5 s" (tests/test_sync_slow_link.py; found by bench/rural.py).
+        # 5 s — never on a 256 kbit/s rural link (8 s). Streamed, it goes out in blocks (16 KiB with urllib3 2.x)
+        # and the timeout means "no progress for 5 s" (tests/test_sync_slow_link.py; found by bench/rural.py).
         body = io.BytesIO(data) if data else data  # (an empty stream would go chunked: empty bytes stay bytes)
         try:
             response = self.session.request(

@@ -2,7 +2,7 @@
 
 urllib3 applies the *connect* timeout while it sends a request body; sent in one piece, a 256 KiB chunk had to
 leave in 5 s, which a 256 kbit/s rural link cannot do (8 s), so every chunk failed as "unreachable" and was
-sent again (found by bench/rural.py over an emulated link). The body now goes out in blocks, and the connect
+sent again (found by bench/rural.py over an emulated link). The body now goes out in blocks (16 KiB), and the connect
 timeout bounds each block: a timeout means no progress, not a slow link.
 
 The slow link here is a real socket server that reads a few KiB at a time from a tiny receive buffer.
