@@ -45,3 +45,20 @@ def new_site(root: Path, kiosk_number: int = 1):
     with ctx.transaction() as session:
         officer = OfficerRef.of(add_officer(session, "lan", "Trần Thị Lan", "officer", "2468"))
     return ctx, officer
+
+
+def queue_dossiers(ctx, officer, folder: Path, count: int, size: int, seed: int) -> None:  # noqa: ANN001 - KioskContext, OfficerRef
+    """Submit `count` valid dossiers, each with one `size`-byte scan of random bytes, so they wait to be synced."""
+    import random
+    from datetime import date
+
+    from kiosk.dossiers import submit
+    from kiosk.samples import sample_values
+
+    procedure = ctx.catalogue.get("1.004873")
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        scan = folder / f"scan-{seed}-{i}.pdf"
+        scan.write_bytes(rng.randbytes(size))
+        submit(ctx, procedure=procedure, values=sample_values(procedure, seed=seed * 100 + i, today=date.today()), officer=officer, extra_files=[scan])

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench.common import SITE, figure, new_site
+from bench.common import SITE, figure, new_site, queue_dossiers
 
 
 # --- 4. loopback sync goodput ---------------------------------------------------------------------------
@@ -19,8 +18,6 @@ def bench_sync(scratch: Path, runs: int, dossiers: int = 10, size: int = 1024 * 
 
     import requests
 
-    from kiosk.dossiers import submit
-    from kiosk.samples import sample_values
     from portal_server import start_portal
     from sync import wire
     from sync.credentials import Credentials, save_credentials
@@ -33,12 +30,7 @@ def bench_sync(scratch: Path, runs: int, dossiers: int = 10, size: int = 1024 * 
             kiosk_id, secret = portal.enrol(SITE["unit_id"], run + 1)
             save_credentials(ctx.data, Credentials(portal.url, kiosk_id, secret, "2026-12-01T00:00:00+00:00"))
             ctx.settings = ctx.settings.with_changes(portal_url=portal.url)
-            procedure = ctx.catalogue.get("1.004873")
-            rng = random.Random(run)
-            for i in range(dossiers):
-                scan = scratch / f"s-{run}-{i}.pdf"
-                scan.write_bytes(rng.randbytes(size))
-                submit(ctx, procedure=procedure, values=sample_values(procedure, seed=run * 100 + i, today=date.today()), officer=officer, extra_files=[scan])
+            queue_dossiers(ctx, officer, scratch / "scans", dossiers, size, seed=run)
             started = time.perf_counter()
             report = SyncEngine(ctx).run_once(force=True)
             elapsed = time.perf_counter() - started

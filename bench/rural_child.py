@@ -29,7 +29,6 @@ import re
 import sys
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -196,19 +195,12 @@ def _wrap_put_revision(client: Any, counters: Counters) -> None:
 
 def make_kiosk(root: Path, portal_url: str, code: str, kiosk_number: int, dossiers: int, size: int, seed: int) -> Any:
     """A kiosk enrolled over the link with `dossiers` dossiers waiting, each with one `size`-byte scan."""
-    from bench.common import new_site
-    from kiosk.dossiers import submit
-    from kiosk.samples import sample_values
+    from bench.common import new_site, queue_dossiers
     from sync.enrolment import enrol
 
     ctx, officer = new_site(root / "kiosk", kiosk_number=kiosk_number)
     enrol(ctx, portal_url, code, actor="bench")  # over the emulated link, like a real first start
-    procedure = ctx.catalogue.get("1.004873")
-    rng = random.Random(seed)
-    for i in range(dossiers):
-        scan = root / f"scan-{i}.pdf"
-        scan.write_bytes(rng.randbytes(size))
-        submit(ctx, procedure=procedure, values=sample_values(procedure, seed=seed * 100 + i, today=date.today()), officer=officer, extra_files=[scan])
+    queue_dossiers(ctx, officer, root, dossiers, size, seed)
     return ctx
 
 
