@@ -35,10 +35,10 @@ def figure(name: str, product: list[float], baseline: list[float], unit: str = "
 
 
 def new_site(root: Path, kiosk_number: int = 1):
-    from kiosk.context import open_kiosk
-    from kiosk.dossiers import OfficerRef
-    from kiosk.officers import add_officer
-    from kiosk.site import init_site
+    from kiosk.storage.context import open_kiosk
+    from kiosk.dossier.submit import OfficerRef
+    from kiosk.security.officers import add_officer
+    from kiosk.storage.site import init_site
 
     init_site(root, dict(SITE, kiosk_number=kiosk_number))
     ctx = open_kiosk(root)
@@ -52,8 +52,8 @@ def queue_dossiers(ctx, officer, folder: Path, count: int, size: int, seed: int)
     import random
     from datetime import date
 
-    from kiosk.dossiers import submit
-    from kiosk.samples import sample_values
+    from kiosk.dossier.submit import submit
+    from forms.samples import sample_values
 
     procedure = ctx.catalogue.get("1.004873")
     rng = random.Random(seed)

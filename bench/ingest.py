@@ -4,7 +4,7 @@ How it is measured, and why:
 
 * **Real kiosks, real requests.** 200 real data folders (one commune = one unit id each, kiosk number 1),
   each enrolled through `sync.enrolment.enrol` (what `kiosk-admin enrol` runs) and holding 20 dossiers
-  submitted through `kiosk.dossiers.submit`. Each kiosk then runs the real `SyncEngine.run_once(force=True)`
+  submitted through `kiosk.dossier.submit.submit`. Each kiosk then runs the real `SyncEngine.run_once(force=True)`
   once against the portal, and every HTTP request it sends is recorded at the requests level (a response
   hook on the engine's own session; the engine is not changed). The portal's folder is copied right after
   the enrolments, before any dossier arrived, so every measured run starts from the same state.
@@ -108,10 +108,10 @@ def _cache_catalogue() -> Any:
     `catalogue/` (nothing is published), so the catalogue is the same for all of them. Workers keep the
     patch; the main process puts the original back (`_restore_catalogue`) so other figures are not affected.
     """
-    import kiosk.context
-    from kiosk.catalogue import load_catalogue
+    import kiosk.storage.context
+    from forms.catalogue import load_catalogue
 
-    if getattr(kiosk.context.load_catalogue, "bench_cached", False):
+    if getattr(kiosk.storage.context.load_catalogue, "bench_cached", False):
         return load_catalogue
     cached = load_catalogue()
 
@@ -121,14 +121,14 @@ def _cache_catalogue() -> Any:
         return cached
 
     load.bench_cached = True  # type: ignore[attr-defined]
-    kiosk.context.load_catalogue = load  # type: ignore[assignment]
+    kiosk.storage.context.load_catalogue = load  # type: ignore[assignment]
     return load_catalogue
 
 
 def _restore_catalogue(original: Any) -> None:
-    import kiosk.context
+    import kiosk.storage.context
 
-    kiosk.context.load_catalogue = original  # type: ignore[assignment]
+    kiosk.storage.context.load_catalogue = original  # type: ignore[assignment]
 
 
 _OPENING = threading.Lock()  # alembic's migration context lives in module globals: one folder opens at a time
@@ -141,8 +141,8 @@ def _in_threads(fn: Any, jobs: list[Any]) -> list[Any]:
 
 def _open(folder: str, init: dict[str, Any] | None = None) -> Any:
     """`init_site` (if `init`) and `open_kiosk`, one thread at a time."""
-    from kiosk.context import open_kiosk
-    from kiosk.site import init_site
+    from kiosk.storage.context import open_kiosk
+    from kiosk.storage.site import init_site
 
     with _OPENING:
         if init is not None:
@@ -158,8 +158,8 @@ def enrol_kiosks(jobs: list[tuple[str, str, str, int]], portal_url: str) -> int:
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     _cache_catalogue()
-    from kiosk.models import Officer
-    from kiosk.officers import _hasher
+    from kiosk.storage.models import Officer
+    from kiosk.security.officers import _hasher
     from sync.enrolment import enrol
 
     pin_hash = _hasher.hash("2468")
@@ -182,7 +182,7 @@ _VALUES: dict[tuple[str, str, int], dict[str, Any]] = {}
 
 def _values(procedure: Any, seed: int) -> dict[str, Any]:
     """`sample_values` from a pool of VALUE_POOL seeds per procedure (it costs ~10 ms, about as much as submit)."""
-    from kiosk.samples import sample_values
+    from forms.samples import sample_values
 
     key = (procedure.code, procedure.version, seed % VALUE_POOL)
     if key not in _VALUES:
@@ -199,8 +199,8 @@ def fill_and_sync(jobs: list[tuple[str, int]], queue: int, attachment_bytes: int
     _cache_catalogue()
     from sqlalchemy import select
 
-    from kiosk.dossiers import OfficerRef, submit
-    from kiosk.models import Officer
+    from kiosk.dossier.submit import OfficerRef, submit
+    from kiosk.storage.models import Officer
     from sync.engine import SyncEngine, default_client
 
     def one(job: tuple[str, int]) -> tuple[int, int, list[Record]]:
@@ -538,7 +538,7 @@ def live_engines(scratch: Path, kiosks: int, queue: int, attachment_bytes: int) 
     """
     import multiprocessing
 
-    from kiosk.context import open_kiosk
+    from kiosk.storage.context import open_kiosk
     from portal_server import start_portal
     from sync.engine import SyncEngine
 

@@ -17,9 +17,9 @@ from bench.common import figure, new_site, timed
 
 
 def bench_submit(scratch: Path, runs: int) -> dict[str, Any]:
-    from kiosk.db import connect_encrypted
-    from kiosk.dossiers import submit
-    from kiosk.samples import sample_values
+    from kiosk.storage.db import connect_encrypted
+    from kiosk.dossier.submit import submit
+    from forms.samples import sample_values
 
     ctx, officer = new_site(scratch / "submit")
     procedure = ctx.catalogue.get("1.004873")
@@ -63,8 +63,8 @@ def bench_submit(scratch: Path, runs: int) -> dict[str, Any]:
 
 def _templates(ctx) -> list[tuple[int, str, str, dict[str, Any]]]:  # noqa: ANN001 - a KioskContext
     """Full, valid answers for every procedure in the catalogue (20 each): (procedure row id, code, version, values)."""
-    from kiosk.dossiers import _procedure_row
-    from kiosk.samples import sample_values
+    from kiosk.dossier.submit import _procedure_row
+    from forms.samples import sample_values
 
     out = []
     with ctx.transaction() as session:
@@ -79,17 +79,17 @@ def _templates(ctx) -> list[tuple[int, str, str, dict[str, Any]]]:  # noqa: ANN0
 def fill(ctx, officer, first: int, count: int, rng: random.Random) -> list[tuple[str, str, str]]:  # noqa: ANN001
     """Bulk-insert `count` submitted dossiers as a busy commune's kiosk makes them, 400 a day.
 
-    Each row is a full, valid answer of one of the catalogue's procedures (kiosk.samples), with a fresh
+    Each row is a full, valid answer of one of the catalogue's procedures (forms.samples), with a fresh
     Vietnamese name with diacritics, a valid-format 12-digit ID number agreeing with birth year and sex,
-    and addresses in real communes of the 2025 unit list (vietnam-provinces, via kiosk.geo). Rows go in
+    and addresses in real communes of the 2025 unit list (vietnam-provinces, via forms.geo). Rows go in
     by bulk INSERT (the product's submit is measured on its own); they carry no attachment files — the
     figures that move attachment bytes use 1 MiB scans (a 3–5 page A4 scan at 150 dpi).
     """
     from sqlalchemy import insert
 
-    from kiosk.dossiers import search_key
-    from kiosk.models import Dossier, OutboxEntry
-    from kiosk.samples import address, id_number, person_name
+    from kiosk.dossier.submit import search_key
+    from kiosk.storage.models import Dossier, OutboxEntry
+    from forms.samples import address, id_number, person_name
 
     templates = _templates(ctx)
     picks = []
@@ -124,9 +124,9 @@ def bench_search(scratch: Path, sizes: list[int], runs: int, snapshots: dict[int
     """Search figures at each size; `snapshots` maps a size to where a copy of the data folder at that size goes."""
     import shutil
 
-    from kiosk.db import connect_encrypted
-    from kiosk.search import search_dossiers
-    from kiosk.text import fold
+    from kiosk.storage.db import connect_encrypted
+    from kiosk.dossier.search import search_dossiers
+    from forms.text import fold
 
     ctx, officer = new_site(scratch / "search")
     rng = random.Random(7)
@@ -207,7 +207,7 @@ def bench_receipt(scratch: Path, runs: int) -> dict[str, Any]:
     from PySide6.QtCore import QMarginsF, QRectF
     from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
-    from kiosk.receipt import sample_receipt
+    from kiosk.printed.receipt import sample_receipt
     from ui.qt_app import ensure_gui_app
     from ui.receipt_render import render_pdf
 

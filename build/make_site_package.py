@@ -24,8 +24,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from kiosk.errors import InputError  # noqa: E402
-from kiosk.provision import CONFIG_NAME, SETTING_KEYS  # noqa: E402
-from kiosk.settings import settings_from_dict  # noqa: E402
+from kiosk.storage.provision import CONFIG_NAME, SETTING_KEYS  # noqa: E402
+from kiosk.storage.settings import settings_from_dict  # noqa: E402
 
 
 def make(site: Path, out: Path, app: Path, archive: bool = False) -> Path:

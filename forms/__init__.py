@@ -1,4 +1,4 @@
-"""Procedure definitions (data). The loader lives in kiosk.catalogue; this package only locates the files."""
+"""Procedure definitions (data). The loader lives in forms.catalogue; this package only locates the files."""
 
 from pathlib import Path
 

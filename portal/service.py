@@ -526,7 +526,7 @@ def list_dossiers(session: Session, limit: int | None = None) -> list[dict[str, 
 @functools.lru_cache(maxsize=1)
 def catalogue() -> tuple[dict[str, str], ...]:
     """Every procedure version in forms/ that loads (code, version, name, digest), by code then version."""
-    from kiosk.catalogue import load_catalogue
+    from forms.catalogue import load_catalogue
 
     loaded = load_catalogue()
     for error in loaded.errors:

@@ -1,1 +1,1 @@
-"""Sync engine with the central portal (no Qt). Outbox states live in kiosk.models for now."""
+"""Sync engine with the central portal (no Qt). Outbox states live in kiosk.storage.models for now."""

@@ -11,9 +11,9 @@ import base64
 import logging
 from dataclasses import dataclass, field
 
-from kiosk import audit
-from kiosk.catalogue_store import activate
-from kiosk.context import KioskContext
+from kiosk.security import audit
+from kiosk.storage.catalogue_store import activate
+from kiosk.storage.context import KioskContext
 from kiosk.errors import KioskError
 from sync import wire
 

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kiosk.errors import KioskError
-from kiosk.paths import DataDir
+from kiosk.storage.paths import DataDir
 
 
 @dataclass(frozen=True)

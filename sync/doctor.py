@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from kiosk.context import KioskContext
-from kiosk.doctor import Finding
-from kiosk.models import utcnow
+from kiosk.storage.context import KioskContext
+from kiosk.admin.doctor import Finding
+from kiosk.storage.models import utcnow
 from sync.credentials import load_credentials
 from sync.engine import default_client
 from sync.errors import PortalError

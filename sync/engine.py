@@ -19,11 +19,11 @@ from filelock import FileLock
 from filelock import Timeout as LockBusy
 from sqlalchemy import select
 
-from kiosk import vault
-from kiosk.context import KioskContext
+from kiosk.security import vault
+from kiosk.storage.context import KioskContext
 from kiosk.errors import KioskError
-from kiosk.models import Dossier, PortalStatusEvent, utcnow
-from kiosk.tracking import public_key_of
+from kiosk.storage.models import Dossier, PortalStatusEvent, utcnow
+from kiosk.printed.token import public_key_of
 from sync import meta, outbox, wire
 from sync.client import DEFAULT_TIMEOUT, PortalClient
 from sync.credentials import load_credentials

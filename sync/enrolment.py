@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from kiosk import __version__, audit
-from kiosk.context import KioskContext
+from kiosk import __version__
+from kiosk.security import audit
+from kiosk.storage.context import KioskContext
 from kiosk.errors import InputError
-from kiosk.models import utcnow
-from kiosk.settings import save_settings
-from kiosk.tracking import public_key_of
+from kiosk.storage.models import utcnow
+from kiosk.storage.settings import save_settings
+from kiosk.printed.token import public_key_of
 from sync import meta
 from sync.client import PortalClient
 from sync.credentials import Credentials, load_credentials, save_credentials
@@ -58,7 +59,7 @@ def enrol(
 
 def enrol_pending(ctx: KioskContext) -> Credentials | None:
     """Enrol with the code a per-site package left (kiosk/provision.py), once the portal answers; None if none is pending."""
-    from kiosk.provision import clear_pending, pending_enrolment
+    from kiosk.storage.provision import clear_pending, pending_enrolment
 
     pending = pending_enrolment(ctx.data)
     if pending is None or load_credentials(ctx.data) is not None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from kiosk.models import SyncMeta
+from kiosk.storage.models import SyncMeta
 
 STATUS_CURSOR = "status_cursor"
 CATALOGUE = "catalogue"

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import aliased
 
-from kiosk import audit
-from kiosk.context import KioskContext
-from kiosk.models import Dossier, OutboxEntry, utcnow
+from kiosk.security import audit
+from kiosk.storage.context import KioskContext
+from kiosk.storage.models import Dossier, OutboxEntry, utcnow
 from sync.client import Ack
 from sync.payload import freeze
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kiosk.models import Dossier, OutboxEntry, utcnow
-from kiosk.settings import SiteSettings
-from kiosk.tracking import make_token
+from kiosk.storage.models import Dossier, OutboxEntry, utcnow
+from kiosk.storage.settings import SiteSettings
+from kiosk.printed.token import make_token
 from sync import wire
 
 

@@ -32,7 +32,7 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 @pytest.fixture
 def site_dir(tmp_path: Path) -> Path:
     """An initialised site data folder."""
-    from kiosk.site import init_site
+    from kiosk.storage.site import init_site
 
     root = tmp_path / "data"
     init_site(root, dict(TEST_SITE))
@@ -41,7 +41,7 @@ def site_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def ctx(site_dir: Path):
-    from kiosk.context import open_kiosk
+    from kiosk.storage.context import open_kiosk
 
     context = open_kiosk(site_dir)
     yield context
@@ -50,12 +50,30 @@ def ctx(site_dir: Path):
 
 @pytest.fixture
 def officer(ctx):
-    from kiosk.dossiers import OfficerRef
-    from kiosk.officers import add_officer
+    from kiosk.dossier.submit import OfficerRef
+    from kiosk.security.officers import add_officer
 
     with ctx.transaction() as session:
         row = add_officer(session, "lan", "Trần Thị Lan", "officer", "2468")
         return OfficerRef.of(row)
+
+
+@pytest.fixture
+def kiosk_log(site_dir: Path):
+    """The data folder's rotating log attached as the `kiosk` and `kiosk-admin` entry points attach it."""
+    import logging
+
+    from ui.logfile import rotating_file_handler
+
+    handler = rotating_file_handler(site_dir / "logs")
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    yield site_dir / "logs" / "kiosk.log"
+    root.removeHandler(handler)
+    root.setLevel(level)
+    handler.close()
 
 
 def type_text(widget, text: str) -> None:
@@ -78,18 +96,18 @@ def type_text(widget, text: str) -> None:
 
 def open_raw_db(root: Path):
     """A raw connection to a data folder's encrypted database (what a test inspects beside the product)."""
-    from kiosk.db import connect_encrypted
-    from kiosk.keystore import load_data_key
+    from kiosk.storage.db import connect_encrypted
+    from kiosk.security.keystore import load_data_key
 
     key = load_data_key(root)
     assert key is not None, f"{root} has no data key"
-    return connect_encrypted(root / "kiosk.db", key)
+    return connect_encrypted(root / "kiosk.storage.db", key)
 
 
 def start_main_window(qtbot, root: Path, officers=(("lan", "Trần Thị Lan", "officer", "2468"),)):
     """The real main window on `root` with these officers added, shown and waiting at the login screen."""
-    from kiosk.context import open_kiosk
-    from kiosk.officers import add_officer
+    from kiosk.storage.context import open_kiosk
+    from kiosk.security.officers import add_officer
     from ui.app import make_application
     from ui.main_window import MainWindow
 

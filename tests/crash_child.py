@@ -6,10 +6,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from kiosk.context import open_kiosk
-from kiosk.dossiers import OfficerRef, submit
-from kiosk.models import Officer
-from kiosk.samples import sample_values
+from kiosk.storage.context import open_kiosk
+from kiosk.dossier.submit import OfficerRef, submit
+from kiosk.storage.models import Officer
+from forms.samples import sample_values
 
 
 def main(root: str, start_seed: int, attachment: str) -> None:

@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from kiosk.context import open_kiosk
+from kiosk.storage.context import open_kiosk
 from sync.client import PortalClient
 from sync.credentials import load_credentials
 from sync.engine import SyncEngine

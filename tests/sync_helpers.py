@@ -16,9 +16,9 @@ UNIT_ID = TEST_SITE["unit_id"]
 
 def make_kiosk(root: Path, portal: Any, *, portal_url: str | None = None, kiosk_number: int = 1, enrolled: bool = True):
     """An initialised data folder enrolled with `portal` (credentials written as `kiosk-admin enrol` does)."""
-    from kiosk.context import open_kiosk
-    from kiosk.models import utcnow
-    from kiosk.site import init_site
+    from kiosk.storage.context import open_kiosk
+    from kiosk.storage.models import utcnow
+    from kiosk.storage.site import init_site
     from sync.credentials import Credentials, save_credentials
 
     init_site(root, dict(TEST_SITE, kiosk_number=kiosk_number, portal_url=portal_url or portal.url))
@@ -30,8 +30,8 @@ def make_kiosk(root: Path, portal: Any, *, portal_url: str | None = None, kiosk_
 
 
 def add_officer(ctx):
-    from kiosk.dossiers import OfficerRef
-    from kiosk.officers import add_officer as add
+    from kiosk.dossier.submit import OfficerRef
+    from kiosk.security.officers import add_officer as add
 
     with ctx.transaction() as session:
         return OfficerRef.of(add(session, "lan", "Trần Thị Lan", "officer", "2468"))
@@ -39,8 +39,8 @@ def add_officer(ctx):
 
 def submit_dossiers(ctx, officer, count: int, scratch: Path, *, size: int = 600_000, seed: int = 0) -> list[str]:
     """`count` dossiers of varied procedures, each with one attachment of `size` random bytes; returns codes."""
-    from kiosk.dossiers import submit
-    from kiosk.samples import sample_values
+    from kiosk.dossier.submit import submit
+    from forms.samples import sample_values
 
     scratch.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -65,7 +65,7 @@ def client_factory(url: str, timeout: tuple[float, float] = (2.0, 2.0)):
 def outbox_states(ctx) -> dict[tuple[str, int], str]:
     from sqlalchemy import select
 
-    from kiosk.models import Dossier, OutboxEntry
+    from kiosk.storage.models import Dossier, OutboxEntry
 
     with ctx.read() as session:
         rows = session.execute(select(Dossier.code, OutboxEntry.revision, OutboxEntry.state).join(OutboxEntry.dossier))
@@ -76,8 +76,8 @@ def kiosk_attachments(ctx) -> dict[str, str]:
     """sha256 → dossier code of every attachment the kiosk holds (the sha is checked against the stored file)."""
     from sqlalchemy import select
 
-    from kiosk import vault
-    from kiosk.models import Attachment, Dossier
+    from kiosk.security import vault
+    from kiosk.storage.models import Attachment, Dossier
 
     with ctx.read() as session:
         rows = list(session.execute(select(Attachment.sha256, Dossier.code).join(Attachment.dossier)))

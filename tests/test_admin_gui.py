@@ -28,7 +28,7 @@ def log_in(qtbot, win: MainWindow, username: str, pin: str) -> None:
 
 def test_an_officer_sees_no_admin_screen_and_the_core_refuses_them(qtbot, window: MainWindow) -> None:
     from kiosk.errors import AuthError
-    from kiosk.officers import list_officers, unlock_officer
+    from kiosk.security.officers import list_officers, unlock_officer
 
     log_in(qtbot, window, "lan", "2468")
     assert not window.home_page.admin_button.isVisible()
@@ -43,8 +43,8 @@ def test_an_admin_adds_an_officer_unlocks_one_and_backs_up(qtbot, window: MainWi
     from sqlalchemy import select
 
     from kiosk.errors import AuthError
-    from kiosk.models import AuditEvent
-    from kiosk.officers import MAX_FAILURES, login
+    from kiosk.storage.models import AuditEvent
+    from kiosk.security.officers import MAX_FAILURES, login
 
     for _ in range(MAX_FAILURES):  # someone guessed lan's PIN at the counter: the account is locked
         with pytest.raises(AuthError):
@@ -85,8 +85,8 @@ def test_an_admin_adds_an_officer_unlocks_one_and_backs_up(qtbot, window: MainWi
 
 
 def test_an_admin_changes_settings_and_enrols_the_kiosk_from_the_admin_screen(qtbot, window: MainWindow, site_dir: Path, tmp_path: Path) -> None:
-    from kiosk.paths import DataDir
-    from kiosk.settings import load_settings
+    from kiosk.storage.paths import DataDir
+    from kiosk.storage.settings import load_settings
     from portal_server import start_portal
     from sync.credentials import load_credentials
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.text import fold
+from forms.text import fold
 
 NAME = "Nguyễn Thị Thuỳ Dương"  # diacritics that differ between NFC and NFD
 ID_NUMBER = "001190012345"
@@ -53,8 +53,8 @@ def assert_absent(paths: list[Path]) -> None:
 
 
 def _submit_known(ctx, officer, scratch: Path) -> str:
-    from kiosk.dossiers import submit
-    from kiosk.samples import sample_values
+    from kiosk.dossier.submit import submit
+    from forms.samples import sample_values
 
     procedure = ctx.catalogue.get("1.004873")  # marital status certificate: name, ID, address
     values = sample_values(procedure, seed=3, today=date.today())
@@ -71,26 +71,26 @@ def _submit_known(ctx, officer, scratch: Path) -> str:
 
 
 def test_name_and_id_number_are_absent_from_database_wal_attachments_backups_and_logs(ctx, officer, site_dir, tmp_path) -> None:
-    from kiosk.search import search_dossiers
+    from kiosk.dossier.search import search_dossiers
 
     code = _submit_known(ctx, officer, tmp_path / "scans")
     # the product itself still finds the dossier by name without diacritics and by ID number
     with ctx.read() as session:
         assert [r.code for r in search_dossiers(session, fold(NAME))] == [code]
         assert [r.code for r in search_dossiers(session, ID_NUMBER)] == [code]
-    from kiosk.backup import backup
+    from kiosk.storage.backup import backup
 
     made = backup(ctx)  # scheduled backups live in the data folder: they are searched too
     backup(ctx, tmp_path / "usb" / "copy.db")
     assert made.path.parent == site_dir / "backups"
-    wal = site_dir / "kiosk.db-wal"
+    wal = site_dir / "kiosk.storage.db-wal"
     assert wal.exists() and wal.stat().st_size > 0, "the test must see the WAL while it holds the new rows"
     assert_absent(files_under(site_dir))  # database, WAL, shm, attachments, logs, settings, keys — while open
     ctx.close()
     assert_absent(files_under(site_dir))  # and after the WAL is checkpointed at close
     assert_absent(files_under(tmp_path / "usb"))  # a backup written elsewhere (a USB stick)
     with pytest.raises(sqlite3.DatabaseError):  # a plain SQLite reader sees no database at all
-        sqlite3.connect(site_dir / "kiosk.db").execute("SELECT count(*) FROM sqlite_master").fetchone()
+        sqlite3.connect(site_dir / "kiosk.storage.db").execute("SELECT count(*) FROM sqlite_master").fetchone()
 
 
 def test_the_needles_are_found_where_they_are_in_plaintext(tmp_path) -> None:
@@ -103,21 +103,21 @@ def test_the_needles_are_found_where_they_are_in_plaintext(tmp_path) -> None:
 
 def _make_plaintext_folder(ctx, site_dir: Path) -> None:
     """Turn a folder into what an earlier, unencrypted version left: plaintext database and attachments, no key."""
-    from kiosk import vault
-    from kiosk.db import connect_encrypted
-    from kiosk.encryption import marker_path
+    from kiosk.security import vault
+    from kiosk.storage.db import connect_encrypted
+    from kiosk.security.encryption import marker_path
 
     key, file_key = ctx.data_key, ctx.file_key
     ctx.close()
     plain = site_dir / "plain.db"
-    connection = connect_encrypted(site_dir / "kiosk.db", key)
+    connection = connect_encrypted(site_dir / "kiosk.storage.db", key)
     connection.execute("ATTACH DATABASE ? AS plaintext KEY ''", (str(plain),))
     connection.execute("SELECT sqlcipher_export('plaintext')")
     connection.execute("DETACH DATABASE plaintext")
     connection.close()
     for side in ("", "-wal", "-shm"):
-        (site_dir / f"kiosk.db{side}").unlink(missing_ok=True)
-    os.replace(plain, site_dir / "kiosk.db")
+        (site_dir / f"kiosk.storage.db{side}").unlink(missing_ok=True)
+    os.replace(plain, site_dir / "kiosk.storage.db")
     for path in (site_dir / "attachments").iterdir():
         path.write_bytes(vault.read_all(file_key, path))
     (site_dir / "keys" / "data.key").unlink()
@@ -125,17 +125,17 @@ def _make_plaintext_folder(ctx, site_dir: Path) -> None:
 
 
 def test_an_unencrypted_data_folder_is_converted_in_place_with_nothing_lost(ctx, officer, site_dir, tmp_path) -> None:
-    from kiosk.context import open_kiosk
-    from kiosk.search import search_dossiers
+    from kiosk.storage.context import open_kiosk
+    from kiosk.dossier.search import search_dossiers
     from sqlalchemy import select
 
-    from kiosk import vault
-    from kiosk.models import Attachment, Dossier
+    from kiosk.security import vault
+    from kiosk.storage.models import Attachment, Dossier
 
     code = _submit_known(ctx, officer, tmp_path / "scans")
     _make_plaintext_folder(ctx, site_dir)
     assert {label for label, _ in found_in(files_under(site_dir))} >= {"id digits", "name NFC"}  # the old folder is plaintext
-    assert sqlite3.connect(site_dir / "kiosk.db").execute("SELECT count(*) FROM dossier").fetchone()[0] == 1
+    assert sqlite3.connect(site_dir / "kiosk.storage.db").execute("SELECT count(*) FROM dossier").fetchone()[0] == 1
 
     reopened = open_kiosk(site_dir)
     try:

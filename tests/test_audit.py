@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from conftest import open_raw_db
-from kiosk.cli import main
+from ui.admin.cli import main
 
 
 def _events(ctx, officer, count: int = 3) -> None:
     """Real events: submits (one each) and receipt prints."""
-    from kiosk.dossiers import submit
-    from kiosk.receipts import load_receipt
-    from kiosk.samples import sample_values
+    from kiosk.dossier.submit import submit
+    from kiosk.printed.load import load_receipt
+    from forms.samples import sample_values
 
     procedure = ctx.catalogue.get("1.004873")
     for i in range(count):
@@ -121,7 +121,7 @@ def test_an_inserted_row_is_caught_and_named(chained, site_dir, capsys) -> None:
 
 
 def test_events_from_before_the_chain_are_chained_at_the_first_start_after_the_upgrade(chained, site_dir, capsys) -> None:
-    from kiosk.context import open_kiosk
+    from kiosk.storage.context import open_kiosk
 
     # what a data folder made before migration 0003 holds: the same events without seq or MAC, and no head
     _sql(site_dir, "UPDATE audit_event SET seq = NULL, prev_mac = NULL, mac = NULL")

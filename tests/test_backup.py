@@ -7,12 +7,12 @@ from datetime import date
 from pathlib import Path
 
 
-from kiosk.cli import main
+from ui.admin.cli import main
 
 
 def _submit(ctx, officer, count: int, seed: int = 0) -> list[str]:
-    from kiosk.dossiers import submit
-    from kiosk.samples import sample_values
+    from kiosk.dossier.submit import submit
+    from forms.samples import sample_values
 
     procedure = ctx.catalogue.get("1.004873")
     return [
@@ -39,7 +39,7 @@ def _codes(site_dir: Path) -> list[str]:
 
 
 def test_a_restored_backup_followed_by_new_submits_reissues_no_code(ctx, officer, site_dir, capsys) -> None:
-    from kiosk.context import open_kiosk
+    from kiosk.storage.context import open_kiosk
 
     first = _submit(ctx, officer, 2)
     ctx.close()
@@ -67,7 +67,7 @@ def test_a_restored_backup_followed_by_new_submits_reissues_no_code(ctx, officer
 
 
 def test_a_damaged_or_foreign_backup_is_refused_and_nothing_changes(ctx, officer, site_dir, tmp_path, capsys) -> None:
-    from kiosk.site import init_site
+    from kiosk.storage.site import init_site
     from conftest import TEST_SITE
 
     codes = _submit(ctx, officer, 1)
@@ -92,7 +92,7 @@ def test_a_damaged_or_foreign_backup_is_refused_and_nothing_changes(ctx, officer
 def test_the_scheduled_backup_runs_once_a_day_and_keeps_the_newest(ctx, officer, site_dir) -> None:
     from datetime import timedelta
 
-    from kiosk import backup
+    from kiosk.storage import backup
 
     first = backup.backup_if_due(ctx)
     assert first is not None and backup.backup_if_due(ctx) is None  # not again the same day

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from forms import CHOICES_DIR, COMMON_DIR, PROCEDURES_DIR, SCHEMA_PATH
-from kiosk.catalogue import KIND_LABELS, Catalogue, LoadError, load_catalogue
+from forms.catalogue import KIND_LABELS, Catalogue, LoadError, load_catalogue
 
 SHIPPED_CODES = {"1.001193", "1.000894", "1.000656", "1.004873", "1.004859", "2.000635", "2.000815"}
 

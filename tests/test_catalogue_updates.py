@@ -30,7 +30,7 @@ def new_version(tmp_path: Path, version: str, change=None) -> Path:
 
 @pytest.fixture
 def kiosk(tmp_path, portal):  # noqa: F811
-    from kiosk.settings import save_settings
+    from kiosk.storage.settings import save_settings
 
     ctx = make_kiosk(tmp_path / "kiosk", portal)
     key = portal.run_cli("catalogue-key").stdout.strip()
@@ -43,7 +43,7 @@ def kiosk(tmp_path, portal):  # noqa: F811
 def render(ctx, code: str, tmp_path: Path, name: str):
     import pypdfium2
 
-    from kiosk.receipts import find_dossier, receipt_data
+    from kiosk.printed.load import find_dossier, receipt_data
     from ui.qt_app import ensure_gui_app
     from ui.receipt_render import render_pdf
 
@@ -56,13 +56,13 @@ def render(ctx, code: str, tmp_path: Path, name: str):
 
 
 def test_a_new_version_activates_and_old_dossiers_keep_theirs(kiosk, portal, tmp_path, qapp) -> None:  # noqa: F811
-    from kiosk.context import open_kiosk
-    from kiosk.dossiers import submit
-    from kiosk.samples import sample_values
+    from kiosk.storage.context import open_kiosk
+    from kiosk.dossier.submit import submit
+    from forms.samples import sample_values
     from sync.engine import SyncEngine
 
     officer = add_officer(kiosk)
-    shipped = kiosk.catalogue.get("1.004873")
+    shipped = forms.catalogue.get("1.004873")
     old_code = submit(kiosk, procedure=shipped, values=sample_values(shipped, seed=4, today=date.today()), officer=officer).code
     before = render(kiosk, old_code, tmp_path, "before")
 
@@ -70,13 +70,13 @@ def test_a_new_version_activates_and_old_dossiers_keep_theirs(kiosk, portal, tmp
     assert json.loads(published.stdout)["published"][0]["version"] == "2026.2"
     report = SyncEngine(kiosk).run_once(force=True)
     assert report.ok and report.catalogue_activated == ["1.004873@2026.2"] and report.catalogue_refused == []
-    latest = kiosk.catalogue.get("1.004873")
+    latest = forms.catalogue.get("1.004873")
     assert latest.version == "2026.2" and "Phiên bản 2026.2" in latest.processing_note
     new_code = submit(kiosk, procedure=latest, values=sample_values(latest, seed=5, today=date.today()), officer=officer).code
     with kiosk.read() as session:
         from sqlalchemy import select
 
-        from kiosk.models import Dossier
+        from kiosk.storage.models import Dossier
 
         versions = dict(session.execute(select(Dossier.code, Dossier.procedure_version)).all())
     assert versions == {old_code: shipped.version, new_code: "2026.2"}
@@ -106,7 +106,7 @@ def test_a_tampered_catalogue_is_refused_with_a_clear_message(kiosk, portal, tmp
     report = SyncEngine(kiosk).run_once(force=True)
     assert report.catalogue_activated == [] and not report.ok
     assert report.catalogue_refused and BAD_SIGNATURE in report.catalogue_refused[0]
-    assert kiosk.catalogue.get("1.004873", "2026.3") is None and kiosk.catalogue.get("1.004873").version != "2026.3"
+    assert forms.catalogue.get("1.004873", "2026.3") is None and forms.catalogue.get("1.004873").version != "2026.3"
     assert BAD_SIGNATURE in (status(kiosk).last_error or "")
     assert report.delivered == 0 and report.reachable  # the rest of the sync still ran
 
@@ -121,4 +121,4 @@ def test_a_catalogue_signed_with_another_key_or_invalid_is_refused(kiosk, portal
     report = SyncEngine(kiosk).run_once(force=True)
     assert report.catalogue_activated == [] and len(report.catalogue_refused) == 2
     assert "chữ ký không hợp lệ" in report.catalogue_refused[0] and "không hợp lệ" in report.catalogue_refused[1]
-    assert {p.version for p in kiosk.catalogue.versions("1.004873")} == {"2026.1"}
+    assert {p.version for p in forms.catalogue.versions("1.004873")} == {"2026.1"}

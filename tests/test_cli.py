@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, TEST_SITE
-from kiosk.cli import main
+from ui.admin.cli import main
 
 CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}")
 
@@ -45,8 +45,8 @@ def cli_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
 
 
 def birth_values() -> dict:
-    from kiosk.catalogue import load_catalogue
-    from kiosk.samples import sample_values
+    from forms.catalogue import load_catalogue
+    from forms.samples import sample_values
 
     return sample_values(load_catalogue().get("1.001193"), seed=7, today=date.today())
 
@@ -85,7 +85,7 @@ def test_submit_prints_code_and_appointment_and_search_finds_it(cli_site, capsys
         code, out, _ = run(capsys, "--data-dir", str(cli_site), "dossiers", "--search", query, "--json")
         assert [d["code"] for d in json.loads(out)["dossiers"]] == [dossier_code], query
 
-    from kiosk.text import fold
+    from forms.text import fold
 
     code, out, _ = run(capsys, "--data-dir", str(cli_site), "dossiers", "--search", fold(values["submitter_name"]), "--json")
     assert [d["code"] for d in json.loads(out)["dossiers"]] == [dossier_code]
@@ -174,7 +174,7 @@ def test_receipt_pdf_headless_in_a_fresh_process(cli_site, capsys, tmp_path) -> 
     pdf = tmp_path / "receipt.pdf"
     env = {k: v for k, v in __import__("os").environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     result = subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", "--data-dir", str(cli_site), "receipt", dossier_code, "--pdf", str(pdf), "--json"],
+        [sys.executable, "-m", "ui.admin.cli", "--data-dir", str(cli_site), "receipt", dossier_code, "--pdf", str(pdf), "--json"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr

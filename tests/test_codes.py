@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.codes import allocate_code, clock_warning, parse_code
+from kiosk.dossier.codes import allocate_code, clock_warning, parse_code
 from kiosk.errors import KioskError
-from kiosk.models import CodeSequence
+from kiosk.storage.models import CodeSequence
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}")
@@ -69,8 +69,8 @@ def test_parse_code_round_trip() -> None:
 
 
 def test_clock_warning_when_clock_reads_before_newest_dossier(ctx, officer) -> None:
-    from kiosk.dossiers import submit
-    from kiosk.samples import sample_values
+    from kiosk.dossier.submit import submit
+    from forms.samples import sample_values
 
     procedure = ctx.catalogue.get("2.000815")
     received = datetime(2026, 11, 23, 9, 0, tzinfo=VN)

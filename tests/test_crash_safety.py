@@ -23,8 +23,8 @@ TARGET = 200
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL exists only on POSIX")
 def test_sigkill_during_submits_loses_and_duplicates_nothing(site_dir: Path, tmp_path: Path) -> None:
-    from kiosk.context import open_kiosk
-    from kiosk.officers import add_officer
+    from kiosk.storage.context import open_kiosk
+    from kiosk.security.officers import add_officer
 
     ctx = open_kiosk(site_dir)
     with ctx.transaction() as session:
@@ -74,8 +74,8 @@ def test_sigkill_during_submits_loses_and_duplicates_nothing(site_dir: Path, tmp
     missing = set(printed) - set(stored)
     assert not missing, f"printed but not stored: {sorted(missing)[:5]}"
     assert outbox == len(stored) and orphans == 0
-    from kiosk import vault
-    from kiosk.keystore import load_data_key
+    from kiosk.security import vault
+    from kiosk.security.keystore import load_data_key
 
     file_key = vault.file_key(load_data_key(site_dir))
     attachments_ok = all(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from kiosk.db import current_revision, head_revision
-from kiosk.models import Base
+from kiosk.storage.db import current_revision, head_revision
+from kiosk.storage.models import Base
 
 
 def test_app_connections_use_wal_full_sync_and_foreign_keys(ctx) -> None:
@@ -41,16 +41,16 @@ def test_migrations_reach_head_and_match_the_models(ctx) -> None:
 
 
 def test_head_revision_from_file_names_is_alembics_head() -> None:
-    """kiosk.db reads the newest revision from the migration files' names so a start never imports Alembic."""
+    """kiosk.storage.db reads the newest revision from the migration files' names so a start never imports Alembic."""
     from alembic.script import ScriptDirectory
 
-    from kiosk.db import alembic_config
+    from kiosk.storage.db import alembic_config
 
     assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def test_current_revision_of_a_new_file_is_none(tmp_path) -> None:
-    from kiosk.db import make_engine
+    from kiosk.storage.db import make_engine
 
     engine = make_engine(tmp_path / "new.db", b"k" * 32)
     try:
@@ -63,7 +63,7 @@ def test_foreign_keys_are_enforced(ctx) -> None:
     import pytest
     from sqlalchemy.exc import IntegrityError
 
-    from kiosk.models import OutboxEntry
+    from kiosk.storage.models import OutboxEntry
 
     with pytest.raises(IntegrityError):
         with ctx.transaction() as session:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from kiosk.demo import DEMO_DOSSIERS, DEMO_LOGIN, ensure_demo
-from kiosk.models import Dossier, OutboxEntry
-from kiosk.paths import resolve_data_dir
+from kiosk.admin.demo import DEMO_DOSSIERS, DEMO_LOGIN, ensure_demo
+from kiosk.storage.models import Dossier, OutboxEntry
+from kiosk.storage.paths import resolve_data_dir
 
 
 def test_demo_folder_is_inside_the_chosen_data_folder(tmp_path: Path) -> None:
@@ -16,7 +16,7 @@ def test_demo_folder_is_inside_the_chosen_data_folder(tmp_path: Path) -> None:
 
 
 def test_demo_is_filled_once_and_never_syncs(tmp_path: Path) -> None:
-    from kiosk.context import open_kiosk
+    from kiosk.storage.context import open_kiosk
 
     root = tmp_path / "demo"
     ensure_demo(root)

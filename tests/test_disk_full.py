@@ -62,8 +62,8 @@ def integrity(root: Path) -> str:
 
 def test_disk_full_during_submit_in_the_window(qtbot, small_disk: Path, tmp_path: Path) -> None:
     from conftest import start_main_window
-    from kiosk.samples import sample_values
-    from kiosk.site import init_site
+    from forms.samples import sample_values
+    from kiosk.storage.site import init_site
     from test_gui_flow import fill_page, login
 
     root = small_disk / "data"
@@ -109,12 +109,12 @@ def test_disk_full_during_submit_in_the_window(qtbot, small_disk: Path, tmp_path
 
 
 def test_disk_full_while_storing_an_attachment_is_a_clear_error(small_disk: Path, tmp_path: Path) -> None:
-    from kiosk.context import open_kiosk
-    from kiosk.dossiers import OfficerRef, list_drafts, save_draft, submit
+    from kiosk.storage.context import open_kiosk
+    from kiosk.dossier.submit import OfficerRef, list_drafts, save_draft, submit
     from kiosk.errors import StorageError
-    from kiosk.officers import add_officer
-    from kiosk.samples import sample_values
-    from kiosk.site import init_site
+    from kiosk.security.officers import add_officer
+    from forms.samples import sample_values
+    from kiosk.storage.site import init_site
 
     root = small_disk / "data"
     init_site(root, dict(TEST_SITE))

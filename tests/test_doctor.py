@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli import main
+from ui.admin.cli import main
 from portal_server import portal, start_portal  # noqa: F401 - the fixture
 from sync_helpers import add_officer, make_kiosk
 from test_disk_full import fill, small_disk  # noqa: F401 - the fixture
@@ -62,7 +62,7 @@ def test_an_unreachable_portal_is_an_error(tmp_path, portal, capsys) -> None:  #
 
 def test_a_full_disk_is_an_error(small_disk: Path, capsys) -> None:  # noqa: F811
     from conftest import TEST_SITE
-    from kiosk.site import init_site
+    from kiosk.storage.site import init_site
 
     root = small_disk / "data"
     init_site(root, dict(TEST_SITE))

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kiosk.expr import MAX_DEPTH, MAX_LENGTH, ExprError, evaluate, holds, parse, truthy
+from forms.expr import MAX_DEPTH, MAX_LENGTH, ExprError, evaluate, holds, parse, truthy
 
 TODAY = date(2026, 3, 15)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import formengine
-from kiosk.catalogue import Procedure, load_catalogue
-from kiosk.formengine import (
+from forms import formengine
+from forms.catalogue import Procedure, load_catalogue
+from forms.formengine import (
     MSG_UNKNOWN,
     Wizard,
     clean,

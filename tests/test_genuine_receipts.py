@@ -20,8 +20,8 @@ NOT_FOUND = "Không tìm thấy hồ sơ"
 @pytest.fixture
 def kiosk(tmp_path, portal):  # noqa: F811
     """A kiosk enrolled the way an administrator does it (kiosk-admin enrol): the receipt key goes with enrolment."""
-    from kiosk.context import open_kiosk
-    from kiosk.site import init_site
+    from kiosk.storage.context import open_kiosk
+    from kiosk.storage.site import init_site
     from sync.enrolment import enrol
 
     root = tmp_path / "kiosk"
@@ -33,7 +33,7 @@ def kiosk(tmp_path, portal):  # noqa: F811
 
 
 def receipt_url(ctx, code: str) -> str:
-    from kiosk.receipts import load_receipt
+    from kiosk.printed.load import load_receipt
 
     return load_receipt(ctx, code, actor="test", reprint=True).tracking_url
 
@@ -41,8 +41,8 @@ def receipt_url(ctx, code: str) -> str:
 def personal(ctx, code: str) -> list[str]:
     from sqlalchemy import select
 
-    from kiosk.models import Dossier
-    from kiosk.text import fold
+    from kiosk.storage.models import Dossier
+    from forms.text import fold
 
     with ctx.read() as session:
         values = session.scalar(select(Dossier).where(Dossier.code == code)).values
@@ -81,7 +81,7 @@ def test_a_genuine_receipt_not_yet_synced_says_waiting_to_be_sent(kiosk, portal,
 def test_a_forged_or_altered_token_shows_not_found(kiosk, portal, tmp_path, synced) -> None:  # noqa: F811
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from kiosk.tracking import make_token, tracking_url
+    from kiosk.printed.token import make_token, tracking_url
     from sync.engine import SyncEngine
 
     officer = add_officer(kiosk)
@@ -113,7 +113,7 @@ def test_a_forged_or_altered_token_shows_not_found(kiosk, portal, tmp_path, sync
 
 
 def test_a_revoked_kiosk_gets_401_and_cannot_vouch_for_receipts_dated_after_revocation(kiosk, portal, tmp_path) -> None:  # noqa: F811
-    from kiosk.tracking import make_token, tracking_url
+    from kiosk.printed.token import make_token, tracking_url
     from sync.credentials import load_credentials
     from sync.engine import SyncEngine
     from sync.errors import Unauthorized

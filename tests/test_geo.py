@@ -1,12 +1,12 @@
-"""Tests for kiosk.geo over the 2025 administrative units (34 provinces, 3,321 communes)."""
+"""Tests for forms.geo over the 2025 administrative units (34 provinces, 3,321 communes)."""
 
 import dataclasses
 import time
 
 import pytest
 
-from kiosk import geo
-from kiosk.text import sort_key
+from forms import geo
+from forms.text import sort_key
 
 
 def test_counts_match_the_2025_reform():

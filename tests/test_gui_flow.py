@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from conftest import open_raw_db, start_main_window, type_text
-from kiosk.samples import sample_values
+from forms.samples import sample_values
 from ui.dossier_list import FILTERS
 from ui.main_window import MainWindow
 
@@ -138,7 +138,7 @@ def test_draft_survives_a_restart(qtbot, window: MainWindow, site_dir: Path) -> 
 
 
 def test_long_lists_are_searchable_without_diacritics(qtbot) -> None:
-    from kiosk.catalogue import load_catalogue
+    from forms.catalogue import load_catalogue
     from ui.fields import make_field_widget
 
     procedure = load_catalogue().get("1.001193")
@@ -160,10 +160,10 @@ def test_long_lists_are_searchable_without_diacritics(qtbot) -> None:
 
 
 def test_dossier_list_search_filter_and_reprint(qtbot, window: MainWindow, site_dir: Path) -> None:
-    from kiosk.context import open_kiosk
-    from kiosk.dossiers import OfficerRef, submit
-    from kiosk.models import Officer
-    from kiosk.text import fold
+    from kiosk.storage.context import open_kiosk
+    from kiosk.dossier.submit import OfficerRef, submit
+    from kiosk.storage.models import Officer
+    from forms.text import fold
 
     ctx = open_kiosk(site_dir)
     with ctx.read() as session:

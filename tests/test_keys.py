@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli import main
+from ui.admin.cli import main
 
 PASSPHRASE = "mot cua bat trang 2026"
 
@@ -25,8 +25,8 @@ def _cli(capsys, monkeypatch, *args: str, stdin: str = "") -> tuple[int, dict]:
 def _submit_with_scan(ctx, officer, tmp_path: Path) -> tuple[str, str]:
     import hashlib
 
-    from kiosk.dossiers import submit
-    from kiosk.samples import sample_values
+    from kiosk.dossier.submit import submit
+    from forms.samples import sample_values
 
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(b"%PDF-1.4 scan " * 30_000)
@@ -59,8 +59,8 @@ def test_a_lost_key_is_recovered_from_its_passphrase_protected_copy(ctx, officer
 
 
 def test_rotation_re_keys_database_and_attachments(ctx, officer, site_dir, tmp_path, capsys, monkeypatch) -> None:
-    from kiosk import vault
-    from kiosk.context import open_kiosk
+    from kiosk.security import vault
+    from kiosk.storage.context import open_kiosk
 
     code, sha = _submit_with_scan(ctx, officer, tmp_path)
     old_key = ctx.data_key
@@ -75,10 +75,10 @@ def test_rotation_re_keys_database_and_attachments(ctx, officer, site_dir, tmp_p
             vault.read_all(vault.file_key(old_key), site_dir / "attachments" / sha)
     finally:
         reopened.close()
-    from kiosk.db import connect_encrypted
+    from kiosk.storage.db import connect_encrypted
 
     with pytest.raises(Exception):
-        connect_encrypted(site_dir / "kiosk.db", old_key).execute("SELECT count(*) FROM dossier").fetchone()
+        connect_encrypted(site_dir / "kiosk.storage.db", old_key).execute("SELECT count(*) FROM dossier").fetchone()
     status, answer = _cli(capsys, monkeypatch, "--data-dir", str(site_dir), "audit", "verify")
     assert status == 0 and answer["ok"]
     status, answer = _cli(capsys, monkeypatch, "--data-dir", str(site_dir), "dossiers")
@@ -87,9 +87,10 @@ def test_rotation_re_keys_database_and_attachments(ctx, officer, site_dir, tmp_p
 
 @pytest.mark.parametrize("cut_after", ["new key written", "attachments re-sealed"])
 def test_an_interrupted_rotation_is_finished_at_the_next_start(ctx, officer, site_dir, tmp_path, cut_after) -> None:
-    from kiosk import rotation, vault
-    from kiosk.context import open_kiosk
-    from kiosk.paths import DataDir
+    from kiosk.security import rotation
+    from kiosk.security import vault
+    from kiosk.storage.context import open_kiosk
+    from kiosk.storage.paths import DataDir
 
     code, sha = _submit_with_scan(ctx, officer, tmp_path)
     old_key = ctx.data_key
@@ -107,7 +108,7 @@ def test_an_interrupted_rotation_is_finished_at_the_next_start(ctx, officer, sit
     try:
         assert reopened.data_key == new_key and not rotation.rotation_pending(data)
         assert vault.sha256_of(reopened.file_key, site_dir / "attachments" / sha) == sha
-        from kiosk.search import search_dossiers
+        from kiosk.dossier.search import search_dossiers
 
         with reopened.read() as session:
             assert [r.code for r in search_dossiers(session, code)] == [code]

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from conftest import start_main_window, type_text
-from kiosk.officers import LOCKOUT, MAX_FAILURES
+from kiosk.security.officers import LOCKOUT, MAX_FAILURES
 from ui.main_window import MainWindow
 
 
@@ -33,9 +33,9 @@ def try_pin(qtbot, win: MainWindow, pin: str, username: str = "lan") -> None:
 def test_pin_brute_force_locks_the_account(qtbot, window: MainWindow, site_dir: Path) -> None:
     from sqlalchemy import select
 
-    from kiosk.context import open_kiosk
-    from kiosk.models import AuditEvent, Officer
-    from kiosk.officers import authenticate
+    from kiosk.storage.context import open_kiosk
+    from kiosk.storage.models import AuditEvent, Officer
+    from kiosk.security.officers import authenticate
 
     for attempt in range(1, MAX_FAILURES):
         try_pin(qtbot, window, f"{attempt:04d}")
@@ -63,7 +63,7 @@ def test_pin_brute_force_locks_the_account(qtbot, window: MainWindow, site_dir: 
 
 
 def test_idle_window_locks_itself_and_keeps_the_open_draft(qtbot, window: MainWindow, site_dir: Path) -> None:
-    from kiosk.context import open_kiosk
+    from kiosk.storage.context import open_kiosk
 
     assert window._ctx().settings.idle_lock_minutes == 5  # the default
     try_pin(qtbot, window, "2468")
@@ -98,7 +98,7 @@ def test_idle_window_locks_itself_and_keeps_the_open_draft(qtbot, window: MainWi
 def _draft_names(ctx) -> list[str]:
     from sqlalchemy import select
 
-    from kiosk.models import Dossier
+    from kiosk.storage.models import Dossier
 
     with ctx.read() as session:
         return [d.values.get("submitter_name") for d in session.scalars(select(Dossier).where(Dossier.lifecycle == "draft"))]

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from kiosk.cli import main
+from ui.admin.cli import main
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="changing a folder's owner needs root (the test machine runs as root)")
@@ -23,8 +23,8 @@ def test_kiosk_admin_refuses_a_data_folder_owned_by_another_account(site_dir, ca
 
 
 def test_the_data_folder_is_owner_only_and_admin_actions_are_audited_with_the_os_account(site_dir, capsys) -> None:
-    from kiosk.context import open_kiosk
-    from kiosk.models import AuditEvent
+    from kiosk.storage.context import open_kiosk
+    from kiosk.storage.models import AuditEvent
 
     if os.name == "posix":
         for folder in (site_dir, site_dir / "keys", site_dir / "attachments", site_dir / "logs"):

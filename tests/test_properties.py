@@ -19,15 +19,19 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from conftest import open_raw_db
-from kiosk import expr, formengine, geo, text, validators
-from kiosk.catalogue import DocumentSpec, Page, Procedure, load_catalogue
-from kiosk.cli import main
-from kiosk.codes import LOCAL_TZ
-from kiosk.dossiers import submit
+from forms import expr
+from forms import formengine
+from forms import geo
+from forms import text
+from forms import validators
+from forms.catalogue import DocumentSpec, Page, Procedure, load_catalogue
+from ui.admin.cli import main
+from kiosk.dossier.codes import LOCAL_TZ
+from kiosk.dossier.submit import submit
 from kiosk.errors import KioskError
-from kiosk.models import Dossier
-from kiosk.receipts import load_receipt
-from kiosk.samples import sample_values
+from kiosk.storage.models import Dossier
+from kiosk.printed.load import load_receipt
+from forms.samples import sample_values
 
 TODAY = dt.date(2026, 3, 15)
 SCALE = float(os.environ.get("KIOSK_PROPERTY_SCALE", "1"))  # search longer by hand: KIOSK_PROPERTY_SCALE=20
@@ -197,7 +201,7 @@ def no_swallowed_errors():
             records.append(record)
 
     handler = Collect(logging.ERROR)
-    loggers = [logging.getLogger("kiosk.formengine"), logging.getLogger("kiosk.expr")]
+    loggers = [logging.getLogger("forms.formengine"), logging.getLogger("forms.expr")]
     for logger in loggers:
         logger.addHandler(handler)
     try:

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from kiosk.errors import InputError
-from kiosk.qrlookup import code_from_image, code_from_text
+from kiosk.dossier.lookup import code_from_image, code_from_text
 
 CODE = "000.00.07.H26-261123-1004"
 
@@ -40,9 +40,9 @@ def test_image_without_a_qr_is_a_clear_error(tmp_path: Path) -> None:
 def _receipt_photo(ctx, officer, tmp_path: Path) -> tuple[str, Path]:
     import pypdfium2
 
-    from kiosk.dossiers import submit
-    from kiosk.receipts import load_receipt
-    from kiosk.samples import sample_values
+    from kiosk.dossier.submit import submit
+    from kiosk.printed.load import load_receipt
+    from forms.samples import sample_values
     from ui.receipt_render import render_pdf
 
     procedure = ctx.catalogue.get("1.001193")

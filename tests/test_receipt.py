@@ -15,7 +15,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from kiosk.receipt import (
+from kiosk.printed.receipt import (
     DEFAULT_COPIES,
     SAMPLE_TRACKING_KEY,
     TITLE,
@@ -29,7 +29,7 @@ from kiosk.receipt import (
     sample_receipt,
     vn_date_line,
 )
-from kiosk.tracking import verify_token
+from kiosk.printed.token import verify_token
 
 MARGIN_PT = 15 * 72 / 25.4
 LONG_ADDRESS = (

@@ -12,8 +12,8 @@ from sync_helpers import UNIT_ID, add_officer, submit_dossiers
 
 
 def test_a_replacement_pc_gets_a_new_kiosk_number_and_the_old_one_is_revoked(tmp_path, portal) -> None:  # noqa: F811
-    from kiosk.context import open_kiosk
-    from kiosk.site import init_site
+    from kiosk.storage.context import open_kiosk
+    from kiosk.storage.site import init_site
     from sync.credentials import load_credentials
     from sync.engine import SyncEngine
     from sync.enrolment import enrol

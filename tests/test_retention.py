@@ -21,7 +21,7 @@ def kiosk(tmp_path, portal):  # noqa: F811
 
 
 def _dossier(ctx, code):
-    from kiosk.models import Dossier
+    from kiosk.storage.models import Dossier
 
     with ctx.read() as session:
         return session.scalar(select(Dossier).where(Dossier.code == code))
@@ -44,11 +44,11 @@ def _dump(root) -> str:
 
 
 def test_personal_data_is_purged_after_the_retention_period_with_a_fake_clock(kiosk, portal, tmp_path, qapp) -> None:  # noqa: F811
-    from kiosk.models import AuditEvent, utcnow
-    from kiosk.receipts import PURGED_NAME, load_receipt
-    from kiosk.retention import purge
-    from kiosk.search import search_dossiers
-    from kiosk.text import fold
+    from kiosk.storage.models import AuditEvent, utcnow
+    from kiosk.printed.load import PURGED_NAME, load_receipt
+    from kiosk.dossier.retention import purge
+    from kiosk.dossier.search import search_dossiers
+    from forms.text import fold
     from sync.engine import SyncEngine
 
     officer = add_officer(kiosk)
@@ -57,9 +57,9 @@ def test_personal_data_is_purged_after_the_retention_period_with_a_fake_clock(ki
     portal.run_cli("set-status", closed, "10", "--note", "Đã trả cho bà Lý Thị Hạnh")  # result returned: closed
     portal.run_cli("set-status", open_, "4")  # still processing
     assert SyncEngine(kiosk).run_once(force=True).status_changes == 2
-    from kiosk.amendments import amend
+    from kiosk.dossier.amend import amend
 
-    procedure = kiosk.catalogue.get(_dossier(kiosk, unsent).procedure_code)
+    procedure = forms.catalogue.get(_dossier(kiosk, unsent).procedure_code)
     amend(kiosk, code=unsent, officer=officer, documents={procedure.documents[0].id: 1}, note="bổ sung")  # r2 waits
     portal.run_cli("set-status", unsent, "10")
     from sync_helpers import client_factory
@@ -71,7 +71,7 @@ def test_personal_data_is_purged_after_the_retention_period_with_a_fake_clock(ki
     before = {code: _dossier(kiosk, code) for code in (closed, open_, unsent)}
     name, id_number = before[closed].values["submitter_name"], before[closed].values["submitter_id_number"]
     with kiosk.read() as session:
-        from kiosk.models import Attachment
+        from kiosk.storage.models import Attachment
 
         shas = list(session.scalars(select(Attachment.sha256).where(Attachment.dossier_id == before[closed].id)))
     assert shas and all((kiosk.data.attachments_dir / sha).exists() for sha in shas)
@@ -115,7 +115,7 @@ def test_personal_data_is_purged_after_the_retention_period_with_a_fake_clock(ki
 
 
 def test_kiosk_admin_purge_reports_in_json(kiosk, capsys) -> None:
-    from kiosk.cli import main
+    from ui.admin.cli import main
 
     kiosk.close()
     code = main(["--data-dir", str(kiosk.data.root), "purge", "--json"])

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from kiosk.dossiers import submit
-from kiosk.samples import sample_values
-from kiosk.search import search_dossiers
+from kiosk.dossier.submit import submit
+from forms.samples import sample_values
+from kiosk.dossier.search import search_dossiers
 
 NAMES = ["Nguyễn Thị Hoa", "Trần Văn Đức", "Nguyễn Đức Thịnh", "Lê Thị Ngọc Ánh"]
 

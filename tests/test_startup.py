@@ -9,8 +9,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from kiosk.context import open_kiosk
-from kiosk.officers import add_officer
+from kiosk.storage.context import open_kiosk
+from kiosk.security.officers import add_officer
 from ui.app import make_application
 from ui.main_window import MainWindow
 

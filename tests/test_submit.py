@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from kiosk.dossiers import SubmitRefused, list_drafts, save_draft, submit
-from kiosk.models import AuditEvent, Dossier, OutboxEntry
-from kiosk.samples import sample_values
+from kiosk.dossier.submit import SubmitRefused, list_drafts, save_draft, submit
+from kiosk.storage.models import AuditEvent, Dossier, OutboxEntry
+from forms.samples import sample_values
 from test_workdays import PROCEDURES, RECEIPTS
 
 SHIPPED = sorted(PROCEDURES)

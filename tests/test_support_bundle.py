@@ -7,14 +7,14 @@ import unicodedata
 import zipfile
 from datetime import date
 
-from kiosk.cli import main
-from kiosk.text import fold
+from ui.admin.cli import main
+from forms.text import fold
 
 
-def test_the_support_bundle_holds_what_helps_and_no_personal_data(ctx, officer, site_dir, tmp_path, capsys) -> None:
-    from kiosk.dossiers import submit
-    from kiosk.receipts import load_receipt
-    from kiosk.samples import sample_values
+def test_the_support_bundle_holds_what_helps_and_no_personal_data(ctx, officer, site_dir, kiosk_log, tmp_path, capsys) -> None:
+    from kiosk.dossier.submit import submit
+    from kiosk.printed.load import load_receipt
+    from forms.samples import sample_values
 
     procedure = ctx.catalogue.get("1.004873")
     values = sample_values(procedure, seed=9, today=date.today())

@@ -25,21 +25,21 @@ def kiosk(tmp_path, portal):  # noqa: F811
 
 
 def _entry(ctx, code: str, revision: int = 1):
-    from kiosk.models import Dossier, OutboxEntry
+    from kiosk.storage.models import Dossier, OutboxEntry
 
     with ctx.read() as session:
         return session.scalar(select(OutboxEntry).join(OutboxEntry.dossier).where(Dossier.code == code, OutboxEntry.revision == revision))
 
 
 def _dossier(ctx, code: str):
-    from kiosk.models import Dossier
+    from kiosk.storage.models import Dossier
 
     with ctx.read() as session:
         return session.scalar(select(Dossier).where(Dossier.code == code))
 
 
 def test_one_pass_delivers_with_progress_status_and_catalogue(kiosk, portal, tmp_path) -> None:  # noqa: F811
-    from kiosk.models import SyncMeta
+    from kiosk.storage.models import SyncMeta
     from sync.engine import SyncEngine, queue_summary, status
 
     officer = add_officer(kiosk)
@@ -64,7 +64,7 @@ def test_one_pass_delivers_with_progress_status_and_catalogue(kiosk, portal, tmp
     assert catalogue["procedures"] and {"code", "version"} <= set(catalogue["procedures"][0])
     assert_portal_holds_exactly(kiosk, portal, codes)
     assert SyncEngine(kiosk).run_once().attempted == 0  # nothing left to send
-    from kiosk.models import AuditEvent
+    from kiosk.storage.models import AuditEvent
 
     with kiosk.read() as session:
         deliveries = [e.details["code"] for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "sync.delivered"))]
@@ -72,7 +72,7 @@ def test_one_pass_delivers_with_progress_status_and_catalogue(kiosk, portal, tmp
 
 
 def test_status_set_on_the_portal_reaches_the_dossier_after_one_pass(kiosk, portal, tmp_path) -> None:  # noqa: F811
-    from kiosk.models import PortalStatusEvent
+    from kiosk.storage.models import PortalStatusEvent
     from sync.engine import SyncEngine
 
     officer = add_officer(kiosk)
@@ -93,8 +93,8 @@ def test_status_set_on_the_portal_reaches_the_dossier_after_one_pass(kiosk, port
 
 
 def test_amendment_reaches_the_portal_and_replaying_revision_1_changes_nothing(kiosk, portal, tmp_path) -> None:  # noqa: F811
-    from kiosk.amendments import amend
-    from kiosk.models import AuditEvent
+    from kiosk.dossier.amend import amend
+    from kiosk.storage.models import AuditEvent
     from sync import errors, wire
     from sync.engine import SyncEngine, default_client
 
@@ -106,7 +106,7 @@ def test_amendment_reaches_the_portal_and_replaying_revision_1_changes_nothing(k
     engine.run_once()
     assert _dossier(kiosk, code).portal_status == 5
 
-    procedure = kiosk.catalogue.get(_dossier(kiosk, code).procedure_code)
+    procedure = forms.catalogue.get(_dossier(kiosk, code).procedure_code)
     doc = procedure.documents[0]
     assert amend(kiosk, code=code, officer=officer, documents={doc.id: 1}, note="Đã nhận bản sao bổ sung") == 2
     dossier = _dossier(kiosk, code)
@@ -136,7 +136,7 @@ def test_amendment_reaches_the_portal_and_replaying_revision_1_changes_nothing(k
 
 
 def test_amendment_refuses_nothing_to_record_and_unknown_documents(kiosk, tmp_path) -> None:
-    from kiosk.amendments import amend
+    from kiosk.dossier.amend import amend
     from kiosk.errors import InputError
 
     officer = add_officer(kiosk)
@@ -182,7 +182,7 @@ class _Ceiling:
 
 
 def test_backoff_is_respected_force_ignores_it_and_crash_left_sending_is_retried(kiosk, portal, tmp_path) -> None:  # noqa: F811
-    from kiosk.models import OutboxEntry, utcnow
+    from kiosk.storage.models import OutboxEntry, utcnow
     from sync.engine import SyncEngine
 
     officer = add_officer(kiosk)
@@ -217,7 +217,7 @@ def test_backoff_is_respected_force_ignores_it_and_crash_left_sending_is_retried
 
 def test_network_cuts_do_not_push_the_retry_an_hour_away(kiosk, portal, tmp_path) -> None:  # noqa: F811
     """A link cut many times must not leave the oldest dossier waiting an hour after the network returns."""
-    from kiosk.models import utcnow
+    from kiosk.storage.models import utcnow
     from sync.engine import SyncEngine
 
     officer = add_officer(kiosk)
@@ -261,8 +261,8 @@ def test_probe_tells_the_portal_from_a_captive_portal(kiosk, portal) -> None:  #
 
 
 def test_cli_enrol_then_sync(tmp_path, portal, capsys) -> None:  # noqa: F811
-    from kiosk.cli import main
-    from kiosk.site import init_site
+    from ui.admin.cli import main
+    from kiosk.storage.site import init_site
 
     from conftest import TEST_SITE
 
@@ -284,7 +284,7 @@ def test_cli_enrol_then_sync(tmp_path, portal, capsys) -> None:  # noqa: F811
     assert main(["--data-dir", str(root), "enrol", "--portal", portal.url, "--code", enrolment_code, "--json"]) == 1
     assert "Mã đăng ký" in json.loads(capsys.readouterr().out)["error"]
 
-    from kiosk.context import open_kiosk
+    from kiosk.storage.context import open_kiosk
 
     ctx = open_kiosk(root)
     try:
@@ -299,8 +299,8 @@ def test_cli_enrol_then_sync(tmp_path, portal, capsys) -> None:  # noqa: F811
 
 
 def test_cli_sync_exits_1_when_the_portal_is_unreachable(tmp_path, capsys) -> None:
-    from kiosk.cli import main
-    from kiosk.site import init_site
+    from ui.admin.cli import main
+    from kiosk.storage.site import init_site
 
     from conftest import TEST_SITE
 
@@ -346,22 +346,22 @@ def test_tls_is_verified_and_a_province_ca_bundle_is_honoured(kiosk, portal, tmp
         assert proxy.url.startswith("https://")
         with PortalClient(proxy.url, None) as client, pytest.raises(errors.TLSFailure):
             client.health()  # the system's trust store does not know the province CA
-        kiosk.settings = kiosk.settings.with_changes(portal_url=proxy.url)
+        kiosk.storage.settings = kiosk.storage.settings.with_changes(portal_url=proxy.url)
         report = SyncEngine(kiosk).run_once()
         assert not report.reachable and "chứng chỉ" in report.message and outbox_states(kiosk) == {(code, 1): "queued"}
-        kiosk.settings = kiosk.settings.with_changes(portal_ca_bundle=ca)
+        kiosk.storage.settings = kiosk.storage.settings.with_changes(portal_ca_bundle=ca)
         report = SyncEngine(kiosk).run_once()
         assert report.ok and report.delivered == 1
         assert_portal_holds_exactly(kiosk, portal, [code])
 
 
 def test_amendment_while_revision_1_waits_offline_sends_both_as_they_were(kiosk, portal, tmp_path) -> None:  # noqa: F811
-    from kiosk.amendments import amend
+    from kiosk.dossier.amend import amend
     from sync.engine import SyncEngine
 
     officer = add_officer(kiosk)
     [code] = submit_dossiers(kiosk, officer, 1, tmp_path / "scans", size=1000)
-    doc = kiosk.catalogue.get(_dossier(kiosk, code).procedure_code).documents[0]
+    doc = forms.catalogue.get(_dossier(kiosk, code).procedure_code).documents[0]
     assert amend(kiosk, code=code, officer=officer, documents={doc.id: 2}) == 2
     revision_1 = json.loads(_entry(kiosk, code, 1).payload)  # frozen by amend(), before the row changed
     assert _entry(kiosk, code, 2).payload is None

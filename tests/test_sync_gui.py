@@ -177,7 +177,7 @@ def test_queued_dossiers_go_by_themselves_when_the_portal_comes_back(qtbot, port
 
 
 def make_kiosk_reopen(root: Path):
-    from kiosk.context import open_kiosk
+    from kiosk.storage.context import open_kiosk
 
     return open_kiosk(root)
 

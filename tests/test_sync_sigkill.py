@@ -61,7 +61,7 @@ def test_sigkill_during_sync_delivers_exactly_once_and_resends_at_most_a_chunk(t
         killed_at = time.monotonic()
 
         proxy.generation = KILLS
-        from kiosk.context import open_kiosk
+        from kiosk.storage.context import open_kiosk
 
         ctx = open_kiosk(root)
         try:

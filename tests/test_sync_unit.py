@@ -45,7 +45,7 @@ def test_credentials_are_owner_only_atomic_and_never_shown(ctx) -> None:
 
 def test_ca_bundle_setting_is_validated(tmp_path) -> None:
     from kiosk.errors import InputError
-    from kiosk.settings import settings_from_dict
+    from kiosk.storage.settings import settings_from_dict
 
     from conftest import TEST_SITE
 
@@ -101,8 +101,8 @@ def test_unreachable_and_timeout_are_told_apart() -> None:
 
 
 def test_demo_site_never_syncs(tmp_path) -> None:
-    from kiosk.context import open_kiosk
-    from kiosk.site import init_site
+    from kiosk.storage.context import open_kiosk
+    from kiosk.storage.site import init_site
     from sync.engine import SyncEngine, probe
 
     from conftest import TEST_SITE
@@ -128,7 +128,7 @@ def test_unconfigured_site_reports_what_to_do(ctx) -> None:
 def test_payload_is_built_once_and_never_rebuilt(ctx, officer, tmp_path) -> None:
     from sqlalchemy import select
 
-    from kiosk.models import Dossier, OutboxEntry
+    from kiosk.storage.models import Dossier, OutboxEntry
     from sync import outbox, wire
 
     from sync_helpers import submit_dossiers

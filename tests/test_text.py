@@ -1,10 +1,10 @@
-"""Tests for kiosk.text: NFC normalisation, search folding and Vietnamese sorting."""
+"""Tests for forms.text: NFC normalisation, search folding and Vietnamese sorting."""
 
 import unicodedata
 
 import pytest
 
-from kiosk.text import fold, matches, nfc, normalise, sort_key
+from forms.text import fold, matches, nfc, normalise, sort_key
 
 
 def nfd(s: str) -> str:

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from kiosk.tracking import make_token, make_v1_token, public_key_of, tracking_url, verify_token
+from kiosk.printed.token import make_token, make_v1_token, public_key_of, tracking_url, verify_token
 
 KEY = bytes(range(32))  # an Ed25519 seed (the kiosk's receipt key)
 V1_KEY = b"k" * 32  # the HMAC key of receipts printed before signatures
@@ -75,7 +75,7 @@ def test_empty_key_is_refused():
 
 def test_the_portal_verifies_what_the_kiosk_signs():
     """The portal's verifier (sync.wire) and the kiosk's signer agree (the contract of docs/receipt-token.md)."""
-    from kiosk import tracking
+    from kiosk.printed import token as tracking
     from sync import wire
 
     assert wire.RECEIPT_MESSAGE_PREFIX == tracking.V2_MESSAGE_PREFIX

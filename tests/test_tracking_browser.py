@@ -10,7 +10,7 @@ from pathlib import Path
 
 import requests
 
-from kiosk.text import fold
+from forms.text import fold
 from portal_server import portal  # noqa: F401 - the fixture
 from sync_helpers import add_officer, make_kiosk, submit_dossiers
 
@@ -33,7 +33,7 @@ def receipt_url(ctx, code: str, tmp_path: Path) -> str:
     import pypdfium2
     import zxingcpp
 
-    from kiosk.receipts import load_receipt
+    from kiosk.printed.load import load_receipt
     from ui.qt_app import ensure_gui_app
     from ui.receipt_render import render_pdf
 
@@ -56,7 +56,7 @@ def test_receipt_qr_opens_the_tracking_page_without_personal_data(qapp, portal, 
     with ctx.read() as session:
         from sqlalchemy import select
 
-        from kiosk.models import Dossier
+        from kiosk.storage.models import Dossier
 
         dossier = session.scalar(select(Dossier).where(Dossier.code == code))
         name, id_number, phone = dossier.values["submitter_name"], dossier.values["submitter_id_number"], dossier.values.get("submitter_phone")

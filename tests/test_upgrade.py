@@ -29,7 +29,7 @@ def old_site(tmp_path: Path) -> Path:
 def _plain_rows(root: Path) -> dict[str, dict]:
     import sqlite3
 
-    connection = sqlite3.connect(root / "kiosk.db")
+    connection = sqlite3.connect(root / "kiosk.storage.db")
     try:
         return {code: json.loads(values) for code, values in connection.execute("SELECT code, \"values\" FROM dossier")}
     finally:
@@ -37,10 +37,10 @@ def _plain_rows(root: Path) -> dict[str, dict]:
 
 
 def test_the_first_schema_upgrades_with_nothing_lost_and_its_queue_then_syncs(old_site: Path, portal, tmp_path: Path) -> None:  # noqa: F811
-    from kiosk import vault
-    from kiosk.context import open_kiosk
-    from kiosk.db import head_revision
-    from kiosk.models import Attachment, Dossier, OutboxEntry
+    from kiosk.security import vault
+    from kiosk.storage.context import open_kiosk
+    from kiosk.storage.db import head_revision
+    from kiosk.storage.models import Attachment, Dossier, OutboxEntry
     from sync.credentials import Credentials, save_credentials
     from sync.engine import SyncEngine
     from sync_helpers import UNIT_ID, portal_dossiers
@@ -72,7 +72,7 @@ def test_the_first_schema_upgrades_with_nothing_lost_and_its_queue_then_syncs(ol
         report = SyncEngine(ctx).run_once(force=True)
         assert report.ok and report.delivered == len(QUEUED)
         assert sorted(d["code"] for d in portal_dossiers(portal)) == QUEUED
-        from kiosk.receipts import load_receipt
+        from kiosk.printed.load import load_receipt
 
         assert load_receipt(ctx, OLD_CODES[0], actor="t", reprint=True).submitter_name == before[OLD_CODES[0]]["submitter_name"]
     finally:
@@ -80,11 +80,11 @@ def test_the_first_schema_upgrades_with_nothing_lost_and_its_queue_then_syncs(ol
 
 
 def test_a_failed_migration_restores_the_previous_database_with_a_clear_message(site_dir: Path, ctx, officer, tmp_path, monkeypatch) -> None:
-    from kiosk import db
-    from kiosk.context import open_kiosk
-    from kiosk.dossiers import submit
+    from kiosk.storage import db
+    from kiosk.storage.context import open_kiosk
+    from kiosk.dossier.submit import submit
     from kiosk.errors import StorageError
-    from kiosk.samples import sample_values
+    from forms.samples import sample_values
     from datetime import date
 
     procedure = ctx.catalogue.get("1.004873")

@@ -1,4 +1,4 @@
-"""Tests for kiosk.validators: ID numbers, phones, dates, numbers, and that no check ever raises."""
+"""Tests for forms.validators: ID numbers, phones, dates, numbers, and that no check ever raises."""
 
 import datetime as dt
 import json
@@ -9,7 +9,7 @@ from importlib import resources
 
 import pytest
 
-from kiosk import validators as v
+from forms import validators as v
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -129,7 +129,7 @@ def test_invalid_phones(phone, expected):
 
 
 def test_phone_prefixes_come_from_the_data_file():
-    text = resources.files("kiosk").joinpath("data", "phone_prefixes.json").read_text(encoding="utf-8")
+    text = resources.files("forms").joinpath("data", "phone_prefixes.json").read_text(encoding="utf-8")
     assert v.mobile_prefixes() == tuple(json.loads(text)["mobile_prefixes"]) == ("03", "05", "07", "08", "09")
 
 

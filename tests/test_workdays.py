@@ -1,4 +1,4 @@
-"""Tests for kiosk.workdays: the 15:00 rule, holidays, overrides and hand-checked appointment dates."""
+"""Tests for kiosk.dossier.appointment: the 15:00 rule, holidays, overrides and hand-checked appointment dates."""
 
 import datetime as dt
 import json
@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kiosk.errors import InputError
-from kiosk.workdays import (
+from kiosk.dossier.appointment import (
     VN_TZ,
     CalendarError,
     Overrides,
@@ -33,7 +33,7 @@ def cal():
 
 # --- the hand-written table -------------------------------------------------------------
 # Every expected date below was worked out by hand from a printed calendar and the
-# announced holidays; nothing here is computed with `holidays` or kiosk.workdays.
+# announced holidays; nothing here is computed with `holidays` or kiosk.dossier.appointment.
 # Holidays used: Tết 2027 Thu 04/02–Wed 10/02; Giỗ Tổ Fri 16/04/2027; 30/4 Fri, 1/5 Sat,
 # Mon 03/05/2027 observed; Ngày Văn hóa Tue 24/11/2026; 1/1/2027 Fri; 2/9/2026: Mon 31/08
 # off (swapped for Sat 22/08, a make-up working day), Tue 01/09, Wed 02/09.

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.codes import LOCAL_TZ
+from kiosk.dossier.codes import LOCAL_TZ
 from ui.widgets import banner, primary_button, show_banner, title
 
 ROLE_LABELS = {"officer": "Cán bộ tiếp nhận", "admin": "Quản trị viên"}
@@ -174,7 +174,7 @@ class AdminPage(QWidget):
     def _save_settings(self) -> None:
         from dataclasses import fields
 
-        from kiosk.settings import SiteSettings
+        from kiosk.storage.settings import SiteSettings
 
         kinds = {spec.name: type(spec.default) for spec in fields(SiteSettings)}
         changes: dict[str, Any] = {}

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication
 
 from assets import asset_path
 from kiosk import __version__
-from kiosk.logging_setup import setup_logging
-from kiosk.paths import DataDir, resolve_data_dir
+from ui.logfile import rotating_file_handler
+from kiosk.storage.paths import DataDir, resolve_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     root = resolve_data_dir(args.data_dir, demo=args.demo)
     data = DataDir(root)
     data.ensure()
-    setup_logging(data.logs_dir)
+    root_logger = logging.getLogger()
+    root_logger.addHandler(rotating_file_handler(data.logs_dir))
+    root_logger.setLevel(logging.INFO)
     log.info("kiosk %s starting on %s (demo=%s)", __version__, root, args.demo)
     app = make_application(sys.argv[:1])
     from ui.main_window import MainWindow

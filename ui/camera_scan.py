@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.qrlookup import code_from_text, decode_pil
+from kiosk.dossier.lookup import code_from_text, decode_pil
 from ui.bridge import Bridge
 from ui.widgets import banner, show_banner, title
 

@@ -7,9 +7,9 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from kiosk.catalogue import KIND_LABELS
-from kiosk.codes import LOCAL_TZ
-from kiosk.search import LIFECYCLE_LABELS, PORTAL_STATUS_LABELS, SYNC_LABELS, DossierDetail
+from forms.catalogue import KIND_LABELS
+from kiosk.dossier.codes import LOCAL_TZ
+from kiosk.dossier.search import LIFECYCLE_LABELS, PORTAL_STATUS_LABELS, SYNC_LABELS, DossierDetail
 from ui.widgets import primary_button, title
 
 SUPPLEMENT_STATUS = 5  # "Yêu cầu bổ sung" on the national status list

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 
 from pathlib import Path
 
-from kiosk.codes import LOCAL_TZ
-from kiosk.qrlookup import code_from_text
-from kiosk.search import LIFECYCLE_LABELS, PORTAL_STATUS_LABELS, SYNC_LABELS, DossierSummary
+from kiosk.dossier.codes import LOCAL_TZ
+from kiosk.dossier.lookup import code_from_text
+from kiosk.dossier.search import LIFECYCLE_LABELS, PORTAL_STATUS_LABELS, SYNC_LABELS, DossierSummary
 from ui.widgets import banner, primary_button, show_banner, title
 
 Index = QModelIndex | QPersistentModelIndex

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 
 import shiboken6
 
-from kiosk import geo
-from kiosk.text import fold
-from kiosk.validators import parse_date
+from forms import geo
+from forms.text import fold
+from forms.validators import parse_date
 
 AttachHandler = Callable[[Path, Callable[[dict[str, Any]], None]], None]
 NONE_LABEL = "— chọn —"

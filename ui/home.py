@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.catalogue import Catalogue
-from kiosk.codes import LOCAL_TZ
-from kiosk.dossiers import DraftSummary
-from kiosk.search import LIFECYCLE_LABELS, SYNC_LABELS, DossierSummary
+from forms.catalogue import Catalogue
+from kiosk.dossier.codes import LOCAL_TZ
+from kiosk.dossier.submit import DraftSummary
+from kiosk.dossier.search import LIFECYCLE_LABELS, SYNC_LABELS, DossierSummary
 from ui.widgets import banner, show_banner, title
 
 ROLE = Qt.ItemDataRole.UserRole
@@ -91,7 +91,7 @@ class HomePage(QWidget):
         self.logout_button.clicked.connect(self.logout_requested)
 
     def set_officer(self, full_name: str, role: str = "officer") -> None:
-        from kiosk.roles import allowed
+        from kiosk.security.roles import allowed
 
         self.greeting.setText(f"Xin chào, {full_name}")
         self.admin_button.setVisible(allowed(role, "officers"))

@@ -17,8 +17,8 @@ from ui.login import LoginPage
 from ui.widgets import title
 
 if TYPE_CHECKING:
-    from kiosk.context import KioskContext
-    from kiosk.dossiers import OfficerRef
+    from kiosk.storage.context import KioskContext
+    from kiosk.dossier.submit import OfficerRef
 
 log = logging.getLogger(__name__)
 
@@ -158,14 +158,14 @@ class MainWindow(QMainWindow):
         def work() -> KioskContext:
             import_core()
             if demo:
-                from kiosk.demo import ensure_demo
+                from kiosk.admin.demo import ensure_demo
 
                 ensure_demo(root)
-            from kiosk import geo
-            from kiosk.context import open_kiosk
+            from forms import geo
+            from kiosk.storage.context import open_kiosk
 
             geo.communes("01")  # load the 2025 unit list here, not on the GUI thread at the first address field
-            from kiosk.provision import provision
+            from kiosk.storage.provision import provision
 
             provision(root)  # first start of a per-site package (kiosk/provision.py)
             return open_kiosk(root)
@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
         self.wizard_page.file_key = ctx.file_key
         if ctx.catalogue.errors:
             self.statusBar().showMessage(f"Có {len(ctx.catalogue.errors)} biểu mẫu lỗi chưa dùng được; báo quản trị viên.", 30_000)
-        from kiosk.demo import DEMO_LOGIN
+        from kiosk.admin.demo import DEMO_LOGIN
 
         typed = (self.login_page.username.text(), self.login_page.pin.text())
         self.login_page.prepare(f"{settings.unit_name}", DEMO_LOGIN if settings.demo else None)
@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
         ctx = self._ctx()
 
         def work() -> OfficerRef:
-            from kiosk.officers import login
+            from kiosk.security.officers import login
 
             return login(ctx, username, pin)
 
@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
     # --- administration (admin role; the core checks the role again) -------------------------------
 
     def _open_admin(self) -> None:
-        from kiosk.roles import allowed
+        from kiosk.security.roles import allowed
 
         if self.officer is None or not allowed(self.officer.role, "officers"):
             return
@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
         self._refresh_admin_settings()
 
     def _refresh_admin_settings(self) -> None:
-        from kiosk.site import EDITABLE
+        from kiosk.storage.site import EDITABLE
         from sync.credentials import load_credentials
 
         ctx = self._ctx()
@@ -262,7 +262,7 @@ class MainWindow(QMainWindow):
         self.admin_page.set_settings(ctx.settings, EDITABLE, enrolled)
 
     def _admin_save_settings(self, changes: dict) -> None:
-        from kiosk.site import update_settings
+        from kiosk.storage.site import update_settings
 
         ctx, actor = self._ctx(), self.officer
 
@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
         self.bridge.run(lambda: update_settings(ctx, actor, changes), done, self.admin_page.show_message)
 
     def _admin_enrol(self, portal_url: str, code: str) -> None:
-        from kiosk.roles import require
+        from kiosk.security.roles import require
         from sync.enrolment import enrol
 
         ctx, actor = self._ctx(), self.officer
@@ -293,13 +293,13 @@ class MainWindow(QMainWindow):
         self.sync.run_network(work, done, self.admin_page.show_message)
 
     def _refresh_officers(self) -> None:
-        from kiosk.officers import list_officers
+        from kiosk.security.officers import list_officers
 
         ctx, actor = self._ctx(), self.officer
         self.bridge.run(lambda: list_officers(ctx, actor), self.admin_page.set_officers, self.admin_page.show_message)
 
     def _admin_add_officer(self, username: str, full_name: str, role: str, pin: str) -> None:
-        from kiosk.officers import add_officer_as
+        from kiosk.security.officers import add_officer_as
 
         ctx, actor = self._ctx(), self.officer
 
@@ -310,7 +310,7 @@ class MainWindow(QMainWindow):
         self.bridge.run(lambda: add_officer_as(ctx, actor, username, full_name, role, pin), done, self.admin_page.show_message)
 
     def _admin_unlock(self, username: str) -> None:
-        from kiosk.officers import unlock_officer
+        from kiosk.security.officers import unlock_officer
 
         ctx, actor = self._ctx(), self.officer
 
@@ -321,8 +321,8 @@ class MainWindow(QMainWindow):
         self.bridge.run(lambda: unlock_officer(ctx, actor, username), done, self.admin_page.show_message)
 
     def _admin_backup(self) -> None:
-        from kiosk.backup import backup
-        from kiosk.roles import require
+        from kiosk.storage.backup import backup
+        from kiosk.security.roles import require
 
         ctx, actor = self._ctx(), self.officer
 
@@ -333,8 +333,8 @@ class MainWindow(QMainWindow):
         self.bridge.run(work, lambda info: self.admin_page.show_message(f"Đã sao lưu vào {info.path.name} ({info.size:,} byte)."), self.admin_page.show_message)
 
     def _admin_purge(self) -> None:
-        from kiosk.retention import purge
-        from kiosk.roles import require
+        from kiosk.dossier.retention import purge
+        from kiosk.security.roles import require
 
         ctx, actor = self._ctx(), self.officer
 
@@ -350,8 +350,8 @@ class MainWindow(QMainWindow):
 
     def _run_retention(self) -> None:
         """The housekeeping that runs by itself: retention purge and the daily encrypted backup."""
-        from kiosk.backup import backup_if_due
-        from kiosk.retention import purge
+        from kiosk.storage.backup import backup_if_due
+        from kiosk.dossier.retention import purge
 
         ctx = self.ctx
         if ctx is None or ctx.settings.demo:
@@ -392,7 +392,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.login_page)
 
     def _demo_login(self) -> tuple[str, str] | None:
-        from kiosk.demo import DEMO_LOGIN
+        from kiosk.admin.demo import DEMO_LOGIN
 
         return DEMO_LOGIN if self.ctx and self.ctx.settings.demo else None
 
@@ -403,10 +403,10 @@ class MainWindow(QMainWindow):
         self.home_page.focus_search()
 
         def work() -> tuple[Any, Any, str | None]:
-            from kiosk.codes import clock_warning
+            from kiosk.dossier.codes import clock_warning
 
-            from kiosk.dossiers import list_drafts
-            from kiosk.search import search_dossiers
+            from kiosk.dossier.submit import list_drafts
+            from kiosk.dossier.search import search_dossiers
 
             drafts = list_drafts(ctx, officer.id if officer else None)
             with ctx.transaction() as session:
@@ -432,7 +432,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.wizard_page)
 
     def _resume_draft(self, draft_uuid: str) -> None:
-        from kiosk.dossiers import list_drafts
+        from kiosk.dossier.submit import list_drafts
 
         ctx = self._ctx()
 
@@ -450,7 +450,7 @@ class MainWindow(QMainWindow):
         self.bridge.run(lambda: list_drafts(ctx), done)
 
     def _save_draft(self, procedure: Any, values: dict[str, Any], page_index: int, draft_uuid: str) -> None:
-        from kiosk.dossiers import save_draft
+        from kiosk.dossier.submit import save_draft
 
         ctx, officer = self._ctx(), self.officer
         if officer is None:
@@ -467,8 +467,8 @@ class MainWindow(QMainWindow):
             return
 
         def work() -> tuple[Any, str | None]:
-            from kiosk.dossiers import submit
-            from kiosk.receipts import load_receipt
+            from kiosk.dossier.submit import submit
+            from kiosk.printed.load import load_receipt
 
             result = submit(ctx, procedure=procedure, values=values, officer=officer, documents=documents, draft_uuid=draft_uuid)
             return load_receipt(ctx, result.code, actor=officer.username, reprint=False), result.clock_warning
@@ -492,7 +492,7 @@ class MainWindow(QMainWindow):
             self.receipt_page.show_receipt(data, heading="In lại giấy hẹn" if reprint else "Đã tiếp nhận hồ sơ")
             self.stack.setCurrentWidget(self.receipt_page)
 
-        from kiosk.receipts import load_receipt
+        from kiosk.printed.load import load_receipt
 
         self.bridge.run(lambda: load_receipt(ctx, code, actor=actor, reprint=reprint), done)
 
@@ -501,8 +501,8 @@ class MainWindow(QMainWindow):
         actor = officer.username if officer else "unknown"
 
         def work() -> Any:
-            from kiosk import audit
-            from kiosk.search import dossier_detail
+            from kiosk.security import audit
+            from kiosk.dossier.search import dossier_detail
 
             with ctx.transaction() as session:
                 detail = dossier_detail(session, code)
@@ -536,7 +536,7 @@ class MainWindow(QMainWindow):
         dialog = SupplementDialog(code, with_procedure, self)
 
         def accepted() -> None:
-            from kiosk.amendments import amend
+            from kiosk.dossier.amend import amend
 
             documents, note = dialog.documents(), dialog.note()
             self.bridge.run(
@@ -563,7 +563,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _lookup_qr_image(self, path: Path) -> None:
-        from kiosk.qrlookup import code_from_image
+        from kiosk.dossier.lookup import code_from_image
 
         self.bridge.run(lambda: code_from_image(path), self.list_page.show_code, self.list_page.show_error)
 
@@ -616,7 +616,7 @@ class MainWindow(QMainWindow):
         ctx = self._ctx()
 
         def work() -> Any:
-            from kiosk.search import search_dossiers
+            from kiosk.dossier.search import search_dossiers
 
             with ctx.transaction() as session:
                 return search_dossiers(session, query, lifecycle=lifecycle, sync_state=sync_state)
@@ -653,12 +653,12 @@ def import_core() -> None:
     Python imports are thread-safe and these modules create no widgets when imported, so the GUI thread
     later builds the pages from modules already loaded.
     """
-    import kiosk.audit  # noqa: F401
-    import kiosk.context  # noqa: F401
-    import kiosk.dossiers  # noqa: F401
-    import kiosk.officers  # noqa: F401
-    import kiosk.receipts  # noqa: F401
-    import kiosk.search  # noqa: F401
+    import kiosk.security.audit  # noqa: F401
+    import kiosk.storage.context  # noqa: F401
+    import kiosk.dossier.submit  # noqa: F401
+    import kiosk.security.officers  # noqa: F401
+    import kiosk.printed.load  # noqa: F401
+    import kiosk.dossier.search  # noqa: F401
     import ui.admin_page  # noqa: F401
     import ui.dossier_list  # noqa: F401
     import ui.home  # noqa: F401
@@ -670,7 +670,7 @@ def import_core() -> None:
 
 
 def _audit(ctx: KioskContext, actor: str, action: str, **details: Any) -> None:
-    from kiosk import audit
+    from kiosk.security import audit
 
     with ctx.transaction() as session:
         audit.record(session, actor, action, **details)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.doctor import Finding
+from kiosk.admin.doctor import Finding
 
 
 def printer_checks() -> list[Finding]:

@@ -7,8 +7,8 @@ from typing import Any, Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from kiosk.codes import LOCAL_TZ
-from kiosk.search import SYNC_LABELS
+from kiosk.dossier.codes import LOCAL_TZ
+from kiosk.dossier.search import SYNC_LABELS
 from ui.widgets import banner, primary_button, show_banner, title
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.receipt import ReceiptData
+from kiosk.printed.receipt import ReceiptData
 from ui.bridge import Bridge
 from ui.receipt_render import print_receipt, render_image, render_pdf
 from ui.widgets import banner, primary_button, show_banner, title

@@ -30,7 +30,7 @@ from PySide6.QtGui import (
     QTransform,
 )
 
-from kiosk.receipt import (
+from kiosk.printed.receipt import (
     TITLE,
     ReceiptData,
     format_appointment,

@@ -12,7 +12,7 @@ from PySide6.QtCore import QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtPrintSupport import QPrinter
 
-from kiosk.receipt import DEFAULT_COPIES, TITLE, ReceiptData
+from kiosk.printed.receipt import DEFAULT_COPIES, TITLE, ReceiptData
 from ui.receipt_painter import paint_receipt
 
 MARGIN_MM = 15.0

@@ -32,8 +32,8 @@ def _settle() -> None:
 
 def take(out_dir: Path, data_dir: Path) -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from kiosk.demo import DEMO_LOGIN
-    from kiosk.samples import sample_values
+    from kiosk.admin.demo import DEMO_LOGIN
+    from forms.samples import sample_values
     from ui.app import make_application
     from ui.main_window import MainWindow
 

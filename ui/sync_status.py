@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from kiosk.codes import LOCAL_TZ
+from kiosk.dossier.codes import LOCAL_TZ
 
 STATE_TEXT = {
     "disabled": ("#777777", "Không đồng bộ (chưa kết nối cổng)"),

@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk import formengine, geo
-from kiosk.attachments import store_file
-from kiosk.catalogue import KIND_LABELS, Field, Procedure
-from kiosk.validators import parse_date
+from forms import formengine
+from forms import geo
+from kiosk.dossier.attachments import store_file
+from forms.catalogue import KIND_LABELS, Field, Procedure
+from forms.validators import parse_date
 from ui.bridge import Bridge
 from ui.fields import FieldWidget, make_field_widget
 from ui.widgets import banner, primary_button, show_banner, subtitle, title

@@ -1,0 +1,123 @@
+"""Amendments: the next revision of a submitted dossier (e.g. supplementary documents the portal asked for, status 5)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from sqlalchemy import select
+
+from kiosk.security import audit
+from forms import formengine
+from kiosk.dossier.codes import LOCAL_TZ
+from kiosk.storage.context import KioskContext
+from kiosk.dossier.submit import OfficerRef, SubmitRefused, _attachment_refs, attachment_from_ref, search_key
+from kiosk.errors import InputError
+from kiosk.storage.models import Dossier, DossierDocument, OutboxEntry
+from forms.text import normalise
+
+log = logging.getLogger(__name__)
+
+AMENDABLE = ("submitted", "amended")
+
+
+def amend(
+    ctx: KioskContext,
+    *,
+    code: str,
+    officer: OfficerRef,
+    values: Mapping[str, Any] | None = None,
+    documents: Mapping[str, int] | None = None,
+    note: str = "",
+) -> int:
+    """Record changed values and/or supplementary documents as the next revision; returns its number.
+
+    `values` are the fields to change (merged into the current answers); `documents` maps a document id
+    of the procedure to the number of copies received now (added to the dossier's documents). One
+    transaction writes the dossier, its documents, a new outbox entry and an audit event.
+    Raises SubmitRefused (nothing written) on invalid input.
+    """
+    now = ctx.now()
+    documents = dict(documents or {})
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise InputError("Ghi chú tối đa 500 ký tự.")
+    with ctx.transaction() as session:
+        dossier = session.scalar(select(Dossier).where(Dossier.code == code.strip()))
+        if dossier is None:
+            raise InputError(f"Không tìm thấy hồ sơ {code}.")
+        if dossier.lifecycle not in AMENDABLE:
+            raise InputError(f"Hồ sơ {code} đã hủy hoặc chưa được tiếp nhận; không bổ sung được.")
+        procedure = ctx.catalogue.get(dossier.procedure_code, dossier.procedure_version)
+        if procedure is None:
+            raise InputError(f"Máy không còn định nghĩa thủ tục {dossier.procedure_code} phiên bản {dossier.procedure_version}.")
+
+        merged = dict(dossier.values or {})
+        if values:
+            merged.update(values)
+        cleaned = formengine.clean(procedure, normalise(merged))
+        errors = dict(formengine.validate(procedure, cleaned, today=now.astimezone(LOCAL_TZ).date()))
+        for doc_id, quantity in documents.items():
+            if procedure.document(doc_id) is None:
+                errors[f"documents.{doc_id}"] = f"Thủ tục này không có giấy tờ mã {doc_id}."
+            elif not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= 100:
+                errors[f"documents.{doc_id}"] = "Số lượng giấy tờ phải là số nguyên từ 1 đến 100."
+        held: dict[str, int] = {}
+        for doc in dossier.documents:
+            held[doc.doc_id] = held.get(doc.doc_id, 0) + doc.quantity
+        for doc_id, quantity in documents.items():
+            if isinstance(quantity, int):
+                held[doc_id] = held.get(doc_id, 0) + quantity
+        errors.update(formengine.document_errors(procedure, cleaned, held))
+        if errors:
+            first = next(iter(errors.values()))
+            raise SubmitRefused(f"Bổ sung chưa hợp lệ ({len(errors)} lỗi): {first}", details=errors)
+        values_changed = cleaned != (dossier.values or {})
+        if not values_changed and not documents:
+            raise InputError("Chưa có thay đổi hay giấy tờ bổ sung nào để ghi nhận.")
+        known = {a.sha256 for a in dossier.attachments}
+        new_refs = [(f, r) for f, r in _attachment_refs(procedure, cleaned) if r["sha256"] not in known]
+        for _field_id, ref in new_refs:
+            if not (ctx.data.attachments_dir / ref["sha256"]).exists():
+                raise SubmitRefused(f"Tệp đính kèm {ref.get('filename', '')} không còn trong kho; hãy đính kèm lại.")
+
+        # Every earlier revision's body must be frozen before the row changes: each revision is sent as it was.
+        from sync.payload import freeze  # the one place kiosk reaches into sync: wire format of a revision
+
+        for entry in dossier.outbox:
+            freeze(session, entry, ctx.settings, ctx.receipt_key)
+
+        revision = max([dossier.revision or 1] + [e.revision for e in dossier.outbox]) + 1
+        dossier.revision = revision
+        dossier.lifecycle = "amended"
+        dossier.values = cleaned
+        dossier.updated_at = now
+        dossier.submitter_name = str(cleaned.get("submitter_name") or "")[:120] or None
+        dossier.submitter_id_number = str(cleaned.get("submitter_id_number") or "")[:12] or None
+        dossier.search_key = search_key(dossier.code, cleaned)
+        position = max((d.position for d in dossier.documents), default=0)
+        for doc_id, quantity in documents.items():
+            spec = procedure.document(doc_id)
+            assert spec is not None
+            position += 1
+            dossier.documents.append(DossierDocument(position=position, doc_id=doc_id, name=spec.name, kind=spec.kind, quantity=quantity))
+        for field_id, ref in new_refs:
+            if ref["sha256"] in known:
+                continue
+            known.add(ref["sha256"])
+            dossier.attachments.append(attachment_from_ref(field_id, ref))
+        dossier.outbox.append(OutboxEntry(revision=revision, state="queued", created_at=now, updated_at=now))
+        session.flush()
+        audit.record(
+            session,
+            officer.username,
+            "dossier.amended",
+            dossier_id=dossier.id,
+            code=dossier.code,
+            revision=revision,
+            documents=sorted(documents),
+            values_changed=values_changed,
+            note=note,
+        )
+        log.info("dossier %s amended: revision %d queued", dossier.code, revision)
+        return revision

@@ -1,0 +1,125 @@
+"""Retention: a dossier's personal data is purged N days after it is both delivered and closed on the portal.
+
+Closed means the portal reported a final status: 10 result returned, 3 refused, 7 withdrawn or 8
+processing stopped. What goes: the form values, the submitter's name and ID number, the search words
+(the code stays searchable), the frozen sync bodies, officers' notes from the portal, the attachment
+rows and, once no other dossier shares them, the encrypted files. What stays: code, procedure,
+dates, appointment, statuses and their history, the documents checklist, and the audit trail, so the
+receipt still reprints as a summary. SQLite's `secure_delete` (kiosk/db.py) overwrites the freed pages
+and the WAL is checkpointed afterwards, so the purged bytes do not linger in the files.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from kiosk.security import audit
+from kiosk.storage.context import KioskContext
+from kiosk.storage.models import Attachment, Dossier, OutboxEntry, PortalStatusEvent, utcnow
+from forms.text import fold
+
+log = logging.getLogger(__name__)
+
+CLOSED_STATUSES = frozenset({3, 7, 8, 10})
+
+
+@dataclass
+class PurgeReport:
+    purged: list[str] = field(default_factory=list)  # codes
+    files_removed: int = 0
+    as_of: datetime | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"ok": True, "purged": self.purged, "files_removed": self.files_removed, "as_of": self.as_of}
+
+
+def due_for_purge(ctx: KioskContext, now: datetime, days: int) -> list[int]:
+    """Ids of dossiers whose newest revision is delivered and whose closing status is older than `days`."""
+    cutoff = now - timedelta(days=days)
+    waiting = (
+        select(OutboxEntry.id)
+        .where(OutboxEntry.dossier_id == Dossier.id, OutboxEntry.state != "delivered")
+        .exists()
+    )
+    last_delivery = select(func.max(OutboxEntry.delivered_at)).where(OutboxEntry.dossier_id == Dossier.id).scalar_subquery()
+    query = select(Dossier.id).where(
+        Dossier.purged_at.is_(None),
+        Dossier.lifecycle.in_(("submitted", "amended")),
+        Dossier.portal_status.in_(CLOSED_STATUSES),
+        Dossier.portal_status_at <= cutoff,
+        ~waiting,
+        last_delivery.is_not(None),
+        last_delivery <= cutoff,
+    )
+    with ctx.read() as session:
+        return list(session.scalars(query.order_by(Dossier.id)))
+
+
+def purge(ctx: KioskContext, *, actor: str = "system:retention", now: datetime | None = None, days: int | None = None) -> PurgeReport:
+    """Purge every dossier past its retention period; each in its own transaction, audited."""
+    now = now or utcnow()
+    days = ctx.settings.retention_days if days is None else days
+    report = PurgeReport(as_of=now)
+    for dossier_id in due_for_purge(ctx, now, days):
+        with ctx.transaction() as session:
+            dossier = session.get(Dossier, dossier_id)
+            if dossier is None or dossier.purged_at is not None:
+                continue
+            shas = list(dict.fromkeys(a.sha256 for a in dossier.attachments))
+            # Files go first: a crash after this leaves a dossier without files that the next run purges,
+            # never purged rows whose personal files linger on disk.
+            report.files_removed += _remove_unshared(ctx, session, dossier.id, shas)
+            dossier.values = {}
+            dossier.submitter_name = None
+            dossier.submitter_id_number = None
+            dossier.search_key = fold(dossier.code or "")
+            dossier.portal_status_note = None
+            dossier.void_reason = None
+            dossier.attachments.clear()
+            dossier.purged_at = now
+            for entry in dossier.outbox:
+                entry.payload = None  # the canonical body held every personal field; its hash stays
+            for event in session.scalars(select(PortalStatusEvent).where(PortalStatusEvent.dossier_id == dossier.id)):
+                event.note = None
+            audit.record(session, actor, "dossier.purged", dossier_id=dossier.id, code=dossier.code, retention_days=days, files=len(shas))
+            report.purged.append(dossier.code or "")
+    if report.purged:
+        checkpoint(ctx)
+        log.info("retention: personal data of %d dossiers purged", len(report.purged))
+    return report
+
+
+def checkpoint(ctx: KioskContext) -> None:
+    """Fold the WAL into the database file and truncate it, so old page images do not linger there."""
+    raw = ctx.engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
+
+
+def _remove_unshared(ctx: KioskContext, session: object, dossier_id: int, shas: list[str]) -> int:
+    """Delete the encrypted files no other dossier refers to (a file is stored once per content)."""
+    removed = 0
+    for sha in shas:
+        others = session.scalar(  # type: ignore[attr-defined]
+            select(func.count()).select_from(Attachment).where(Attachment.sha256 == sha, Attachment.dossier_id != dossier_id)
+        )
+        if others:
+            continue
+        try:
+            (ctx.data.attachments_dir / sha).unlink()
+            removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+def is_purged(dossier: Dossier) -> bool:
+    return dossier.purged_at is not None
+
+

@@ -1,0 +1,166 @@
+"""Dossier look-up without diacritics over code, citizen name and ID number, with status filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import column, select, table, text
+from sqlalchemy.orm import Session
+
+from kiosk.storage.models import Dossier, OutboxEntry
+from kiosk.storage.models import Procedure as ProcedureRow
+from forms.text import fold
+
+
+@dataclass(frozen=True)
+class DossierSummary:
+    """One row of the dossier list: the three states side by side, never mixed."""
+
+    uuid: str
+    code: str | None
+    procedure_code: str
+    procedure_name: str
+    submitter_name: str | None
+    received_at: datetime | None
+    appointment_date: date | None
+    lifecycle: str
+    sync_state: str | None
+    portal_status: int | None
+
+
+SEARCH_INDEX = table("dossier_search", column("rowid"), column("search_key"))  # FTS5 trigram index, migration 0004
+
+
+def search_dossiers(
+    session: Session,
+    query: str = "",
+    *,
+    lifecycle: str | None = None,
+    sync_state: str | None = None,
+    portal_status: int | None = None,
+    include_drafts: bool = False,
+    limit: int = 200,
+) -> list[DossierSummary]:
+    """Newest first. Every word of the query (folded) must appear in the code, name or ID number."""
+    # The newest revision's outbox state, looked up per row through the (dossier_id, revision) index:
+    # aggregating the whole outbox on every search made it grow with the number of dossiers.
+    state = (
+        select(OutboxEntry.state)
+        .where(OutboxEntry.dossier_id == Dossier.id)
+        .order_by(OutboxEntry.revision.desc())
+        .limit(1)
+        .correlate(Dossier)
+        .scalar_subquery()
+    )
+    stmt = select(
+        Dossier.uuid, Dossier.code, Dossier.procedure_code, ProcedureRow.name, Dossier.submitter_name, Dossier.received_at,
+        Dossier.appointment_date, Dossier.lifecycle, state.label("state"), Dossier.portal_status,
+    ).join(ProcedureRow, Dossier.procedure_id == ProcedureRow.id)
+    phrases = []
+    for token in fold(query).split():
+        if len(token) >= 3:
+            phrases.append('"' + token.replace('"', '""') + '"')  # an FTS5 string: every character literal
+            continue
+        # Shorter than a trigram: the index cannot answer it, so the folded column is scanned.
+        escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Dossier.search_key.like(f"%{escaped}%", escape="\\"))
+    if phrases:
+        # One MATCH over the trigram index (migration 0004): FTS5 intersects the words' postings itself, where
+        # one LIKE subquery per word made SQLite build and intersect large row sets (44 ms -> 0.3 ms at 20k).
+        stmt = stmt.where(Dossier.id.in_(select(SEARCH_INDEX.c.rowid).where(text("dossier_search MATCH :words").bindparams(words=" AND ".join(phrases)))))
+    if lifecycle:
+        stmt = stmt.where(Dossier.lifecycle == lifecycle)
+    elif not include_drafts:
+        stmt = stmt.where(Dossier.lifecycle != "draft")
+    if sync_state:
+        stmt = stmt.where(state == sync_state)
+    if portal_status is not None:
+        stmt = stmt.where(Dossier.portal_status == portal_status)
+    stmt = stmt.order_by(Dossier.received_at.desc().nulls_last(), Dossier.id.desc()).limit(limit)
+    return [
+        DossierSummary(
+            uuid=row.uuid,
+            code=row.code,
+            procedure_code=row.procedure_code,
+            procedure_name=row.name,
+            submitter_name=row.submitter_name,
+            received_at=row.received_at,
+            appointment_date=row.appointment_date,
+            lifecycle=row.lifecycle,
+            sync_state=row.state,
+            portal_status=row.portal_status,
+        )
+        for row in session.execute(stmt).all()
+    ]
+
+
+LIFECYCLE_LABELS = {"draft": "Bản nháp", "submitted": "Đã tiếp nhận", "amended": "Đã bổ sung", "voided": "Đã hủy"}
+SYNC_LABELS = {
+    "queued": "Chờ gửi",
+    "sending": "Đang gửi",
+    "delivered": "Đã gửi lên cổng",
+    "failed": "Gửi lỗi, sẽ thử lại",
+    "rejected": "Bị từ chối, cần xử lý",
+}
+PORTAL_STATUS_LABELS = {
+    1: "Mới (trực tuyến)",
+    2: "Đã tiếp nhận",
+    3: "Từ chối",
+    4: "Đang xử lý",
+    5: "Yêu cầu bổ sung",
+    6: "Chờ thanh toán",
+    7: "Công dân rút hồ sơ",
+    8: "Dừng xử lý",
+    9: "Đã có kết quả",
+    10: "Đã trả kết quả",
+}
+
+
+@dataclass(frozen=True)
+class StatusEvent:
+    status: int
+    label: str
+    note: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class DossierDetail:
+    """Everything the officer's detail view shows of one dossier (the three states kept apart)."""
+
+    summary: DossierSummary
+    revision: int
+    sync_attempts: int
+    sync_last_error: str | None
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+    portal_status_note: str | None
+    history: tuple[StatusEvent, ...]
+    documents: tuple[tuple[str, str, int], ...]
+
+
+def dossier_detail(session: Session, code: str) -> DossierDetail | None:
+    from kiosk.storage.models import PortalStatusEvent
+
+    found = search_dossiers(session, code, limit=5)
+    summary = next((row for row in found if row.code == code), None)
+    if summary is None:
+        return None
+    dossier = session.scalar(select(Dossier).where(Dossier.code == code))
+    assert dossier is not None
+    latest = max(dossier.outbox, key=lambda entry: entry.revision, default=None)
+    events = session.scalars(
+        select(PortalStatusEvent).where(PortalStatusEvent.dossier_id == dossier.id).order_by(PortalStatusEvent.at, PortalStatusEvent.id)
+    )
+    return DossierDetail(
+        summary=summary,
+        revision=dossier.revision,
+        sync_attempts=latest.attempts if latest else 0,
+        sync_last_error=latest.last_error if latest else None,
+        next_attempt_at=latest.next_attempt_at if latest else None,
+        delivered_at=latest.delivered_at if latest else None,
+        portal_status_note=dossier.portal_status_note,
+        history=tuple(StatusEvent(e.status, PORTAL_STATUS_LABELS.get(e.status, str(e.status)), e.note, e.at) for e in events),
+        documents=tuple((d.name, d.kind, d.quantity) for d in dossier.documents),
+    )

@@ -1,0 +1,215 @@
+"""Open a kiosk data folder: settings, migrated database, procedure catalogue, calendar and keys, in one object."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from forms.catalogue import Catalogue, load_catalogue
+from kiosk.security.vault import file_key
+from kiosk.storage.db import make_engine, make_sessionmaker, migrate
+from kiosk.errors import KioskError, StorageError, storage_error_from
+from kiosk.storage.models import Procedure as ProcedureRow
+from kiosk.storage.models import utcnow
+from kiosk.storage.paths import DataDir
+from kiosk.storage.settings import SiteSettings, load_settings
+from kiosk.dossier.appointment import WorkCalendar, load_overrides
+
+log = logging.getLogger(__name__)
+
+PLACEHOLDER_PORTAL = "https://tra-cuu.invalid"
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """A 32-byte kiosk secret (receipt signing seed, old token key) in an owner-only file, made on first use."""
+    if path.exists():
+        return path.read_bytes()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return key
+
+
+@contextmanager
+def _scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One transaction; a known storage failure (disk full, read-only, corrupt) becomes a StorageError."""
+    try:
+        with factory() as session, session.begin():
+            yield session
+    except KioskError:
+        raise
+    except Exception as exc:
+        known = storage_error_from(exc)
+        if known is not None:
+            log.error("storage failure: %s", exc)
+            raise known from exc
+        raise
+
+
+@dataclass
+class KioskContext:
+    """Everything a core operation needs; created once per process by `open_kiosk`."""
+
+    data: DataDir
+    settings: SiteSettings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    catalogue: Catalogue
+    calendar: WorkCalendar
+    token_key: bytes = field(repr=False)  # HMAC key of version-1 receipt tokens (receipts printed before signatures)
+    receipt_key: bytes = field(default=b"", repr=False)  # Ed25519 seed signing version-2 receipt tokens
+    data_key: bytes = field(default=b"", repr=False)  # encrypts the database (SQLCipher); never logged
+    file_key: bytes = field(default=b"", repr=False)  # encrypts attachments (kiosk/vault.py), derived from data_key
+    read_sessions: sessionmaker[Session] | None = None
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session (BEGIN DEFERRED): it never waits behind a writer's lock."""
+        with _scope(self.read_sessions or make_sessionmaker(self.engine, read_only=True)) as session:
+            yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session inside one BEGIN IMMEDIATE … COMMIT; known storage failures become StorageError."""
+        with _scope(self.sessions) as session:
+            yield session
+
+    def now(self) -> datetime:
+        return utcnow()
+
+    @property
+    def tracking_base(self) -> str:
+        return (self.settings.portal_url or PLACEHOLDER_PORTAL).rstrip("/")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(data: DataDir) -> tuple[Engine, sessionmaker[Session], bytes]:
+    """The migrated, encrypted database and the folder's data key (plaintext folders are converted first)."""
+    from kiosk.security.encryption import prepare_folder
+
+    data.ensure()
+    try:
+        key = prepare_folder(data)
+    except OSError as exc:
+        known = storage_error_from(exc)
+        if known is not None:
+            raise known from exc
+        raise
+    engine = make_engine(data.db_path, key)
+    upgrade_with_backup(data, engine, key)
+    return engine, make_sessionmaker(engine), key
+
+
+def upgrade_with_backup(data: DataDir, engine: Engine, key: bytes) -> None:
+    """Migrate to the newest schema; an existing database is copied first and put back if a migration fails."""
+    from kiosk.storage.backup import copy_database, upgrade_backup_path
+    from kiosk.storage.db import current_revision, head_revision
+
+    try:
+        current = current_revision(engine)
+    except Exception as exc:
+        known = storage_error_from(exc)
+        if known is not None:
+            raise known from exc
+        raise
+    if current == head_revision():
+        return
+    safety = None
+    if current is not None:  # a new, empty database needs no copy
+        safety = upgrade_backup_path(data, current)
+        copy_database(data.db_path, safety, key)
+        log.info("database copied to %s before upgrading from schema %s", safety.name, current)
+    try:
+        migrate(engine)
+    except Exception as exc:
+        known = storage_error_from(exc)
+        log.error("database upgrade from schema %s failed: %s", current, type(exc).__name__, exc_info=known is None)
+        if safety is None:
+            if known is not None:
+                raise known from exc
+            raise
+        engine.dispose()
+        copy_database(safety, data.db_path, key)
+        raise StorageError(
+            f"Không cập nhật được cơ sở dữ liệu lên phiên bản mới của phần mềm. Dữ liệu cũ đã được khôi phục nguyên vẹn "
+            f"(bản sao {safety.name}). Hãy báo quản trị viên; có thể tiếp tục dùng phiên bản cũ của phần mềm."
+        ) from exc
+
+
+def open_kiosk(root: Path) -> KioskContext:
+    """Open an initialised data folder; raises NotInitialisedError (with the command to run) otherwise."""
+    data = DataDir(root)
+    data.ensure()
+    settings = load_settings(data.settings_path)
+    engine, sessions, data_key = open_database(data)
+    catalogue = load_catalogue(extra_procedure_dirs=[data.catalogue_dir])
+    for error in catalogue.errors:
+        log.error("procedure definition not loaded: %s", error)
+    calendar = WorkCalendar(load_overrides(data.calendar_overrides_path))
+    context = KioskContext(
+        data=data,
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        catalogue=catalogue,
+        calendar=calendar,
+        token_key=load_or_create_key(data.token_key_path),
+        receipt_key=load_or_create_key(data.receipt_key_path),
+        data_key=data_key,
+        file_key=file_key(data_key),
+        read_sessions=make_sessionmaker(engine, read_only=True),
+    )
+    from kiosk.security import audit
+
+    chain_key = load_or_create_key(data.audit_key_path)
+    for factory in (context.sessions, context.read_sessions):
+        audit.install(factory, chain_key, data.audit_head_path)
+    from kiosk.dossier.code_ledger import FILE_NAME, CodeLedger
+    from kiosk.dossier.codes import LEDGER_INFO
+
+    context.sessions.kw["info"] = dict(context.sessions.kw["info"], **{LEDGER_INFO: CodeLedger(data.root / FILE_NAME)})
+    with context.transaction() as session:
+        chained = audit.chain_unsealed(session)
+    if chained:
+        log.info("%d audit events from before the chain were chained", chained)
+    record_catalogue(context)
+    return context
+
+
+def record_catalogue(context: KioskContext) -> None:
+    """Keep a copy of every procedure version offered, so dossiers filed under it render later."""
+    with context.transaction() as session:
+        stored = {(row.code, row.version): row for row in session.scalars(select(ProcedureRow))}
+        for procedure in context.catalogue.all_versions():
+            row = stored.get((procedure.code, procedure.version))
+            if row is None:
+                session.add(
+                    ProcedureRow(
+                        code=procedure.code,
+                        version=procedure.version,
+                        name=procedure.name,
+                        digest=procedure.digest,
+                        definition=procedure.raw,
+                    )
+                )
+            elif row.digest != procedure.digest:
+                log.warning(
+                    "procedure %s version %s changed on disk without a new version; dossiers keep the stored copy",
+                    procedure.code,
+                    procedure.version,
+                )

@@ -1,0 +1,52 @@
+"""Initialise a site's data folder (settings, database) — the first thing an administrator does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kiosk.storage.context import open_database
+from kiosk.errors import InputError
+from kiosk.storage.paths import DataDir
+from kiosk.storage.settings import SiteSettings, save_settings, settings_from_dict
+
+
+def init_site(root: Path, values: dict, *, overwrite: bool = False) -> SiteSettings:
+    """Validate and write settings.json, then create and migrate the database."""
+    data = DataDir(root)
+    if data.settings_path.exists() and not overwrite:
+        raise InputError(f"Thư mục {root} đã được thiết lập; dùng --force để ghi đè thiết lập (dữ liệu được giữ nguyên).")
+    settings = settings_from_dict(values, source="init")
+    data.ensure()
+    save_settings(data.settings_path, settings)
+    engine, _, _ = open_database(data)
+    engine.dispose()
+    return settings
+
+
+# Settings an administrator may change at the kiosk. The unit, commune and kiosk number are part of
+# every dossier code and of the enrolment: changing them means a new package (docs/admin.md).
+EDITABLE = (
+    "unit_name", "place_name", "hotline", "office_open", "office_close", "saturday_morning", "saturday_close",
+    "result_collection", "idle_lock_minutes", "retention_days", "portal_ca_bundle",
+)
+
+
+def update_settings(ctx: Any, actor: Any, changes: dict[str, Any]) -> SiteSettings:
+    """An administrator's change from the admin screen: checked, written atomically, in effect at once, audited."""
+    from dataclasses import asdict
+
+    from kiosk.security import audit
+    from kiosk.security.roles import require
+
+    require(actor, "settings")
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise InputError(f"Không đổi được thiết lập {', '.join(unknown)} tại máy.")
+    merged = settings_from_dict({**asdict(ctx.settings), **changes}, source="Thiết lập")
+    save_settings(ctx.data.settings_path, merged)
+    changed = sorted(k for k in changes if getattr(ctx.settings, k) != getattr(merged, k))
+    ctx.settings = merged
+    with ctx.transaction() as session:
+        audit.record(session, actor.username, "settings.changed", keys=changed)
+    return merged
