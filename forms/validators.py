@@ -12,7 +12,7 @@ from importlib import resources
 from typing import Any
 
 from forms.text import fold, nfc
-from kiosk.dossier.appointment import VN_TZ
+from forms.timezone import VN_TZ
 
 # The checks run on every keystroke and later under Hypothesis: none of them may raise,
 # whatever the form engine hands them. Anything that is not text or a number is "garbage"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kiosk.errors import KioskError
+from kiosk.storage.files import write_atomic
 from kiosk.storage.paths import DataDir
 
 
@@ -58,16 +57,5 @@ def save_credentials(data: DataDir, credentials: Credentials) -> Path:
         path.parent.chmod(0o700)
     except OSError:  # pragma: no cover - e.g. a filesystem without POSIX modes
         pass
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".portal-", suffix=".tmp")  # mkstemp creates the file 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(asdict(credentials), handle, ensure_ascii=False, indent=2)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, json.dumps(asdict(credentials), ensure_ascii=False, indent=2).encode("utf-8"))
     return path

@@ -7,6 +7,8 @@ import json
 import unicodedata
 from typing import Any
 
+from forms.statuses import STATUSES
+
 SERVICE = "mot-cua-portal"
 API_VERSION = 1
 API_PREFIX = "/api/v1"
@@ -17,7 +19,7 @@ HEADER_SENT_AT = "X-Kiosk-Sent-At"
 HEADER_ATTEMPT = "X-Attempt"
 HEADER_APP_VERSION = "X-Kiosk-App-Version"
 
-PORTAL_STATUSES = range(1, 11)  # national dossier status codes 1–10 (DOMAIN.md)
+PORTAL_STATUSES = frozenset(STATUSES)  # national dossier status codes 1–10 (forms/statuses.py)
 
 
 def _nfc(value: Any) -> Any:

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.dossier.codes import allocate_code, clock_warning, parse_code
+from forms.codes import parse_code
+from kiosk.dossier.codes import allocate_code, clock_warning
 from kiosk.errors import KioskError
 from kiosk.storage.models import CodeSequence
 

@@ -41,7 +41,7 @@ def test_migrations_reach_head_and_match_the_models(ctx) -> None:
 
 
 def test_head_revision_from_file_names_is_alembics_head() -> None:
-    """kiosk.storage.db reads the newest revision from the migration files' names so a start never imports Alembic."""
+    """kiosk/storage/db.py reads the newest revision from the migration files' names so a start never imports Alembic."""
     from alembic.script import ScriptDirectory
 
     from kiosk.storage.db import alembic_config

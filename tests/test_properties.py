@@ -26,7 +26,7 @@ from forms import text
 from forms import validators
 from forms.catalogue import DocumentSpec, Page, Procedure, load_catalogue
 from ui.admin.cli import main
-from kiosk.dossier.codes import LOCAL_TZ
+from forms.timezone import VN_TZ
 from kiosk.dossier.submit import submit
 from kiosk.errors import KioskError
 from kiosk.storage.models import Dossier
@@ -557,7 +557,7 @@ def test_parse_refuses_non_text_with_its_own_error(source) -> None:
 # --- 5. hostile strings through submit ----------------------------------------------------------
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(LOCAL_TZ)
+    return dt.datetime.now(VN_TZ)
 
 
 def _targets(proc: Procedure, values: dict) -> list[str]:

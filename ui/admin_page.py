@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.dossier.codes import LOCAL_TZ
+from forms.timezone import VN_TZ
 from ui.widgets import banner, primary_button, show_banner, title
 
 ROLE_LABELS = {"officer": "Cán bộ tiếp nhận", "admin": "Quản trị viên"}
@@ -144,7 +144,7 @@ class AdminPage(QWidget):
         for index, row in enumerate(rows):
             state = "Đang hoạt động" if row.active else "Ngừng hoạt động"
             if row.locked_until:
-                state = f"Tạm khóa đến {row.locked_until.astimezone(LOCAL_TZ):%H:%M %d/%m}"
+                state = f"Tạm khóa đến {row.locked_until.astimezone(VN_TZ):%H:%M %d/%m}"
             for column, text in enumerate((row.username, row.full_name, ROLE_LABELS.get(row.role, row.role), state)):
                 self.table.setItem(index, column, QTableWidgetItem(text))
 

@@ -8,15 +8,16 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from forms.catalogue import KIND_LABELS
-from kiosk.dossier.codes import LOCAL_TZ
-from kiosk.dossier.search import LIFECYCLE_LABELS, PORTAL_STATUS_LABELS, SYNC_LABELS, DossierDetail
+from forms.timezone import VN_TZ
+from forms.statuses import short_label
+from kiosk.dossier.search import LIFECYCLE_LABELS, SYNC_LABELS, DossierDetail
 from ui.widgets import primary_button, title
 
 SUPPLEMENT_STATUS = 5  # "Yêu cầu bổ sung" on the national status list
 
 
 def _when(value) -> str:
-    return value.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m/%Y") if value else "—"
+    return value.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y") if value else "—"
 
 
 def detail_html(detail: DossierDetail) -> str:
@@ -29,7 +30,7 @@ def detail_html(detail: DossierDetail) -> str:
         ("Hẹn trả", s.appointment_date.strftime("%d/%m/%Y") if s.appointment_date else "—"),
         ("Tại máy", f"{LIFECYCLE_LABELS.get(s.lifecycle, s.lifecycle)} (lần {detail.revision})"),
         ("Đồng bộ", SYNC_LABELS.get(s.sync_state or "", "—")),
-        ("Trên cổng", PORTAL_STATUS_LABELS.get(s.portal_status, "Chưa có thông tin") if s.portal_status else "Chưa có thông tin"),
+        ("Trên cổng", short_label(s.portal_status) or "Chưa có thông tin"),
     ]
     if detail.sync_last_error and s.sync_state != "delivered":
         rows.append(("Lỗi gửi gần nhất", detail.sync_last_error))

@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 
 from pathlib import Path
 
-from kiosk.dossier.codes import LOCAL_TZ
+from forms.timezone import VN_TZ
 from kiosk.dossier.lookup import code_from_text
-from kiosk.dossier.search import LIFECYCLE_LABELS, PORTAL_STATUS_LABELS, SYNC_LABELS, DossierSummary
+from forms.statuses import short_label
+from kiosk.dossier.search import LIFECYCLE_LABELS, SYNC_LABELS, DossierSummary
 from ui.widgets import banner, primary_button, show_banner, title
 
 Index = QModelIndex | QPersistentModelIndex
@@ -77,7 +78,7 @@ class DossierTableModel(QAbstractTableModel):
         if column == 2:
             return row.procedure_name
         if column == 3:
-            return row.received_at.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M") if row.received_at else ""
+            return row.received_at.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M") if row.received_at else ""
         if column == 4:
             return row.appointment_date.strftime("%d/%m/%Y") if row.appointment_date else ""
         if column == 5:
@@ -85,7 +86,7 @@ class DossierTableModel(QAbstractTableModel):
         if column == 6:
             return SYNC_LABELS.get(row.sync_state or "", "")
         if column == 7:
-            return PORTAL_STATUS_LABELS.get(row.portal_status, "Chưa có") if row.portal_status else "Chưa có"
+            return short_label(row.portal_status) or "Chưa có"
         return None
 
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from forms.catalogue import Catalogue
-from kiosk.dossier.codes import LOCAL_TZ
+from forms.timezone import VN_TZ
 from kiosk.dossier.submit import DraftSummary
 from kiosk.dossier.search import LIFECYCLE_LABELS, SYNC_LABELS, DossierSummary
 from ui.widgets import banner, show_banner, title
@@ -107,7 +107,7 @@ class HomePage(QWidget):
         self.drafts.clear()
         for draft in drafts:
             who = draft.submitter_name or "(chưa có tên người nộp)"
-            when = draft.updated_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m")
+            when = draft.updated_at.astimezone(VN_TZ).strftime("%H:%M %d/%m")
             item = QListWidgetItem(f"{draft.procedure_name} — {who} — lưu lúc {when}")
             item.setData(ROLE, draft.uuid)
             self.drafts.addItem(item)

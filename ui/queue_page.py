@@ -7,7 +7,7 @@ from typing import Any, Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from kiosk.dossier.codes import LOCAL_TZ
+from forms.timezone import VN_TZ
 from kiosk.dossier.search import SYNC_LABELS
 from ui.widgets import banner, primary_button, show_banner, title
 
@@ -56,7 +56,7 @@ class QueuePage(QWidget):
                 str(getattr(entry, "revision", "") or ""),
                 SYNC_LABELS.get(getattr(entry, "state", ""), getattr(entry, "state", "")),
                 str(getattr(entry, "attempts", 0)),
-                next_at.astimezone(LOCAL_TZ).strftime("%H:%M %d/%m") if next_at else "",
+                next_at.astimezone(VN_TZ).strftime("%H:%M %d/%m") if next_at else "",
                 str(getattr(entry, "last_error", "") or ""),
             )
             for column, text in enumerate(cells):

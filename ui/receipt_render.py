@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,6 +10,7 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtPrintSupport import QPrinter
 
 from kiosk.printed.receipt import DEFAULT_COPIES, TITLE, ReceiptData
+from kiosk.storage.files import replacing
 from ui.receipt_painter import paint_receipt
 
 MARGIN_MM = 15.0
@@ -56,10 +54,7 @@ def render_pdf(data: ReceiptData, path: Path, paper: str = "A4",
         raise ValueError("at least one copy label is needed")
     path = Path(path)
     page_size = _page_size(paper)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with replacing(path) as tmp:
         writer = QPdfWriter(str(tmp))
         writer.setResolution(PDF_DPI)
         writer.setTitle(f"{TITLE} – {data.dossier_code}")
@@ -77,13 +72,6 @@ def render_pdf(data: ReceiptData, path: Path, paper: str = "A4",
         del writer  # closes the file
         if not ok:
             raise ReceiptRenderError(f"Không ghi được tệp PDF: {path}")
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
     return path
 
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from kiosk.dossier.codes import LOCAL_TZ
+from forms.timezone import VN_TZ
 
 STATE_TEXT = {
     "disabled": ("#777777", "Không đồng bộ (chưa kết nối cổng)"),
@@ -78,7 +78,7 @@ class SyncStatusWidget(QWidget):
         queued = int(getattr(status, "queued", 0) or 0)
         self.queue_label.setText(f"· Chờ gửi: {queued}")
         last = getattr(status, "last_success_at", None)
-        self.last_label.setText(f"· Đồng bộ lần cuối: {last.astimezone(LOCAL_TZ):%H:%M %d/%m}" if last else "· Chưa đồng bộ lần nào")
+        self.last_label.setText(f"· Đồng bộ lần cuối: {last.astimezone(VN_TZ):%H:%M %d/%m}" if last else "· Chưa đồng bộ lần nào")
         self.show_error(current_problem(status))
 
     def show_error(self, message: str | None) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from kiosk.dossier.codes import LOCAL_TZ
+from forms.timezone import VN_TZ
 from kiosk.storage.models import Dossier, Officer
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def ensure_demo(root: Path) -> None:
         procedures = ctx.catalogue.latest()
         if existing >= DEMO_DOSSIERS or not procedures:
             return
-        now = datetime.now(LOCAL_TZ)
+        now = datetime.now(VN_TZ)
         # Two to three dossiers per working day over the past weeks, submitted in time order so that
         # each day's codes rise with the receive time, as they would at a real counter.
         moments = []
@@ -58,7 +58,7 @@ def ensure_demo(root: Path) -> None:
             day = (now - timedelta(days=(DEMO_DOSSIERS - n) // 2 + 1)).date()
             while not ctx.calendar.is_working_day(day):
                 day -= timedelta(days=1)
-            moments.append(datetime.combine(day, time(7 + (n * 5) % 9, (n * 17) % 60), LOCAL_TZ))
+            moments.append(datetime.combine(day, time(7 + (n * 5) % 9, (n * 17) % 60), VN_TZ))
         moments.sort()
         for n in range(existing, DEMO_DOSSIERS):
             procedure = procedures[n % len(procedures)]

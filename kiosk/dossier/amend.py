@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from kiosk.security import audit
 from forms import formengine
-from kiosk.dossier.codes import LOCAL_TZ
+from forms.timezone import VN_TZ
 from kiosk.storage.context import KioskContext
 from kiosk.dossier.submit import OfficerRef, SubmitRefused, _attachment_refs, attachment_from_ref, search_key
 from kiosk.errors import InputError
@@ -56,7 +56,7 @@ def amend(
         if values:
             merged.update(values)
         cleaned = formengine.clean(procedure, normalise(merged))
-        errors = dict(formengine.validate(procedure, cleaned, today=now.astimezone(LOCAL_TZ).date()))
+        errors = dict(formengine.validate(procedure, cleaned, today=now.astimezone(VN_TZ).date()))
         for doc_id, quantity in documents.items():
             if procedure.document(doc_id) is None:
                 errors[f"documents.{doc_id}"] = f"Thủ tục này không có giấy tờ mã {doc_id}."

@@ -10,16 +10,9 @@ from typing import Any
 
 import holidays
 
+from forms.timezone import VN_TZ
 from kiosk.errors import InputError
 
-try:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    VN_TZ: dt.tzinfo = ZoneInfo("Asia/Ho_Chi_Minh")
-except (ImportError, ZoneInfoNotFoundError):  # pragma: no cover - Windows without the tzdata package
-    # Vietnam has kept UTC+7 without daylight saving since 1975, so a fixed offset is exact
-    # for every date a kiosk will ever see.
-    VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
 
 CUTOFF = dt.time(15, 0, 0)
 """Dossiers received strictly after this local time count as received the next working day."""

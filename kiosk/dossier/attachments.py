@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kiosk.security import vault
 from kiosk.errors import InputError, storage_error_from
-from kiosk.storage.files import fsync_dir
+from kiosk.storage.files import replacing
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
@@ -53,8 +53,8 @@ def store_file(attachments_dir: Path, source: Path, file_key: bytes) -> StoredFi
         if target.exists():
             os.unlink(tmp.name)
         else:
-            os.replace(tmp.name, target)
-            fsync_dir(attachments_dir)
+            with replacing(target, tmp=Path(tmp.name), mode=None, sync_dir=True):
+                pass  # sealed and fsynced above: put it in place durably before the dossier commits
     except ValueError as exc:  # the file changed size while it was read
         raise InputError(f"Tệp {source.name} thay đổi trong lúc đọc; hãy chọn lại tệp.") from exc
     except OSError as exc:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kiosk.storage.files import write_private
+from kiosk.storage.files import write_atomic
 
 FILE_NAME = "code-ledger.json"
 
@@ -39,4 +39,4 @@ class CodeLedger:
         if data.get(key, 0) >= number:
             return
         data[key] = number
-        write_private(self.path, json.dumps(data, sort_keys=True).encode("utf-8"))
+        write_atomic(self.path, json.dumps(data, sort_keys=True).encode("utf-8"))

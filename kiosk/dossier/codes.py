@@ -1,18 +1,18 @@
-"""Dossier codes `<unit id>-YYMMDD-KNNN`: unique per unit even offline, never reused (see docs/dossier-code.md)."""
+"""Allocating dossier codes (grammar in forms/codes.py): unique per unit even offline, never reused (docs/dossier-code.md)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from forms.codes import code_prefix, format_code, parse_code
+from forms.timezone import VN_TZ
 from kiosk.errors import KioskError
 from kiosk.storage.models import CodeSequence, Dossier
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PER_KIOSK_DAILY_LIMIT = 999
 
 
@@ -47,11 +47,12 @@ def allocate_code(session: Session, unit_id: str, kiosk_number: int, received_at
     to an earlier day continues that day's numbering; the highest code already stored for the prefix is
     a floor too, so even a lost counter row cannot make a code come back.
     """
-    local_day = received_at.astimezone(LOCAL_TZ).date()
+    local_day = received_at.astimezone(VN_TZ).date()
     yymmdd = local_day.strftime("%y%m%d")
-    prefix = f"{unit_id}-{yymmdd}-{kiosk_number}"
+    prefix = code_prefix(unit_id, local_day, kiosk_number)
     highest = session.scalar(select(func.max(Dossier.code)).where(Dossier.code.like(f"{prefix}___")))
-    floor = int(highest[-3:]) if highest else 0
+    parsed = parse_code(highest) if highest else None
+    floor = parsed.daily_number if parsed else 0
     number = _next(session, f"day:{yymmdd}:{kiosk_number}", floor)
     if number > PER_KIOSK_DAILY_LIMIT:
         raise KioskError(
@@ -60,7 +61,7 @@ def allocate_code(session: Session, unit_id: str, kiosk_number: int, received_at
         )
     book_number = _next(session, f"book:{local_day.year}:{kiosk_number}")
     return AllocatedCode(
-        code=f"{prefix}{number:03d}",
+        code=format_code(unit_id, local_day, kiosk_number, number),
         logbook_volume=f"{kiosk_number:02d}/{local_day.year}",
         logbook_number=book_number,
     )
@@ -73,20 +74,9 @@ def clock_warning(session: Session, now: datetime) -> str | None:
     )
     if newest is None or now >= newest:
         return None
-    shown = newest.astimezone(LOCAL_TZ)
+    shown = newest.astimezone(VN_TZ)
     return (
         f"Đồng hồ máy tính đang chậm hơn hồ sơ mới nhất (tiếp nhận lúc {shown:%H:%M ngày %d/%m/%Y}). "
         "Hãy chỉnh lại ngày giờ của máy trước khi tiếp nhận: ngày giờ sai sẽ in sai trên giấy hẹn."
     )
 
-
-def parse_code(code: str) -> tuple[str, date, int, int] | None:
-    """Split a code into (unit id, day, kiosk number, daily number); None when it is not ours."""
-    try:
-        unit_id, yymmdd, tail = code.rsplit("-", 2)
-        day = datetime.strptime(yymmdd, "%y%m%d").date()
-        if len(tail) != 4 or not tail.isdigit():
-            return None
-        return unit_id, day, int(tail[0]), int(tail[1:])
-    except ValueError:
-        return None

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from forms.codes import find_code
 from kiosk.errors import InputError
-
-CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}")
 
 
 def code_from_text(text: str) -> str | None:
@@ -17,8 +15,7 @@ def code_from_text(text: str) -> str | None:
     if "/tra-cuu/" in text:
         path = unquote(urlsplit(text).path)
         text = path.rsplit("/tra-cuu/", 1)[-1]
-    match = CODE_RE.search(text.upper())
-    return match.group(0) if match else None
+    return find_code(text)
 
 
 def decode_pil(image: "object") -> list[str]:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.storage.models import Dossier, OutboxEntry
 from kiosk.storage.models import Procedure as ProcedureRow
+from forms.statuses import short_label
 from forms.text import fold
 
 
@@ -103,18 +104,6 @@ SYNC_LABELS = {
     "failed": "Gửi lỗi, sẽ thử lại",
     "rejected": "Bị từ chối, cần xử lý",
 }
-PORTAL_STATUS_LABELS = {
-    1: "Mới (trực tuyến)",
-    2: "Đã tiếp nhận",
-    3: "Từ chối",
-    4: "Đang xử lý",
-    5: "Yêu cầu bổ sung",
-    6: "Chờ thanh toán",
-    7: "Công dân rút hồ sơ",
-    8: "Dừng xử lý",
-    9: "Đã có kết quả",
-    10: "Đã trả kết quả",
-}
 
 
 @dataclass(frozen=True)
@@ -161,6 +150,6 @@ def dossier_detail(session: Session, code: str) -> DossierDetail | None:
         next_attempt_at=latest.next_attempt_at if latest else None,
         delivered_at=latest.delivered_at if latest else None,
         portal_status_note=dossier.portal_status_note,
-        history=tuple(StatusEvent(e.status, PORTAL_STATUS_LABELS.get(e.status, str(e.status)), e.note, e.at) for e in events),
+        history=tuple(StatusEvent(e.status, short_label(e.status) or str(e.status), e.note, e.at) for e in events),
         documents=tuple((d.name, d.kind, d.quantity) for d in dossier.documents),
     )

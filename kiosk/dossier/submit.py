@@ -15,7 +15,8 @@ from kiosk.security import audit
 from forms import formengine
 from kiosk.dossier.attachments import StoredFile, store_file
 from forms.catalogue import Procedure
-from kiosk.dossier.codes import LOCAL_TZ, allocate_code, clock_warning
+from forms.timezone import VN_TZ
+from kiosk.dossier.codes import allocate_code, clock_warning
 from kiosk.storage.context import KioskContext
 from kiosk.errors import InputError, KioskError
 from kiosk.storage.models import Attachment, Dossier, DossierDocument, Officer, OutboxEntry, utcnow
@@ -199,7 +200,7 @@ def submit(
     Raises SubmitRefused (nothing written) on invalid input, StorageError when the disk fails.
     """
     now = now or ctx.now()
-    local_today = now.astimezone(LOCAL_TZ).date()
+    local_today = now.astimezone(VN_TZ).date()
     cleaned = formengine.clean(procedure, normalise(dict(values)))  # once: cleaning is the costliest step here
     if documents is None:
         documents = default_documents(procedure, cleaned)

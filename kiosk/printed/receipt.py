@@ -9,26 +9,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import qrcode
 import qrcode.constants
 
+from forms.timezone import VN_TZ
 from kiosk.printed.token import make_token, tracking_url
 
 TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
 DEFAULT_COPIES = ("Liên 1: Lưu", "Liên 2: Giao người nộp")
 
-try:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        VN_TZ: tzinfo = ZoneInfo("Asia/Ho_Chi_Minh")
-    except ZoneInfoNotFoundError:  # Windows without the tzdata package
-        VN_TZ = timezone(timedelta(hours=7), "ICT")
-except ImportError:  # pragma: no cover - zoneinfo is in the standard library since 3.9
-    VN_TZ = timezone(timedelta(hours=7), "ICT")
 
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.storage.files import write_private
+from kiosk.storage.files import write_atomic
 from kiosk.storage.models import AuditEvent, utcnow
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ def write_head(path: Path, seq: int, mac: str) -> None:
         current = None
     if current and current[0] > seq:
         return  # another writer already moved it further
-    write_private(path, json.dumps({"seq": seq, "mac": mac}).encode("ascii"))
+    write_atomic(path, json.dumps({"seq": seq, "mac": mac}).encode("ascii"))
 
 
 def read_head(path: Path) -> tuple[int, str] | None:

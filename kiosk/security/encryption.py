@@ -10,13 +10,12 @@ without it is scanned (again) at the next start.
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 from pathlib import Path
 
 from kiosk.security import vault
 from kiosk.storage.db import connect_encrypted
-from kiosk.storage.files import fsync_dir, write_private
+from kiosk.storage.files import fsync_dir, replacing, write_atomic
 from kiosk.security.keystore import KeyUnavailable, has_data_key, load_or_create_data_key
 from kiosk.storage.paths import DataDir
 
@@ -68,7 +67,7 @@ def prepare_folder(data: DataDir) -> bytes:
 def _write_marker(data: DataDir) -> None:
     path = marker_path(data)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_private(path, b"database: SQLCipher 4 (raw key); attachments: AES-256-GCM segments (kiosk/vault.py)\n")
+    write_atomic(path, b"database: SQLCipher 4 (raw key); attachments: AES-256-GCM segments (kiosk/vault.py)\n")
 
 
 def _encrypt_database(path: Path, key: bytes) -> bool:
@@ -99,9 +98,8 @@ def _encrypt_database(path: Path, key: bytes) -> bool:
             raise RuntimeError("the encrypted copy of the database does not match the original")
     finally:
         check.close()
-    with open(tmp, "rb+") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    with replacing(path, tmp=tmp, mode=None):
+        pass  # the encrypted copy is complete and checked: make it durable and put it in place
     for side in ("-wal", "-shm"):
         path.with_name(path.name + side).unlink(missing_ok=True)
     fsync_dir(path.parent)

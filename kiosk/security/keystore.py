@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from kiosk.errors import InputError, KioskError
-from kiosk.storage.files import write_private
+from kiosk.storage.files import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +72,9 @@ def store_data_key(root: Path, key: bytes) -> None:
     folder = _keys_dir(root)
     folder.mkdir(parents=True, exist_ok=True)
     if sys.platform == "win32":
-        write_private(folder / DPAPI_FILE, _dpapi_protect(key))
+        write_atomic(folder / DPAPI_FILE, _dpapi_protect(key))
     else:
-        write_private(folder / PLAIN_FILE, key)
+        write_atomic(folder / PLAIN_FILE, key)
 
 
 def seal(key: bytes) -> bytes:

@@ -14,7 +14,6 @@ rotation stay under the old key: keep the old recovery copy with them (docs/secu
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from kiosk.security import keystore
 from kiosk.security import vault
 from kiosk.storage.db import connect_encrypted
 from kiosk.errors import KioskError
-from kiosk.storage.files import write_private
+from kiosk.storage.files import replacing, write_atomic
 from kiosk.storage.paths import DataDir
 
 log = logging.getLogger(__name__)
@@ -58,7 +57,7 @@ def start(data: DataDir) -> bytes:
 
 
 def _store_next(data: DataDir, key: bytes) -> None:
-    write_private(_next_path(data), keystore.seal(key))  # sealed like the live key, under another name
+    write_atomic(_next_path(data), keystore.seal(key))  # sealed like the live key, under another name
 
 
 def _load_next(data: DataDir) -> bytes:
@@ -83,14 +82,11 @@ def finish(data: DataDir, old_key: bytes) -> dict[str, int]:
             except vault.DamagedFile:
                 pass
             plain = vault.read_all(old_file, path)
-            tmp = path.with_name(f".rot-{path.name}")
-            with open(tmp, "wb") as handle:
-                sealer = vault.Sealer(new_file, handle, len(plain))
-                sealer.write(plain)
-                sealer.close()
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
+            with replacing(path, tmp=path.with_name(f".rot-{path.name}"), mode=None) as tmp:
+                with open(tmp, "wb") as handle:
+                    sealer = vault.Sealer(new_file, handle, len(plain))
+                    sealer.write(plain)
+                    sealer.close()
             resealed += 1
     if not _opens(data.db_path, new_key):
         if not _opens(data.db_path, old_key):

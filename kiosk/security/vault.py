@@ -162,12 +162,11 @@ def sha256_of(key: bytes, path: Path) -> str:
 def seal_existing(key: bytes, path: Path) -> None:
     """Encrypt a plaintext file in place (data folders made before encryption): temp file, fsync, rename."""
     size = path.stat().st_size
-    tmp = path.with_name(f".seal-{path.name}")
-    with open(path, "rb") as src, open(tmp, "wb") as dst:
-        sealer = Sealer(key, dst, size)
-        for block in iter(lambda: src.read(1 << 20), b""):
-            sealer.write(block)
-        sealer.close()
-        dst.flush()
-        os.fsync(dst.fileno())
-    os.replace(tmp, path)
+    from kiosk.storage.files import replacing
+
+    with replacing(path, tmp=path.with_name(f".seal-{path.name}"), mode=None) as tmp:
+        with open(path, "rb") as src, open(tmp, "wb") as dst:
+            sealer = Sealer(key, dst, size)
+            for block in iter(lambda: src.read(1 << 20), b""):
+                sealer.write(block)
+            sealer.close()

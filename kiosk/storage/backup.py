@@ -25,6 +25,7 @@ from kiosk.storage.db import connect_encrypted, head_revision
 from kiosk.errors import InputError, KioskError, storage_error_from
 from kiosk.security.keystore import load_data_key
 from kiosk.storage.models import utcnow
+from kiosk.storage.files import replacing
 from kiosk.storage.paths import DataDir
 
 log = logging.getLogger(__name__)
@@ -121,11 +122,10 @@ def backup(ctx: object, out: Path | None = None, *, actor: str = "system:backup"
     tmp = target.with_name(f".{target.name}.part")
     tmp.unlink(missing_ok=True)
     try:
-        _copy(data.db_path, tmp, key)
-        check(tmp, key)
-        os.replace(tmp, target)
+        with replacing(target, tmp=tmp, mode=None):
+            _copy(data.db_path, tmp, key)
+            check(tmp, key)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         known = storage_error_from(exc)
         raise (known or KioskError(f"Không ghi được bản sao lưu: {exc.strerror or exc}")) from exc
     with ctx.transaction() as session:  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from typing import Any
 
 from forms.catalogue import load_catalogue
 from kiosk.errors import InputError
-from kiosk.storage.files import fsync_dir, write_private
+from kiosk.storage.files import fsync_dir, write_atomic
 
 
 def activate(ctx: Any, definition: bytes) -> tuple[str, str]:
@@ -37,7 +37,7 @@ def activate(ctx: Any, definition: bytes) -> tuple[str, str]:
     if problems or trial.get(code, version) is None:
         raise InputError(f"Thủ tục {code} phiên bản {version} từ cổng không hợp lệ: {problems[0] if problems else 'không nạp được'}.")
     ctx.data.catalogue_dir.mkdir(parents=True, exist_ok=True)
-    write_private(ctx.data.catalogue_dir / name, definition)
+    write_atomic(ctx.data.catalogue_dir / name, definition)
     fsync_dir(ctx.data.catalogue_dir)
     ctx.catalogue = load_catalogue(extra_procedure_dirs=[ctx.data.catalogue_dir])
     record_catalogue(ctx)

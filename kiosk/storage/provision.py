@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import InputError
-from kiosk.storage.files import write_private
+from kiosk.storage.files import write_atomic
 from kiosk.storage.paths import DataDir
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def provision(root: Path, config_path: Path | None = None) -> bool:
     init_site(data.root, settings)
     code = str(config.get("enrolment_code") or "").strip()
     if code and settings.get("portal_url"):
-        write_private(data.root / PENDING_NAME, json.dumps({"portal_url": settings["portal_url"], "code": code}).encode("utf-8"))
+        write_atomic(data.root / PENDING_NAME, json.dumps({"portal_url": settings["portal_url"], "code": code}).encode("utf-8"))
     log.info("data folder set up from the site package (%s, kiosk %s)", settings.get("unit_id"), settings.get("kiosk_number"))
     return True
 

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from forms.codes import UNIT_ID_MESSAGE, is_unit_id
 from kiosk.errors import InputError, NotInitialisedError
+from kiosk.storage.files import write_atomic
 
-UNIT_ID_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}")
 TIME_RE = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 Check = Callable[[Any], "str | None"]
 
 
 def _unit_id(value: Any) -> str | None:
-    if not isinstance(value, str) or not UNIT_ID_RE.fullmatch(value):
-        return "Mã định danh đơn vị phải có dạng V1V2V3.Z1Z2.Y1Y2.MX1X2, ví dụ 000.00.01.H22 (QCVN 102:2016/BTTTT)."
+    if not is_unit_id(value):
+        return UNIT_ID_MESSAGE
     return None
 
 
@@ -178,9 +178,4 @@ def save_settings(path: Path, settings: SiteSettings) -> None:
     problems = settings.errors()
     if problems:
         raise InputError("; ".join(problems.values()), details=problems)
-    tmp = path.with_suffix(".json.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(asdict(settings), handle, ensure_ascii=False, indent=2)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(asdict(settings), ensure_ascii=False, indent=2).encode("utf-8"), mode=0o644)

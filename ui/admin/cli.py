@@ -216,7 +216,7 @@ def cmd_receipt(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_dossiers(args: argparse.Namespace, out: Output) -> int:
-    from kiosk.dossier.codes import LOCAL_TZ
+    from forms.timezone import VN_TZ
     from kiosk.dossier.search import LIFECYCLE_LABELS, SYNC_LABELS, search_dossiers
 
     ctx = _open(args)
@@ -224,7 +224,7 @@ def cmd_dossiers(args: argparse.Namespace, out: Output) -> int:
         rows = search_dossiers(session, args.search or "", sync_state=args.sync_state, limit=args.limit)
     payload = {"ok": True, "dossiers": [asdict(r) for r in rows]}
     lines = [
-        f"{r.code or '(nháp)':<28} {(r.received_at.astimezone(LOCAL_TZ).strftime('%d/%m/%Y %H:%M') if r.received_at else ''):<17} "
+        f"{r.code or '(nháp)':<28} {(r.received_at.astimezone(VN_TZ).strftime('%d/%m/%Y %H:%M') if r.received_at else ''):<17} "
         f"{LIFECYCLE_LABELS.get(r.lifecycle, r.lifecycle):<13} {SYNC_LABELS.get(r.sync_state or '', ''):<16} {r.procedure_name}"
         for r in rows
     ]
