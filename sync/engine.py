@@ -6,7 +6,6 @@ for its views and `probe(ctx)` to notice the portal coming back; `kiosk-admin sy
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import random
 import threading
@@ -122,7 +121,7 @@ def default_client(ctx: KioskContext, *, timeout: tuple[float, float] = DEFAULT_
 
 
 def lock_path(ctx: KioskContext) -> Any:
-    return ctx.data.root / "sync.lock"
+    return ctx.data.sync_lock_path
 
 
 class SyncEngine:
@@ -290,7 +289,7 @@ class SyncEngine:
                     raise LocalFileMissing(ref.filename) from None
                 with opened:
                     try:
-                        damaged = opened.size != ref.size or (state.received == 0 and _sha256_of(opened) != ref.sha256)
+                        damaged = opened.size != ref.size or (state.received == 0 and opened.sha256() != ref.sha256)
                     except vault.DamagedFile:
                         damaged = True
                     if damaged:
@@ -393,13 +392,6 @@ class SyncEngine:
 
 class _Cancelled(Exception):
     pass
-
-
-def _sha256_of(opened: vault.Opened) -> str:
-    digest = hashlib.sha256()
-    for block in opened.blocks():
-        digest.update(block)
-    return digest.hexdigest()
 
 
 def _apply_change(session: Any, change: Any) -> int:

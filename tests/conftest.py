@@ -94,6 +94,14 @@ def type_text(widget, text: str) -> None:
             QCoreApplication.sendEvent(widget, event)
 
 
+def decrypted_sha256(file_key: bytes, path: Path) -> str:
+    """The SHA-256 of a sealed attachment's plaintext (its content address)."""
+    from kiosk.security import vault
+
+    with vault.Opened(file_key, path) as opened:
+        return opened.sha256()
+
+
 def open_raw_db(root: Path):
     """A raw connection to a data folder's encrypted database (what a test inspects beside the product)."""
     from kiosk.storage.db import connect_encrypted

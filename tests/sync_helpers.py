@@ -76,13 +76,13 @@ def kiosk_attachments(ctx) -> dict[str, str]:
     """sha256 → dossier code of every attachment the kiosk holds (the sha is checked against the stored file)."""
     from sqlalchemy import select
 
-    from kiosk.security import vault
+    from conftest import decrypted_sha256
     from kiosk.storage.models import Attachment, Dossier
 
     with ctx.read() as session:
         rows = list(session.execute(select(Attachment.sha256, Dossier.code).join(Attachment.dossier)))
     for sha, _code in rows:
-        assert vault.sha256_of(ctx.file_key, ctx.data.attachments_dir / sha) == sha  # the kiosk's copy, decrypted
+        assert decrypted_sha256(ctx.file_key, ctx.data.attachments_dir / sha) == sha  # the kiosk's copy, decrypted
     return {sha: code for sha, code in rows}
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import decrypted_sha256
+
 from forms.text import fold
 
 NAME = "Nguyễn Thị Thuỳ Dương"  # diacritics that differ between NFC and NFD
@@ -129,7 +131,6 @@ def test_an_unencrypted_data_folder_is_converted_in_place_with_nothing_lost(ctx,
     from kiosk.dossier.search import search_dossiers
     from sqlalchemy import select
 
-    from kiosk.security import vault
     from kiosk.storage.models import Attachment, Dossier
 
     code = _submit_known(ctx, officer, tmp_path / "scans")
@@ -144,7 +145,7 @@ def test_an_unencrypted_data_folder_is_converted_in_place_with_nothing_lost(ctx,
             dossier = session.scalar(select(Dossier).where(Dossier.code == code))
             assert dossier.values["submitter_name"] == NAME
             shas = list(session.scalars(select(Attachment.sha256)))
-        assert shas and all(vault.sha256_of(reopened.file_key, site_dir / "attachments" / sha) == sha for sha in shas)
+        assert shas and all(decrypted_sha256(reopened.file_key, site_dir / "attachments" / sha) == sha for sha in shas)
     finally:
         reopened.close()
     assert_absent(files_under(site_dir))

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import decrypted_sha256
+
 from ui.admin.cli import main
 
 PASSPHRASE = "mot cua bat trang 2026"
@@ -70,7 +72,7 @@ def test_rotation_re_keys_database_and_attachments(ctx, officer, site_dir, tmp_p
     reopened = open_kiosk(site_dir)
     try:
         assert reopened.data_key != old_key
-        assert vault.sha256_of(reopened.file_key, site_dir / "attachments" / sha) == sha
+        assert decrypted_sha256(reopened.file_key, site_dir / "attachments" / sha) == sha
         with pytest.raises(vault.DamagedFile):
             vault.read_all(vault.file_key(old_key), site_dir / "attachments" / sha)
     finally:
@@ -107,7 +109,7 @@ def test_an_interrupted_rotation_is_finished_at_the_next_start(ctx, officer, sit
     reopened = open_kiosk(site_dir)  # the power came back
     try:
         assert reopened.data_key == new_key and not rotation.rotation_pending(data)
-        assert vault.sha256_of(reopened.file_key, site_dir / "attachments" / sha) == sha
+        assert decrypted_sha256(reopened.file_key, site_dir / "attachments" / sha) == sha
         from kiosk.dossier.search import search_dossiers
 
         with reopened.read() as session:

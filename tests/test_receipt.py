@@ -29,7 +29,7 @@ from kiosk.printed.receipt import (
     sample_receipt,
     vn_date_line,
 )
-from kiosk.printed.token import verify_token
+from receipt_tokens import verify_token
 
 MARGIN_PT = 15 * 72 / 25.4
 LONG_ADDRESS = (

@@ -37,7 +37,7 @@ def _plain_rows(root: Path) -> dict[str, dict]:
 
 
 def test_the_first_schema_upgrades_with_nothing_lost_and_its_queue_then_syncs(old_site: Path, portal, tmp_path: Path) -> None:  # noqa: F811
-    from kiosk.security import vault
+    from conftest import decrypted_sha256
     from kiosk.storage.context import open_kiosk
     from kiosk.storage.db import head_revision
     from kiosk.storage.models import Attachment, Dossier, OutboxEntry
@@ -63,7 +63,7 @@ def test_the_first_schema_upgrades_with_nothing_lost_and_its_queue_then_syncs(ol
             shas = list(session.scalars(select(Attachment.sha256)))
         assert {code: d.values for code, d in dossiers.items()} == before  # every answer as it was
         assert states == {**{c: "delivered" for c in DELIVERED}, **{c: "queued" for c in QUEUED}}
-        assert shas == [scan_sha] and vault.sha256_of(ctx.file_key, old_site / "attachments" / scan_sha) == scan_sha  # now encrypted
+        assert shas == [scan_sha] and decrypted_sha256(ctx.file_key, old_site / "attachments" / scan_sha) == scan_sha  # now encrypted
         assert list((old_site / "backups").glob("kiosk-*-before-upgrade-from-0001.db"))  # the automatic copy
 
         kiosk_id, secret = portal.enrol(UNIT_ID, 1)

@@ -65,6 +65,3 @@ def store_file(attachments_dir: Path, source: Path, file_key: bytes) -> StoredFi
     mime = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
     return StoredFile(sha256=digest.hexdigest(), filename=source.name, size=size, mime_type=mime)
 
-
-def stored_path(attachments_dir: Path, sha256: str) -> Path:
-    return attachments_dir / sha256

@@ -119,7 +119,4 @@ def _remove_unshared(ctx: KioskContext, session: object, dossier_id: int, shas: 
     return removed
 
 
-def is_purged(dossier: Dossier) -> bool:
-    return dossier.purged_at is not None
-
 

@@ -116,6 +116,13 @@ class Opened:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
+    def sha256(self) -> str:
+        """The plaintext's SHA-256 (the content address), read through from the start."""
+        digest = hashlib.sha256()
+        for block in self.blocks():
+            digest.update(block)
+        return digest.hexdigest()
+
     def close(self) -> None:
         self._handle.close()
 
@@ -149,14 +156,6 @@ class Opened:
 def read_all(key: bytes, path: Path) -> bytes:
     with Opened(key, path) as opened:
         return b"".join(opened.blocks())
-
-
-def sha256_of(key: bytes, path: Path) -> str:
-    digest = hashlib.sha256()
-    with Opened(key, path) as opened:
-        for block in opened.blocks():
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def seal_existing(key: bytes, path: Path) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from forms.catalogue import Catalogue, load_catalogue
 from kiosk.security.vault import file_key
 from kiosk.storage.db import make_engine, make_sessionmaker, migrate
+from kiosk.storage.files import load_or_create_secret
 from kiosk.errors import KioskError, StorageError, storage_error_from
 from kiosk.storage.models import Procedure as ProcedureRow
 from kiosk.storage.models import utcnow
@@ -27,20 +26,6 @@ from kiosk.dossier.appointment import WorkCalendar, load_overrides
 log = logging.getLogger(__name__)
 
 PLACEHOLDER_PORTAL = "https://tra-cuu.invalid"
-
-
-def load_or_create_key(path: Path) -> bytes:
-    """A 32-byte kiosk secret (receipt signing seed, old token key) in an owner-only file, made on first use."""
-    if path.exists():
-        return path.read_bytes()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key)
-        handle.flush()
-        os.fsync(handle.fileno())
-    return key
 
 
 @contextmanager
@@ -168,15 +153,15 @@ def open_kiosk(root: Path) -> KioskContext:
         sessions=sessions,
         catalogue=catalogue,
         calendar=calendar,
-        token_key=load_or_create_key(data.token_key_path),
-        receipt_key=load_or_create_key(data.receipt_key_path),
+        token_key=load_or_create_secret(data.token_key_path),
+        receipt_key=load_or_create_secret(data.receipt_key_path),
         data_key=data_key,
         file_key=file_key(data_key),
         read_sessions=make_sessionmaker(engine, read_only=True),
     )
     from kiosk.security import audit
 
-    chain_key = load_or_create_key(data.audit_key_path)
+    chain_key = load_or_create_secret(data.audit_key_path)
     for factory in (context.sessions, context.read_sessions):
         audit.install(factory, chain_key, data.audit_head_path)
     from kiosk.dossier.code_ledger import FILE_NAME, CodeLedger

@@ -36,9 +36,6 @@ class Base(DeclarativeBase):
     pass
 
 
-# A dossier's three states, never mixed in one column (DESIGN.md).
-LIFECYCLE_STATES = ("draft", "submitted", "amended", "voided")
-SYNC_STATES = ("queued", "sending", "delivered", "failed", "rejected")
 ROLES = ("officer", "admin")
 
 

@@ -78,6 +78,11 @@ class DataDir:
     def audit_head_path(self) -> Path:
         return self.root / "keys" / "audit.head"
 
+    @property
+    def sync_lock_path(self) -> Path:
+        """Held by whoever sends to the portal or rewrites the keys: one sender at a time across processes."""
+        return self.root / "sync.lock"
+
     def ensure(self) -> None:
         """Create the folder tree with owner-only permissions (personal data lives here)."""
         created = not self.root.exists()

@@ -233,11 +233,9 @@ def cmd_dossiers(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace, out: Output) -> int:
-    from kiosk.admin.doctor import run_checks
-    from sync.doctor import portal_checks
-    from ui.printers import printer_checks  # the CLI is a composition root: Qt lists the printers
+    from ui.admin.checks import health_findings
 
-    findings = run_checks(resolve_data_dir(args.data_dir), extra_checks=(portal_checks, lambda _ctx: printer_checks()))
+    findings = health_findings(resolve_data_dir(args.data_dir))
     worst_error = any(f.severity == "error" for f in findings)
     payload = {"ok": not worst_error, "findings": [asdict(f) for f in findings]}
     icons = {"ok": "OK ", "warning": "CẢNH BÁO", "error": "LỖI"}

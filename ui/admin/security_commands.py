@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kiosk.errors import InputError
+from kiosk.storage.paths import DataDir
 
 EXIT_OK, EXIT_ACTION = 0, 1
 
@@ -131,10 +132,8 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
     p.add_argument("file", help="tệp bản sao lưu")
 
     def cmd_support_bundle(args: argparse.Namespace, out: Any) -> int:
-        from kiosk.admin.doctor import run_checks
         from kiosk.admin.support import make_bundle
-        from sync.doctor import portal_checks
-        from ui.printers import printer_checks  # the CLI is a composition root
+        from ui.admin.checks import health_findings
 
         ctx = open_kiosk(args)
         try:
@@ -142,7 +141,7 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
 
             from sync.engine import status
 
-            findings = run_checks(ctx.data.root, extra_checks=(portal_checks, lambda _ctx: printer_checks()))
+            findings = health_findings(ctx.data.root)
             made = make_bundle(ctx, Path(args.out), findings, {k: v for k, v in asdict(status(ctx)).items() if k != "last_error"})
             from kiosk.security import audit
 
@@ -177,7 +176,7 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
             root = ctx.data.root
         finally:
             ctx.close()
-        lock = FileLock(str(root / "sync.lock"))
+        lock = FileLock(str(DataDir(root).sync_lock_path))  # no sync pass may send while the keys change
         try:
             lock.acquire(timeout=0)
         except LockBusy:
