@@ -18,11 +18,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from portal import fleet, service, tracking
+from portal import fleet, tracking
 from portal.config import MAX_ATTACHMENT_SIZE, MAX_DOSSIER_BODY, MAX_SMALL_BODY, PortalConfig
 from portal.db import Database, iso, utcnow
 from portal.ratelimit import SlidingWindowLimiter
 from portal.models import Kiosk
+from portal.pages import PAGE_HEADERS
 from portal.schemas import (
     MAX_REVISION,
     UUID_PATTERN,
@@ -43,6 +44,11 @@ from portal.schemas import (
     HealthOut,
     StatusChangesOut,
 )
+from portal.services import attachments, enrolment, publishing, receipt_keys, revisions
+from portal.services import catalogue as procedures
+from portal.services.credentials import authenticate
+from portal.services import fleet as fleet_reports
+from portal.services import status_changes as changes
 from portal.storage import FileStore
 from sync import wire
 
@@ -183,7 +189,7 @@ class GuardMiddleware:
 def kiosk_auth(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Kiosk:
     token = credentials.credentials if credentials is not None else None
     with request.app.state.db.read() as session:
-        kiosk = service.authenticate(session, token)
+        kiosk = authenticate(session, token)
         if kiosk is None:
             raise Unauthorized()
         session.expunge(kiosk)
@@ -251,7 +257,7 @@ def create_app(config: PortalConfig) -> FastAPI:
     )
     def enrol(payload: EnrolIn) -> Any:
         with db.transaction() as session:
-            result = service.enrol(
+            result = enrolment.enrol(
                 session, payload.code, payload.unit_id, payload.kiosk_number, payload.app_version,
                 receipt_public_key=payload.receipt_public_key, unit_name=payload.unit_name,
             )
@@ -275,10 +281,8 @@ def create_app(config: PortalConfig) -> FastAPI:
         responses=_error_responses(401),
     )
     def published_catalogue(kiosk: KioskAuth) -> Any:
-        from portal import catalogue
-
         with db.read() as session:
-            return {"service": wire.SERVICE, "published": catalogue.published(session)}
+            return {"service": wire.SERVICE, "published": publishing.published(session)}
 
     @app.put(
         f"{P}/kiosk-report",
@@ -290,7 +294,7 @@ def create_app(config: PortalConfig) -> FastAPI:
     def kiosk_report(payload: KioskReportIn, kiosk: KioskAuth) -> Any:
         with db.transaction() as session:
             kiosk_time = datetime.fromisoformat(payload.kiosk_time.replace("Z", "+00:00"))
-            row = service.record_report(session, session.merge(kiosk), payload.queue_length, payload.app_version, kiosk_time)
+            row = fleet_reports.record_report(session, session.merge(kiosk), payload.queue_length, payload.app_version, kiosk_time)
             return {"service": wire.SERVICE, "recorded": True, "portal_time": iso(row.last_seen_at), "clock_skew_s": row.clock_skew_s}
 
     @app.get(
@@ -303,10 +307,10 @@ def create_app(config: PortalConfig) -> FastAPI:
     def fleet_page(token: Annotated[str | None, Query(description="the token given to serve --admin-token")] = None) -> HTMLResponse:
         expected = (config.admin_token or "").encode("utf-8")
         if not expected or not hmac.compare_digest(expected, (token or "").encode("utf-8")[:200]):
-            return HTMLResponse(tracking.not_found_page(config.portal_name), status_code=404, headers=tracking.PAGE_HEADERS)
+            return HTMLResponse(tracking.not_found_page(config.portal_name), status_code=404, headers=PAGE_HEADERS)
         with db.read() as session:
-            rows = service.list_kiosks(session)
-        return HTMLResponse(fleet.page(rows, config.portal_name), headers=tracking.PAGE_HEADERS)
+            rows = fleet_reports.list_kiosks(session)
+        return HTMLResponse(fleet.page(rows, config.portal_name), headers=PAGE_HEADERS)
 
     @app.put(
         f"{P}/receipt-key",
@@ -317,7 +321,7 @@ def create_app(config: PortalConfig) -> FastAPI:
     )
     def receipt_key(payload: ReceiptKeyIn, kiosk: KioskAuth) -> Any:
         with db.transaction() as session:
-            row = service.register_receipt_key(session, session.merge(kiosk), payload.public_key, payload.unit_name)
+            row = receipt_keys.register_receipt_key(session, session.merge(kiosk), payload.public_key, payload.unit_name)
             return {"service": wire.SERVICE, "registered": True, "public_key": row.public_key}
 
     @app.get(
@@ -329,7 +333,7 @@ def create_app(config: PortalConfig) -> FastAPI:
     )
     def attachment_status(sha256: ShaPath, kiosk: KioskAuth) -> Any:
         with db.read() as session:
-            outcome = service.attachment_status(session, store, sha256.lower())
+            outcome = attachments.attachment_status(session, store, sha256.lower())
         return {"service": wire.SERVICE, **outcome.body}
 
     @app.put(
@@ -359,7 +363,7 @@ def create_app(config: PortalConfig) -> FastAPI:
         offset: Annotated[int, Query(ge=0, le=MAX_ATTACHMENT_SIZE, description="bytes already held (where this chunk starts)")],
         size: Annotated[int, Query(ge=0, le=MAX_ATTACHMENT_SIZE, description="size of the whole file")],
     ) -> Any:
-        outcome = service.put_chunk(db.transaction, store, kiosk, sha256.lower(), offset, size, data)
+        outcome = attachments.put_chunk(db.transaction, store, kiosk, sha256.lower(), offset, size, data)
         if outcome.status != 200:
             return _json(outcome.status, outcome.body)
         return {"service": wire.SERVICE, **outcome.body}
@@ -401,7 +405,7 @@ def create_app(config: PortalConfig) -> FastAPI:
         for attempt in range(2):
             try:
                 with db.transaction() as session:
-                    outcome = service.put_revision(
+                    outcome = revisions.put_revision(
                         session, store, kiosk, raw, body, sent_at=x_kiosk_sent_at, attempt=x_attempt, app_version=x_app_version
                     )
                 break
@@ -423,7 +427,7 @@ def create_app(config: PortalConfig) -> FastAPI:
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> Any:
         with db.read() as session:
-            outcome = service.status_changes(session, kiosk, since, limit)
+            outcome = changes.status_changes(session, kiosk, since, limit)
         return {"service": wire.SERVICE, **outcome.body}
 
     @app.get(
@@ -434,7 +438,7 @@ def create_app(config: PortalConfig) -> FastAPI:
         responses=_error_responses(401),
     )
     def catalogue(kiosk: KioskAuth) -> Any:
-        return {"service": wire.SERVICE, "procedures": list(service.catalogue())}
+        return {"service": wire.SERVICE, "procedures": list(procedures.catalogue())}
 
     @app.get(
         "/tra-cuu/{code}",
@@ -453,17 +457,17 @@ def create_app(config: PortalConfig) -> FastAPI:
     ) -> HTMLResponse:
         allowed, retry_after = limiter.allow(request.client.host if request.client else "?")
         if not allowed:
-            headers = dict(tracking.PAGE_HEADERS, **{"Retry-After": str(retry_after)})
+            headers = dict(PAGE_HEADERS, **{"Retry-After": str(retry_after)})
             return HTMLResponse(tracking.too_many_page(config.portal_name), status_code=429, headers=headers)
         with db.read() as session:
             found = tracking.lookup(session, code, t)
             if found is None:
-                return HTMLResponse(tracking.not_found_page(config.portal_name), status_code=404, headers=tracking.PAGE_HEADERS)
+                return HTMLResponse(tracking.not_found_page(config.portal_name), status_code=404, headers=PAGE_HEADERS)
             if isinstance(found, tracking.Pending):
                 page = tracking.pending_page(found, config.portal_name)
             else:
                 page = tracking.dossier_page(session, found, config.portal_name)
-        return HTMLResponse(page, headers=tracking.PAGE_HEADERS)
+        return HTMLResponse(page, headers=PAGE_HEADERS)
 
     _add_body_schema(app)
     return app

@@ -6,7 +6,8 @@ from datetime import datetime
 from html import escape
 from typing import Any, Sequence
 
-from portal.tracking import LOCAL_ZONE, _page
+from portal.localtime import LOCAL_ZONE
+from portal.pages import frame
 
 SKEW_WARN_S = 15 * 60
 
@@ -41,4 +42,4 @@ def page(rows: Sequence[dict[str, Any]], portal_name: str) -> str:
         + "\n".join(lines)
         + "\n</tbody></table>\n</section>"
     )
-    return _page("Máy tiếp nhận", portal_name, content)
+    return frame("Máy tiếp nhận", portal_name, content)
