@@ -254,7 +254,7 @@ class Prepared:
 def _issue_codes(db_url: str, units: list[str]) -> list[str]:
     """One enrolment code per unit, as `kiosk-portal enrolment-code` issues them (the same function, one transaction)."""
     from portal.db import Database
-    from portal.service import issue_enrolment_code
+    from portal.services.enrolment import issue_enrolment_code
 
     db = Database(db_url)
     try:

@@ -16,9 +16,11 @@ import socket
 import sys
 from typing import Any
 
-from portal import service, statuses
+from forms import statuses
 from portal.config import ENV_DB, ENV_FILES, PortalConfig
 from portal.db import Database, iso
+from portal.services import catalogue, credentials, dossiers, enrolment, fleet, publishing, status_changes
+from portal.services.outcomes import BadInput
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -63,11 +65,10 @@ def cmd_serve(args: argparse.Namespace, config: PortalConfig) -> int:
 
     from portal.app import create_app
 
-    logging.basicConfig(level=getattr(logging, args.log_level.upper()), stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(config)
     app.state.db.create_schema()
     app.state.store.ensure()
-    service.catalogue()  # load forms/ now rather than on the first request
+    catalogue.catalogue()  # load forms/ now rather than on the first request
 
     try:
         sock = listening_socket(args.host, args.port)
@@ -97,13 +98,13 @@ def cmd_enrolment_code(args: argparse.Namespace, config: PortalConfig) -> int:
     try:
         with db.transaction() as session:
             if args.replaces:
-                code, row = service.issue_replacement_code(session, args.replaces, args.kiosk_number, args.valid_hours)
+                code, row = enrolment.issue_replacement_code(session, args.replaces, args.kiosk_number, args.valid_hours)
                 if row.unit_id != args.unit_id:
-                    raise service.BadInput(f"Máy {args.replaces} thuộc đơn vị {row.unit_id}, không phải {args.unit_id}.")
+                    raise BadInput(f"Máy {args.replaces} thuộc đơn vị {row.unit_id}, không phải {args.unit_id}.")
             else:
-                code, row = service.issue_enrolment_code(session, args.unit_id, args.kiosk_number, args.valid_hours)
+                code, row = enrolment.issue_enrolment_code(session, args.unit_id, args.kiosk_number, args.valid_hours)
             expires = iso(row.expires_at)
-    except service.BadInput as exc:
+    except BadInput as exc:
         return _fail(args, str(exc), EXIT_BAD_INPUT)
     if args.json:
         _print_json({"ok": True, "code": code, "unit_id": args.unit_id, "kiosk_number": args.kiosk_number, "expires_at": expires})
@@ -116,7 +117,7 @@ def cmd_set_status(args: argparse.Namespace, config: PortalConfig) -> int:
     db = Database(config.db_url)
     try:
         with db.transaction() as session:
-            change = service.set_status(session, args.code, args.status, args.note)
+            change = status_changes.set_status(session, args.code, args.status, args.note)
             result = {
                 "ok": True,
                 "code": change.dossier.code,
@@ -127,7 +128,7 @@ def cmd_set_status(args: argparse.Namespace, config: PortalConfig) -> int:
                 "cursor": str(change.id),
                 "at": iso(change.at),
             }
-    except service.BadInput as exc:
+    except BadInput as exc:
         return _fail(args, str(exc), EXIT_BAD_INPUT)
     if args.json:
         _print_json(result)
@@ -139,7 +140,7 @@ def cmd_set_status(args: argparse.Namespace, config: PortalConfig) -> int:
 def cmd_dossiers(args: argparse.Namespace, config: PortalConfig) -> int:
     db = Database(config.db_url)
     with db.read() as session:
-        rows = service.list_dossiers(session, args.limit)
+        rows = dossiers.list_dossiers(session, args.limit)
     if args.json:
         _print_json({"ok": True, "dossiers": rows})
         return EXIT_OK
@@ -155,7 +156,7 @@ def cmd_dossiers(args: argparse.Namespace, config: PortalConfig) -> int:
 def cmd_kiosks(args: argparse.Namespace, config: PortalConfig) -> int:
     db = Database(config.db_url)
     with db.read() as session:
-        rows = service.list_kiosks(session)
+        rows = fleet.list_kiosks(session)
     if args.json:
         _print_json({"ok": True, "kiosks": rows})
         return EXIT_OK
@@ -172,9 +173,9 @@ def cmd_revoke(args: argparse.Namespace, config: PortalConfig) -> int:
     db = Database(config.db_url)
     try:
         with db.transaction() as session:
-            kiosk = service.revoke(session, args.kiosk)
+            kiosk = credentials.revoke(session, args.kiosk)
             result = {"ok": True, "kiosk_id": kiosk.id, "revoked_at": iso(kiosk.revoked_at)}
-    except service.BadInput as exc:
+    except BadInput as exc:
         return _fail(args, str(exc), EXIT_BAD_INPUT)
     if args.json:
         _print_json(result)
@@ -184,18 +185,15 @@ def cmd_revoke(args: argparse.Namespace, config: PortalConfig) -> int:
 
 
 def _signing_key_path(args: argparse.Namespace, config: PortalConfig) -> Path:
-    from portal import catalogue
     from portal.config import sqlite_path
 
-    return Path(args.signing_key) if getattr(args, "signing_key", None) else catalogue.default_key_path(sqlite_path(config.db_url))
+    return Path(args.signing_key) if getattr(args, "signing_key", None) else publishing.default_key_path(sqlite_path(config.db_url))
 
 
 def cmd_catalogue_key(args: argparse.Namespace, config: PortalConfig) -> int:
-    from portal import catalogue
-
     try:
-        public = catalogue.public_key_hex(catalogue.load_or_create_key(_signing_key_path(args, config)))
-    except service.BadInput as exc:
+        public = publishing.public_key_hex(publishing.load_or_create_key(_signing_key_path(args, config)))
+    except BadInput as exc:
         return _fail(args, str(exc), EXIT_BAD_INPUT)
     if args.json:
         _print_json({"ok": True, "public_key": public})
@@ -205,20 +203,18 @@ def cmd_catalogue_key(args: argparse.Namespace, config: PortalConfig) -> int:
 
 
 def cmd_publish(args: argparse.Namespace, config: PortalConfig) -> int:
-    from portal import catalogue
-
     db = Database(config.db_url)
     made = []
     try:
-        seed = catalogue.load_or_create_key(_signing_key_path(args, config))
+        seed = publishing.load_or_create_key(_signing_key_path(args, config))
         for name in args.definitions:
             definition = Path(name).read_bytes()
             with db.transaction() as session:
-                row = catalogue.publish(session, seed, definition)
+                row = publishing.publish(session, seed, definition)
                 made.append({"code": row.code, "version": row.version, "published_at": iso(row.published_at)})
     except OSError as exc:
         return _fail(args, f"Không đọc được tệp: {exc}", EXIT_BAD_INPUT)
-    except service.BadInput as exc:
+    except BadInput as exc:
         return _fail(args, str(exc), EXIT_BAD_INPUT)
     if args.json:
         _print_json({"ok": True, "published": made})
@@ -263,13 +259,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("enrolment-code", parents=[common], help="issue a one-time enrolment code for one kiosk")
     p.add_argument("--unit-id", required=True, help="the receiving unit's identifier, e.g. 000.00.07.H26")
     p.add_argument("--kiosk-number", required=True, type=int)
-    p.add_argument("--valid-hours", type=float, default=service.DEFAULT_CODE_VALID_HOURS, help="default: %(default)s")
+    p.add_argument("--valid-hours", type=float, default=enrolment.DEFAULT_CODE_VALID_HOURS, help="default: %(default)s")
     p.add_argument("--replaces", metavar="KIOSK_ID", help="the lost or stolen kiosk this PC replaces: needs an unused kiosk number; enrolling revokes the old kiosk")
     p.set_defaults(func=cmd_enrolment_code)
 
     p = sub.add_parser("set-status", parents=[common], help="record a status change (national code 1–10) that kiosks pull")
     p.add_argument("code", help="dossier code (or UUID)")
-    p.add_argument("status", type=int, help="1–10: " + ", ".join(f"{k} {v}" for k, v in statuses.STATUS_LABELS.items()))
+    p.add_argument("status", type=int, help="1–10: " + ", ".join(f"{k} {v}" for k, v in ((s.code, s.label) for s in statuses.STATUSES.values())))
     p.add_argument("--note", help="officer-facing note (sent to the kiosk, never shown on the public page)")
     p.set_defaults(func=cmd_set_status)
 
@@ -304,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
+    if args.command == "serve":  # the server logs to stderr; one-shot commands print their answer only
+        logging.basicConfig(level=getattr(logging, args.log_level.upper()), stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config = PortalConfig.make(args.db, args.files, getattr(args, "portal_name", None), getattr(args, "tracking_rate", None))
     from dataclasses import replace
 

@@ -6,7 +6,8 @@ from datetime import datetime
 from html import escape
 from typing import Any, Sequence
 
-from portal.tracking import LOCAL_ZONE, _page
+from forms.timezone import VN_TZ
+from portal.pages import frame
 
 SKEW_WARN_S = 15 * 60
 
@@ -14,7 +15,7 @@ SKEW_WARN_S = 15 * 60
 def _when(value: str | None) -> str:
     if not value:
         return "chưa đồng bộ"
-    return datetime.fromisoformat(value).astimezone(LOCAL_ZONE).strftime("%H:%M %d/%m/%Y")
+    return datetime.fromisoformat(value).astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
 
 
 def page(rows: Sequence[dict[str, Any]], portal_name: str) -> str:
@@ -41,4 +42,4 @@ def page(rows: Sequence[dict[str, Any]], portal_name: str) -> str:
         + "\n".join(lines)
         + "\n</tbody></table>\n</section>"
     )
-    return _page("Máy tiếp nhận", portal_name, content)
+    return frame("Máy tiếp nhận", portal_name, content)

@@ -7,13 +7,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
+from forms.codes import CODE_PATTERN, UNIT_ID_PATTERN
 from portal.config import MAX_ATTACHMENT_SIZE
 from sync import wire
 
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$"
-UNIT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9.]{0,39}$"
 TOKEN_PATTERN = r"^[A-Za-z0-9_\-]{2,128}$"
 MAX_REVISION = 1_000_000
 MAX_KIOSK_NUMBER = 9_999
@@ -57,7 +56,7 @@ def _iso_date_or_empty(value: str) -> str:
 
 Sha256 = Annotated[str, StringConstraints(pattern=SHA256_PATTERN)]
 DossierCode = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
-UnitId = Annotated[str, StringConstraints(pattern=UNIT_PATTERN)]
+UnitId = Annotated[str, StringConstraints(pattern=UNIT_ID_PATTERN)]
 KioskNumber = Annotated[int, Field(ge=1, le=MAX_KIOSK_NUMBER)]
 Service = Literal["mot-cua-portal"]
 

@@ -8,59 +8,24 @@ wrong token produce byte-identical "not found" pages, after the same constant-ti
 from __future__ import annotations
 
 import hmac
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import statuses
+from forms import statuses
+from forms.codes import parse_code
+from forms.timezone import VN_TZ
 from portal.models import Dossier, DossierRevision, StatusChange
-from portal import service
-from portal.service import procedure_name
+from portal.pages import frame
+from portal.services.catalogue import procedure_name
+from portal.services.receipt_keys import receipt_keys_for_slot
 from sync import wire
 
-LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_TOKEN = 128
 _DUMMY_TOKEN = b"0" * 17
-
-# Headers of every tracking answer: nothing cached or indexed, the token never leaks through Referer,
-# nothing loaded from anywhere (inline CSS only).
-PAGE_HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Robots-Tag": "noindex, nofollow",
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-}
-
-CSS = """
-*{box-sizing:border-box}
-body{margin:0;background:#f3f5f7;color:#1b1f23;font-family:"Noto Sans","Segoe UI",Roboto,Arial,sans-serif;font-size:18px;line-height:1.55}
-header{background:#a3161b;color:#fff;padding:16px 20px}
-header p{margin:0;font-size:15px;opacity:.9}
-header h1{margin:4px 0 0;font-size:24px}
-main{max-width:40rem;margin:0 auto;padding:16px}
-.card{background:#fff;border-radius:10px;padding:16px 18px;margin:0 0 16px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
-.label{margin:0;color:#5a6570;font-size:15px}
-.code{margin:2px 0 14px;font-size:20px;font-weight:700;letter-spacing:.02em;word-break:break-all}
-.status{margin:2px 0 6px;font-size:26px;font-weight:700;color:#0d5c2e}
-.status.wait{color:#8a4b00}
-.status.stop{color:#a3161b}
-.hint{margin:6px 0 0;font-size:17px}
-dl{margin:14px 0 0}
-dt{color:#5a6570;font-size:15px}
-dd{margin:0 0 12px;font-size:19px}
-h2{margin:0 0 10px;font-size:20px}
-ol{list-style:none;margin:0;padding:0}
-li{border-left:4px solid #c9d1d9;padding:4px 0 10px 14px}
-li:last-child{border-left-color:#0d5c2e}
-li time{display:block;color:#5a6570;font-size:15px}
-.foot{color:#5a6570;font-size:15px}
-"""
 
 WAIT = {5, 6, 8}
 STOP = {3, 7}
@@ -75,7 +40,7 @@ class Event:
 def _local(value: datetime | None, with_time: bool = True) -> str:
     if value is None:
         return "—"
-    local = value.astimezone(LOCAL_ZONE)
+    local = value.astimezone(VN_TZ)
     return local.strftime("%H:%M, %d/%m/%Y") if with_time else local.strftime("%d/%m/%Y")
 
 
@@ -89,21 +54,9 @@ def _appointment(dossier: Dossier) -> str:
     return f"{dossier.appointment_time}, {shown}" if dossier.appointment_time else shown
 
 
-def _page(title: str, portal_name: str, content: str) -> str:
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="robots" content="noindex, nofollow">\n<meta name="referrer" content="no-referrer">\n'
-        f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f"<header><p>{escape(portal_name)}</p><h1>Tra cứu hồ sơ</h1></header>\n"
-        f"<main>\n{content}\n</main>\n</body>\n</html>\n"
-    )
-
-
 def not_found_page(portal_name: str) -> str:
     """The one neutral answer for an unknown code, a wrong token, or a dossier not synchronised yet."""
-    return _page(
+    return frame(
         "Không tìm thấy hồ sơ",
         portal_name,
         '<section class="card">\n<h2>Không tìm thấy hồ sơ</h2>\n'
@@ -112,9 +65,6 @@ def not_found_page(portal_name: str) -> str:
         "<p>Hồ sơ vừa nộp có thể cần một thời gian để được cập nhật lên cổng. Nếu cần hỗ trợ, xin liên hệ "
         "bộ phận một cửa nơi nộp hồ sơ.</p>\n</section>",
     )
-
-
-CODE_RE = re.compile(r"^(?P<unit>.+)-(?P<day>\d{6})-(?P<kiosk>[1-9])\d{3}$")
 
 
 @dataclass(frozen=True)
@@ -126,18 +76,8 @@ class Pending:
     issued_on: date
 
 
-def _issued(code: str) -> tuple[str, date, int] | None:
-    match = CODE_RE.match(code)
-    if not match:
-        return None
-    try:
-        return match["unit"], datetime.strptime(match["day"], "%y%m%d").date(), int(match["kiosk"])
-    except ValueError:
-        return None
-
-
 def too_many_page(portal_name: str) -> str:
-    return _page(
+    return frame(
         "Tra cứu quá nhiều lần",
         portal_name,
         '<section class="card">\n<h2>Tra cứu quá nhiều lần</h2>\n'
@@ -164,10 +104,10 @@ def lookup(session: Session, code: str, token: str | None) -> Dossier | Pending 
     if hmac.compare_digest(expected, given) and dossier is not None and given:
         return dossier
     canonical = dossier.code if dossier is not None else code
-    issued = _issued(canonical)
+    issued = parse_code(canonical)
     if issued is None or not given_text.startswith("2"):
         return None
-    keys = service.receipt_keys_for_slot(session, issued[0], issued[2], issued[1])
+    keys = receipt_keys_for_slot(session, issued.unit_id, issued.kiosk_number, issued.day)
     for public_key, unit_name in keys:
         if wire.verify_receipt_token([public_key], canonical, given_text):
             return dossier if dossier is not None else Pending(canonical, unit_name or issued[0], issued[1])
@@ -191,7 +131,7 @@ def pending_page(pending: Pending, portal_name: str) -> str:
         "</section>\n"
         '<p class="foot">Trang này chỉ hiển thị tình trạng hồ sơ, không hiển thị thông tin cá nhân.</p>'
     )
-    return _page(f"Hồ sơ {pending.code}", portal_name, content)
+    return frame(f"Hồ sơ {pending.code}", portal_name, content)
 
 
 def history(session: Session, dossier: Dossier) -> list[Event]:
@@ -208,7 +148,7 @@ def history(session: Session, dossier: Dossier) -> list[Event]:
 def dossier_page(session: Session, dossier: Dossier, portal_name: str) -> str:
     status = dossier.status or statuses.RECEIVED
     css_class = "status wait" if status in WAIT else "status stop" if status in STOP else "status"
-    hint = statuses.STATUS_HINTS.get(status)
+    hint = statuses.hint(status)
     name = procedure_name(dossier.procedure_code, dossier.procedure_version) or f"Thủ tục {dossier.procedure_code}"
     items = "\n".join(
         f'<li><time datetime="{escape(e.at.isoformat())}">{escape(_local(e.at))}</time>{escape(e.label)}</li>'
@@ -228,4 +168,4 @@ def dossier_page(session: Session, dossier: Dossier, portal_name: str) -> str:
         '<p class="foot">Trang này chỉ hiển thị tình trạng hồ sơ, không hiển thị thông tin cá nhân. '
         "Giờ theo múi giờ Việt Nam.</p>"
     )
-    return _page(f"Hồ sơ {dossier.code}", portal_name, content)
+    return frame(f"Hồ sơ {dossier.code}", portal_name, content)

@@ -78,7 +78,7 @@ class Kiosk:
         fields = dict(
             uuid=str(uuid_module.uuid4()),
             revision=1,
-            code=f"{UNIT}-261123-{next(_codes):04d}",
+            code=f"{UNIT}-261123-{(self.number - 1) % 9 + 1}{next(_codes) % 999 + 1:03d}",  # a well-formed code (kiosk digit 1-9)
             unit_id=UNIT,
             kiosk_number=self.number,
             procedure_code="1.001193",

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import PublishedProcedure
-from portal.service import BadInput
+from portal.services.outcomes import BadInput
 from sync import wire
 
 KEY_FILE = "catalogue-signing.key"
