@@ -1,16 +1,43 @@
 """The small, safe expression language of form definitions (docs/forms.md): tokenizer, parser, evaluator.
 
 Nothing here calls eval/exec/compile or touches Python objects' attributes: an expression can only
-read the field values it is given, compare them and call the handful of functions below.
+read the field values it is given, compare them and call the handful of functions below. It is ours
+rather than a library's because the catalogue checks need, together: the static list of names an
+expression reads (to refuse unknown fields and find cycles), null read as false, and Vietnamese
+messages with the position of a mistake.
+
+Grammar (EBNF; lowest precedence first; at most MAX_LENGTH characters and MAX_DEPTH levels of nesting):
+
+    expression  = or_expr
+    or_expr     = and_expr { "or" and_expr }
+    and_expr    = not_expr { "and" not_expr }
+    not_expr    = "not" not_expr | comparison
+    comparison  = unary [ compare_op unary ]          (no chains: "a < b < c" is an error)
+    compare_op  = "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "not" "in"
+    unary       = "-" unary | primary
+    primary     = number | string | "true" | "false" | "null"
+                | name | call | "(" expression ")" | "[" [ expression { "," expression } ] "]"
+    call        = function "(" [ expression { "," expression } ] ")"
+    function    = "today" | "len" | "year" | "empty" | "age" | "days"   (arity in FUNCTIONS)
+    name        = [a-z][a-z0-9_]*   (a field id; a keyword is never a name)
+    number      = [0-9]+ [ "." [0-9]+ ]
+    string      = "'" … "'" | '"' … '"'   (escapes \\ \' \" \n \t; NFC-normalised)
+
+Evaluation: null, false, 0, blank strings and empty lists are false (`truthy`); comparisons never
+convert between types (except int and float) and are null when either side is null; a failure on the
+data (not the syntax) gives null, which a condition reads as false, and is logged once per expression.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+
+log = logging.getLogger(__name__)
 
 MAX_LENGTH = 1000  # characters in one expression
 MAX_DEPTH = 32  # nesting of parentheses, lists, calls and unary operators
@@ -486,8 +513,21 @@ def evaluate(expr: Expr | str, values: Mapping, today: date | None = None):
         expr = parse(expr)
     try:
         return _Evaluator(values, today or date.today()).run(expr.root)
-    except Exception:  # noqa: BLE001 - hostile data (e.g. absurdly deep lists) must not crash a form
+    except Exception as exc:  # noqa: BLE001 - hostile data (e.g. absurdly deep lists) must not crash a form
+        _log_failure_once(expr, exc)
         return None
+
+
+_FAILED: set[str] = set()  # expressions whose failure was already logged in this process
+
+
+def _log_failure_once(expr: Expr, exc: Exception) -> None:
+    """Say once per expression that it was read as null (false): a definition bug otherwise stays silent.
+    Only the expression's text and the error's type are logged, never the values (personal data)."""
+    if expr.text in _FAILED:
+        return
+    _FAILED.add(expr.text)
+    log.warning("expression %r failed on the data (%s) and was read as null (false)", expr.text, type(exc).__name__)
 
 
 def holds(expr: Expr | None, values: Mapping, today: date | None = None) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 from forms import geo
 from forms import validators
-from forms.catalogue import DocumentSpec, Field, Page, Procedure
+from forms.model import DocumentSpec, Field, Page, Procedure
 from forms.expr import holds
 from forms.text import fold, normalise
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from forms import formengine
 from forms import geo
-from forms.catalogue import Field, Procedure
+from forms.model import Field, Procedure
 from forms.validators import id_province_prefixes
 
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý")

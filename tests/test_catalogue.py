@@ -11,7 +11,8 @@ import jsonschema
 import pytest
 
 from forms import CHOICES_DIR, COMMON_DIR, PROCEDURES_DIR, SCHEMA_PATH
-from forms.catalogue import KIND_LABELS, Catalogue, LoadError, load_catalogue
+from forms.model import KIND_LABELS, LoadError
+from forms.catalogue import Catalogue, load_catalogue
 
 SHIPPED_CODES = {"1.001193", "1.000894", "1.000656", "1.004873", "1.004859", "2.000635", "2.000815"}
 

@@ -196,3 +196,15 @@ def test_evaluate_never_raises_on_data() -> None:
 def test_string_literals_are_nfc() -> None:
     decomposed = "Nu\u0303"  # "Nữ"-like with a combining tilde
     assert ev(f"s == '{decomposed}'", s="N\u0169") is True
+
+
+def test_an_expression_failing_on_the_data_is_logged_once_without_the_values(caplog) -> None:
+    deep: list = []
+    for _ in range(5000):
+        deep = [deep]
+    expr = parse("x_logged_once == y_logged_once")
+    with caplog.at_level("WARNING", logger="forms.expr"):
+        for _ in range(3):
+            assert evaluate(expr, {"x_logged_once": deep, "y_logged_once": deep}, TODAY) is None
+    warnings = [r for r in caplog.records if r.name == "forms.expr"]
+    assert len(warnings) == 1 and "x_logged_once" in warnings[0].getMessage() and "read as null (false)" in warnings[0].getMessage()

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from forms import formengine
-from forms.catalogue import Procedure, load_catalogue
+from forms.model import Procedure
+from forms.catalogue import load_catalogue
 from forms.formengine import (
     MSG_UNKNOWN,
     Wizard,

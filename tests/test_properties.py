@@ -24,7 +24,8 @@ from forms import formengine
 from forms import geo
 from forms import text
 from forms import validators
-from forms.catalogue import DocumentSpec, Page, Procedure, load_catalogue
+from forms.model import DocumentSpec, Page, Procedure
+from forms.catalogue import load_catalogue
 from ui.admin.cli import main
 from forms.timezone import VN_TZ
 from kiosk.dossier.submit import submit

@@ -7,7 +7,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from forms.catalogue import KIND_LABELS
+from forms.model import KIND_LABELS
 from forms.timezone import VN_TZ
 from forms.statuses import short_label
 from kiosk.dossier.search import LIFECYCLE_LABELS, SYNC_LABELS, DossierDetail

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from forms.catalogue import KIND_LABELS, Procedure
+from forms.model import KIND_LABELS, Procedure
 from ui.widgets import banner, show_banner, title
 
 

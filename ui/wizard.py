@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from forms import formengine
 from forms import geo
 from kiosk.dossier.attachments import store_file
-from forms.catalogue import KIND_LABELS, Field, Procedure
+from forms.model import KIND_LABELS, Field, Procedure
 from forms.validators import parse_date
 from ui.bridge import Bridge
 from ui.fields import FieldWidget, make_field_widget

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from kiosk.security import audit
 from forms import formengine
 from kiosk.dossier.attachments import StoredFile, store_file
-from forms.catalogue import Procedure
+from forms.model import Procedure
 from forms.timezone import VN_TZ
 from kiosk.dossier.codes import allocate_code, clock_warning
 from kiosk.storage.context import KioskContext

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from kiosk.security import audit
 from forms import geo
-from forms.catalogue import KIND_LABELS
+from forms.model import KIND_LABELS
 from kiosk.storage.context import KioskContext
 from kiosk.errors import InputError
 from kiosk.storage.models import Dossier, utcnow
