@@ -29,6 +29,19 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.delenv("KIOSK_DATA_DIR", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _no_database_on_the_gui_thread():
+    """A test fails when the application used the database on the GUI thread while Qt dispatched events."""
+    import gui_thread_guard
+
+    gui_thread_guard.install()
+    gui_thread_guard.take()
+    yield
+    found = gui_thread_guard.take()
+    if found:
+        pytest.fail("the GUI thread used the database:\n" + "\n".join(dict.fromkeys(found)), pytrace=False)
+
+
 @pytest.fixture
 def site_dir(tmp_path: Path) -> Path:
     """An initialised site data folder."""

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from conftest import start_main_window, type_text
+from gui_thread_guard import seeds
 from kiosk.security.officers import LOCKOUT, MAX_FAILURES
 from ui.main_window import MainWindow
 
@@ -95,6 +96,7 @@ def test_idle_window_locks_itself_and_keeps_the_open_draft(qtbot, window: MainWi
     assert window.idle.armed
 
 
+@seeds  # the test inspects the drafts inside a qtbot wait
 def _draft_names(ctx) -> list[str]:
     from sqlalchemy import select
 
