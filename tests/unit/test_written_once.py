@@ -4,6 +4,7 @@ one time-zone literal, one dossier-code pattern, one status-label table, one ato
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -19,10 +20,13 @@ STATUS_WORDINGS = (  # status labels that mean nothing else in the product
 RENAMES = {("os", "replace"), ("os", "rename"), ("shutil", "move")}
 
 
-def _sources(packages: tuple[str, ...]):
-    for package in packages:
-        for path in sorted((REPO / package).rglob("*.py")):
-            yield str(path.relative_to(REPO)), ast.parse(path.read_text(encoding="utf-8"))
+@functools.cache
+def _sources(packages: tuple[str, ...]) -> tuple[tuple[str, ast.Module], ...]:
+    return tuple(
+        (str(path.relative_to(REPO)), ast.parse(path.read_text(encoding="utf-8")))
+        for package in packages
+        for path in sorted((REPO / package).rglob("*.py"))
+    )
 
 
 def _string_constants(tree: ast.AST) -> list[str]:
