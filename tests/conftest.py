@@ -101,7 +101,7 @@ def open_raw_db(root: Path):
 
     key = load_data_key(root)
     assert key is not None, f"{root} has no data key"
-    return connect_encrypted(root / "kiosk.storage.db", key)
+    return connect_encrypted(root / "kiosk.db", key)
 
 
 def start_main_window(qtbot, root: Path, officers=(("lan", "Trần Thị Lan", "officer", "2468"),)):

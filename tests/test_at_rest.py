@@ -83,14 +83,14 @@ def test_name_and_id_number_are_absent_from_database_wal_attachments_backups_and
     made = backup(ctx)  # scheduled backups live in the data folder: they are searched too
     backup(ctx, tmp_path / "usb" / "copy.db")
     assert made.path.parent == site_dir / "backups"
-    wal = site_dir / "kiosk.storage.db-wal"
+    wal = site_dir / "kiosk.db-wal"
     assert wal.exists() and wal.stat().st_size > 0, "the test must see the WAL while it holds the new rows"
     assert_absent(files_under(site_dir))  # database, WAL, shm, attachments, logs, settings, keys — while open
     ctx.close()
     assert_absent(files_under(site_dir))  # and after the WAL is checkpointed at close
     assert_absent(files_under(tmp_path / "usb"))  # a backup written elsewhere (a USB stick)
     with pytest.raises(sqlite3.DatabaseError):  # a plain SQLite reader sees no database at all
-        sqlite3.connect(site_dir / "kiosk.storage.db").execute("SELECT count(*) FROM sqlite_master").fetchone()
+        sqlite3.connect(site_dir / "kiosk.db").execute("SELECT count(*) FROM sqlite_master").fetchone()
 
 
 def test_the_needles_are_found_where_they_are_in_plaintext(tmp_path) -> None:
@@ -110,14 +110,14 @@ def _make_plaintext_folder(ctx, site_dir: Path) -> None:
     key, file_key = ctx.data_key, ctx.file_key
     ctx.close()
     plain = site_dir / "plain.db"
-    connection = connect_encrypted(site_dir / "kiosk.storage.db", key)
+    connection = connect_encrypted(site_dir / "kiosk.db", key)
     connection.execute("ATTACH DATABASE ? AS plaintext KEY ''", (str(plain),))
     connection.execute("SELECT sqlcipher_export('plaintext')")
     connection.execute("DETACH DATABASE plaintext")
     connection.close()
     for side in ("", "-wal", "-shm"):
-        (site_dir / f"kiosk.storage.db{side}").unlink(missing_ok=True)
-    os.replace(plain, site_dir / "kiosk.storage.db")
+        (site_dir / f"kiosk.db{side}").unlink(missing_ok=True)
+    os.replace(plain, site_dir / "kiosk.db")
     for path in (site_dir / "attachments").iterdir():
         path.write_bytes(vault.read_all(file_key, path))
     (site_dir / "keys" / "data.key").unlink()
@@ -135,7 +135,7 @@ def test_an_unencrypted_data_folder_is_converted_in_place_with_nothing_lost(ctx,
     code = _submit_known(ctx, officer, tmp_path / "scans")
     _make_plaintext_folder(ctx, site_dir)
     assert {label for label, _ in found_in(files_under(site_dir))} >= {"id digits", "name NFC"}  # the old folder is plaintext
-    assert sqlite3.connect(site_dir / "kiosk.storage.db").execute("SELECT count(*) FROM dossier").fetchone()[0] == 1
+    assert sqlite3.connect(site_dir / "kiosk.db").execute("SELECT count(*) FROM dossier").fetchone()[0] == 1
 
     reopened = open_kiosk(site_dir)
     try:

@@ -62,7 +62,7 @@ def test_a_new_version_activates_and_old_dossiers_keep_theirs(kiosk, portal, tmp
     from sync.engine import SyncEngine
 
     officer = add_officer(kiosk)
-    shipped = forms.catalogue.get("1.004873")
+    shipped = kiosk.catalogue.get("1.004873")
     old_code = submit(kiosk, procedure=shipped, values=sample_values(shipped, seed=4, today=date.today()), officer=officer).code
     before = render(kiosk, old_code, tmp_path, "before")
 
@@ -70,7 +70,7 @@ def test_a_new_version_activates_and_old_dossiers_keep_theirs(kiosk, portal, tmp
     assert json.loads(published.stdout)["published"][0]["version"] == "2026.2"
     report = SyncEngine(kiosk).run_once(force=True)
     assert report.ok and report.catalogue_activated == ["1.004873@2026.2"] and report.catalogue_refused == []
-    latest = forms.catalogue.get("1.004873")
+    latest = kiosk.catalogue.get("1.004873")
     assert latest.version == "2026.2" and "Phiên bản 2026.2" in latest.processing_note
     new_code = submit(kiosk, procedure=latest, values=sample_values(latest, seed=5, today=date.today()), officer=officer).code
     with kiosk.read() as session:
@@ -106,7 +106,7 @@ def test_a_tampered_catalogue_is_refused_with_a_clear_message(kiosk, portal, tmp
     report = SyncEngine(kiosk).run_once(force=True)
     assert report.catalogue_activated == [] and not report.ok
     assert report.catalogue_refused and BAD_SIGNATURE in report.catalogue_refused[0]
-    assert forms.catalogue.get("1.004873", "2026.3") is None and forms.catalogue.get("1.004873").version != "2026.3"
+    assert kiosk.catalogue.get("1.004873", "2026.3") is None and kiosk.catalogue.get("1.004873").version != "2026.3"
     assert BAD_SIGNATURE in (status(kiosk).last_error or "")
     assert report.delivered == 0 and report.reachable  # the rest of the sync still ran
 
@@ -121,4 +121,4 @@ def test_a_catalogue_signed_with_another_key_or_invalid_is_refused(kiosk, portal
     report = SyncEngine(kiosk).run_once(force=True)
     assert report.catalogue_activated == [] and len(report.catalogue_refused) == 2
     assert "chữ ký không hợp lệ" in report.catalogue_refused[0] and "không hợp lệ" in report.catalogue_refused[1]
-    assert {p.version for p in forms.catalogue.versions("1.004873")} == {"2026.1"}
+    assert {p.version for p in kiosk.catalogue.versions("1.004873")} == {"2026.1"}

@@ -78,7 +78,7 @@ def test_rotation_re_keys_database_and_attachments(ctx, officer, site_dir, tmp_p
     from kiosk.storage.db import connect_encrypted
 
     with pytest.raises(Exception):
-        connect_encrypted(site_dir / "kiosk.storage.db", old_key).execute("SELECT count(*) FROM dossier").fetchone()
+        connect_encrypted(site_dir / "kiosk.db", old_key).execute("SELECT count(*) FROM dossier").fetchone()
     status, answer = _cli(capsys, monkeypatch, "--data-dir", str(site_dir), "audit", "verify")
     assert status == 0 and answer["ok"]
     status, answer = _cli(capsys, monkeypatch, "--data-dir", str(site_dir), "dossiers")

@@ -59,7 +59,7 @@ def test_personal_data_is_purged_after_the_retention_period_with_a_fake_clock(ki
     assert SyncEngine(kiosk).run_once(force=True).status_changes == 2
     from kiosk.dossier.amend import amend
 
-    procedure = forms.catalogue.get(_dossier(kiosk, unsent).procedure_code)
+    procedure = kiosk.catalogue.get(_dossier(kiosk, unsent).procedure_code)
     amend(kiosk, code=unsent, officer=officer, documents={procedure.documents[0].id: 1}, note="bổ sung")  # r2 waits
     portal.run_cli("set-status", unsent, "10")
     from sync_helpers import client_factory

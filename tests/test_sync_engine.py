@@ -106,7 +106,7 @@ def test_amendment_reaches_the_portal_and_replaying_revision_1_changes_nothing(k
     engine.run_once()
     assert _dossier(kiosk, code).portal_status == 5
 
-    procedure = forms.catalogue.get(_dossier(kiosk, code).procedure_code)
+    procedure = kiosk.catalogue.get(_dossier(kiosk, code).procedure_code)
     doc = procedure.documents[0]
     assert amend(kiosk, code=code, officer=officer, documents={doc.id: 1}, note="Đã nhận bản sao bổ sung") == 2
     dossier = _dossier(kiosk, code)
@@ -346,10 +346,10 @@ def test_tls_is_verified_and_a_province_ca_bundle_is_honoured(kiosk, portal, tmp
         assert proxy.url.startswith("https://")
         with PortalClient(proxy.url, None) as client, pytest.raises(errors.TLSFailure):
             client.health()  # the system's trust store does not know the province CA
-        kiosk.storage.settings = kiosk.storage.settings.with_changes(portal_url=proxy.url)
+        kiosk.settings = kiosk.settings.with_changes(portal_url=proxy.url)
         report = SyncEngine(kiosk).run_once()
         assert not report.reachable and "chứng chỉ" in report.message and outbox_states(kiosk) == {(code, 1): "queued"}
-        kiosk.storage.settings = kiosk.storage.settings.with_changes(portal_ca_bundle=ca)
+        kiosk.settings = kiosk.settings.with_changes(portal_ca_bundle=ca)
         report = SyncEngine(kiosk).run_once()
         assert report.ok and report.delivered == 1
         assert_portal_holds_exactly(kiosk, portal, [code])
@@ -361,7 +361,7 @@ def test_amendment_while_revision_1_waits_offline_sends_both_as_they_were(kiosk,
 
     officer = add_officer(kiosk)
     [code] = submit_dossiers(kiosk, officer, 1, tmp_path / "scans", size=1000)
-    doc = forms.catalogue.get(_dossier(kiosk, code).procedure_code).documents[0]
+    doc = kiosk.catalogue.get(_dossier(kiosk, code).procedure_code).documents[0]
     assert amend(kiosk, code=code, officer=officer, documents={doc.id: 2}) == 2
     revision_1 = json.loads(_entry(kiosk, code, 1).payload)  # frozen by amend(), before the row changed
     assert _entry(kiosk, code, 2).payload is None

@@ -148,7 +148,7 @@ def test_payload_is_built_once_and_never_rebuilt(ctx, officer, tmp_path) -> None
     assert outbox.prepare(ctx, entry_id).payload == first.payload
 
 
-def test_no_secret_in_logs_after_enrolment_use(ctx, caplog) -> None:
+def test_no_secret_in_logs_after_enrolment_use(ctx, kiosk_log, caplog) -> None:
     from sync.credentials import Credentials, save_credentials
     from sync.engine import SyncEngine
 
@@ -157,4 +157,4 @@ def test_no_secret_in_logs_after_enrolment_use(ctx, caplog) -> None:
     with caplog.at_level(logging.DEBUG):
         SyncEngine(ctx).run_once(force=True)
     assert "very-secret-token" not in caplog.text
-    assert "very-secret-token" not in (ctx.data.logs_dir / "kiosk.log").read_text(encoding="utf-8")
+    assert "very-secret-token" not in kiosk_log.read_text(encoding="utf-8")

@@ -29,7 +29,7 @@ def old_site(tmp_path: Path) -> Path:
 def _plain_rows(root: Path) -> dict[str, dict]:
     import sqlite3
 
-    connection = sqlite3.connect(root / "kiosk.storage.db")
+    connection = sqlite3.connect(root / "kiosk.db")
     try:
         return {code: json.loads(values) for code, values in connection.execute("SELECT code, \"values\" FROM dossier")}
     finally:

@@ -37,7 +37,7 @@ class DataDir:
 
     @property
     def db_path(self) -> Path:
-        return self.root / "kiosk.storage.db"
+        return self.root / "kiosk.db"
 
     @property
     def settings_path(self) -> Path:

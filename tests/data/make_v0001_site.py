@@ -22,7 +22,7 @@ for i, code in enumerate(["1.001193", "1.004873", "2.000635", "1.004873"]):
     r = submit(ctx, procedure=p, values=v, officer=o, extra_files=[scan] if i == 0 else [], now=when + timedelta(minutes=17 * i))
     codes.append(r.code)
 ctx.close()
-c = sqlite3.connect(root / "kiosk.storage.db")
+c = sqlite3.connect(root / "kiosk.db")
 c.execute("UPDATE outbox_entry SET state='delivered', delivered_at='2026-11-24 09:00:00.000000', attempts=1 WHERE dossier_id IN (SELECT id FROM dossier WHERE code IN (?, ?))", (codes[0], codes[1]))
 c.commit()
 c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
