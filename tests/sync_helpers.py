@@ -30,7 +30,7 @@ def make_kiosk(root: Path, portal: Any, *, portal_url: str | None = None, kiosk_
 
 
 def add_officer(ctx):
-    from kiosk.dossier.submit import OfficerRef
+    from kiosk.security.officers import OfficerRef
     from kiosk.security.officers import add_officer as add
 
     with ctx.transaction() as session:

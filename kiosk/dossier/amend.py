@@ -7,14 +7,17 @@ from typing import Any, Mapping
 
 from sqlalchemy import select
 
-from kiosk.security import audit
 from forms import formengine
-from kiosk.dossier.codes import LOCAL_TZ
-from kiosk.storage.context import KioskContext
-from kiosk.dossier.submit import OfficerRef, SubmitRefused, _attachment_refs, attachment_from_ref, search_key
-from kiosk.errors import InputError
-from kiosk.storage.models import Dossier, DossierDocument, OutboxEntry
 from forms.text import normalise
+from kiosk.dossier.attachments import attachment_from_ref, attachment_refs
+from kiosk.dossier.codes import LOCAL_TZ
+from kiosk.dossier.search import search_key
+from kiosk.dossier.submit import SubmitRefused
+from kiosk.errors import InputError
+from kiosk.security import audit
+from kiosk.security.officers import OfficerRef
+from kiosk.storage.context import KioskContext
+from kiosk.storage.models import Dossier, DossierDocument, OutboxEntry
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +79,7 @@ def amend(
         if not values_changed and not documents:
             raise InputError("Chưa có thay đổi hay giấy tờ bổ sung nào để ghi nhận.")
         known = {a.sha256 for a in dossier.attachments}
-        new_refs = [(f, r) for f, r in _attachment_refs(procedure, cleaned) if r["sha256"] not in known]
+        new_refs = [(f, r) for f, r in attachment_refs(procedure, cleaned) if r["sha256"] not in known]
         for _field_id, ref in new_refs:
             if not (ctx.data.attachments_dir / ref["sha256"]).exists():
                 raise SubmitRefused(f"Tệp đính kèm {ref.get('filename', '')} không còn trong kho; hãy đính kèm lại.")
