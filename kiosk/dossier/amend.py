@@ -11,13 +11,12 @@ from forms import formengine
 from forms.text import normalise
 from kiosk.dossier.attachments import attachment_from_ref, attachment_refs
 from kiosk.dossier.codes import LOCAL_TZ
-from kiosk.dossier.search import search_key
+from kiosk.dossier.revisions import received_documents, write_revision
 from kiosk.dossier.submit import SubmitRefused
 from kiosk.errors import InputError
-from kiosk.security import audit
 from kiosk.security.officers import OfficerRef
 from kiosk.storage.context import KioskContext
-from kiosk.storage.models import Dossier, DossierDocument, OutboxEntry
+from kiosk.storage.models import Dossier
 
 log = logging.getLogger(__name__)
 
@@ -91,36 +90,19 @@ def amend(
             freeze(session, entry, ctx.settings, ctx.receipt_key)
 
         revision = max([dossier.revision or 1] + [e.revision for e in dossier.outbox]) + 1
-        dossier.revision = revision
         dossier.lifecycle = "amended"
-        dossier.values = cleaned
-        dossier.updated_at = now
-        dossier.submitter_name = str(cleaned.get("submitter_name") or "")[:120] or None
-        dossier.submitter_id_number = str(cleaned.get("submitter_id_number") or "")[:12] or None
-        dossier.search_key = search_key(dossier.code, cleaned)
-        position = max((d.position for d in dossier.documents), default=0)
-        for doc_id, quantity in documents.items():
-            spec = procedure.document(doc_id)
-            assert spec is not None
-            position += 1
-            dossier.documents.append(DossierDocument(position=position, doc_id=doc_id, name=spec.name, kind=spec.kind, quantity=quantity))
-        for field_id, ref in new_refs:
-            if ref["sha256"] in known:
-                continue
-            known.add(ref["sha256"])
-            dossier.attachments.append(attachment_from_ref(field_id, ref))
-        dossier.outbox.append(OutboxEntry(revision=revision, state="queued", created_at=now, updated_at=now))
-        session.flush()
-        audit.record(
+        write_revision(
             session,
-            officer.username,
-            "dossier.amended",
-            dossier_id=dossier.id,
-            code=dossier.code,
+            dossier,
             revision=revision,
-            documents=sorted(documents),
-            values_changed=values_changed,
-            note=note,
+            values=cleaned,
+            documents=received_documents(procedure, documents),
+            attachments=[attachment_from_ref(field_id, ref) for field_id, ref in new_refs],
+            settings=ctx.settings,
+            now=now,
+            actor=officer.username,
+            action="dossier.amended",
+            details={"code": dossier.code, "revision": revision, "documents": sorted(documents), "values_changed": values_changed, "note": note},
         )
         log.info("dossier %s amended: revision %d queued", dossier.code, revision)
         return revision

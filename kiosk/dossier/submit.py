@@ -16,13 +16,12 @@ from forms.text import normalise
 from kiosk.dossier.appointment import appointment_date
 from kiosk.dossier.attachments import StoredFile, attachment_from_ref, attachment_refs, store_file
 from kiosk.dossier.codes import LOCAL_TZ, allocate_code, clock_warning
-from kiosk.dossier.search import search_key
+from kiosk.dossier.revisions import received_documents, write_revision
 from kiosk.errors import InputError
-from kiosk.security import audit
 from kiosk.security.officers import OfficerRef
 from kiosk.storage.catalogue_store import procedure_row
 from kiosk.storage.context import KioskContext
-from kiosk.storage.models import Attachment, Dossier, DossierDocument, OutboxEntry
+from kiosk.storage.models import Dossier
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +86,6 @@ def submit(
             raise SubmitRefused(f"Tệp đính kèm {ref.get('filename', '')} không còn trong kho; hãy đính kèm lại.")
 
     due = appointment_date(now, procedure.processing_days, ctx.calendar)
-    specs = {doc.id: doc for doc in procedure.documents}
     with ctx.transaction() as session:
         warning = clock_warning(session, now)
         row = procedure_row(session, procedure)
@@ -105,48 +103,28 @@ def submit(
         dossier.procedure_code = procedure.code
         dossier.procedure_version = procedure.version
         dossier.officer_id = officer.id
-        dossier.values = cleaned
         dossier.code = allocated.code
         dossier.lifecycle = "submitted"
-        dossier.revision = 1
         dossier.received_at = now
-        dossier.updated_at = now
         dossier.appointment_date = due
         dossier.appointment_time = ctx.settings.office_close
         dossier.logbook_volume = allocated.logbook_volume
         dossier.logbook_number = allocated.logbook_number
-        dossier.submitter_name = str(cleaned.get("submitter_name") or "")[:120] or None
-        dossier.submitter_id_number = str(cleaned.get("submitter_id_number") or "")[:12] or None
-        dossier.search_key = search_key(allocated.code, cleaned)
         dossier.documents.clear()
-        position = 0
-        for doc_id, quantity in documents.items():
-            spec = specs.get(doc_id)
-            if spec is None or quantity <= 0:
-                continue
-            position += 1
-            dossier.documents.append(
-                DossierDocument(position=position, doc_id=doc_id, name=spec.name, kind=spec.kind, quantity=quantity)
-            )
-        seen: set[str] = set()
-        for field_id, ref in attachment_refs(procedure, cleaned):
-            if ref["sha256"] in seen:
-                continue
-            seen.add(ref["sha256"])
-            dossier.attachments.append(attachment_from_ref(field_id, ref))
-        for stored in stored_extra:
-            if stored.sha256 in seen:
-                continue
-            seen.add(stored.sha256)
-            dossier.attachments.append(
-                Attachment(sha256=stored.sha256, filename=stored.filename[:255], mime_type=stored.mime_type, size=stored.size)
-            )
-        dossier.outbox.append(OutboxEntry(revision=1, state="queued", created_at=now, updated_at=now))
-        session.add(dossier)
-        session.flush()
-        audit.record(
-            session, officer.username, "dossier.submitted", dossier_id=dossier.id, code=allocated.code, procedure=procedure.code
+        files = [attachment_from_ref(field_id, ref) for field_id, ref in attachment_refs(procedure, cleaned)]
+        files += [attachment_from_ref(None, stored.as_value()) for stored in stored_extra]
+        write_revision(
+            session,
+            dossier,
+            revision=1,
+            values=cleaned,
+            documents=received_documents(procedure, documents),
+            attachments=files,
+            settings=ctx.settings,
+            now=now,
+            actor=officer.username,
+            action="dossier.submitted",
+            details={"code": allocated.code, "procedure": procedure.code},
         )
         log.info("dossier %s submitted (procedure %s %s)", allocated.code, procedure.code, procedure.version)
         return SubmitResult(dossier.uuid, allocated.code, now, due, ctx.settings.office_close, warning)
-
