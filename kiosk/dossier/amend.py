@@ -36,7 +36,8 @@ def amend(
 
     `values` are the fields to change (merged into the current answers); `documents` maps a document id
     of the procedure to the number of copies received now (added to the dossier's documents). One
-    transaction writes the dossier, its documents, a new outbox entry and an audit event.
+    transaction writes the dossier, its documents, a new outbox entry and an audit event. Earlier
+    revisions still waiting are not touched: each keeps the snapshot taken when it was queued.
     Raises SubmitRefused (nothing written) on invalid input.
     """
     now = ctx.now()
@@ -82,12 +83,6 @@ def amend(
         for _field_id, ref in new_refs:
             if not (ctx.data.attachments_dir / ref["sha256"]).exists():
                 raise SubmitRefused(f"Tệp đính kèm {ref.get('filename', '')} không còn trong kho; hãy đính kèm lại.")
-
-        # Every earlier revision's body must be frozen before the row changes: each revision is sent as it was.
-        from sync.payload import freeze  # the one place kiosk reaches into sync: wire format of a revision
-
-        for entry in dossier.outbox:
-            freeze(session, entry, ctx.settings, ctx.receipt_key)
 
         revision = max([dossier.revision or 1] + [e.revision for e in dossier.outbox]) + 1
         dossier.lifecycle = "amended"
