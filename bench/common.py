@@ -36,8 +36,7 @@ def figure(name: str, product: list[float], baseline: list[float], unit: str = "
 
 def new_site(root: Path, kiosk_number: int = 1):
     from kiosk.storage.context import open_kiosk
-    from kiosk.dossier.submit import OfficerRef
-    from kiosk.security.officers import add_officer
+    from kiosk.security.officers import OfficerRef, add_officer
     from kiosk.storage.site import init_site
 
     init_site(root, dict(SITE, kiosk_number=kiosk_number))

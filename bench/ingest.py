@@ -199,7 +199,8 @@ def fill_and_sync(jobs: list[tuple[str, int]], queue: int, attachment_bytes: int
     _cache_catalogue()
     from sqlalchemy import select
 
-    from kiosk.dossier.submit import OfficerRef, submit
+    from kiosk.dossier.submit import submit
+    from kiosk.security.officers import OfficerRef
     from kiosk.storage.models import Officer
     from sync.engine import SyncEngine, default_client
 

@@ -63,13 +63,13 @@ def bench_submit(scratch: Path, runs: int) -> dict[str, Any]:
 
 def _templates(ctx) -> list[tuple[int, str, str, dict[str, Any]]]:  # noqa: ANN001 - a KioskContext
     """Full, valid answers for every procedure in the catalogue (20 each): (procedure row id, code, version, values)."""
-    from kiosk.dossier.submit import _procedure_row
+    from kiosk.storage.catalogue_store import procedure_row
     from forms.samples import sample_values
 
     out = []
     with ctx.transaction() as session:
         for procedure in ctx.catalogue.latest():
-            row = _procedure_row(session, procedure)
+            row = procedure_row(session, procedure)
             session.flush()
             for seed in range(20):
                 out.append((row.id, procedure.code, procedure.version, sample_values(procedure, seed=seed, today=date(2026, 6, 1))))
@@ -87,7 +87,7 @@ def fill(ctx, officer, first: int, count: int, rng: random.Random) -> list[tuple
     """
     from sqlalchemy import insert
 
-    from kiosk.dossier.submit import search_key
+    from kiosk.dossier.search import search_key
     from kiosk.storage.models import Dossier, OutboxEntry
     from forms.samples import address, id_number, person_name
 

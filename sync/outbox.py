@@ -84,11 +84,11 @@ def due_entries(ctx: KioskContext, *, force: bool = False, now: datetime | None 
 
 
 def prepare(ctx: KioskContext, entry_id: int) -> Prepared:
-    """Freeze the entry's body (its own transaction, before the first send) and read what the send needs."""
+    """Freeze the entry's body from its snapshot (its own transaction, before the first send) and read what the send needs."""
     with ctx.transaction() as session:
         entry = session.get(OutboxEntry, entry_id)
         assert entry is not None
-        payload = freeze(session, entry, ctx.settings, ctx.receipt_key)
+        payload = freeze(session, entry, ctx.receipt_key)
         body: dict[str, Any] = json.loads(payload)
         return Prepared(
             entry_id=entry.id,

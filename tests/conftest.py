@@ -74,8 +74,7 @@ def ctx(site_dir: Path):
 
 @pytest.fixture
 def officer(ctx):
-    from kiosk.dossier.submit import OfficerRef
-    from kiosk.security.officers import add_officer
+    from kiosk.security.officers import OfficerRef, add_officer
 
     with ctx.transaction() as session:
         row = add_officer(session, "lan", "Trần Thị Lan", "officer", "2468")

@@ -7,7 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from kiosk.storage.context import open_kiosk
-from kiosk.dossier.submit import OfficerRef, submit
+from kiosk.dossier.submit import submit
+from kiosk.security.officers import OfficerRef
 from kiosk.storage.models import Officer
 from forms.samples import sample_values
 

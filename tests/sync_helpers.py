@@ -30,7 +30,7 @@ def make_kiosk(root: Path, portal: Any, *, portal_url: str | None = None, kiosk_
 
 
 def add_officer(ctx):
-    from kiosk.dossier.submit import OfficerRef
+    from kiosk.security.officers import OfficerRef
     from kiosk.security.officers import add_officer as add
 
     with ctx.transaction() as session:
@@ -116,3 +116,60 @@ def assert_portal_holds_exactly(ctx, portal, codes: list[str], *, revisions: dic
             assert hashlib.sha256((Path(folder) / sha).read_bytes()).hexdigest() == sha
 
 
+
+
+def row_body(ctx, code: str, revision: int) -> bytes:
+    """The body the release before revision snapshots built at the first send, from the dossier row as it is now.
+
+    A reference copy of that code (sync/payload.py before migration 0005), kept to show the snapshot changes nothing
+    for a revision the row still describes.
+    """
+    from datetime import timezone
+
+    from sqlalchemy import select
+
+    from kiosk.printed.token import make_token
+    from kiosk.storage.models import Dossier
+    from sync import wire
+
+    def iso_utc(value):  # noqa: ANN001, ANN202
+        return value.astimezone(timezone.utc).isoformat(timespec="seconds") if value is not None else ""
+
+    with ctx.read() as session:
+        dossier = session.scalar(select(Dossier).where(Dossier.code == code))
+        return wire.dossier_body(
+            uuid=dossier.uuid,
+            revision=revision,
+            code=dossier.code,
+            unit_id=ctx.settings.unit_id,
+            kiosk_number=ctx.settings.kiosk_number,
+            procedure_code=dossier.procedure_code,
+            procedure_version=dossier.procedure_version,
+            received_at=iso_utc(dossier.received_at),
+            appointment_date=dossier.appointment_date.isoformat() if dossier.appointment_date else "",
+            appointment_time=dossier.appointment_time or "",
+            officer=dossier.officer.username,
+            values=dict(dossier.values or {}),
+            documents=[{"doc_id": d.doc_id, "name": d.name, "kind": d.kind, "quantity": d.quantity} for d in dossier.documents],
+            attachments=[
+                {"sha256": a.sha256, "size": a.size, "mime": a.mime_type, "filename": a.filename, "field_id": a.field_id}
+                for a in sorted(dossier.attachments, key=lambda a: a.id or 0)
+            ],
+            tracking_token=make_token(ctx.receipt_key, dossier.code),
+            supplements_revision=revision - 1 if revision > 1 else None,
+        )
+
+
+def snapshot_body(ctx, code: str, revision: int) -> bytes | None:
+    """The body built now from the revision's stored snapshot (None when it has none)."""
+    from sqlalchemy import select
+
+    from kiosk.dossier.revisions import RevisionSnapshot
+    from kiosk.storage.models import Dossier, OutboxEntry
+    from sync.payload import build_body
+
+    with ctx.read() as session:
+        stored = session.scalar(
+            select(OutboxEntry.snapshot).join(OutboxEntry.dossier).where(Dossier.code == code, OutboxEntry.revision == revision)
+        )
+    return None if stored is None else build_body(RevisionSnapshot.from_json(stored), ctx.receipt_key)

@@ -110,9 +110,10 @@ def test_disk_full_during_submit_in_the_window(qtbot, small_disk: Path, tmp_path
 
 def test_disk_full_while_storing_an_attachment_is_a_clear_error(small_disk: Path, tmp_path: Path) -> None:
     from kiosk.storage.context import open_kiosk
-    from kiosk.dossier.submit import OfficerRef, list_drafts, save_draft, submit
+    from kiosk.dossier.drafts import list_drafts, save_draft
+    from kiosk.dossier.submit import submit
     from kiosk.errors import StorageError
-    from kiosk.security.officers import add_officer
+    from kiosk.security.officers import OfficerRef, add_officer
     from forms.samples import sample_values
     from kiosk.storage.site import init_site
 

@@ -161,7 +161,8 @@ def test_long_lists_are_searchable_without_diacritics(qtbot) -> None:
 
 def test_dossier_list_search_filter_and_reprint(qtbot, window: MainWindow, site_dir: Path) -> None:
     from kiosk.storage.context import open_kiosk
-    from kiosk.dossier.submit import OfficerRef, submit
+    from kiosk.dossier.submit import submit
+    from kiosk.security.officers import OfficerRef
     from kiosk.storage.models import Officer
     from forms.text import fold
 

@@ -91,6 +91,15 @@ def test_personal_data_is_purged_after_the_retention_period_with_a_fake_clock(ki
     assert not any((kiosk.data.attachments_dir / sha).exists() for sha in shas)
     assert _dossier(kiosk, open_).values == before[open_].values  # still processing: kept
     assert _dossier(kiosk, unsent).values == before[unsent].values  # revision 2 not delivered: kept
+    with kiosk.read() as session:
+        from kiosk.storage.models import Dossier, OutboxEntry
+
+        kept = {
+            (code, e.revision): (e.snapshot is not None, e.payload is not None, e.payload_sha256 is not None)
+            for code, e in session.execute(select(Dossier.code, OutboxEntry).join(OutboxEntry.dossier).where(Dossier.code.in_((closed, unsent))))
+        }
+    assert kept[(closed, 1)] == (False, False, True)  # snapshot and body held personal data: gone; the body's hash stays
+    assert kept[(unsent, 2)][0]  # still waiting: its snapshot is what it will be sent as
 
     dump = _dump(kiosk.data.root)
     for secret in (name, fold(name), id_number, "Lý Thị Hạnh"):

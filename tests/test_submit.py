@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from kiosk.dossier.submit import SubmitRefused, list_drafts, save_draft, submit
+from kiosk.dossier.drafts import list_drafts, save_draft
+from kiosk.dossier.submit import SubmitRefused, submit
 from kiosk.storage.models import AuditEvent, Dossier, OutboxEntry
 from forms.samples import sample_values
 from test_workdays import PROCEDURES, RECEIPTS

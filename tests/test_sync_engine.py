@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from fault_proxy import FaultProxy
 from portal_server import portal  # noqa: F401 - fixture: a real `kiosk-portal serve` process
-from sync_helpers import UNIT_ID, add_officer, assert_portal_holds_exactly, client_factory, make_kiosk, outbox_states, portal_dossiers, submit_dossiers
+from sync_helpers import UNIT_ID, add_officer, assert_portal_holds_exactly, client_factory, make_kiosk, outbox_states, portal_dossiers, snapshot_body, submit_dossiers
 
 UNAUTHORIZED = "Máy chưa đăng ký hoặc thông tin đăng ký không đúng; hãy báo quản trị viên"
 
@@ -363,10 +363,13 @@ def test_amendment_while_revision_1_waits_offline_sends_both_as_they_were(kiosk,
     [code] = submit_dossiers(kiosk, officer, 1, tmp_path / "scans", size=1000)
     doc = kiosk.catalogue.get(_dossier(kiosk, code).procedure_code).documents[0]
     assert amend(kiosk, code=code, officer=officer, documents={doc.id: 2}) == 2
-    revision_1 = json.loads(_entry(kiosk, code, 1).payload)  # frozen by amend(), before the row changed
+    assert _entry(kiosk, code, 1).payload is None  # amend() freezes nothing: revision 1 keeps the snapshot taken at submit
+    queued_1 = snapshot_body(kiosk, code, 1)  # the body revision 1 is built from, whatever the row says now
+    revision_1 = json.loads(queued_1)
     assert _entry(kiosk, code, 2).payload is None
     report = SyncEngine(kiosk).run_once()
     assert report.ok and report.delivered == 2
+    assert _entry(kiosk, code, 1).payload == queued_1  # sent as it was queued
     revision_2 = json.loads(_entry(kiosk, code, 2).payload)
     assert revision_1["revision"] == 1 and revision_1["supplements_revision"] is None
     assert revision_2["documents"][: len(revision_1["documents"])] == revision_1["documents"]

@@ -148,6 +148,46 @@ def test_payload_is_built_once_and_never_rebuilt(ctx, officer, tmp_path) -> None
     assert outbox.prepare(ctx, entry_id).payload == first.payload
 
 
+def test_a_revision_is_built_from_the_snapshot_taken_when_it_was_queued(ctx, officer, tmp_path) -> None:
+    """Submit snapshots revision 1 as the row says it; an amendment leaves that snapshot (and so its body) as it was."""
+    from sqlalchemy import select
+
+    from kiosk.dossier.amend import amend
+    from kiosk.dossier.revisions import SNAPSHOT_VERSION
+    from kiosk.storage.models import Dossier, OutboxEntry
+    from sync import outbox
+
+    from sync_helpers import row_body, snapshot_body, submit_dossiers
+
+    [code] = submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=1000)
+
+    def entry(revision: int) -> OutboxEntry:
+        with ctx.read() as session:
+            return session.scalar(select(OutboxEntry).join(OutboxEntry.dossier).where(Dossier.code == code, OutboxEntry.revision == revision))
+
+    first = entry(1)
+    assert first.payload is None and first.snapshot["version"] == SNAPSHOT_VERSION and "tracking_token" not in first.snapshot
+    assert first.snapshot["code"] == code and first.snapshot["revision"] == 1 and first.snapshot["supplements_revision"] is None
+    assert (first.snapshot["unit_id"], first.snapshot["kiosk_number"], first.snapshot["officer"]) == (ctx.settings.unit_id, 1, "lan")
+    before = snapshot_body(ctx, code, 1)
+    assert before == row_body(ctx, code, 1)  # what the release before snapshots would have sent: behaviour unchanged
+
+    procedure = ctx.catalogue.get(first.snapshot["procedure_code"])
+    doc = procedure.documents[0]
+    changed = {"submitter_name": first.snapshot["values"]["submitter_name"] + " Anh"}
+    assert amend(ctx, code=code, officer=officer, values=changed, documents={doc.id: 1}, note="bổ sung") == 2
+
+    assert entry(1).snapshot == first.snapshot and entry(1).payload is None  # untouched: amend() freezes nothing now
+    assert snapshot_body(ctx, code, 1) == before != row_body(ctx, code, 1)  # the row moved on; revision 1 did not
+    second = entry(2).snapshot
+    assert second["revision"] == 2 and second["supplements_revision"] == 1 and second["values"]["submitter_name"] == changed["submitter_name"]
+    assert second["documents"][:-1] == first.snapshot["documents"] and second["documents"][-1]["doc_id"] == doc.id
+    assert second["attachments"] == first.snapshot["attachments"] and snapshot_body(ctx, code, 2) == row_body(ctx, code, 2)
+
+    assert outbox.prepare(ctx, first.id).payload == before  # frozen at the first send from the snapshot, as built before
+    assert outbox.prepare(ctx, entry(2).id).payload == snapshot_body(ctx, code, 2)
+
+
 def test_no_secret_in_logs_after_enrolment_use(ctx, kiosk_log, caplog) -> None:
     from sync.credentials import Credentials, save_credentials
     from sync.engine import SyncEngine
@@ -157,4 +197,4 @@ def test_no_secret_in_logs_after_enrolment_use(ctx, kiosk_log, caplog) -> None:
     with caplog.at_level(logging.DEBUG):
         SyncEngine(ctx).run_once(force=True)
     assert "very-secret-token" not in caplog.text
-    assert "very-secret-token" not in (ctx.data.logs_dir / "kiosk.log").read_text(encoding="utf-8")
+    assert "very-secret-token" not in kiosk_log.read_text(encoding="utf-8")

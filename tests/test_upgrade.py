@@ -1,4 +1,5 @@
-"""Upgrades: a data folder made by the release at the first schema (0001) opens with nothing lost, and a failed migration puts the old database back."""
+"""Upgrades: a data folder made by the release at the first schema (0001) opens with nothing lost, a failed migration puts
+the old database back, and 0005 gives every revision still waiting the snapshot that rebuilds what it would have sent."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def test_the_first_schema_upgrades_with_nothing_lost_and_its_queue_then_syncs(ol
     from kiosk.storage.models import Attachment, Dossier, OutboxEntry
     from sync.credentials import Credentials, save_credentials
     from sync.engine import SyncEngine
-    from sync_helpers import UNIT_ID, portal_dossiers
+    from sync_helpers import UNIT_ID, portal_dossiers, row_body, snapshot_body
 
     before = _plain_rows(old_site)
     assert sorted(before) == OLD_CODES
@@ -61,8 +62,11 @@ def test_the_first_schema_upgrades_with_nothing_lost_and_its_queue_then_syncs(ol
             dossiers = {d.code: d for d in session.scalars(select(Dossier))}
             states = {code: state for code, state in session.execute(select(Dossier.code, OutboxEntry.state).join(OutboxEntry))}
             shas = list(session.scalars(select(Attachment.sha256)))
+            snapshots = {code: s for code, s in session.execute(select(Dossier.code, OutboxEntry.snapshot).join(OutboxEntry))}
         assert {code: d.values for code, d in dossiers.items()} == before  # every answer as it was
         assert states == {**{c: "delivered" for c in DELIVERED}, **{c: "queued" for c in QUEUED}}
+        assert [c for c, s in snapshots.items() if s is None] == DELIVERED  # migration 0005: the queued ones have theirs
+        assert all(snapshot_body(ctx, c, 1) == row_body(ctx, c, 1) for c in QUEUED)  # ... the rows as 0001 would send them
         assert shas == [scan_sha] and decrypted_sha256(ctx.file_key, old_site / "attachments" / scan_sha) == scan_sha  # now encrypted
         assert list((old_site / "backups").glob("kiosk-*-before-upgrade-from-0001.db"))  # the automatic copy
 
@@ -118,3 +122,98 @@ def test_a_failed_migration_restores_the_previous_database_with_a_clear_message(
     monkeypatch.setattr(db, "MIGRATIONS_DIR", db.Path(db.__file__).resolve().parent / "migrations")
     reopened = open_kiosk(site_dir)  # the previous release keeps working on it
     reopened.close()
+
+
+def _to_schema(engine, target: str) -> None:  # noqa: ANN001 - an Engine
+    """Downgrade with the kiosk's own migrations, on the kiosk's keyed connection (as kiosk.storage.db.migrate upgrades)."""
+    from alembic import command
+
+    from kiosk.storage.db import alembic_config
+
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, target)
+
+
+def test_0005_gives_each_waiting_revision_a_snapshot_that_rebuilds_its_frozen_body_and_delivered_ones_none(
+    site_dir: Path, ctx, officer, tmp_path: Path
+) -> None:
+    from kiosk.dossier.amend import amend
+    from kiosk.printed.token import make_v1_token
+    from kiosk.storage import db
+    from kiosk.storage.context import open_kiosk
+    from kiosk.storage.models import Dossier, OutboxEntry
+    from sync import outbox, wire
+    from sync_helpers import row_body, snapshot_body, submit_dossiers
+
+    delivered, sending, queued, rejected, amended = submit_dossiers(ctx, officer, 5, tmp_path / "scans", size=1000)
+
+    def entry_id(code: str, revision: int = 1) -> int:
+        with ctx.read() as session:
+            return session.scalar(select(OutboxEntry.id).join(OutboxEntry.dossier).where(Dossier.code == code, OutboxEntry.revision == revision))
+
+    # The outbox as a release at 0004 leaves it: bodies frozen at a first send, and by amend() for the revision it
+    # follows; none for what never went out.
+    for code in (delivered, sending, rejected, amended):
+        outbox.prepare(ctx, entry_id(code))
+    with ctx.transaction() as session:
+        session.get(OutboxEntry, entry_id(delivered)).state = "delivered"
+        old = session.get(OutboxEntry, entry_id(rejected))  # frozen by a release before signed receipts: a version-1 token
+        body = dict(json.loads(old.payload), tracking_token=make_v1_token(ctx.token_key, rejected))
+        old.payload = wire.canonical_json(body)
+        old.payload_sha256 = wire.body_sha256(old.payload)
+    outbox.mark_sending(ctx, entry_id(sending))
+    outbox.mark_rejected(ctx, entry_id(rejected), "409")
+    outbox.mark_failed(ctx, entry_id(amended), "503")
+    procedure = ctx.catalogue.get(_entry_snapshot(ctx, amended)["procedure_code"])
+    assert amend(ctx, code=amended, officer=officer, documents={procedure.documents[0].id: 1}) == 2
+    with ctx.read() as session:
+        rows = session.execute(select(Dossier.code, OutboxEntry).join(OutboxEntry.dossier)).all()
+        states = {(code, e.revision): e.state for code, e in rows}
+        frozen = {(code, e.revision): e.payload for code, e in rows if e.payload is not None}
+    assert states == {(delivered, 1): "delivered", (sending, 1): "sending", (queued, 1): "queued", (rejected, 1): "rejected",
+                      (amended, 1): "failed", (amended, 2): "queued"}
+    assert sorted(frozen) == sorted([(delivered, 1), (sending, 1), (rejected, 1), (amended, 1)])
+    unfrozen = {key: row_body(ctx, *key) for key in [(queued, 1), (amended, 2)]}  # what the 0004 release would build
+
+    _to_schema(ctx.engine, "0004")
+    ctx.close()
+    connection = open_raw_db(site_dir)
+    try:
+        assert "snapshot" not in [r[1] for r in connection.execute("PRAGMA table_info(outbox_entry)")]
+    finally:
+        connection.close()
+
+    upgraded = open_kiosk(site_dir)  # 0004 → head, with the automatic copy first
+    try:
+        assert list((site_dir / "backups").glob("kiosk-*-before-upgrade-from-0004.db"))
+        for key in [(sending, 1), (rejected, 1), (amended, 1)]:  # frozen: the snapshot rebuilds that body byte for byte
+            assert snapshot_body(upgraded, *key) == frozen[key], key
+            assert _entry_snapshot(upgraded, *key)["tracking_token"] == json.loads(frozen[key])["tracking_token"]
+        assert json.loads(frozen[(rejected, 1)])["tracking_token"].startswith("1")  # even under the older token scheme
+        for key, body in unfrozen.items():  # never frozen: the row as it is now, as the 0004 release would have sent it
+            assert snapshot_body(upgraded, *key) == body, key
+            assert "tracking_token" not in _entry_snapshot(upgraded, *key)
+        assert _entry_snapshot(upgraded, delivered) is None  # delivered: never sent again, no snapshot
+
+        # Run without the site settings (Alembic by hand), the unit and kiosk come from the dossier code: the same here.
+        before = _entry_snapshot(upgraded, queued)
+        _to_schema(upgraded.engine, "0004")
+        db.migrate(upgraded.engine)
+        assert _entry_snapshot(upgraded, queued) == before
+        assert (before["unit_id"], before["kiosk_number"]) == (queued.split("-")[0], int(queued.split("-")[2][0]))
+
+        for key in [(sending, 1), (rejected, 1), (amended, 1), (queued, 1), (amended, 2)]:
+            with upgraded.read() as session:
+                entry = session.scalar(select(OutboxEntry.id).join(OutboxEntry.dossier).where(Dossier.code == key[0], OutboxEntry.revision == key[1]))
+            assert outbox.prepare(upgraded, entry).payload == frozen.get(key, unfrozen.get(key)), key  # what goes out: unchanged
+    finally:
+        upgraded.close()
+
+
+def _entry_snapshot(ctx, code: str, revision: int = 1):  # noqa: ANN001, ANN202
+    from kiosk.storage.models import Dossier, OutboxEntry
+
+    with ctx.read() as session:
+        return session.scalar(select(OutboxEntry.snapshot).join(OutboxEntry.dossier).where(Dossier.code == code, OutboxEntry.revision == revision))

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from forms.catalogue import Catalogue
 from forms.timezone import VN_TZ
-from kiosk.dossier.submit import DraftSummary
+from kiosk.dossier.drafts import DraftSummary
 from kiosk.dossier.search import LIFECYCLE_LABELS, SYNC_LABELS, DossierSummary
 from ui.widgets import banner, show_banner, title
 

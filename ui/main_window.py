@@ -18,7 +18,7 @@ from ui.widgets import title
 
 if TYPE_CHECKING:
     from kiosk.storage.context import KioskContext
-    from kiosk.dossier.submit import OfficerRef
+    from kiosk.security.officers import OfficerRef
 
 log = logging.getLogger(__name__)
 
@@ -405,7 +405,7 @@ class MainWindow(QMainWindow):
         def work() -> tuple[Any, Any, str | None]:
             from kiosk.dossier.codes import clock_warning
 
-            from kiosk.dossier.submit import list_drafts
+            from kiosk.dossier.drafts import list_drafts
             from kiosk.dossier.search import search_dossiers
 
             drafts = list_drafts(ctx, officer.id if officer else None)
@@ -432,7 +432,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.wizard_page)
 
     def _resume_draft(self, draft_uuid: str) -> None:
-        from kiosk.dossier.submit import list_drafts
+        from kiosk.dossier.drafts import list_drafts
 
         ctx = self._ctx()
 
@@ -450,7 +450,7 @@ class MainWindow(QMainWindow):
         self.bridge.run(lambda: list_drafts(ctx), done)
 
     def _save_draft(self, procedure: Any, values: dict[str, Any], page_index: int, draft_uuid: str) -> None:
-        from kiosk.dossier.submit import save_draft
+        from kiosk.dossier.drafts import save_draft
 
         ctx, officer = self._ctx(), self.officer
         if officer is None:
@@ -655,6 +655,7 @@ def import_core() -> None:
     """
     import kiosk.security.audit  # noqa: F401
     import kiosk.storage.context  # noqa: F401
+    import kiosk.dossier.drafts  # noqa: F401
     import kiosk.dossier.submit  # noqa: F401
     import kiosk.security.officers  # noqa: F401
     import kiosk.printed.load  # noqa: F401

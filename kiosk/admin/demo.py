@@ -31,7 +31,8 @@ DEMO_DOSSIERS = 20
 def ensure_demo(root: Path) -> None:
     """Create the demo site on first start; top it up to DEMO_DOSSIERS if an earlier start was cut short."""
     from kiosk.storage.context import open_kiosk
-    from kiosk.dossier.submit import OfficerRef, submit
+    from kiosk.dossier.submit import submit
+    from kiosk.security.officers import OfficerRef
     from kiosk.security.officers import add_officer
     from kiosk.storage.paths import DataDir
     from forms.samples import sample_values

@@ -7,14 +7,16 @@ from typing import Any, Mapping
 
 from sqlalchemy import select
 
-from kiosk.security import audit
 from forms import formengine
-from forms.timezone import VN_TZ
-from kiosk.storage.context import KioskContext
-from kiosk.dossier.submit import OfficerRef, SubmitRefused, _attachment_refs, attachment_from_ref, search_key
-from kiosk.errors import InputError
-from kiosk.storage.models import Dossier, DossierDocument, OutboxEntry
 from forms.text import normalise
+from kiosk.dossier.attachments import attachment_from_ref, attachment_refs
+from forms.timezone import VN_TZ
+from kiosk.dossier.revisions import received_documents, write_revision
+from kiosk.dossier.submit import SubmitRefused
+from kiosk.errors import InputError
+from kiosk.security.officers import OfficerRef
+from kiosk.storage.context import KioskContext
+from kiosk.storage.models import Dossier
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,8 @@ def amend(
 
     `values` are the fields to change (merged into the current answers); `documents` maps a document id
     of the procedure to the number of copies received now (added to the dossier's documents). One
-    transaction writes the dossier, its documents, a new outbox entry and an audit event.
+    transaction writes the dossier, its documents, a new outbox entry and an audit event. Earlier
+    revisions still waiting are not touched: each keeps the snapshot taken when it was queued.
     Raises SubmitRefused (nothing written) on invalid input.
     """
     now = ctx.now()
@@ -76,48 +79,25 @@ def amend(
         if not values_changed and not documents:
             raise InputError("Chưa có thay đổi hay giấy tờ bổ sung nào để ghi nhận.")
         known = {a.sha256 for a in dossier.attachments}
-        new_refs = [(f, r) for f, r in _attachment_refs(procedure, cleaned) if r["sha256"] not in known]
+        new_refs = [(f, r) for f, r in attachment_refs(procedure, cleaned) if r["sha256"] not in known]
         for _field_id, ref in new_refs:
             if not (ctx.data.attachments_dir / ref["sha256"]).exists():
                 raise SubmitRefused(f"Tệp đính kèm {ref.get('filename', '')} không còn trong kho; hãy đính kèm lại.")
 
-        # Every earlier revision's body must be frozen before the row changes: each revision is sent as it was.
-        from sync.payload import freeze  # the one place kiosk reaches into sync: wire format of a revision
-
-        for entry in dossier.outbox:
-            freeze(session, entry, ctx.settings, ctx.receipt_key)
-
         revision = max([dossier.revision or 1] + [e.revision for e in dossier.outbox]) + 1
-        dossier.revision = revision
         dossier.lifecycle = "amended"
-        dossier.values = cleaned
-        dossier.updated_at = now
-        dossier.submitter_name = str(cleaned.get("submitter_name") or "")[:120] or None
-        dossier.submitter_id_number = str(cleaned.get("submitter_id_number") or "")[:12] or None
-        dossier.search_key = search_key(dossier.code, cleaned)
-        position = max((d.position for d in dossier.documents), default=0)
-        for doc_id, quantity in documents.items():
-            spec = procedure.document(doc_id)
-            assert spec is not None
-            position += 1
-            dossier.documents.append(DossierDocument(position=position, doc_id=doc_id, name=spec.name, kind=spec.kind, quantity=quantity))
-        for field_id, ref in new_refs:
-            if ref["sha256"] in known:
-                continue
-            known.add(ref["sha256"])
-            dossier.attachments.append(attachment_from_ref(field_id, ref))
-        dossier.outbox.append(OutboxEntry(revision=revision, state="queued", created_at=now, updated_at=now))
-        session.flush()
-        audit.record(
+        write_revision(
             session,
-            officer.username,
-            "dossier.amended",
-            dossier_id=dossier.id,
-            code=dossier.code,
+            dossier,
             revision=revision,
-            documents=sorted(documents),
-            values_changed=values_changed,
-            note=note,
+            values=cleaned,
+            documents=received_documents(procedure, documents),
+            attachments=[attachment_from_ref(field_id, ref) for field_id, ref in new_refs],
+            settings=ctx.settings,
+            now=now,
+            actor=officer.username,
+            action="dossier.amended",
+            details={"code": dossier.code, "revision": revision, "documents": sorted(documents), "values_changed": values_changed, "note": note},
         )
         log.info("dossier %s amended: revision %d queued", dossier.code, revision)
         return revision

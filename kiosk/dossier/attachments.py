@@ -1,4 +1,4 @@
-"""Scanned files, stored encrypted and content-addressed under attachments/<sha256 of the plaintext>, written durably before the dossier commits."""
+"""Scanned files, stored encrypted and content-addressed under attachments/<sha256 of the plaintext>, written durably before the dossier commits; and the rows that refer to them."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Mapping
 
+from forms.catalogue import Procedure
 from kiosk.security import vault
 from kiosk.errors import InputError, storage_error_from
 from kiosk.storage.files import replacing
+from kiosk.storage.models import Attachment
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
@@ -65,3 +68,25 @@ def store_file(attachments_dir: Path, source: Path, file_key: bytes) -> StoredFi
     mime = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
     return StoredFile(sha256=digest.hexdigest(), filename=source.name, size=size, mime_type=mime)
 
+
+def attachment_refs(procedure: Procedure, values: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(field id, file reference) of every file the answers of the procedure's attachment fields name, in form order."""
+    refs: list[tuple[str, dict[str, Any]]] = []
+    for page in procedure.pages:
+        for field in page.fields:
+            if field.type == "attachment":
+                for item in values.get(field.id) or []:
+                    if isinstance(item, dict) and isinstance(item.get("sha256"), str):
+                        refs.append((field.id, item))
+    return refs
+
+
+def attachment_from_ref(field_id: str | None, ref: Mapping[str, Any]) -> Attachment:
+    """The attachment row for a stored file's reference (a form answer, or an extra scan's `StoredFile.as_value()`)."""
+    return Attachment(
+        sha256=ref["sha256"],
+        filename=str(ref.get("filename") or ref["sha256"])[:255],
+        mime_type=str(ref.get("mime") or "application/octet-stream")[:100],
+        size=int(ref.get("size") or 0),
+        field_id=field_id,
+    )

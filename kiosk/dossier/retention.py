@@ -2,8 +2,8 @@
 
 Closed means the portal reported a final status: 10 result returned, 3 refused, 7 withdrawn or 8
 processing stopped. What goes: the form values, the submitter's name and ID number, the search words
-(the code stays searchable), the frozen sync bodies, officers' notes from the portal, the attachment
-rows and, once no other dossier shares them, the encrypted files. What stays: code, procedure,
+(the code stays searchable), the revisions' snapshots and frozen sync bodies, officers' notes from the
+portal, the attachment rows and, once no other dossier shares them, the encrypted files. What stays: code, procedure,
 dates, appointment, statuses and their history, the documents checklist, and the audit trail, so the
 receipt still reprints as a summary. SQLite's `secure_delete` (kiosk/db.py) overwrites the freed pages
 and the WAL is checkpointed afterwards, so the purged bytes do not linger in the files.
@@ -83,6 +83,7 @@ def purge(ctx: KioskContext, *, actor: str = "system:retention", now: datetime |
             dossier.purged_at = now
             for entry in dossier.outbox:
                 entry.payload = None  # the canonical body held every personal field; its hash stays
+                entry.snapshot = None  # so did the snapshot it was built from
             for event in session.scalars(select(PortalStatusEvent).where(PortalStatusEvent.dossier_id == dossier.id)):
                 event.note = None
             audit.record(session, actor, "dossier.purged", dossier_id=dossier.id, code=dossier.code, retention_days=days, files=len(shas))

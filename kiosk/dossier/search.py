@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, Mapping
 
 from sqlalchemy import column, select, table, text
 from sqlalchemy.orm import Session
@@ -28,6 +29,12 @@ class DossierSummary:
     lifecycle: str
     sync_state: str | None
     portal_status: int | None
+
+
+def search_key(code: str | None, values: Mapping[str, Any]) -> str:
+    """The words a dossier is found by, without diacritics: its code, the submitter's name and ID number."""
+    parts = [code or "", str(values.get("submitter_name") or ""), str(values.get("submitter_id_number") or "")]
+    return fold(" ".join(parts))
 
 
 SEARCH_INDEX = table("dossier_search", column("rowid"), column("search_key"))  # FTS5 trigram index, migration 0004

@@ -1,4 +1,4 @@
-"""Drafts and submission: one transaction writes the dossier, its documents, attachments, outbox entry and audit event."""
+"""Submission: one transaction writes the dossier, its documents, attachments, outbox entry and audit event."""
 
 from __future__ import annotations
 
@@ -9,36 +9,22 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from kiosk.security import audit
 from forms import formengine
-from kiosk.dossier.attachments import StoredFile, store_file
 from forms.model import Procedure
+from forms.text import normalise
 from forms.timezone import VN_TZ
-from kiosk.dossier.codes import allocate_code, clock_warning
-from kiosk.storage.context import KioskContext
-from kiosk.errors import InputError, KioskError
-from kiosk.storage.models import Attachment, Dossier, DossierDocument, Officer, OutboxEntry, utcnow
-from kiosk.storage.models import Procedure as ProcedureRow
-from forms.text import fold, normalise
 from kiosk.dossier.appointment import appointment_date
+from kiosk.dossier.attachments import StoredFile, attachment_from_ref, attachment_refs, store_file
+from kiosk.dossier.codes import allocate_code, clock_warning
+from kiosk.dossier.revisions import received_documents, write_revision
+from kiosk.errors import InputError
+from kiosk.security.officers import OfficerRef
+from kiosk.storage.catalogue_store import procedure_row
+from kiosk.storage.context import KioskContext
+from kiosk.storage.models import Dossier
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class OfficerRef:
-    """The logged-in officer as the core needs it (no ORM object crosses threads)."""
-
-    id: int
-    username: str
-    full_name: str
-    role: str
-
-    @classmethod
-    def of(cls, officer: Officer) -> "OfficerRef":
-        return cls(officer.id, officer.username, officer.full_name, officer.role)
 
 
 @dataclass(frozen=True)
@@ -55,113 +41,9 @@ class SubmitRefused(InputError):
     """The form or the documents checklist has errors; `details` maps field paths to Vietnamese messages."""
 
 
-def attachment_from_ref(field_id: str | None, ref: Mapping[str, Any]) -> Attachment:
-    """The attachment row for a stored file's reference (a form answer or an extra scan)."""
-    return Attachment(
-        sha256=ref["sha256"],
-        filename=str(ref.get("filename") or ref["sha256"])[:255],
-        mime_type=str(ref.get("mime") or "application/octet-stream")[:100],
-        size=int(ref.get("size") or 0),
-        field_id=field_id,
-    )
-
-
-def search_key(code: str | None, values: Mapping[str, Any]) -> str:
-    parts = [code or "", str(values.get("submitter_name") or ""), str(values.get("submitter_id_number") or "")]
-    return fold(" ".join(parts))
-
-
-def _procedure_row(session: Session, procedure: Procedure) -> ProcedureRow:
-    row = session.scalar(
-        select(ProcedureRow).where(ProcedureRow.code == procedure.code, ProcedureRow.version == procedure.version)
-    )
-    if row is None:
-        row = ProcedureRow(
-            code=procedure.code, version=procedure.version, name=procedure.name, digest=procedure.digest, definition=procedure.raw
-        )
-        session.add(row)
-        session.flush()
-    return row
-
-
-def save_draft(
-    ctx: KioskContext,
-    officer: OfficerRef,
-    procedure: Procedure,
-    values: Mapping[str, Any],
-    page_index: int,
-    draft_uuid: str | None = None,
-) -> str:
-    """Create or update a draft; returns its UUID. Called on every page change and on a timer by the UI."""
-    clean_values = normalise(dict(values))
-    with ctx.transaction() as session:
-        dossier = session.scalar(select(Dossier).where(Dossier.uuid == draft_uuid)) if draft_uuid else None
-        if dossier is not None and dossier.lifecycle != "draft":
-            raise KioskError("Hồ sơ này đã được tiếp nhận; không sửa bản nháp được nữa.")
-        if dossier is None:
-            row = _procedure_row(session, procedure)
-            dossier = Dossier(
-                procedure_id=row.id,
-                procedure_code=procedure.code,
-                procedure_version=procedure.version,
-                officer_id=officer.id,
-                lifecycle="draft",
-            )
-            if draft_uuid:
-                dossier.uuid = draft_uuid
-            session.add(dossier)
-        dossier.values = clean_values
-        dossier.wizard_page = page_index
-        dossier.updated_at = utcnow()
-        dossier.submitter_name = str(clean_values.get("submitter_name") or "")[:120] or None
-        dossier.search_key = search_key(None, clean_values)
-        session.flush()
-        return dossier.uuid
-
-
-@dataclass(frozen=True)
-class DraftSummary:
-    uuid: str
-    procedure_code: str
-    procedure_version: str
-    procedure_name: str
-    submitter_name: str | None
-    updated_at: datetime
-    page_index: int
-    values: dict[str, Any]
-
-
-def list_drafts(ctx: KioskContext, officer_id: int | None = None) -> list[DraftSummary]:
-    with ctx.transaction() as session:
-        query = select(Dossier, ProcedureRow.name).join(ProcedureRow).where(Dossier.lifecycle == "draft")
-        if officer_id is not None:
-            query = query.where(Dossier.officer_id == officer_id)
-        rows = session.execute(query.order_by(Dossier.updated_at.desc())).all()
-        return [
-            DraftSummary(d.uuid, d.procedure_code, d.procedure_version, name, d.submitter_name, d.updated_at, d.wizard_page, dict(d.values))
-            for d, name in rows
-        ]
-
-
-def discard_draft(ctx: KioskContext, officer: OfficerRef, draft_uuid: str) -> None:
-    with ctx.transaction() as session:
-        dossier = session.scalar(select(Dossier).where(Dossier.uuid == draft_uuid, Dossier.lifecycle == "draft"))
-        if dossier is not None:
-            session.delete(dossier)
-            audit.record(session, officer.username, "draft.discarded")
-
-
 def default_documents(procedure: Procedure, values: Mapping[str, Any]) -> dict[str, int]:
     """The checklist as if every required document was received in its listed quantity."""
     return {doc.id: doc.quantity for doc in formengine.required_documents(procedure, values) if doc.required}
-
-
-def check_submission(
-    procedure: Procedure, values: Mapping[str, Any], documents: Mapping[str, int], today: date | None = None
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Clean the values and collect every field and checklist error (empty dict = ready to submit)."""
-    cleaned = formengine.clean(procedure, normalise(dict(values)))
-    return cleaned, _cleaned_errors(procedure, cleaned, documents, today)
 
 
 def _cleaned_errors(procedure: Procedure, cleaned: Mapping[str, Any], documents: Mapping[str, int], today: date | None) -> dict[str, str]:
@@ -171,17 +53,6 @@ def _cleaned_errors(procedure: Procedure, cleaned: Mapping[str, Any], documents:
         if not isinstance(quantity, int) or isinstance(quantity, bool) or not 0 <= quantity <= 100:
             errors[f"documents.{doc_id}"] = "Số lượng giấy tờ phải là số nguyên từ 0 đến 100."
     return errors
-
-
-def _attachment_refs(procedure: Procedure, values: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    refs: list[tuple[str, dict[str, Any]]] = []
-    for page in procedure.pages:
-        for field in page.fields:
-            if field.type == "attachment":
-                for item in values.get(field.id) or []:
-                    if isinstance(item, dict) and isinstance(item.get("sha256"), str):
-                        refs.append((field.id, item))
-    return refs
 
 
 def submit(
@@ -211,15 +82,14 @@ def submit(
 
     # Files first (content-addressed, fsynced): a crash before the commit leaves only an unreferenced file.
     stored_extra: list[StoredFile] = [store_file(ctx.data.attachments_dir, Path(p), ctx.file_key) for p in extra_files]
-    for _field_id, ref in _attachment_refs(procedure, cleaned):
+    for _field_id, ref in attachment_refs(procedure, cleaned):
         if not (ctx.data.attachments_dir / ref["sha256"]).exists():
             raise SubmitRefused(f"Tệp đính kèm {ref.get('filename', '')} không còn trong kho; hãy đính kèm lại.")
 
     due = appointment_date(now, procedure.processing_days, ctx.calendar)
-    specs = {doc.id: doc for doc in procedure.documents}
     with ctx.transaction() as session:
         warning = clock_warning(session, now)
-        row = _procedure_row(session, procedure)
+        row = procedure_row(session, procedure)
         dossier = None
         if draft_uuid:
             dossier = session.scalar(select(Dossier).where(Dossier.uuid == draft_uuid))
@@ -234,48 +104,28 @@ def submit(
         dossier.procedure_code = procedure.code
         dossier.procedure_version = procedure.version
         dossier.officer_id = officer.id
-        dossier.values = cleaned
         dossier.code = allocated.code
         dossier.lifecycle = "submitted"
-        dossier.revision = 1
         dossier.received_at = now
-        dossier.updated_at = now
         dossier.appointment_date = due
         dossier.appointment_time = ctx.settings.office_close
         dossier.logbook_volume = allocated.logbook_volume
         dossier.logbook_number = allocated.logbook_number
-        dossier.submitter_name = str(cleaned.get("submitter_name") or "")[:120] or None
-        dossier.submitter_id_number = str(cleaned.get("submitter_id_number") or "")[:12] or None
-        dossier.search_key = search_key(allocated.code, cleaned)
         dossier.documents.clear()
-        position = 0
-        for doc_id, quantity in documents.items():
-            spec = specs.get(doc_id)
-            if spec is None or quantity <= 0:
-                continue
-            position += 1
-            dossier.documents.append(
-                DossierDocument(position=position, doc_id=doc_id, name=spec.name, kind=spec.kind, quantity=quantity)
-            )
-        seen: set[str] = set()
-        for field_id, ref in _attachment_refs(procedure, cleaned):
-            if ref["sha256"] in seen:
-                continue
-            seen.add(ref["sha256"])
-            dossier.attachments.append(attachment_from_ref(field_id, ref))
-        for stored in stored_extra:
-            if stored.sha256 in seen:
-                continue
-            seen.add(stored.sha256)
-            dossier.attachments.append(
-                Attachment(sha256=stored.sha256, filename=stored.filename[:255], mime_type=stored.mime_type, size=stored.size)
-            )
-        dossier.outbox.append(OutboxEntry(revision=1, state="queued", created_at=now, updated_at=now))
-        session.add(dossier)
-        session.flush()
-        audit.record(
-            session, officer.username, "dossier.submitted", dossier_id=dossier.id, code=allocated.code, procedure=procedure.code
+        files = [attachment_from_ref(field_id, ref) for field_id, ref in attachment_refs(procedure, cleaned)]
+        files += [attachment_from_ref(None, stored.as_value()) for stored in stored_extra]
+        write_revision(
+            session,
+            dossier,
+            revision=1,
+            values=cleaned,
+            documents=received_documents(procedure, documents),
+            attachments=files,
+            settings=ctx.settings,
+            now=now,
+            actor=officer.username,
+            action="dossier.submitted",
+            details={"code": allocated.code, "procedure": procedure.code},
         )
         log.info("dossier %s submitted (procedure %s %s)", allocated.code, procedure.code, procedure.version)
         return SubmitResult(dossier.uuid, allocated.code, now, due, ctx.settings.office_close, warning)
-

@@ -22,6 +22,20 @@ USERNAME_RE = re.compile(r"[a-z][a-z0-9._-]{1,49}")
 _hasher = PasswordHasher()  # argon2-cffi's defaults are Argon2id (RFC 9106 low-memory profile)
 
 
+@dataclass(frozen=True)
+class OfficerRef:
+    """The logged-in officer as the core needs it (no ORM object crosses threads)."""
+
+    id: int
+    username: str
+    full_name: str
+    role: str
+
+    @classmethod
+    def of(cls, officer: Officer) -> "OfficerRef":
+        return cls(officer.id, officer.username, officer.full_name, officer.role)
+
+
 def check_pin(pin: str) -> str | None:
     if not isinstance(pin, str) or not 4 <= len(pin) <= 64:
         return "Mã PIN phải có từ 4 đến 64 ký tự."
@@ -50,10 +64,9 @@ def add_officer(session: Session, username: str, full_name: str, role: str, pin:
     return officer
 
 
-def login(ctx: Any, username: str, pin: str, now: datetime | None = None) -> Any:
+def login(ctx: Any, username: str, pin: str, now: datetime | None = None) -> OfficerRef:
     """Check a PIN and audit the attempt; a failure's count (and lockout) is committed before AuthError is raised."""
     from kiosk.security import audit
-    from kiosk.dossier.submit import OfficerRef
 
     failure: AuthError | None = None
     with ctx.transaction() as session:

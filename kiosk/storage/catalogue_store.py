@@ -13,9 +13,27 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from forms.catalogue import load_catalogue
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from forms.catalogue import Procedure, load_catalogue
 from kiosk.errors import InputError
 from kiosk.storage.files import fsync_dir, write_atomic
+from kiosk.storage.models import Procedure as ProcedureRow
+
+
+def procedure_row(session: Session, procedure: Procedure) -> ProcedureRow:
+    """The stored copy of a procedure version (added on first use), which dossiers filed under it refer to."""
+    row = session.scalar(
+        select(ProcedureRow).where(ProcedureRow.code == procedure.code, ProcedureRow.version == procedure.version)
+    )
+    if row is None:
+        row = ProcedureRow(
+            code=procedure.code, version=procedure.version, name=procedure.name, digest=procedure.digest, definition=procedure.raw
+        )
+        session.add(row)
+        session.flush()
+    return row
 
 
 def activate(ctx: Any, definition: bytes) -> tuple[str, str]:

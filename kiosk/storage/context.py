@@ -120,7 +120,7 @@ def upgrade_with_backup(data: DataDir, engine: Engine, key: bytes) -> None:
         copy_database(data.db_path, safety, key)
         log.info("database copied to %s before upgrading from schema %s", safety.name, current)
     try:
-        migrate(engine)
+        migrate(engine, _site_facts(data))
     except Exception as exc:
         known = storage_error_from(exc)
         log.error("database upgrade from schema %s failed: %s", current, type(exc).__name__, exc_info=known is None)
@@ -134,6 +134,15 @@ def upgrade_with_backup(data: DataDir, engine: Engine, key: bytes) -> None:
             f"Không cập nhật được cơ sở dữ liệu lên phiên bản mới của phần mềm. Dữ liệu cũ đã được khôi phục nguyên vẹn "
             f"(bản sao {safety.name}). Hãy báo quản trị viên; có thể tiếp tục dùng phiên bản cũ của phần mềm."
         ) from exc
+
+
+def _site_facts(data: DataDir) -> dict[str, object]:
+    """What migrations may need of the site settings (unit id, kiosk number); empty when there are none yet."""
+    try:
+        settings = load_settings(data.settings_path)
+    except KioskError:
+        return {}
+    return {"unit_id": settings.unit_id, "kiosk_number": settings.kiosk_number}
 
 
 def open_kiosk(root: Path) -> KioskContext:

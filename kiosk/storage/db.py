@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -96,13 +96,18 @@ def current_revision(engine: Engine) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar() if exists else None
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the database to the newest schema (a no-op when it is already there)."""
+def migrate(engine: Engine, site: Mapping[str, Any] | None = None) -> None:
+    """Bring the database to the newest schema (a no-op when it is already there).
+
+    `site` holds the facts of the site settings a migration may need (0005: unit_id and kiosk_number,
+    for the snapshots of revisions queued before it); migrations never read settings.json themselves.
+    """
     if current_revision(engine) == head_revision():
         return
     from alembic import command
 
     config = alembic_config(engine)
+    config.attributes["site"] = dict(site or {})
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

@@ -164,7 +164,11 @@ class OutboxEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    # The canonical body of this revision, built once before the first send and re-sent byte for byte.
+    # What this revision says, taken when it was queued (kiosk/dossier/revisions.py RevisionSnapshot): the
+    # body is built from it, not from the dossier row, which a later amendment changes. None when delivered
+    # before migration 0005, and after a retention purge.
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # The canonical body of this revision, built from the snapshot before the first send and re-sent byte for byte.
     payload: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     payload_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     portal_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

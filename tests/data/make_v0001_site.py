@@ -5,8 +5,8 @@ from pathlib import Path
 root = Path(sys.argv[1])
 from kiosk.storage.site import init_site
 from kiosk.storage.context import open_kiosk
-from kiosk.security.officers import add_officer
-from kiosk.dossier.submit import OfficerRef, submit
+from kiosk.security.officers import OfficerRef, add_officer
+from kiosk.dossier.submit import submit
 from forms.samples import sample_values
 init_site(root, {"unit_id": "000.00.07.H26", "unit_name": "UBND xã Bát Tràng", "commune_code": "00583", "kiosk_number": 1, "portal_url": ""})
 ctx = open_kiosk(root)

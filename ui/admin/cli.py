@@ -175,7 +175,7 @@ def cmd_submit(args: argparse.Namespace, out: Output) -> int:
 def _officer(ctx, username: str | None):
     from sqlalchemy import select
 
-    from kiosk.dossier.submit import OfficerRef
+    from kiosk.security.officers import OfficerRef
     from kiosk.storage.models import Officer
 
     with ctx.transaction() as session:
