@@ -140,7 +140,7 @@ def test_0005_gives_each_waiting_revision_a_snapshot_that_rebuilds_its_frozen_bo
     site_dir: Path, ctx, officer, tmp_path: Path
 ) -> None:
     from kiosk.dossier.amend import amend
-    from kiosk.printed.token import make_v1_token
+    from receipt_tokens import make_v1_token
     from kiosk.storage import db
     from kiosk.storage.context import open_kiosk
     from kiosk.storage.models import Dossier, OutboxEntry
