@@ -17,7 +17,7 @@ from typing import Any
 from forms import geo
 from forms import validators
 from forms.model import DocumentSpec, Field, Page, Procedure
-from forms.expr import holds
+from forms.evaluation import holds
 from forms.text import fold, normalise
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from forms.expr import MAX_DEPTH, MAX_LENGTH, ExprError, evaluate, holds, parse, truthy
+from forms.evaluation import evaluate, holds, truthy
+from forms.expr import MAX_DEPTH, MAX_LENGTH, ExprError, parse
 
 TODAY = date(2026, 3, 15)
 
@@ -203,8 +204,8 @@ def test_an_expression_failing_on_the_data_is_logged_once_without_the_values(cap
     for _ in range(5000):
         deep = [deep]
     expr = parse("x_logged_once == y_logged_once")
-    with caplog.at_level("WARNING", logger="forms.expr"):
+    with caplog.at_level("WARNING", logger="forms.evaluation"):
         for _ in range(3):
             assert evaluate(expr, {"x_logged_once": deep, "y_logged_once": deep}, TODAY) is None
-    warnings = [r for r in caplog.records if r.name == "forms.expr"]
+    warnings = [r for r in caplog.records if r.name == "forms.evaluation"]
     assert len(warnings) == 1 and "x_logged_once" in warnings[0].getMessage() and "read as null (false)" in warnings[0].getMessage()

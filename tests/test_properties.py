@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from conftest import open_raw_db
-from forms import expr
+from forms import evaluation, expr
 from forms import formengine
 from forms import geo
 from forms import text
@@ -525,13 +525,13 @@ def test_expressions_parse_or_raise_expr_error_and_evaluate_without_raising(sour
     except expr.ExprError as exc:
         assert isinstance(exc.position, int) and 0 <= exc.position <= max(len(source), expr.MAX_LENGTH)
         with pytest.raises(expr.ExprError):
-            expr.evaluate(source, env, today)
+            evaluation.evaluate(source, env, today)
         return
     assert isinstance(parsed, expr.Expr)
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", name) and name not in expr.KEYWORDS for name in parsed.names)
-    expr.evaluate(parsed, env, today)
-    expr.evaluate(source, env, today)
-    assert isinstance(expr.holds(parsed, env, today), bool)
+    evaluation.evaluate(parsed, env, today)
+    evaluation.evaluate(source, env, today)
+    assert isinstance(evaluation.holds(parsed, env, today), bool)
 
 
 @PURE
