@@ -62,8 +62,8 @@ def kiosk_memory(root: str) -> int:
 
     from PySide6.QtTest import QTest
 
-    from ui.app import make_application
-    from ui.main_window import MainWindow
+    from ui.window.app import make_application
+    from ui.window.main_window import MainWindow
 
     app = make_application(sys.argv[:1])
     window = MainWindow(Path(root))

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from conftest import start_main_window, type_text
-from ui.main_window import MainWindow
+from ui.window.main_window import MainWindow
 
 
 @pytest.fixture

@@ -35,8 +35,8 @@ def test_demo_is_filled_once_and_never_syncs(tmp_path: Path) -> None:
 
 
 def test_demo_login_is_shown_only_in_demo_mode(qtbot, tmp_path: Path, site_dir: Path) -> None:
-    from ui.app import make_application
-    from ui.main_window import MainWindow
+    from ui.window.app import make_application
+    from ui.window.main_window import MainWindow
 
     make_application([])
     demo = MainWindow(tmp_path / "demo", demo=True)
@@ -58,8 +58,8 @@ def test_demo_login_is_shown_only_in_demo_mode(qtbot, tmp_path: Path, site_dir: 
 
 
 def test_a_folder_that_was_never_set_up_says_what_to_do(qtbot, tmp_path: Path) -> None:
-    from ui.app import make_application
-    from ui.main_window import MainWindow
+    from ui.window.app import make_application
+    from ui.window.main_window import MainWindow
 
     make_application([])
     window = MainWindow(tmp_path / "fresh")

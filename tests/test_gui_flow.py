@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 
 from conftest import open_raw_db, start_main_window, type_text
 from forms.samples import sample_values
-from ui.dossier_list import FILTERS
-from ui.main_window import MainWindow
+from ui.pages.dossier_list import FILTERS
+from ui.window.main_window import MainWindow
 
 CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}")
 
@@ -139,7 +139,7 @@ def test_draft_survives_a_restart(qtbot, window: MainWindow, site_dir: Path) -> 
 
 def test_long_lists_are_searchable_without_diacritics(qtbot) -> None:
     from forms.catalogue import load_catalogue
-    from ui.fields import make_field_widget
+    from ui.pages.fields import make_field_widget
 
     procedure = load_catalogue().get("1.001193")
     address = make_field_widget(procedure.field("submitter_address"))

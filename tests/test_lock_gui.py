@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from conftest import start_main_window, type_text
 from kiosk.security.officers import LOCKOUT, MAX_FAILURES
-from ui.main_window import MainWindow
+from ui.window.main_window import MainWindow
 
 
 @pytest.fixture

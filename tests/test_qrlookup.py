@@ -43,7 +43,7 @@ def _receipt_photo(ctx, officer, tmp_path: Path) -> tuple[str, Path]:
     from kiosk.dossier.submit import submit
     from kiosk.printed.load import load_receipt
     from forms.samples import sample_values
-    from ui.receipt_render import render_pdf
+    from ui.printing.receipt_render import render_pdf
 
     procedure = ctx.catalogue.get("1.001193")
     result = submit(ctx, procedure=procedure, values=sample_values(procedure, seed=5, today=date.today()), officer=officer)
@@ -60,8 +60,8 @@ def test_receipt_image_gives_its_code(qapp, ctx, officer, tmp_path: Path) -> Non
 
 
 def test_list_page_finds_the_dossier_from_a_qr_image(qtbot, ctx, officer, tmp_path: Path, site_dir: Path) -> None:
-    from ui.app import make_application
-    from ui.main_window import MainWindow
+    from ui.window.app import make_application
+    from ui.window.main_window import MainWindow
 
     make_application([])
     code, photo = _receipt_photo(ctx, officer, tmp_path)
@@ -83,7 +83,7 @@ def test_a_camera_frame_of_the_receipt_gives_its_code(qapp, ctx, officer, tmp_pa
     """The webcam path decodes QImage frames; here the frame is the receipt photo loaded as a QImage."""
     from PySide6.QtGui import QImage
 
-    from ui.camera_scan import frame_code
+    from ui.pages.camera_scan import frame_code
 
     code, photo = _receipt_photo(ctx, officer, tmp_path)
     frame = QImage(str(photo)).convertToFormat(QImage.Format.Format_RGB32)
@@ -95,7 +95,7 @@ def test_camera_dialog_without_a_camera_says_what_to_do(qtbot) -> None:
     from PySide6.QtMultimedia import QMediaDevices
 
     from ui.bridge import Bridge
-    from ui.camera_scan import CameraScanDialog
+    from ui.pages.camera_scan import CameraScanDialog
 
     bridge = Bridge()
     dialog = CameraScanDialog(bridge)
@@ -114,7 +114,7 @@ def test_camera_dialog_reads_the_code_from_frames_reaching_its_video_sink(qtbot,
     from PySide6.QtMultimedia import QVideoFrame
 
     from ui.bridge import Bridge
-    from ui.camera_scan import DECODE_EVERY_N_FRAMES, CameraScanDialog
+    from ui.pages.camera_scan import DECODE_EVERY_N_FRAMES, CameraScanDialog
 
     code, photo = _receipt_photo(ctx, officer, tmp_path)
     image = QImage(str(photo)).convertToFormat(QImage.Format.Format_RGB32).scaledToWidth(1280)

@@ -214,7 +214,7 @@ def test_wrong_credentials_are_shown_plainly_and_nothing_is_delivered(qtbot, por
 
 def test_kiosks_look_for_the_portal_at_jittered_times(qtbot) -> None:
     """No fixed period: kiosks that lost the network together drift apart instead of returning as one herd."""
-    from ui.sync_controller import AUTO_INTERVAL_MS, SyncController
+    from ui.window.sync_controller import AUTO_INTERVAL_MS, SyncController
 
     controllers = [SyncController() for _ in range(200)]
     first_waits = [c.next_wait_ms() for c in controllers]

@@ -206,8 +206,8 @@ def cmd_receipt(args: argparse.Namespace, out: Output) -> int:
         )
     data = load_receipt(ctx, args.code, actor=_os_account(), reprint=printed_before is not None)
     # The CLI is a composition root: it is allowed to reach into ui/ for the one Qt drawing code.
-    from ui.receipt_render import render_pdf
-    from ui.qt_app import ensure_gui_app
+    from ui.printing.receipt_render import render_pdf
+    from ui.window.qt_app import ensure_gui_app
 
     ensure_gui_app()
     target = render_pdf(data, Path(args.pdf), paper=args.paper)
@@ -235,7 +235,7 @@ def cmd_dossiers(args: argparse.Namespace, out: Output) -> int:
 def cmd_doctor(args: argparse.Namespace, out: Output) -> int:
     from kiosk.admin.doctor import run_checks
     from sync.doctor import portal_checks
-    from ui.printers import printer_checks  # the CLI is a composition root: Qt lists the printers
+    from ui.printing.printers import printer_checks  # the CLI is a composition root: Qt lists the printers
 
     findings = run_checks(resolve_data_dir(args.data_dir), extra_checks=(portal_checks, lambda _ctx: printer_checks()))
     worst_error = any(f.severity == "error" for f in findings)

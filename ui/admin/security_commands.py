@@ -134,7 +134,7 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
         from kiosk.admin.doctor import run_checks
         from kiosk.admin.support import make_bundle
         from sync.doctor import portal_checks
-        from ui.printers import printer_checks  # the CLI is a composition root
+        from ui.printing.printers import printer_checks  # the CLI is a composition root
 
         ctx = open_kiosk(args)
         try:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.dossier.codes import LOCAL_TZ
-from ui.widgets import banner, primary_button, show_banner, title
+from ui.pages.widgets import banner, primary_button, show_banner, title
 
 ROLE_LABELS = {"officer": "Cán bộ tiếp nhận", "admin": "Quản trị viên"}
 

@@ -40,7 +40,7 @@ from kiosk.printed.receipt import (
     reprint_mark,
     vn_date_line,
 )
-from ui.qt_app import register_fonts
+from ui.window.qt_app import register_fonts
 
 log = logging.getLogger(__name__)
 

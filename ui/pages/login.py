@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
-from ui.widgets import banner, primary_button, show_banner, subtitle, title
+from ui.pages.widgets import banner, primary_button, show_banner, subtitle, title
 
 
 class LoginPage(QWidget):

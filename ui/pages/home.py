@@ -20,7 +20,7 @@ from forms.catalogue import Catalogue
 from kiosk.dossier.codes import LOCAL_TZ
 from kiosk.dossier.submit import DraftSummary
 from kiosk.dossier.search import LIFECYCLE_LABELS, SYNC_LABELS, DossierSummary
-from ui.widgets import banner, show_banner, title
+from ui.pages.widgets import banner, show_banner, title
 
 ROLE = Qt.ItemDataRole.UserRole
 

@@ -28,8 +28,8 @@ from kiosk.dossier.attachments import store_file
 from forms.catalogue import KIND_LABELS, Field, Procedure
 from forms.validators import parse_date
 from ui.bridge import Bridge
-from ui.fields import FieldWidget, make_field_widget
-from ui.widgets import banner, primary_button, show_banner, subtitle, title
+from ui.pages.fields import FieldWidget, make_field_widget
+from ui.pages.widgets import banner, primary_button, show_banner, subtitle, title
 
 DRAFT_SAVE_DELAY_MS = 1500
 

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, 
 
 from kiosk.errors import NotInitialisedError
 from ui.bridge import Bridge, user_message
-from ui.idle_lock import IdleLock
-from ui.login import LoginPage
-from ui.widgets import title
+from ui.window.idle_lock import IdleLock
+from ui.pages.login import LoginPage
+from ui.pages.widgets import title
 
 if TYPE_CHECKING:
     from kiosk.storage.context import KioskContext
@@ -89,14 +89,14 @@ class MainWindow(QMainWindow):
 
     def _build_pages(self) -> None:
         """The pages behind the login, built once the worker has imported the core (see `start`)."""
-        from ui.admin_page import AdminPage
-        from ui.dossier_list import DossierListPage
-        from ui.home import HomePage
-        from ui.queue_page import QueuePage
-        from ui.receipt_page import ReceiptPage
-        from ui.sync_controller import SyncController
-        from ui.sync_status import SyncStatusWidget
-        from ui.wizard import WizardPage
+        from ui.pages.admin import AdminPage
+        from ui.pages.dossier_list import DossierListPage
+        from ui.pages.home import HomePage
+        from ui.pages.queue import QueuePage
+        from ui.pages.receipt import ReceiptPage
+        from ui.window.sync_controller import SyncController
+        from ui.window.sync_status import SyncStatusWidget
+        from ui.pages.wizard import WizardPage
 
         self.home_page = HomePage()
         self.wizard_page = WizardPage(self.bridge)
@@ -514,7 +514,7 @@ class MainWindow(QMainWindow):
             if detail is None:
                 self.list_page.show_error(f"Không tìm thấy hồ sơ {code}.")
                 return
-            from ui.dossier_detail import DossierDetailDialog
+            from ui.pages.dossier_detail import DossierDetailDialog
 
             dialog = DossierDetailDialog(detail, self)
             dialog.reprint_requested.connect(lambda c: self._show_receipt(c, reprint=True))
@@ -525,7 +525,7 @@ class MainWindow(QMainWindow):
         self.bridge.run(work, done, self.list_page.show_error)
 
     def _record_supplement(self, code: str) -> None:
-        from ui.supplement import SupplementDialog
+        from ui.pages.supplement import SupplementDialog
 
         ctx, officer = self._ctx(), self.officer
         if officer is None:
@@ -555,7 +555,7 @@ class MainWindow(QMainWindow):
         return self._ctx().catalogue.get(row.procedure_code) if row else None
 
     def _scan_with_camera(self) -> None:
-        from ui.camera_scan import CameraScanDialog
+        from ui.pages.camera_scan import CameraScanDialog
 
         dialog = CameraScanDialog(self.bridge, self)
         dialog.code_found.connect(self.list_page.show_code)
@@ -598,7 +598,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_queue(self) -> None:
         from sync.engine import queue_summary, status
-        from ui.sync_status import current_problem
+        from ui.window.sync_status import current_problem
 
         ctx = self._ctx()
         self.bridge.run(
@@ -659,14 +659,14 @@ def import_core() -> None:
     import kiosk.security.officers  # noqa: F401
     import kiosk.printed.load  # noqa: F401
     import kiosk.dossier.search  # noqa: F401
-    import ui.admin_page  # noqa: F401
-    import ui.dossier_list  # noqa: F401
-    import ui.home  # noqa: F401
-    import ui.queue_page  # noqa: F401
-    import ui.receipt_page  # noqa: F401
-    import ui.sync_controller  # noqa: F401
-    import ui.sync_status  # noqa: F401
-    import ui.wizard  # noqa: F401
+    import ui.pages.admin  # noqa: F401
+    import ui.pages.dossier_list  # noqa: F401
+    import ui.pages.home  # noqa: F401
+    import ui.pages.queue  # noqa: F401
+    import ui.pages.receipt  # noqa: F401
+    import ui.window.sync_controller  # noqa: F401
+    import ui.window.sync_status  # noqa: F401
+    import ui.pages.wizard  # noqa: F401
 
 
 def _audit(ctx: KioskContext, actor: str, action: str, **details: Any) -> None:

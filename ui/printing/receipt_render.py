@@ -13,7 +13,7 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtPrintSupport import QPrinter
 
 from kiosk.printed.receipt import DEFAULT_COPIES, TITLE, ReceiptData
-from ui.receipt_painter import paint_receipt
+from ui.printing.receipt_painter import paint_receipt
 
 MARGIN_MM = 15.0
 PDF_DPI = 300

@@ -23,7 +23,7 @@ from pathlib import Path
 from kiosk.dossier.codes import LOCAL_TZ
 from kiosk.dossier.lookup import code_from_text
 from kiosk.dossier.search import LIFECYCLE_LABELS, PORTAL_STATUS_LABELS, SYNC_LABELS, DossierSummary
-from ui.widgets import banner, primary_button, show_banner, title
+from ui.pages.widgets import banner, primary_button, show_banner, title
 
 Index = QModelIndex | QPersistentModelIndex
 

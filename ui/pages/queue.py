@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTableWidge
 
 from kiosk.dossier.codes import LOCAL_TZ
 from kiosk.dossier.search import SYNC_LABELS
-from ui.widgets import banner, primary_button, show_banner, title
+from ui.pages.widgets import banner, primary_button, show_banner, title
 
 
 class QueuePage(QWidget):

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.dossier.lookup import code_from_text, decode_pil
 from ui.bridge import Bridge
-from ui.widgets import banner, show_banner, title
+from ui.pages.widgets import banner, show_banner, title
 
 log = logging.getLogger(__name__)
 

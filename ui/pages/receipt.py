@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.printed.receipt import ReceiptData
 from ui.bridge import Bridge
-from ui.receipt_render import print_receipt, render_image, render_pdf
-from ui.widgets import banner, primary_button, show_banner, title
+from ui.printing.receipt_render import print_receipt, render_image, render_pdf
+from ui.pages.widgets import banner, primary_button, show_banner, title
 
 
 class ReceiptPage(QWidget):

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QScroll
 from forms.catalogue import KIND_LABELS
 from kiosk.dossier.codes import LOCAL_TZ
 from kiosk.dossier.search import LIFECYCLE_LABELS, PORTAL_STATUS_LABELS, SYNC_LABELS, DossierDetail
-from ui.widgets import primary_button, title
+from ui.pages.widgets import primary_button, title
 
 SUPPLEMENT_STATUS = 5  # "Yêu cầu bổ sung" on the national status list
 
