@@ -89,7 +89,7 @@ def kiosk_memory(root: str) -> int:
     settle(app, 1.0)
     print(json.dumps({"rss": resident_bytes(), "rss_at_login": at_login, "rows": window.list_page.model.rowCount()}), flush=True)
     window.sync.shutdown()
-    window.bridge.shutdown()
+    window.tasks.shutdown()
     return 0
 
 

@@ -454,6 +454,17 @@ def status(ctx: KioskContext) -> SyncStatus:
     )
 
 
+
+def current_problem(status: Any) -> str | None:
+    """The latest sync problem, unless a clean pass came after it."""
+    message = getattr(status, "last_error", None)
+    if not message:
+        return None
+    error_at, success_at = getattr(status, "last_error_at", None), getattr(status, "last_success_at", None)
+    if error_at and success_at and success_at > error_at:
+        return None
+    return str(message)
+
 def probe(ctx: KioskContext, client_factory: ClientFactory | None = None) -> bool:
     """True when the real portal answers its health check (a captive portal or a proxy's page is "offline")."""
     if ctx.settings.demo:

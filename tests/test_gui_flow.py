@@ -21,7 +21,7 @@ CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}")
 def window(qtbot, site_dir: Path):
     win = start_main_window(qtbot, site_dir)
     yield win
-    win.bridge.shutdown()
+    win.tasks.shutdown()
 
 
 def login(qtbot, win: MainWindow, pin: str = "2468") -> None:
@@ -120,7 +120,7 @@ def test_draft_survives_a_restart(qtbot, window: MainWindow, site_dir: Path) -> 
     type_text(wizard.rows["submitter_name"].widget.input, "Lê Thị Hồng")
     assert wizard.rows["submitter_name"].widget.value() == "Lê Thị Hồng"
     wizard.flush_draft()
-    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=10_000)
     window.close()
 
     second = MainWindow(site_dir)
@@ -134,7 +134,7 @@ def test_draft_survives_a_restart(qtbot, window: MainWindow, site_dir: Path) -> 
     second.home_page.draft_chosen.emit(second.home_page.drafts.item(0).data(Qt.ItemDataRole.UserRole))
     qtbot.waitUntil(lambda: second.stack.currentWidget() is second.wizard_page, timeout=10_000)
     assert second.wizard_page.rows["submitter_name"].widget.value() == "Lê Thị Hồng"
-    second.bridge.shutdown()
+    second.tasks.shutdown()
 
 
 def test_long_lists_are_searchable_without_diacritics(qtbot) -> None:

@@ -17,7 +17,7 @@ from ui.window.main_window import MainWindow
 def window(qtbot, site_dir: Path):
     win = start_main_window(qtbot, site_dir, officers=(("lan", "Trần Thị Lan", "officer", "2468"), ("minh", "Lê Văn Minh", "officer", "1357")))
     yield win
-    win.bridge.shutdown()
+    win.tasks.shutdown()
 
 
 def try_pin(qtbot, win: MainWindow, pin: str, username: str = "lan") -> None:

@@ -9,7 +9,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.dossier.lookup import code_from_text, decode_pil
-from ui.bridge import Bridge
+from ui.tasks import TaskManager
 from ui.pages.widgets import banner, show_banner, title
 
 log = logging.getLogger(__name__)
@@ -36,10 +36,10 @@ class CameraScanDialog(QDialog):
 
     code_found = Signal(str)
 
-    def __init__(self, bridge: Bridge, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: TaskManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Quét mã QR trên giấy hẹn")
-        self._bridge = bridge
+        self._tasks = tasks
         self._frames = 0
         self._decoding = False
         self.preview = QLabel("Đang mở máy ảnh…")
@@ -90,7 +90,7 @@ class CameraScanDialog(QDialog):
             return
         self._decoding = True
         copy = image.copy()
-        self._bridge.run(lambda: frame_code(copy), self._decoded, lambda message: setattr(self, "_decoding", False))
+        self._tasks.run_db(lambda: frame_code(copy), self._decoded, lambda message: setattr(self, "_decoding", False))
 
     def _decoded(self, code: str | None) -> None:
         self._decoding = False

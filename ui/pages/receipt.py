@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.printed.receipt import ReceiptData
-from ui.bridge import Bridge
+from ui.tasks import TaskManager
 from ui.printing.receipt_render import print_receipt, render_image, render_pdf
 from ui.pages.widgets import banner, primary_button, show_banner, title
 
@@ -28,9 +28,9 @@ class ReceiptPage(QWidget):
     new_dossier_requested = Signal()
     home_requested = Signal()
 
-    def __init__(self, bridge: Bridge, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: TaskManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._bridge = bridge
+        self._tasks = tasks
         self._data: ReceiptData | None = None
         self.heading = title("Đã tiếp nhận hồ sơ")
         self.code_label = QLabel()
@@ -107,7 +107,7 @@ class ReceiptPage(QWidget):
             return
         paper = self.paper.currentText()
         self.preview.setText("Đang dựng giấy hẹn…")
-        self._bridge.run(lambda: render_image(data, paper=paper, dpi=96), self._show_image, self._show_error)
+        self._tasks.run_db(lambda: render_image(data, paper=paper, dpi=96), self._show_image, self._show_error)
 
     def _show_image(self, image: QImage) -> None:
         self.preview.setPixmap(QPixmap.fromImage(image))
@@ -125,7 +125,7 @@ class ReceiptPage(QWidget):
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return
         show_banner(self.notice, "Đang gửi lệnh in…")
-        self._bridge.run(
+        self._tasks.run_db(
             lambda: print_receipt(data, printer),
             lambda _result: show_banner(self.notice, "Đã gửi giấy hẹn tới máy in."),
             self._show_error,
@@ -146,7 +146,7 @@ class ReceiptPage(QWidget):
         if data is None:
             return
         paper = self.paper.currentText()
-        self._bridge.run(
+        self._tasks.run_db(
             lambda: render_pdf(data, path, paper=paper),
             lambda saved: show_banner(self.notice, f"Đã lưu PDF: {saved}"),
             self._show_error,

@@ -27,7 +27,7 @@ from forms import geo
 from kiosk.dossier.attachments import store_file
 from forms.catalogue import KIND_LABELS, Field, Procedure
 from forms.validators import parse_date
-from ui.bridge import Bridge
+from ui.tasks import TaskManager
 from ui.pages.fields import FieldWidget, make_field_widget
 from ui.pages.widgets import banner, primary_button, show_banner, subtitle, title
 
@@ -85,9 +85,9 @@ class WizardPage(QWidget):
     submit_requested = Signal(object, dict, dict, str)  # procedure, values, documents received, draft uuid
     cancelled = Signal()
 
-    def __init__(self, bridge: Bridge, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: TaskManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._bridge = bridge
+        self._tasks = tasks
         self.attachments_dir: Path | None = None
         self.file_key: bytes = b""
         self.procedure: Procedure | None = None
@@ -234,7 +234,7 @@ class WizardPage(QWidget):
         folder, key = self.attachments_dir, self.file_key
         if folder is None:
             return
-        self._bridge.run(lambda: store_file(folder, path, key).as_value(), on_stored, self.show_error)
+        self._tasks.run_db(lambda: store_file(folder, path, key).as_value(), on_stored, self.show_error)
 
     def _current_errors(self) -> dict[str, str]:
         assert self.wizard is not None and self.procedure is not None

@@ -1,4 +1,4 @@
-"""The main window: a stack of pages (login → home → wizard → receipt, dossier list), wired to the core via the bridge."""
+"""The main window: a stack of pages (login → home → wizard → receipt, dossier list), wired to the core via the task helper."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.errors import NotInitialisedError
-from ui.bridge import Bridge, user_message
+from ui.tasks import TaskManager, user_message
 from ui.window.idle_lock import IdleLock
 from ui.pages.login import LoginPage
 from ui.pages.widgets import title
@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
         self.demo = demo
         self.ctx: KioskContext | None = None
         self.officer: OfficerRef | None = None
-        self.bridge = Bridge(self)
+        self.tasks = TaskManager(self)
         self.setWindowTitle("Một Cửa Kiosk — Tiếp nhận hồ sơ")
         self.resize(1366, 768)
         self.setMinimumSize(1024, 700)
@@ -81,8 +81,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.site_status, 1)
         self.statusBar().addPermanentWidget(self.busy_status)
 
-        self.bridge.busy_changed.connect(lambda busy: self.busy_status.setText("Đang lưu/xử lý…" if busy else ""))
-        self.bridge.error.connect(lambda message: self.statusBar().showMessage(message, 15_000))
+        self.tasks.busy_changed.connect(lambda busy: self.busy_status.setText("Đang lưu/xử lý…" if busy else ""))
+        self.tasks.error.connect(lambda message: self.statusBar().showMessage(message, 15_000))
         self.login_page.login_requested.connect(self._login)
         self.idle.timed_out.connect(self.lock)
         self.message_page.show_message("Đang mở dữ liệu…")
@@ -99,12 +99,12 @@ class MainWindow(QMainWindow):
         from ui.pages.wizard import WizardPage
 
         self.home_page = HomePage()
-        self.wizard_page = WizardPage(self.bridge)
-        self.receipt_page = ReceiptPage(self.bridge)
+        self.wizard_page = WizardPage(self.tasks)
+        self.receipt_page = ReceiptPage(self.tasks)
         self.list_page = DossierListPage()
         self.queue_page = QueuePage()
         self.admin_page = AdminPage()
-        self.sync = SyncController(self)
+        self.sync = SyncController(self.tasks, self)
         self.sync_status = SyncStatusWidget()
         for page in (self.home_page, self.wizard_page, self.receipt_page, self.list_page, self.queue_page, self.admin_page):
             self.stack.addWidget(page)
@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.login_page)
         self.login_page.reset()
         QTimer.singleShot(0, lambda: self.ready.emit(True))
-        self.bridge.run(work, self._opened, self._open_failed)
+        self.tasks.run_db(work, self._opened, self._open_failed)
 
     def _opened(self, ctx: KioskContext) -> None:
         self.ctx = ctx
@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
                 self.wizard_page.finished()  # another officer: the previous one's draft stays saved under their name
             self._go_home()
 
-        self.bridge.run(work, done, self.login_page.show_error)
+        self.tasks.run_db(work, done, self.login_page.show_error)
 
     # --- administration (admin role; the core checks the role again) -------------------------------
 
@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
             self.admin_page.show_message("Đã lưu thiết lập.")
             self._refresh_admin_settings()
 
-        self.bridge.run(lambda: update_settings(ctx, actor, changes), done, self.admin_page.show_message)
+        self.tasks.run_db(lambda: update_settings(ctx, actor, changes), done, self.admin_page.show_message)
 
     def _admin_enrol(self, portal_url: str, code: str) -> None:
         from kiosk.security.roles import require
@@ -290,13 +290,13 @@ class MainWindow(QMainWindow):
             self.sync.start(ctx)  # sync begins by itself now that there is a portal
 
         self.admin_page.show_message("Đang đăng ký với cổng…")
-        self.sync.run_network(work, done, self.admin_page.show_message)
+        self.tasks.run_network(work, done, self.admin_page.show_message)
 
     def _refresh_officers(self) -> None:
         from kiosk.security.officers import list_officers
 
         ctx, actor = self._ctx(), self.officer
-        self.bridge.run(lambda: list_officers(ctx, actor), self.admin_page.set_officers, self.admin_page.show_message)
+        self.tasks.run_db(lambda: list_officers(ctx, actor), self.admin_page.set_officers, self.admin_page.show_message)
 
     def _admin_add_officer(self, username: str, full_name: str, role: str, pin: str) -> None:
         from kiosk.security.officers import add_officer_as
@@ -307,7 +307,7 @@ class MainWindow(QMainWindow):
             self.admin_page.added(row)
             self._refresh_officers()
 
-        self.bridge.run(lambda: add_officer_as(ctx, actor, username, full_name, role, pin), done, self.admin_page.show_message)
+        self.tasks.run_db(lambda: add_officer_as(ctx, actor, username, full_name, role, pin), done, self.admin_page.show_message)
 
     def _admin_unlock(self, username: str) -> None:
         from kiosk.security.officers import unlock_officer
@@ -318,7 +318,7 @@ class MainWindow(QMainWindow):
             self.admin_page.show_message(f"Đã mở khóa tài khoản {username}.")
             self._refresh_officers()
 
-        self.bridge.run(lambda: unlock_officer(ctx, actor, username), done, self.admin_page.show_message)
+        self.tasks.run_db(lambda: unlock_officer(ctx, actor, username), done, self.admin_page.show_message)
 
     def _admin_backup(self) -> None:
         from kiosk.storage.backup import backup
@@ -330,7 +330,7 @@ class MainWindow(QMainWindow):
             require(actor, "backup")
             return backup(ctx, actor=actor.username)
 
-        self.bridge.run(work, lambda info: self.admin_page.show_message(f"Đã sao lưu vào {info.path.name} ({info.size:,} byte)."), self.admin_page.show_message)
+        self.tasks.run_db(work, lambda info: self.admin_page.show_message(f"Đã sao lưu vào {info.path.name} ({info.size:,} byte)."), self.admin_page.show_message)
 
     def _admin_purge(self) -> None:
         from kiosk.dossier.retention import purge
@@ -342,7 +342,7 @@ class MainWindow(QMainWindow):
             require(actor, "purge")
             return purge(ctx, actor=actor.username)
 
-        self.bridge.run(
+        self.tasks.run_db(
             work,
             lambda report: self.admin_page.show_message(f"Đã xóa dữ liệu cá nhân của {len(report.purged)} hồ sơ hết hạn lưu trữ."),
             self.admin_page.show_message,
@@ -361,7 +361,7 @@ class MainWindow(QMainWindow):
             purge(ctx)
             backup_if_due(ctx)
 
-        self.bridge.run(work, lambda _result: None, lambda message: self.statusBar().showMessage(f"Sao lưu/dọn dữ liệu: {message}", 30_000))
+        self.tasks.run_db(work, lambda _result: None, lambda message: self.statusBar().showMessage(f"Sao lưu/dọn dữ liệu: {message}", 30_000))
 
     def lock(self) -> None:
         """Idle lock: save the open draft, hide every screen with personal data, ask for the PIN again."""
@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
         officer = self.officer
         self.officer = None
         ctx = self._ctx()
-        self.bridge.run(lambda: _audit(ctx, officer.username, "session.locked", idle_minutes=minutes), lambda _r: None, lambda _m: None)
+        self.tasks.run_db(lambda: _audit(ctx, officer.username, "session.locked", idle_minutes=minutes), lambda _r: None, lambda _m: None)
         self.login_page.show_locked(
             officer.username,
             f"Màn hình đã tự khóa sau {minutes} phút không thao tác. Hồ sơ đang nhập được giữ nguyên; nhập mã PIN để tiếp tục.",
@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
             self.home_page.set_recent(recent)
             self.home_page.set_warning(warning)
 
-        self.bridge.run(work, done)
+        self.tasks.run_db(work, done)
 
     # --- wizard -----------------------------------------------------------------------------------
 
@@ -447,7 +447,7 @@ class MainWindow(QMainWindow):
             self.wizard_page.start(procedure, draft.values, draft.page_index, draft.uuid)
             self.stack.setCurrentWidget(self.wizard_page)
 
-        self.bridge.run(lambda: list_drafts(ctx), done)
+        self.tasks.run_db(lambda: list_drafts(ctx), done)
 
     def _save_draft(self, procedure: Any, values: dict[str, Any], page_index: int, draft_uuid: str) -> None:
         from kiosk.dossier.submit import save_draft
@@ -455,7 +455,7 @@ class MainWindow(QMainWindow):
         ctx, officer = self._ctx(), self.officer
         if officer is None:
             return
-        self.bridge.run(
+        self.tasks.run_db(
             lambda: save_draft(ctx, officer, procedure, values, page_index, draft_uuid),
             lambda _uuid: self.wizard_page.draft_saved(),
             self.wizard_page.show_error,
@@ -480,7 +480,7 @@ class MainWindow(QMainWindow):
             self.receipt_page.show_receipt(data, heading="Đã tiếp nhận hồ sơ", notice=warning)
             self.stack.setCurrentWidget(self.receipt_page)
 
-        self.bridge.run(work, done, self.wizard_page.submit_failed)
+        self.tasks.run_db(work, done, self.wizard_page.submit_failed)
 
     # --- receipts and list ------------------------------------------------------------------------
 
@@ -494,7 +494,7 @@ class MainWindow(QMainWindow):
 
         from kiosk.printed.load import load_receipt
 
-        self.bridge.run(lambda: load_receipt(ctx, code, actor=actor, reprint=reprint), done)
+        self.tasks.run_db(lambda: load_receipt(ctx, code, actor=actor, reprint=reprint), done)
 
     def _show_detail(self, code: str) -> None:
         ctx, officer = self._ctx(), self.officer
@@ -522,7 +522,7 @@ class MainWindow(QMainWindow):
             self.detail_dialog = dialog
             dialog.open()
 
-        self.bridge.run(work, done, self.list_page.show_error)
+        self.tasks.run_db(work, done, self.list_page.show_error)
 
     def _record_supplement(self, code: str) -> None:
         from ui.pages.supplement import SupplementDialog
@@ -539,7 +539,7 @@ class MainWindow(QMainWindow):
             from kiosk.dossier.amend import amend
 
             documents, note = dialog.documents(), dialog.note()
-            self.bridge.run(
+            self.tasks.run_db(
                 lambda: amend(ctx, code=code, officer=officer, documents=documents, note=note),
                 lambda revision: self._queued(f"Đã ghi nhận bổ sung cho hồ sơ {code} (lần {revision}); sẽ gửi lên cổng."),
                 self.list_page.show_error,
@@ -557,7 +557,7 @@ class MainWindow(QMainWindow):
     def _scan_with_camera(self) -> None:
         from ui.pages.camera_scan import CameraScanDialog
 
-        dialog = CameraScanDialog(self.bridge, self)
+        dialog = CameraScanDialog(self.tasks, self)
         dialog.code_found.connect(self.list_page.show_code)
         self.camera_dialog = dialog
         dialog.open()
@@ -565,7 +565,7 @@ class MainWindow(QMainWindow):
     def _lookup_qr_image(self, path: Path) -> None:
         from kiosk.dossier.lookup import code_from_image
 
-        self.bridge.run(lambda: code_from_image(path), self.list_page.show_code, self.list_page.show_error)
+        self.tasks.run_db(lambda: code_from_image(path), self.list_page.show_code, self.list_page.show_error)
 
     # --- sync ---------------------------------------------------------------------------------------
 
@@ -597,11 +597,10 @@ class MainWindow(QMainWindow):
         self._refresh_queue()
 
     def _refresh_queue(self) -> None:
-        from sync.engine import queue_summary, status
-        from ui.window.sync_status import current_problem
+        from sync.engine import current_problem, queue_summary, status
 
         ctx = self._ctx()
-        self.bridge.run(
+        self.tasks.run_db(
             lambda: (queue_summary(ctx), current_problem(status(ctx))),
             lambda result: self.queue_page.set_entries(*result),
             self.queue_page.show_message,
@@ -621,7 +620,7 @@ class MainWindow(QMainWindow):
             with ctx.transaction() as session:
                 return search_dossiers(session, query, lifecycle=lifecycle, sync_state=sync_state)
 
-        self.bridge.run(work, self.list_page.set_rows)
+        self.tasks.run_db(work, self.list_page.set_rows)
 
     # --- helpers ----------------------------------------------------------------------------------
 
@@ -630,10 +629,10 @@ class MainWindow(QMainWindow):
         return self.ctx
 
     def shutdown(self) -> None:
-        """Stop the sync worker and the bridge's threads (the event loop has ended or the window is closing)."""
+        """Stop the sync timer and the task helper's workers (the event loop has ended or the window is closing)."""
         if self.pages_built:
             self.sync.shutdown()
-        self.bridge.shutdown()
+        self.tasks.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if self.pages_built:

@@ -99,7 +99,7 @@ def take(out_dir: Path, data_dir: Path) -> list[Path]:
     window.idle.set_interval_ms(50)
     _wait(lambda: window.stack.currentWidget() is window.login_page and window.ctx is not None)
     shot("09-idle-lock")
-    window.bridge.shutdown()
+    window.tasks.shutdown()
     window.close()
     return shots
 

@@ -1,14 +1,15 @@
-"""Runs the sync engine in the background on its own network thread: by itself every little while, or at once on "Đồng bộ ngay"."""
+"""Runs the sync engine in the background on the network worker: by itself every little while, or at once on "Đồng bộ ngay"."""
 
 from __future__ import annotations
 
 import logging
 import random
-from typing import Any, Callable
+from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from ui.bridge import user_message
+from ui.operations import sync as sync_ops
+from ui.tasks import TaskManager, user_message
 
 log = logging.getLogger(__name__)
 
@@ -26,34 +27,6 @@ def state_after(report: Any) -> str:
     return "refused" if getattr(report, "refused", False) else "online"
 
 
-class _Signals(QObject):
-    progress = Signal(str, int, int)
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class _Pass(QRunnable):
-    def __init__(self, work: Callable[[Callable[[Any], None]], Any], signals: _Signals) -> None:
-        super().__init__()
-        self._work = work
-        self._signals = signals
-
-    def run(self) -> None:
-        def progress(event: Any) -> None:
-            self._signals.progress.emit(str(getattr(event, "code", "")), int(getattr(event, "sent", 0)), int(getattr(event, "total", 0)))
-
-        try:
-            result = self._work(progress)
-        except BaseException as exc:  # noqa: BLE001 - returned to the GUI thread as a value
-            outcome, value = self._signals.failed, exc
-        else:
-            outcome, value = self._signals.done, result
-        try:
-            outcome.emit(value)
-        except RuntimeError:  # the window closed while the pass ran: its state is already in the database
-            log.info("sync pass finished after the window closed")
-
-
 class SyncController(QObject):
     """One sync pass at a time, never on the GUI thread; the officer keeps working meanwhile."""
 
@@ -62,10 +35,9 @@ class SyncController(QObject):
     progress = Signal(str, int, int)  # dossier code, bytes sent, bytes total
     pass_finished = Signal(object)  # the SyncReport, or an error message (str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, tasks: TaskManager | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        self._tasks = tasks if tasks is not None else TaskManager(self)
         self._interval_ms = AUTO_INTERVAL_MS
         self._rng = random.Random()
         self._timer = QTimer(self)
@@ -74,10 +46,6 @@ class SyncController(QObject):
         self._ctx: Any = None
         self._running = False
         self._again: bool | None = None  # a request that arrived during a pass (True = forced)
-        self._signals = _Signals()
-        self._signals.progress.connect(self.progress, Qt.ConnectionType.QueuedConnection)
-        self._signals.done.connect(self._finished, Qt.ConnectionType.QueuedConnection)
-        self._signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
         self.state = "disabled"
 
     @property
@@ -119,63 +87,47 @@ class SyncController(QObject):
             return
         self._running = True
         self._set_state("syncing")
-        ctx = self._ctx
+        (
+            sync_ops.sync_pass(self._ctx, force=force)
+            .success(self._finished)
+            .failure(lambda message: self._finished(sync_ops.PassOutcome(None, None, None), message))
+            .on_progress(self._progress)
+            .run_in_background(self._tasks)
+        )
 
-        def work(progress: Callable[[Any], None]) -> Any:
-            from sync.engine import SyncEngine
+    def _progress(self, event: Any) -> None:
+        self.progress.emit(str(getattr(event, "code", "")), int(getattr(event, "sent", 0)), int(getattr(event, "total", 0)))
 
-            return SyncEngine(ctx).run_once(force=force, progress=progress)
-
-        self._pool.start(_Pass(work, self._signals))
-
-    @Slot(object)
-    def _finished(self, report: Any) -> None:
+    def _finished(self, outcome: sync_ops.PassOutcome, message: str | None = None) -> None:
         self._running = False
-        self._set_state(state_after(report))
-        self.pass_finished.emit(report)
-        self.refresh_status()
-        self._run_again()
-
-    @Slot(object)
-    def _failed(self, exc: BaseException) -> None:
-        self._running = False
-        self._set_state("offline")
-        self.pass_finished.emit(user_message(exc))
-        self.refresh_status()
-        self._run_again()
-
-    def _run_again(self) -> None:
+        if outcome.error is not None:
+            message = user_message(outcome.error)
+        if message is not None:  # the pass itself broke: the indicator says offline, the status bar the apology
+            self._set_state("offline")
+            self.pass_finished.emit(message)
+        else:
+            self._set_state(state_after(outcome.report))
+            self.pass_finished.emit(outcome.report)
+        if outcome.status is not None:
+            self.status_changed.emit(outcome.status)
         if self._again is not None:
             force, self._again = self._again, None
             self.trigger(force=force)
 
     def refresh_status(self) -> None:
-        ctx = self._ctx
-        if ctx is None:
-            return
-        try:
-            from sync.engine import status
+        """Read the status bar's figures on the database worker (after a dossier was queued, at start)."""
+        if self._ctx is not None:
+            sync_ops.sync_status(self._ctx).success(self._status_read).run_in_background(self._tasks)
 
-            self.status_changed.emit(status(ctx))
-        except Exception as exc:  # noqa: BLE001 - a status read must never break the window
-            log.warning("sync status unavailable: %s", exc)
+    def _status_read(self, status: Any) -> None:
+        if status is not None:
+            self.status_changed.emit(status)
 
     def _set_state(self, state: str) -> None:
         if state != self.state:
             self.state = state
             self.state_changed.emit(state)
 
-    def run_network(self, work: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[str], None]) -> None:
-        """One-off network work (enrolment) on the sync thread, so it never overlaps a pass; results on the GUI thread."""
-        signals = _Signals(self)
-        signals.done.connect(on_done, Qt.ConnectionType.QueuedConnection)
-        signals.failed.connect(lambda exc: on_error(user_message(exc)), Qt.ConnectionType.QueuedConnection)
-        self._one_offs = getattr(self, "_one_offs", set())
-        self._one_offs.add(signals)
-        signals.done.connect(lambda _r: self._one_offs.discard(signals))
-        signals.failed.connect(lambda _e: self._one_offs.discard(signals))
-        self._pool.start(_Pass(lambda _progress: work(), signals))
-
     def shutdown(self, timeout_ms: int = 5_000) -> bool:
         self._timer.stop()
-        return self._pool.waitForDone(timeout_ms)
+        return self._tasks.wait_network(timeout_ms)

@@ -22,17 +22,6 @@ STATE_TEXT = {
 ERROR_WIDTH_PX = 420
 
 
-def current_problem(status: Any) -> str | None:
-    """The latest sync problem, unless a clean pass came after it."""
-    message = getattr(status, "last_error", None)
-    if not message:
-        return None
-    error_at, success_at = getattr(status, "last_error_at", None), getattr(status, "last_success_at", None)
-    if error_at and success_at and success_at > error_at:
-        return None
-    return str(message)
-
-
 class SyncStatusWidget(QWidget):
     sync_now_requested = Signal()
     queue_requested = Signal()
@@ -75,6 +64,8 @@ class SyncStatusWidget(QWidget):
             self.progress.hide()
 
     def set_status(self, status: Any) -> None:
+        from sync.engine import current_problem  # loaded already: the status was read by it on a worker
+
         queued = int(getattr(status, "queued", 0) or 0)
         self.queue_label.setText(f"· Chờ gửi: {queued}")
         last = getattr(status, "last_success_at", None)
