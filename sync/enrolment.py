@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from typing import Any, Callable
 
 from kiosk import __version__
 from kiosk.security import audit
@@ -56,6 +56,14 @@ def enrol(
     log.info("enrolled with %s as kiosk %s", portal_url, credentials.kiosk_id)
     return credentials
 
+
+
+def enrol_as(ctx: KioskContext, actor: Any, portal_url: str, code: str) -> Credentials:
+    """An administrator enrols the kiosk from the admin screen; the role is checked here, not only by the UI."""
+    from kiosk.security.roles import require
+
+    require(actor, "enrol")
+    return enrol(ctx, portal_url, code, actor=actor.username)
 
 def enrol_pending(ctx: KioskContext) -> Credentials | None:
     """Enrol with the code a per-site package left (kiosk/provision.py), once the portal answers; None if none is pending."""
