@@ -83,7 +83,7 @@ def test_a_camera_frame_of_the_receipt_gives_its_code(qapp, ctx, officer, tmp_pa
     """The webcam path decodes QImage frames; here the frame is the receipt photo loaded as a QImage."""
     from PySide6.QtGui import QImage
 
-    from ui.pages.camera_scan import frame_code
+    from ui.operations.lookup import frame_code
 
     code, photo = _receipt_photo(ctx, officer, tmp_path)
     frame = QImage(str(photo)).convertToFormat(QImage.Format.Format_RGB32)

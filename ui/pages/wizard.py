@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import uuid
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
 from forms import formengine
 from forms.catalogue import Field, Procedure
 from forms.wizard import DOCUMENTS, FORM, REVIEW, Reception, Wizard
-from kiosk.dossier.attachments import store_file
-from ui.tasks import TaskManager
+from ui.operations.dossiers import ResumedDraft, resume_draft, save_draft, store_attachment, submit
 from ui.pages.fields import FieldWidget, make_field_widget
 from ui.pages.widgets import banner, primary_button, show_banner, subtitle, title
+
+if TYPE_CHECKING:
+    from ui.session import Session
 
 DRAFT_SAVE_DELAY_MS = 1500
 
@@ -53,15 +55,14 @@ class _Row:
 
 
 class WizardPage(QWidget):
-    save_draft_requested = Signal(object, dict, int, str)  # procedure, values, page index, draft uuid
-    submit_requested = Signal(object, dict, dict, str)  # procedure, values, documents received, draft uuid
+    resumed = Signal()  # a saved draft is open again (resume)
+    notice = Signal(str)  # for the status bar
+    submitted = Signal(object, object)  # the receipt's data, the clock warning (str or None)
     cancelled = Signal()
 
-    def __init__(self, tasks: TaskManager, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._tasks = tasks
-        self.attachments_dir: Path | None = None
-        self.file_key: bytes = b""
+        self._session = session
         self.procedure: Procedure | None = None
         self.flow: Reception | None = None  # the steps and their rules; this page renders them
         self.draft_uuid = ""
@@ -130,6 +131,20 @@ class WizardPage(QWidget):
         show_banner(self.error, None)
         self._render_form_page()
 
+    def resume(self, draft_uuid: str) -> None:
+        """Open a saved draft where it was left (in the procedure version it was typed in, if still offered)."""
+        self._session.run(resume_draft(self._session.context, draft_uuid).success(self._resumed))
+
+    def _resumed(self, resumed: ResumedDraft | None) -> None:
+        if resumed is None:
+            return
+        if resumed.procedure is None:
+            self.notice.emit("Thủ tục của bản nháp này không còn được cung cấp.")
+            return
+        draft = resumed.draft
+        self.start(resumed.procedure, draft.values, draft.page_index, draft.uuid)
+        self.resumed.emit()
+
     def finished(self) -> None:
         """Called after a successful submit: nothing left to save."""
         self._dirty = False
@@ -151,7 +166,11 @@ class WizardPage(QWidget):
         if self.wizard is None or self.procedure is None or not self._dirty:
             return
         self._dirty = False
-        self.save_draft_requested.emit(self.procedure, dict(self.wizard.values), self.wizard.index, self.draft_uuid)
+        officer = self._session.officer
+        if officer is None:  # locked or logged out: the lock saved the draft before it forgot the officer
+            return
+        op = save_draft(self._session.context, officer, self.procedure, dict(self.wizard.values), self.wizard.index, self.draft_uuid)
+        self._session.run(op.success(lambda _uuid: self.draft_saved()).failure(self.show_error))
 
     def _mark_dirty(self) -> None:
         self._dirty = True
@@ -209,10 +228,9 @@ class WizardPage(QWidget):
         self._focus_first()
 
     def _attach(self, path: Path, on_stored: Callable[[dict[str, Any]], None]) -> None:
-        folder, key = self.attachments_dir, self.file_key
-        if folder is None:
+        if self._session.ctx is None:
             return
-        self._tasks.run_db(lambda: store_file(folder, path, key).as_value(), on_stored, self.show_error)
+        self._session.run(store_attachment(self._session.ctx, path).success(on_stored).failure(self.show_error))
 
     def _current_errors(self) -> dict[str, str]:
         assert self.wizard is not None and self.procedure is not None
@@ -259,7 +277,7 @@ class WizardPage(QWidget):
         if step == REVIEW:
             self.next_button.setEnabled(False)
             self.flush_draft()
-            self.submit_requested.emit(self.procedure, dict(self.flow.values), dict(self.flow.received), self.draft_uuid)
+            self._submit()
             return
         errors = self.flow.next(self.documents_received() if step == DOCUMENTS else None)
         if step == FORM:
@@ -280,6 +298,19 @@ class WizardPage(QWidget):
         show_banner(self.error, None)
         if self.flow.back(self.documents_received() if self.flow.step == DOCUMENTS else None):
             self._render_step()
+
+    def _submit(self) -> None:
+        officer = self._session.officer
+        if officer is None or self.flow is None or self.procedure is None:
+            return
+        values, documents = dict(self.flow.values), dict(self.flow.received)
+        op = submit(self._session.context, officer, self.procedure, values, documents, self.draft_uuid)
+        self._session.run(op.success(self._submitted).failure(self.submit_failed))
+
+    def _submitted(self, result: tuple[Any, str | None]) -> None:
+        data, warning = result
+        self.finished()
+        self.submitted.emit(data, warning)
 
     def _render_step(self) -> None:
         assert self.flow is not None

@@ -56,6 +56,13 @@ class SyncStatusWidget(QWidget):
         self.queue_button.clicked.connect(self.queue_requested)
         self.set_state("disabled")
 
+    def follow(self, sync: Any) -> None:
+        """Show what the sync controller reports; "Đồng bộ ngay" asks it for a forced pass."""
+        sync.state_changed.connect(self.set_state)
+        sync.status_changed.connect(self.set_status)
+        sync.progress.connect(self.set_progress)
+        self.sync_now_requested.connect(lambda: sync.trigger(force=True))
+
     def set_state(self, state: str) -> None:
         colour, text = STATE_TEXT.get(state, STATE_TEXT["offline"])
         self.state_label.setText(f"<span style='color:{colour}'>●</span> {text}")
