@@ -62,8 +62,8 @@ def kiosk_memory(root: str) -> int:
 
     from PySide6.QtTest import QTest
 
-    from ui.app import make_application
-    from ui.main_window import MainWindow
+    from ui.window.app import make_application
+    from ui.window.main_window import MainWindow
 
     app = make_application(sys.argv[:1])
     window = MainWindow(Path(root))
@@ -89,7 +89,7 @@ def kiosk_memory(root: str) -> int:
     settle(app, 1.0)
     print(json.dumps({"rss": resident_bytes(), "rss_at_login": at_login, "rows": window.list_page.model.rowCount()}), flush=True)
     window.sync.shutdown()
-    window.bridge.shutdown()
+    window.tasks.shutdown()
     return 0
 
 

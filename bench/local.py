@@ -208,8 +208,8 @@ def bench_receipt(scratch: Path, runs: int) -> dict[str, Any]:
     from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
     from kiosk.printed.receipt import sample_receipt
-    from ui.qt_app import ensure_gui_app
-    from ui.receipt_render import render_pdf
+    from ui.window.qt_app import ensure_gui_app
+    from ui.printing.receipt_render import render_pdf
 
     ensure_gui_app()
     data = sample_receipt()

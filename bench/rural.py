@@ -661,7 +661,7 @@ def cut_figure(runs: list[dict[str, Any]], link: RuralLink, prefix: str = "") ->
     result["runs_note"] = f"{len(cuts)} cuts (fewer than 5 because each run takes {statistics.median(r['seconds'] for r in cuts):.0f} s)"
     result["sent"] = (
         f"1 dossier × {CUT_SIZE // 1024} KiB scan, run_once(force=True); link cut {CUT_SECONDS:g} s from the middle of the second chunk; "
-        "then run_once(force=False) on the kiosk window's timer (ui/sync_controller.py AUTO_INTERVAL_MS) until delivered"
+        "then run_once(force=False) on the kiosk window's timer (ui/window/sync_controller.py AUTO_INTERVAL_MS) until delivered"
     )
     result["link"] = _link_description(link)
     result["per_run"] = [_compact(r) for r in runs]

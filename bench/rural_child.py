@@ -9,7 +9,7 @@ waits for `go` on stdin, so that the parent can read the link's counters before 
 Then it runs the product's `SyncEngine.run_once(force=True)` (the officer's "Đồng bộ ngay"): once in
 mode `goodput`; in mode `cut`, where the parent cuts the link meanwhile, the kiosk window's own schedule
 follows until everything is delivered: `run_once(force=False)` every AUTO_INTERVAL_MS of
-ui/sync_controller.py, the engine honouring its own back-off. Retrying at once instead would be harsher
+ui/window/sync_controller.py, the engine honouring its own back-off. Retrying at once instead would be harsher
 than the product: a timed-out PUT leaves its socket draining its send buffer onto the slow link for
 seconds, competing with the retry.
 
@@ -37,9 +37,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def ui_interval_s() -> float:
-    """The kiosk window's automatic sync interval, read from ui/sync_controller.py's source (importing it loads Qt)."""
+    """The kiosk window's automatic sync interval, read from ui/window/sync_controller.py's source (importing it loads Qt)."""
     try:
-        match = re.search(r"^AUTO_INTERVAL_MS\s*=\s*([\d_]+)", (REPO / "ui" / "sync_controller.py").read_text(encoding="utf-8"), re.M)
+        match = re.search(r"^AUTO_INTERVAL_MS\s*=\s*([\d_]+)", (REPO / "ui" / "window" / "sync_controller.py").read_text(encoding="utf-8"), re.M)
     except OSError:
         match = None
     return int(match.group(1).replace("_", "")) / 1000 if match else 20.0

@@ -63,7 +63,7 @@ def time_to_ready(command: list[str]) -> tuple[float, float | None]:
 
 def bench_cold_start(root: Path, runs: int) -> dict[str, Any]:
     """`root` is a set-up data folder (the bench officer's site); the kiosk opens it as on a normal morning."""
-    kiosk = [str(KIOSK), "--data-dir", str(root), "--startup-check"] if KIOSK.exists() else [sys.executable, "-m", "ui.app", "--data-dir", str(root), "--startup-check"]
+    kiosk = [str(KIOSK), "--data-dir", str(root), "--startup-check"] if KIOSK.exists() else [sys.executable, "-m", "ui.window.app", "--data-dir", str(root), "--startup-check"]
     bare = [sys.executable, "-m", "bench.gui_child", "bare-start"]
     time_to_ready(kiosk), time_to_ready(bare)  # warm the page cache for both
     product, opened, baseline = [], [], []

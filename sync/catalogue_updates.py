@@ -11,6 +11,7 @@ import base64
 import logging
 from dataclasses import dataclass, field
 
+from forms.catalogue import Catalogue
 from kiosk.security import audit
 from kiosk.storage.catalogue_store import activate
 from kiosk.storage.context import KioskContext
@@ -27,6 +28,7 @@ BAD_SIGNATURE = "Danh mục thủ tục nhận từ cổng có chữ ký không 
 class CatalogueUpdate:
     activated: list[str] = field(default_factory=list)  # "code@version"
     refused: list[str] = field(default_factory=list)  # messages for the officer / administrator
+    catalogue: Catalogue | None = None  # the catalogue with the activated versions, for the context's owner to adopt
 
 
 def apply_published(ctx: KioskContext, items: list[dict]) -> CatalogueUpdate:
@@ -50,7 +52,7 @@ def apply_published(ctx: KioskContext, items: list[dict]) -> CatalogueUpdate:
             update.refused.append(f"{label}: {BAD_SIGNATURE}")
             continue
         try:
-            code, version = activate(ctx, definition)
+            code, version, update.catalogue = activate(ctx, definition)
         except KioskError as exc:
             log.warning("catalogue item %s refused: %s", label, exc.message)
             update.refused.append(exc.message)

@@ -10,7 +10,7 @@ import logging
 import random
 import threading
 import uuid as uuid_module
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, Callable
 
@@ -81,6 +81,8 @@ class SyncReport:
     catalogue_fetched: bool = False
     catalogue_activated: list[str] = field(default_factory=list)  # "code@version" newly in use
     catalogue_refused: list[str] = field(default_factory=list)  # why a published version was not used
+    catalogue: Any = field(default=None, repr=False)  # the new catalogue, adopted by the context's owner
+    settings_changed: bool = False  # a pending enrolment wrote settings.json: the owner reloads it
     message: str | None = None  # a problem of the whole pass, for the officer (unreachable, 401, …)
     errors: list[EntryError] = field(default_factory=list)
 
@@ -90,9 +92,18 @@ class SyncReport:
         return self.reachable and not self.busy and self.message is None and not self.failed and not self.rejected and not self.catalogue_refused
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = asdict(replace(self, catalogue=None))  # the catalogue object is not part of the report's record
+        data.pop("catalogue")
         data["ok"] = self.ok
         return data
+
+
+def adopt_report(ctx: KioskContext, report: SyncReport) -> None:
+    """What a pass changed, put in effect by the context's owning thread."""
+    if report.settings_changed:
+        ctx.reload_settings()
+    if report.catalogue is not None:
+        ctx.adopt(catalogue=report.catalogue)
 
 
 @dataclass(frozen=True)
@@ -157,6 +168,8 @@ class SyncEngine:
             self._pass(report, force, progress)
         finally:
             lock.release()
+        if self.ctx.owned_here():  # the command line, a test: adopt now; the window adopts on its GUI thread
+            adopt_report(self.ctx, report)
         return report
 
     # --- the pass -------------------------------------------------------------------------------
@@ -169,7 +182,7 @@ class SyncEngine:
         try:
             from sync.enrolment import enrol_pending
 
-            enrol_pending(self.ctx)  # a new kiosk from a per-site package enrols itself when the portal first answers
+            report.settings_changed = enrol_pending(self.ctx) is not None  # a per-site package enrols itself at the first answer
         except KioskError as exc:
             report.message = exc.message
             report.finished_at = utcnow()
@@ -360,7 +373,7 @@ class SyncEngine:
 
         update = apply_published(self.ctx, client.published_catalogue())
         if report is not None:
-            report.catalogue_activated, report.catalogue_refused = update.activated, update.refused
+            report.catalogue_activated, report.catalogue_refused, report.catalogue = update.activated, update.refused, update.catalogue
         answer = client.catalogue()
         with self.ctx.transaction() as session:
             meta.put(session, meta.CATALOGUE, wire.canonical_json({"procedures": answer["procedures"]}).decode("utf-8"))
@@ -445,6 +458,17 @@ def status(ctx: KioskContext) -> SyncStatus:
         last_attempt_at=last_attempt,
     )
 
+
+
+def current_problem(status: Any) -> str | None:
+    """The latest sync problem, unless a clean pass came after it."""
+    message = getattr(status, "last_error", None)
+    if not message:
+        return None
+    error_at, success_at = getattr(status, "last_error_at", None), getattr(status, "last_success_at", None)
+    if error_at and success_at and success_at > error_at:
+        return None
+    return str(message)
 
 def probe(ctx: KioskContext, client_factory: ClientFactory | None = None) -> bool:
     """True when the real portal answers its health check (a captive portal or a proxy's page is "offline")."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from typing import Any, Callable
 
 from kiosk import __version__
 from kiosk.security import audit
@@ -27,7 +27,8 @@ def enrol(
     actor: str = "admin",
     client_factory: Callable[[str], PortalClient] | None = None,
 ) -> Credentials:
-    """Enrol with the portal at `portal_url`; stores the credentials (0600) and sets settings.portal_url."""
+    """Enrol with the portal at `portal_url`; stores the credentials (0600) and writes settings.portal_url to
+    settings.json (the context's owner adopts it: `ctx.reload_settings()`)."""
     portal_url = portal_url.strip().rstrip("/")
     code = code.strip()
     if not code:
@@ -47,7 +48,6 @@ def enrol(
     credentials = Credentials(portal_url=portal_url, kiosk_id=answer["kiosk_id"], secret=answer["secret"], enrolled_at=utcnow().isoformat())
     save_credentials(ctx.data, credentials)
     save_settings(ctx.data.settings_path, new_settings)
-    ctx.settings = new_settings
     with ctx.transaction() as session:
         if previous is None or previous.portal_url != portal_url:
             meta.put(session, meta.STATUS_CURSOR, None)  # cursors belong to one portal
@@ -56,6 +56,14 @@ def enrol(
     log.info("enrolled with %s as kiosk %s", portal_url, credentials.kiosk_id)
     return credentials
 
+
+
+def enrol_as(ctx: KioskContext, actor: Any, portal_url: str, code: str) -> Credentials:
+    """An administrator enrols the kiosk from the admin screen; the role is checked here, not only by the UI."""
+    from kiosk.security.roles import require
+
+    require(actor, "enrol")
+    return enrol(ctx, portal_url, code, actor=actor.username)
 
 def enrol_pending(ctx: KioskContext) -> Credentials | None:
     """Enrol with the code a per-site package left (kiosk/provision.py), once the portal answers; None if none is pending."""

@@ -139,8 +139,8 @@ def start_main_window(qtbot, root: Path, officers=(("lan", "Trần Thị Lan", "
     """The real main window on `root` with these officers added, shown and waiting at the login screen."""
     from kiosk.storage.context import open_kiosk
     from kiosk.security.officers import add_officer
-    from ui.app import make_application
-    from ui.main_window import MainWindow
+    from ui.window.app import make_application
+    from ui.window.main_window import MainWindow
 
     ctx = open_kiosk(root)
     with ctx.transaction() as session:

@@ -8,14 +8,14 @@ import pytest
 from PySide6.QtCore import Qt
 
 from conftest import start_main_window, type_text
-from ui.main_window import MainWindow
+from ui.window.main_window import MainWindow
 
 
 @pytest.fixture
 def window(qtbot, site_dir: Path):
     win = start_main_window(qtbot, site_dir, officers=(("lan", "Trần Thị Lan", "officer", "2468"), ("quantri", "Phạm Văn Quản", "admin", "97531")))
     yield win
-    win.bridge.shutdown()
+    win.tasks.shutdown()
 
 
 def log_in(qtbot, win: MainWindow, username: str, pin: str) -> None:

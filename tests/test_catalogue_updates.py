@@ -44,8 +44,8 @@ def render(ctx, code: str, tmp_path: Path, name: str):
     import pypdfium2
 
     from kiosk.printed.load import find_dossier, receipt_data
-    from ui.qt_app import ensure_gui_app
-    from ui.receipt_render import render_pdf
+    from ui.window.qt_app import ensure_gui_app
+    from ui.printing.receipt_render import render_pdf
 
     ensure_gui_app()
     with ctx.read() as session:

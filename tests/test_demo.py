@@ -35,8 +35,8 @@ def test_demo_is_filled_once_and_never_syncs(tmp_path: Path) -> None:
 
 
 def test_demo_login_is_shown_only_in_demo_mode(qtbot, tmp_path: Path, site_dir: Path) -> None:
-    from ui.app import make_application
-    from ui.main_window import MainWindow
+    from ui.window.app import make_application
+    from ui.window.main_window import MainWindow
 
     make_application([])
     demo = MainWindow(tmp_path / "demo", demo=True)
@@ -46,7 +46,7 @@ def test_demo_login_is_shown_only_in_demo_mode(qtbot, tmp_path: Path, site_dir: 
     qtbot.waitUntil(lambda: demo.stack.currentWidget() is demo.login_page and demo.ctx is not None, timeout=60_000)
     assert demo.login_page.demo_hint.isVisible()
     assert DEMO_LOGIN[0] in demo.login_page.demo_hint.text() and DEMO_LOGIN[1] in demo.login_page.demo_hint.text()
-    demo.bridge.shutdown()
+    demo.tasks.shutdown()
 
     real = MainWindow(site_dir)
     qtbot.addWidget(real)
@@ -54,12 +54,12 @@ def test_demo_login_is_shown_only_in_demo_mode(qtbot, tmp_path: Path, site_dir: 
     real.start()
     qtbot.waitUntil(lambda: real.stack.currentWidget() is real.login_page and real.ctx is not None, timeout=20_000)
     assert not real.login_page.demo_hint.isVisible()
-    real.bridge.shutdown()
+    real.tasks.shutdown()
 
 
 def test_a_folder_that_was_never_set_up_says_what_to_do(qtbot, tmp_path: Path) -> None:
-    from ui.app import make_application
-    from ui.main_window import MainWindow
+    from ui.window.app import make_application
+    from ui.window.main_window import MainWindow
 
     make_application([])
     window = MainWindow(tmp_path / "fresh")
@@ -69,4 +69,4 @@ def test_a_folder_that_was_never_set_up_says_what_to_do(qtbot, tmp_path: Path) -
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.message_page, timeout=20_000)
     qtbot.waitUntil(lambda: "kiosk-admin init" in window.message_page.body.text(), timeout=20_000)
     assert window.message_page.heading.text() == "Máy chưa được thiết lập"
-    window.bridge.shutdown()
+    window.tasks.shutdown()

@@ -85,7 +85,7 @@ def test_disk_full_during_submit_in_the_window(qtbot, small_disk: Path, tmp_path
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
     assert wizard.step == "review"
     wizard.flush_draft()
-    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=10_000)
 
     filler = fill(small_disk)
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)  # "Tiếp nhận" on the review page
@@ -105,7 +105,7 @@ def test_disk_full_during_submit_in_the_window(qtbot, small_disk: Path, tmp_path
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.receipt_page, timeout=20_000)
     assert integrity(root) == "ok"
-    window.bridge.shutdown()
+    window.tasks.shutdown()
 
 
 def test_disk_full_while_storing_an_attachment_is_a_clear_error(small_disk: Path, tmp_path: Path) -> None:

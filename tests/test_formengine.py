@@ -14,7 +14,6 @@ from forms.model import Procedure
 from forms.catalogue import load_catalogue
 from forms.formengine import (
     MSG_UNKNOWN,
-    Wizard,
     clean,
     document_errors,
     field_error,
@@ -24,6 +23,7 @@ from forms.formengine import (
     validate,
     visible_pages,
 )
+from forms.wizard import Wizard
 
 TODAY = date(2026, 3, 15)
 MALE_1990 = "001090123456"  # prefix 001, G=0 (male, 1900s), YY=90

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 
 from conftest import open_raw_db, start_main_window, type_text
 from forms.samples import sample_values
-from ui.dossier_list import FILTERS
-from ui.main_window import MainWindow
+from ui.pages.dossier_list import FILTERS
+from ui.window.main_window import MainWindow
 
 CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}")
 
@@ -21,7 +21,7 @@ CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}")
 def window(qtbot, site_dir: Path):
     win = start_main_window(qtbot, site_dir)
     yield win
-    win.bridge.shutdown()
+    win.tasks.shutdown()
 
 
 def login(qtbot, win: MainWindow, pin: str = "2468") -> None:
@@ -120,7 +120,7 @@ def test_draft_survives_a_restart(qtbot, window: MainWindow, site_dir: Path) -> 
     type_text(wizard.rows["submitter_name"].widget.input, "Lê Thị Hồng")
     assert wizard.rows["submitter_name"].widget.value() == "Lê Thị Hồng"
     wizard.flush_draft()
-    qtbot.waitUntil(lambda: not window.bridge.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=10_000)
     window.close()
 
     second = MainWindow(site_dir)
@@ -134,12 +134,12 @@ def test_draft_survives_a_restart(qtbot, window: MainWindow, site_dir: Path) -> 
     second.home_page.draft_chosen.emit(second.home_page.drafts.item(0).data(Qt.ItemDataRole.UserRole))
     qtbot.waitUntil(lambda: second.stack.currentWidget() is second.wizard_page, timeout=10_000)
     assert second.wizard_page.rows["submitter_name"].widget.value() == "Lê Thị Hồng"
-    second.bridge.shutdown()
+    second.tasks.shutdown()
 
 
 def test_long_lists_are_searchable_without_diacritics(qtbot) -> None:
     from forms.catalogue import load_catalogue
-    from ui.fields import make_field_widget
+    from ui.pages.fields import make_field_widget
 
     procedure = load_catalogue().get("1.001193")
     address = make_field_widget(procedure.field("submitter_address"))

@@ -11,14 +11,14 @@ from PySide6.QtCore import Qt
 from conftest import start_main_window, type_text
 from gui_thread_guard import seeds
 from kiosk.security.officers import LOCKOUT, MAX_FAILURES
-from ui.main_window import MainWindow
+from ui.window.main_window import MainWindow
 
 
 @pytest.fixture
 def window(qtbot, site_dir: Path):
     win = start_main_window(qtbot, site_dir, officers=(("lan", "Trần Thị Lan", "officer", "2468"), ("minh", "Lê Văn Minh", "officer", "1357")))
     yield win
-    win.bridge.shutdown()
+    win.tasks.shutdown()
 
 
 def try_pin(qtbot, win: MainWindow, pin: str, username: str = "lan") -> None:

@@ -26,6 +26,7 @@ from forms import text
 from forms import validators
 from forms.model import DocumentSpec, Page, Procedure
 from forms.catalogue import load_catalogue
+from forms.wizard import Wizard
 from ui.admin.cli import main
 from forms.timezone import VN_TZ
 from kiosk.dossier.submit import submit
@@ -443,7 +444,7 @@ def wizard_steps(draw, proc: Procedure) -> list:
     return draw(st.lists(step, max_size=25))
 
 
-def assert_wizard_consistent(wizard: formengine.Wizard) -> None:
+def assert_wizard_consistent(wizard: Wizard) -> None:
     pages = wizard.pages
     index = wizard.index
     assert pages, "every procedure has at least one visible page"
@@ -459,7 +460,7 @@ def assert_wizard_consistent(wizard: formengine.Wizard) -> None:
 @given(data=st.data())
 def test_wizard_random_walk_stays_on_a_visible_page(proc: Procedure, data) -> None:
     start = dict(samples(proc.code, data.draw(st.integers(0, 2)))) if data.draw(st.booleans()) else None
-    wizard = formengine.Wizard(proc, start, page_index=data.draw(st.one_of(st.integers(-3, 20), ANY)), today=TODAY)
+    wizard = Wizard(proc, start, page_index=data.draw(st.one_of(st.integers(-3, 20), ANY)), today=TODAY)
     assert_wizard_consistent(wizard)
     with no_swallowed_errors():
         for step in data.draw(wizard_steps(proc)):
@@ -489,7 +490,7 @@ def test_wizard_random_walk_stays_on_a_visible_page(proc: Procedure, data) -> No
 
 @pytest.mark.parametrize("proc", PROCEDURES, ids=lambda p: p.code)
 def test_wizard_walks_a_valid_sample_to_the_last_page(proc: Procedure) -> None:
-    wizard = formengine.Wizard(proc, samples(proc.code, 0), today=TODAY)
+    wizard = Wizard(proc, samples(proc.code, 0), today=TODAY)
     for _ in range(len(proc.pages)):
         assert wizard.next() == {}
     assert wizard.is_last

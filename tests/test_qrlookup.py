@@ -43,7 +43,7 @@ def _receipt_photo(ctx, officer, tmp_path: Path) -> tuple[str, Path]:
     from kiosk.dossier.submit import submit
     from kiosk.printed.load import load_receipt
     from forms.samples import sample_values
-    from ui.receipt_render import render_pdf
+    from ui.printing.receipt_render import render_pdf
 
     procedure = ctx.catalogue.get("1.001193")
     result = submit(ctx, procedure=procedure, values=sample_values(procedure, seed=5, today=date.today()), officer=officer)
@@ -60,8 +60,8 @@ def test_receipt_image_gives_its_code(qapp, ctx, officer, tmp_path: Path) -> Non
 
 
 def test_list_page_finds_the_dossier_from_a_qr_image(qtbot, ctx, officer, tmp_path: Path, site_dir: Path) -> None:
-    from ui.app import make_application
-    from ui.main_window import MainWindow
+    from ui.window.app import make_application
+    from ui.window.main_window import MainWindow
 
     make_application([])
     code, photo = _receipt_photo(ctx, officer, tmp_path)
@@ -76,14 +76,14 @@ def test_list_page_finds_the_dossier_from_a_qr_image(qtbot, ctx, officer, tmp_pa
     window.list_page.qr_image_chosen.emit(photo)
     qtbot.waitUntil(lambda: window.list_page.search.text() == code, timeout=20_000)
     qtbot.waitUntil(lambda: [r.code for r in window.list_page.model.rows] == [code], timeout=20_000)
-    window.bridge.shutdown()
+    window.tasks.shutdown()
 
 
 def test_a_camera_frame_of_the_receipt_gives_its_code(qapp, ctx, officer, tmp_path: Path) -> None:
     """The webcam path decodes QImage frames; here the frame is the receipt photo loaded as a QImage."""
     from PySide6.QtGui import QImage
 
-    from ui.camera_scan import frame_code
+    from ui.operations.lookup import frame_code
 
     code, photo = _receipt_photo(ctx, officer, tmp_path)
     frame = QImage(str(photo)).convertToFormat(QImage.Format.Format_RGB32)
@@ -94,18 +94,18 @@ def test_a_camera_frame_of_the_receipt_gives_its_code(qapp, ctx, officer, tmp_pa
 def test_camera_dialog_without_a_camera_says_what_to_do(qtbot) -> None:
     from PySide6.QtMultimedia import QMediaDevices
 
-    from ui.bridge import Bridge
-    from ui.camera_scan import CameraScanDialog
+    from ui.tasks import TaskManager
+    from ui.pages.camera_scan import CameraScanDialog
 
-    bridge = Bridge()
-    dialog = CameraScanDialog(bridge)
+    tasks = TaskManager()
+    dialog = CameraScanDialog(tasks)
     qtbot.addWidget(dialog)
     if QMediaDevices.videoInputs():
         assert dialog.camera is not None  # a machine with a webcam: the camera starts
     else:
         assert "Không tìm thấy máy ảnh" in dialog.message.text()
     dialog.reject()
-    bridge.shutdown()
+    tasks.shutdown()
 
 
 def test_camera_dialog_reads_the_code_from_frames_reaching_its_video_sink(qtbot, ctx, officer, tmp_path: Path) -> None:
@@ -113,13 +113,13 @@ def test_camera_dialog_reads_the_code_from_frames_reaching_its_video_sink(qtbot,
     from PySide6.QtGui import QImage
     from PySide6.QtMultimedia import QVideoFrame
 
-    from ui.bridge import Bridge
-    from ui.camera_scan import DECODE_EVERY_N_FRAMES, CameraScanDialog
+    from ui.tasks import TaskManager
+    from ui.pages.camera_scan import DECODE_EVERY_N_FRAMES, CameraScanDialog
 
     code, photo = _receipt_photo(ctx, officer, tmp_path)
     image = QImage(str(photo)).convertToFormat(QImage.Format.Format_RGB32).scaledToWidth(1280)
-    bridge = Bridge()
-    dialog = CameraScanDialog(bridge)
+    tasks = TaskManager()
+    dialog = CameraScanDialog(tasks)
     qtbot.addWidget(dialog)
     dialog.show()
     found: list[str] = []
@@ -138,4 +138,4 @@ def test_camera_dialog_reads_the_code_from_frames_reaching_its_video_sink(qtbot,
         qtbot.wait(50)
     qtbot.waitUntil(lambda: found == [code], timeout=20_000)
     assert not dialog.isVisible()
-    bridge.shutdown()
+    tasks.shutdown()

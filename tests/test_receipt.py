@@ -138,14 +138,14 @@ def test_sample_receipt_carries_a_genuine_tracking_url():
 
 @pytest.fixture
 def gui(qapp):
-    from ui.qt_app import ensure_gui_app
+    from ui.window.qt_app import ensure_gui_app
 
     assert ensure_gui_app() is qapp  # reuses pytest-qt's QApplication, adds the fonts
     return qapp
 
 
 def render(data: ReceiptData, tmp_path: Path, paper: str, **kw) -> pdfium.PdfDocument:
-    from ui.receipt_render import render_pdf
+    from ui.printing.receipt_render import render_pdf
 
     path = render_pdf(data, tmp_path / f"receipt-{paper}.pdf", paper, **kw)
     assert path == tmp_path / f"receipt-{paper}.pdf"
@@ -294,7 +294,7 @@ def test_empty_optional_fields_keep_a_dotted_line(gui, tmp_path):
 def test_preview_image_matches_the_page_and_scans(gui):
     from PySide6.QtCore import QBuffer, QIODevice
 
-    from ui.receipt_render import render_image
+    from ui.printing.receipt_render import render_image
 
     data = sample_receipt()
     image = render_image(data, "A5", dpi=110, copy_label="Liên 2: Giao người nộp")
@@ -312,7 +312,7 @@ def test_preview_image_matches_the_page_and_scans(gui):
 
 
 def test_pdf_renders_in_a_worker_thread(gui, tmp_path):
-    from ui.receipt_render import render_pdf
+    from ui.printing.receipt_render import render_pdf
 
     data = sample_receipt()
     outcome: dict[str, object] = {}
@@ -336,7 +336,7 @@ def test_pdf_renders_in_a_worker_thread(gui, tmp_path):
 
 
 def test_failed_render_leaves_no_file(gui, tmp_path, monkeypatch):
-    import ui.receipt_render as receipt_render
+    import ui.printing.receipt_render as receipt_render
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
@@ -351,7 +351,7 @@ def test_failed_render_leaves_no_file(gui, tmp_path, monkeypatch):
 
 
 def test_unknown_paper_is_refused(gui, tmp_path):
-    from ui.receipt_render import render_image, render_pdf
+    from ui.printing.receipt_render import render_image, render_pdf
 
     with pytest.raises(ValueError):
         render_pdf(sample_receipt(), tmp_path / "x.pdf", "Letter")
@@ -364,7 +364,7 @@ def test_print_receipt_through_a_pdf_printer(gui, tmp_path):
     from PySide6.QtGui import QPageSize
     from PySide6.QtPrintSupport import QPrinter
 
-    from ui.receipt_render import print_receipt
+    from ui.printing.receipt_render import print_receipt
 
     data = sample_receipt()
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -382,7 +382,7 @@ def test_print_receipt_through_a_pdf_printer(gui, tmp_path):
 
 
 def test_register_fonts_is_idempotent(gui):
-    from ui.qt_app import register_fonts
+    from ui.window.qt_app import register_fonts
 
     first = register_fonts()
     assert "Noto Serif" in first and "Noto Sans" in first

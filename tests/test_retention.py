@@ -113,8 +113,8 @@ def test_personal_data_is_purged_after_the_retention_period_with_a_fake_clock(ki
     data = load_receipt(kiosk, closed, actor="lan", reprint=True)  # the receipt reprints as a summary
     assert data.submitter_name == PURGED_NAME and data.submitter_phone == "" and data.submitter_address == ""
     assert data.dossier_code == closed and data.documents
-    from ui.qt_app import ensure_gui_app
-    from ui.receipt_render import render_pdf
+    from ui.window.qt_app import ensure_gui_app
+    from ui.printing.receipt_render import render_pdf
     import pypdfium2
 
     ensure_gui_app()

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 
 from kiosk.storage.context import open_kiosk
 from kiosk.security.officers import add_officer
-from ui.app import make_application
-from ui.main_window import MainWindow
+from ui.window.app import make_application
+from ui.window.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -59,7 +59,7 @@ def test_wrong_pin_typed_while_opening_is_refused_once_open(qtbot, site_dir: Pat
 def _startup_check(root: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run(
-        [sys.executable, "-m", "ui.app", "--data-dir", str(root), "--startup-check"],
+        [sys.executable, "-m", "ui.window.app", "--data-dir", str(root), "--startup-check"],
         capture_output=True, text=True, timeout=120, env=env, cwd=REPO, check=False,
     )
 

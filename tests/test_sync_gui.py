@@ -45,7 +45,7 @@ def test_portal_status_appears_in_the_dossier_list_after_one_sync(qtbot, portal,
     window.sync.trigger(force=True)  # one sync pass, as the "Đồng bộ ngay" button does
     qtbot.waitUntil(lambda: window.list_page.model.rowCount() == 1 and window.list_page.model.index(0, 7).data() == "Đang xử lý", timeout=30_000)
     window.sync.shutdown()
-    window.bridge.shutdown()
+    window.tasks.shutdown()
 
 
 class SilentPortal:
@@ -106,7 +106,7 @@ def test_gui_keeps_working_while_sync_is_stalled_on_a_silent_portal(qtbot, porta
     qtbot.waitUntil(lambda: not window.sync.running, timeout=60_000)
     assert window.sync.state == "offline"
     window.sync.shutdown()
-    window.bridge.shutdown()
+    window.tasks.shutdown()
 
 
 def test_supplement_requested_by_the_portal_is_recorded_and_sent_as_revision_2(qtbot, portal, tmp_path: Path) -> None:  # noqa: F811
@@ -144,7 +144,7 @@ def test_supplement_requested_by_the_portal_is_recorded_and_sent_as_revision_2(q
     (held,) = [d for d in portal_dossiers(portal) if d.get("code") == code]
     assert held.get("revision", held.get("latest_revision")) == 2, held
     window.sync.shutdown()
-    window.bridge.shutdown()
+    window.tasks.shutdown()
 
 
 def test_queued_dossiers_go_by_themselves_when_the_portal_comes_back(qtbot, portal, tmp_path: Path) -> None:  # noqa: F811
@@ -170,7 +170,7 @@ def test_queued_dossiers_go_by_themselves_when_the_portal_comes_back(qtbot, port
         qtbot.waitUntil(lambda: window.sync.state == "online", timeout=10_000)
         assert not window.sync_status.error_label.isVisible()
         window.sync.shutdown()
-        window.bridge.shutdown()
+        window.tasks.shutdown()
         ctx = make_kiosk_reopen(tmp_path / "kiosk")
         assert_portal_holds_exactly(ctx, portal, codes)
         ctx.close()
@@ -205,7 +205,7 @@ def test_wrong_credentials_are_shown_plainly_and_nothing_is_delivered(qtbot, por
     assert window.queue_page.table.item(0, 0).text() == code
     assert window.queue_page.table.item(0, 2).text() != "Đã gửi lên cổng"
     window.sync.shutdown()
-    window.bridge.shutdown()
+    window.tasks.shutdown()
     assert portal_dossiers(portal) == []
     ctx = make_kiosk_reopen(tmp_path / "kiosk")
     assert "delivered" not in outbox_states(ctx).values()
@@ -214,7 +214,7 @@ def test_wrong_credentials_are_shown_plainly_and_nothing_is_delivered(qtbot, por
 
 def test_kiosks_look_for_the_portal_at_jittered_times(qtbot) -> None:
     """No fixed period: kiosks that lost the network together drift apart instead of returning as one herd."""
-    from ui.sync_controller import AUTO_INTERVAL_MS, SyncController
+    from ui.window.sync_controller import AUTO_INTERVAL_MS, SyncController
 
     controllers = [SyncController() for _ in range(200)]
     first_waits = [c.next_wait_ms() for c in controllers]

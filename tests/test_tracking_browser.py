@@ -34,8 +34,8 @@ def receipt_url(ctx, code: str, tmp_path: Path) -> str:
     import zxingcpp
 
     from kiosk.printed.load import load_receipt
-    from ui.qt_app import ensure_gui_app
-    from ui.receipt_render import render_pdf
+    from ui.window.qt_app import ensure_gui_app
+    from ui.printing.receipt_render import render_pdf
 
     ensure_gui_app()
     pdf = render_pdf(load_receipt(ctx, code, actor="test", reprint=False), tmp_path / "receipt.pdf")

@@ -32,7 +32,7 @@ def run_checks(root: Path, extra_checks: Sequence[Callable[[Any], list[Finding]]
     """Run every check that can run; a failure to open the data folder is itself a finding.
 
     `extra_checks` get the open context: the CLI adds the portal's (sync/doctor.py) and the printer's
-    (ui/printers.py), which the core cannot import. `clock` stands in for the PC's clock in tests.
+    (ui/printing/printers.py), which the core cannot import. `clock` stands in for the PC's clock in tests.
     """
     from kiosk.storage.context import open_kiosk
     from kiosk.storage.models import OutboxEntry, utcnow

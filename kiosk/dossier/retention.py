@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -93,6 +94,14 @@ def purge(ctx: KioskContext, *, actor: str = "system:retention", now: datetime |
         log.info("retention: personal data of %d dossiers purged", len(report.purged))
     return report
 
+
+
+def purge_as(ctx: KioskContext, actor: Any) -> PurgeReport:
+    """An administrator's "purge now" from the admin screen; the role is checked here, not only by the UI."""
+    from kiosk.security.roles import require
+
+    require(actor, "purge")
+    return purge(ctx, actor=actor.username)
 
 def checkpoint(ctx: KioskContext) -> None:
     """Fold the WAL into the database file and truncate it, so old page images do not linger there."""

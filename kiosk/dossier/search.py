@@ -160,3 +160,21 @@ def dossier_detail(session: Session, code: str) -> DossierDetail | None:
         history=tuple(StatusEvent(e.status, short_label(e.status) or str(e.status), e.note, e.at) for e in events),
         documents=tuple((d.name, d.kind, d.quantity) for d in dossier.documents),
     )
+
+
+def find_dossiers(ctx: Any, query: str = "", *, lifecycle: str | None = None, sync_state: str | None = None,
+                  limit: int = 200) -> list[DossierSummary]:
+    """The dossier list's search (`search_dossiers`) in a read transaction of its own."""
+    with ctx.read() as session:
+        return search_dossiers(session, query, lifecycle=lifecycle, sync_state=sync_state, limit=limit)
+
+
+def view_dossier(ctx: Any, code: str, actor: str) -> DossierDetail | None:
+    """An officer opens a dossier's detail: read it and audit the view, since it shows personal data."""
+    from kiosk.security import audit
+
+    with ctx.transaction() as session:
+        detail = dossier_detail(session, code)
+        if detail is not None:
+            audit.record(session, actor, "dossier.viewed", code=code)
+        return detail

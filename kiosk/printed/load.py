@@ -1,4 +1,4 @@
-"""Build the receipt's data from a stored dossier (the drawing itself is Qt code in ui/receipt_painter.py)."""
+"""Build the receipt's data from a stored dossier (the drawing itself is Qt code in ui/printing/receipt_painter.py)."""
 
 from __future__ import annotations
 

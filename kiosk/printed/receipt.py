@@ -1,6 +1,6 @@
 """Document model of the receipt "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" (form 01), no Qt.
 
-Everything here is plain data and text formatting; ``ui/receipt_painter.py`` draws it. Dates and
+Everything here is plain data and text formatting; ``ui/printing/receipt_painter.py`` draws it. Dates and
 times follow Vietnamese administrative writing (Decree 30/2020/NĐ-CP): a day below 10 and the
 months 1 and 2 get a leading zero ("ngày 05 tháng 02 năm 2026", but "tháng 11").
 """

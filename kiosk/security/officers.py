@@ -154,3 +154,11 @@ def unlock_officer(ctx: Any, actor: Any, username: str) -> None:
         officer.locked_until = None
         officer.failed_attempts = 0
         audit.record(session, actor.username, "officer.unlocked", username=username)
+
+
+def record_idle_lock(ctx: Any, username: str, idle_minutes: int) -> None:
+    """The window locked itself after `idle_minutes` without input; the officer types the PIN again (audited)."""
+    from kiosk.security import audit
+
+    with ctx.transaction() as session:
+        audit.record(session, username, "session.locked", idle_minutes=idle_minutes)

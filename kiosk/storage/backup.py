@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from kiosk.security import audit
 from kiosk.storage.db import connect_encrypted, head_revision
@@ -137,6 +138,14 @@ def backup(ctx: object, out: Path | None = None, *, actor: str = "system:backup"
     stat = target.stat()
     return BackupInfo(target, stat.st_size, datetime.fromtimestamp(stat.st_mtime).astimezone())
 
+
+
+def backup_as(ctx: object, actor: Any) -> BackupInfo:
+    """An administrator's "Sao lưu dữ liệu ngay" from the admin screen; the role is checked here, not only by the UI."""
+    from kiosk.security.roles import require
+
+    require(actor, "backup")
+    return backup(ctx, actor=actor.username)
 
 def backup_if_due(ctx: object, now: datetime | None = None) -> BackupInfo | None:
     """The scheduled backup: one a day (the GUI calls this at start and every few hours)."""

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forms.catalogue import Procedure, load_catalogue
+from forms.catalogue import Catalogue, load_catalogue
+from forms.model import Procedure
 from kiosk.errors import InputError
 from kiosk.storage.files import fsync_dir, write_atomic
 from kiosk.storage.models import Procedure as ProcedureRow
@@ -36,8 +37,9 @@ def procedure_row(session: Session, procedure: Procedure) -> ProcedureRow:
     return row
 
 
-def activate(ctx: Any, definition: bytes) -> tuple[str, str]:
-    """Check one definition and make it available; returns (code, version)."""
+def activate(ctx: Any, definition: bytes) -> tuple[str, str, Catalogue]:
+    """Check one definition and make it available; returns (code, version) and the catalogue with it,
+    which the context's owner adopts."""
     from kiosk.storage.context import record_catalogue
 
     try:
@@ -57,6 +59,6 @@ def activate(ctx: Any, definition: bytes) -> tuple[str, str]:
     ctx.data.catalogue_dir.mkdir(parents=True, exist_ok=True)
     write_atomic(ctx.data.catalogue_dir / name, definition)
     fsync_dir(ctx.data.catalogue_dir)
-    ctx.catalogue = load_catalogue(extra_procedure_dirs=[ctx.data.catalogue_dir])
-    record_catalogue(ctx)
-    return code, version
+    catalogue = load_catalogue(extra_procedure_dirs=[ctx.data.catalogue_dir])
+    record_catalogue(ctx, catalogue)
+    return code, version, catalogue

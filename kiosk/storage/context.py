@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -46,7 +47,12 @@ def _scope(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 @dataclass
 class KioskContext:
-    """Everything a core operation needs; created once per process by `open_kiosk`."""
+    """Everything a core operation needs; created once per process by `open_kiosk`.
+
+    The thread that opened it owns it: only that thread replaces `settings` or `catalogue` (`adopt`).
+    Work on other threads (the window's workers) returns new settings or a new catalogue and the owner
+    adopts them, so the GUI never reads a context that a worker is changing.
+    """
 
     data: DataDir
     settings: SiteSettings
@@ -59,6 +65,23 @@ class KioskContext:
     data_key: bytes = field(default=b"", repr=False)  # encrypts the database (SQLCipher); never logged
     file_key: bytes = field(default=b"", repr=False)  # encrypts attachments (kiosk/vault.py), derived from data_key
     read_sessions: sessionmaker[Session] | None = None
+    owner_thread: int = field(default_factory=threading.get_ident, repr=False)
+
+    def owned_here(self) -> bool:
+        return threading.get_ident() == self.owner_thread
+
+    def adopt(self, *, settings: SiteSettings | None = None, catalogue: Catalogue | None = None) -> None:
+        """Put new settings or a new catalogue in effect; only the owning thread may (a bug otherwise)."""
+        if not self.owned_here():
+            raise RuntimeError("the kiosk context is changed only by the thread that opened it")
+        if settings is not None:
+            self.settings = settings
+        if catalogue is not None:
+            self.catalogue = catalogue
+
+    def reload_settings(self) -> None:
+        """Adopt settings.json as it is on disk now (after enrolment wrote it)."""
+        self.adopt(settings=load_settings(self.data.settings_path))
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -185,11 +208,12 @@ def open_kiosk(root: Path) -> KioskContext:
     return context
 
 
-def record_catalogue(context: KioskContext) -> None:
-    """Keep a copy of every procedure version offered, so dossiers filed under it render later."""
+def record_catalogue(context: KioskContext, catalogue: Catalogue | None = None) -> None:
+    """Keep a copy of every procedure version offered (by `catalogue`, default the context's), so dossiers
+    filed under it render later."""
     with context.transaction() as session:
         stored = {(row.code, row.version): row for row in session.scalars(select(ProcedureRow))}
-        for procedure in context.catalogue.all_versions():
+        for procedure in (catalogue or context.catalogue).all_versions():
             row = stored.get((procedure.code, procedure.version))
             if row is None:
                 session.add(

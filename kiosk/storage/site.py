@@ -33,7 +33,8 @@ EDITABLE = (
 
 
 def update_settings(ctx: Any, actor: Any, changes: dict[str, Any]) -> SiteSettings:
-    """An administrator's change from the admin screen: checked, written atomically, in effect at once, audited."""
+    """An administrator's change from the admin screen: checked, written atomically, audited; the new settings,
+    which the caller adopts (`ctx.adopt`) on the thread that owns the context."""
     from dataclasses import asdict
 
     from kiosk.security import audit
@@ -46,7 +47,6 @@ def update_settings(ctx: Any, actor: Any, changes: dict[str, Any]) -> SiteSettin
     merged = settings_from_dict({**asdict(ctx.settings), **changes}, source="Thiết lập")
     save_settings(ctx.data.settings_path, merged)
     changed = sorted(k for k in changes if getattr(ctx.settings, k) != getattr(merged, k))
-    ctx.settings = merged
     with ctx.transaction() as session:
         audit.record(session, actor.username, "settings.changed", keys=changed)
     return merged

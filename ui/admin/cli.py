@@ -206,8 +206,8 @@ def cmd_receipt(args: argparse.Namespace, out: Output) -> int:
         )
     data = load_receipt(ctx, args.code, actor=_os_account(), reprint=printed_before is not None)
     # The CLI is a composition root: it is allowed to reach into ui/ for the one Qt drawing code.
-    from ui.receipt_render import render_pdf
-    from ui.qt_app import ensure_gui_app
+    from ui.printing.receipt_render import render_pdf
+    from ui.window.qt_app import ensure_gui_app
 
     ensure_gui_app()
     target = render_pdf(data, Path(args.pdf), paper=args.paper)

@@ -11,7 +11,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from kiosk.printed.receipt import DEFAULT_COPIES, TITLE, ReceiptData
 from kiosk.storage.files import replacing
-from ui.receipt_painter import paint_receipt
+from ui.printing.receipt_painter import paint_receipt
 
 MARGIN_MM = 15.0
 PDF_DPI = 300

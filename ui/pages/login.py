@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
-from ui.widgets import banner, primary_button, show_banner, subtitle, title
+from ui.pages.widgets import banner, primary_button, show_banner, subtitle, title
 
 
 class LoginPage(QWidget):
@@ -53,7 +53,15 @@ class LoginPage(QWidget):
         self.pin.returnPressed.connect(self._submit)
         self.button.clicked.connect(self._submit)
 
-    def prepare(self, site_text: str, demo_login: tuple[str, str] | None) -> None:
+    def prepare(self, site_text: str, demo_login: tuple[str, str] | None, *, keep_typed: bool = False) -> None:
+        """The site's name and, in demo mode, the demo login; with `keep_typed`, what the officer typed meanwhile stays."""
+        typed = (self.username.text(), self.pin.text())
+        self._prepare(site_text, demo_login)
+        if keep_typed and any(typed):
+            self.username.setText(typed[0] or self.username.text())
+            self.pin.setText(typed[1])
+
+    def _prepare(self, site_text: str, demo_login: tuple[str, str] | None) -> None:
         self.site_label.setText(site_text)
         if demo_login:
             show_banner(self.demo_hint, f"Chế độ trình diễn — đăng nhập: <b>{demo_login[0]}</b>, mã PIN: <b>{demo_login[1]}</b>")

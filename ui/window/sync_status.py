@@ -22,17 +22,6 @@ STATE_TEXT = {
 ERROR_WIDTH_PX = 420
 
 
-def current_problem(status: Any) -> str | None:
-    """The latest sync problem, unless a clean pass came after it."""
-    message = getattr(status, "last_error", None)
-    if not message:
-        return None
-    error_at, success_at = getattr(status, "last_error_at", None), getattr(status, "last_success_at", None)
-    if error_at and success_at and success_at > error_at:
-        return None
-    return str(message)
-
-
 class SyncStatusWidget(QWidget):
     sync_now_requested = Signal()
     queue_requested = Signal()
@@ -67,6 +56,13 @@ class SyncStatusWidget(QWidget):
         self.queue_button.clicked.connect(self.queue_requested)
         self.set_state("disabled")
 
+    def follow(self, sync: Any) -> None:
+        """Show what the sync controller reports; "Đồng bộ ngay" asks it for a forced pass."""
+        sync.state_changed.connect(self.set_state)
+        sync.status_changed.connect(self.set_status)
+        sync.progress.connect(self.set_progress)
+        self.sync_now_requested.connect(lambda: sync.trigger(force=True))
+
     def set_state(self, state: str) -> None:
         colour, text = STATE_TEXT.get(state, STATE_TEXT["offline"])
         self.state_label.setText(f"<span style='color:{colour}'>●</span> {text}")
@@ -75,6 +71,8 @@ class SyncStatusWidget(QWidget):
             self.progress.hide()
 
     def set_status(self, status: Any) -> None:
+        from sync.engine import current_problem  # loaded already: the status was read by it on a worker
+
         queued = int(getattr(status, "queued", 0) or 0)
         self.queue_label.setText(f"· Chờ gửi: {queued}")
         last = getattr(status, "last_success_at", None)

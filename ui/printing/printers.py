@@ -8,7 +8,7 @@ from kiosk.admin.doctor import Finding
 def printer_checks() -> list[Finding]:
     from PySide6.QtPrintSupport import QPrinterInfo
 
-    from ui.qt_app import ensure_gui_app
+    from ui.window.qt_app import ensure_gui_app
 
     ensure_gui_app()
     printers = QPrinterInfo.availablePrinters()

@@ -1,11 +1,11 @@
-"""The form wizard: renders formengine.Wizard's pages, then the documents checklist, then a review before submit."""
+"""The form wizard on screen: renders forms.wizard.Reception's steps (the form's pages, the documents checklist, the review)."""
 
 from __future__ import annotations
 
 import html
 import uuid
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from forms import formengine
-from forms import geo
-from kiosk.dossier.attachments import store_file
-from forms.model import KIND_LABELS, Field, Procedure
-from forms.validators import parse_date
-from ui.bridge import Bridge
-from ui.fields import FieldWidget, make_field_widget
-from ui.widgets import banner, primary_button, show_banner, subtitle, title
+from forms.model import Field, Procedure
+from forms.wizard import DOCUMENTS, FORM, REVIEW, Reception, Wizard
+from ui.operations.dossiers import ResumedDraft, resume_draft, save_draft, store_attachment, submit
+from ui.pages.fields import FieldWidget, make_field_widget
+from ui.pages.widgets import banner, primary_button, show_banner, subtitle, title
+
+if TYPE_CHECKING:
+    from ui.session import Session
 
 DRAFT_SAVE_DELAY_MS = 1500
 
@@ -53,51 +54,21 @@ class _Row:
         self.widget.set_invalid(bool(message))
 
 
-def display_value(field: Field, value: Any) -> str:
-    """A value as the officer and citizen read it on the review screen."""
-    if value is None or value == "" or value == []:
-        return "—"
-    if field.type == "choice":
-        choice = field.choice(value)
-        return choice.label if choice else str(value)
-    if field.type == "multichoice":
-        return "; ".join((field.choice(v).label if field.choice(v) else str(v)) for v in value)
-    if field.type == "yesno":
-        return "Có" if value else "Không"
-    if field.type == "date":
-        parsed = parse_date(value)
-        return parsed.strftime("%d/%m/%Y") if parsed else str(value)
-    if field.type == "address" and isinstance(value, dict):
-        return geo.format_address(value)
-    if field.type == "attachment":
-        return ", ".join(str(item.get("filename")) for item in value if isinstance(item, dict))
-    if field.type == "group":
-        parts = []
-        for i, item in enumerate(value, 1):
-            inner = "; ".join(f"{sub.label}: {display_value(sub, item.get(sub.id))}" for sub in field.fields)
-            parts.append(f"{i}. {inner}")
-        return "<br>".join(parts)
-    return str(value)
-
-
 class WizardPage(QWidget):
-    save_draft_requested = Signal(object, dict, int, str)  # procedure, values, page index, draft uuid
-    submit_requested = Signal(object, dict, dict, str)  # procedure, values, documents received, draft uuid
+    resumed = Signal()  # a saved draft is open again (resume)
+    notice = Signal(str)  # for the status bar
+    submitted = Signal(object, object)  # the receipt's data, the clock warning (str or None)
     cancelled = Signal()
 
-    def __init__(self, bridge: Bridge, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._bridge = bridge
-        self.attachments_dir: Path | None = None
-        self.file_key: bytes = b""
+        self._session = session
         self.procedure: Procedure | None = None
-        self.wizard: formengine.Wizard | None = None
+        self.flow: Reception | None = None  # the steps and their rules; this page renders them
         self.draft_uuid = ""
-        self.step = "form"  # "form" | "documents" | "review"
         self.rows: dict[str, _Row] = {}
         self.touched: set[str] = set()
         self.document_rows: dict[str, tuple[QCheckBox, QSpinBox]] = {}
-        self.received: dict[str, int] = {}  # the checklist as ticked when the officer left it
         self._dirty = False
 
         self.heading = title("")
@@ -136,14 +107,22 @@ class WizardPage(QWidget):
         self.draft_button.clicked.connect(self.flush_draft)
         self.exit_button.clicked.connect(self._exit)
 
+    @property
+    def wizard(self) -> Wizard | None:
+        """The form's pages (the first step)."""
+        return self.flow.form if self.flow is not None else None
+
+    @property
+    def step(self) -> str:
+        """The step shown: "form", "documents" or "review"."""
+        return self.flow.step if self.flow is not None else FORM
+
     # --- lifecycle --------------------------------------------------------------------------------
 
     def start(self, procedure: Procedure, values: dict[str, Any], page_index: int, draft_uuid: str | None) -> None:
         self.procedure = procedure
-        self.wizard = formengine.Wizard(procedure, dict(values), page_index)
+        self.flow = Reception(procedure, dict(values), page_index)
         self.draft_uuid = draft_uuid or str(uuid.uuid4())
-        self.step = "form"
-        self.received = {}
         self.document_rows = {}
         self.touched = set(values)  # a resumed draft shows its errors at once
         self.heading.setText(procedure.name)
@@ -151,6 +130,20 @@ class WizardPage(QWidget):
         self._dirty = False
         show_banner(self.error, None)
         self._render_form_page()
+
+    def resume(self, draft_uuid: str) -> None:
+        """Open a saved draft where it was left (in the procedure version it was typed in, if still offered)."""
+        self._session.run(resume_draft(self._session.context, draft_uuid).success(self._resumed))
+
+    def _resumed(self, resumed: ResumedDraft | None) -> None:
+        if resumed is None:
+            return
+        if resumed.procedure is None:
+            self.notice.emit("Thủ tục của bản nháp này không còn được cung cấp.")
+            return
+        draft = resumed.draft
+        self.start(resumed.procedure, draft.values, draft.page_index, draft.uuid)
+        self.resumed.emit()
 
     def finished(self) -> None:
         """Called after a successful submit: nothing left to save."""
@@ -173,7 +166,11 @@ class WizardPage(QWidget):
         if self.wizard is None or self.procedure is None or not self._dirty:
             return
         self._dirty = False
-        self.save_draft_requested.emit(self.procedure, dict(self.wizard.values), self.wizard.index, self.draft_uuid)
+        officer = self._session.officer
+        if officer is None:  # locked or logged out: the lock saved the draft before it forgot the officer
+            return
+        op = save_draft(self._session.context, officer, self.procedure, dict(self.wizard.values), self.wizard.index, self.draft_uuid)
+        self._session.run(op.success(lambda _uuid: self.draft_saved()).failure(self.show_error))
 
     def _mark_dirty(self) -> None:
         self._dirty = True
@@ -231,10 +228,9 @@ class WizardPage(QWidget):
         self._focus_first()
 
     def _attach(self, path: Path, on_stored: Callable[[dict[str, Any]], None]) -> None:
-        folder, key = self.attachments_dir, self.file_key
-        if folder is None:
+        if self._session.ctx is None:
             return
-        self._bridge.run(lambda: store_file(folder, path, key).as_value(), on_stored, self.show_error)
+        self._session.run(store_attachment(self._session.ctx, path).success(on_stored).failure(self.show_error))
 
     def _current_errors(self) -> dict[str, str]:
         assert self.wizard is not None and self.procedure is not None
@@ -272,14 +268,19 @@ class WizardPage(QWidget):
                 row.widget.input.setFocus()
                 return
 
-    # --- navigation -------------------------------------------------------------------------------
+    # --- navigation (the rules are forms.wizard.Reception's) ---------------------------------------
 
     def go_next(self) -> None:
-        assert self.wizard is not None and self.procedure is not None
+        assert self.flow is not None and self.procedure is not None
         show_banner(self.error, None)
-        if self.step == "form":
-            was_last = self.wizard.is_last
-            errors = self.wizard.next()
+        step = self.flow.step
+        if step == REVIEW:
+            self.next_button.setEnabled(False)
+            self.flush_draft()
+            self._submit()
+            return
+        errors = self.flow.next(self.documents_received() if step == DOCUMENTS else None)
+        if step == FORM:
             if errors:
                 self.touched.update(self.rows)
                 self._show_errors(errors, only_touched=False)
@@ -287,59 +288,54 @@ class WizardPage(QWidget):
                 self._focus_first(errors)
                 return
             self._mark_dirty()
-            if was_last:
-                self._render_documents()
-            else:
-                self._render_form_page()
-        elif self.step == "documents":
-            received = self.documents_received()
-            errors = formengine.document_errors(self.procedure, self.wizard.values, received)
-            if errors:
-                show_banner(self.error, " ".join(errors.values()))
-                return
-            self.received = received
-            self._render_review()
-        elif self.step == "review":
-            self.next_button.setEnabled(False)
-            self.flush_draft()
-            self.submit_requested.emit(self.procedure, dict(self.wizard.values), dict(self.received), self.draft_uuid)
+        elif errors:
+            show_banner(self.error, " ".join(errors.values()))
+            return
+        self._render_step()
 
     def go_back(self) -> None:
-        assert self.wizard is not None
+        assert self.flow is not None
         show_banner(self.error, None)
-        if self.step == "review":
-            self._render_documents()
-        elif self.step == "documents":
-            self.received = self.documents_received()
-            self.step = "form"
-            self._render_form_page()
-        elif self.wizard.can_back:
-            self.wizard.back()
-            self._render_form_page()
+        if self.flow.back(self.documents_received() if self.flow.step == DOCUMENTS else None):
+            self._render_step()
+
+    def _submit(self) -> None:
+        officer = self._session.officer
+        if officer is None or self.flow is None or self.procedure is None:
+            return
+        values, documents = dict(self.flow.values), dict(self.flow.received)
+        op = submit(self._session.context, officer, self.procedure, values, documents, self.draft_uuid)
+        self._session.run(op.success(self._submitted).failure(self.submit_failed))
+
+    def _submitted(self, result: tuple[Any, str | None]) -> None:
+        data, warning = result
+        self.finished()
+        self.submitted.emit(data, warning)
+
+    def _render_step(self) -> None:
+        assert self.flow is not None
+        {FORM: self._render_form_page, DOCUMENTS: self._render_documents, REVIEW: self._render_review}[self.flow.step]()
 
     # --- documents checklist ----------------------------------------------------------------------
 
     def _render_documents(self) -> None:
-        assert self.wizard is not None and self.procedure is not None
-        previous = dict(self.received)
-        self.step = "documents"
+        assert self.flow is not None
         self.progress.setText("Giấy tờ nộp kèm — đánh dấu giấy tờ đã nhận và số lượng")
         container = QWidget()
         grid = QGridLayout(container)
         grid.setColumnStretch(0, 1)
         self.document_rows = {}
-        for i, doc in enumerate(formengine.required_documents(self.procedure, self.wizard.values)):
-            text = f"{doc.name} ({KIND_LABELS.get(doc.kind, doc.kind)})" + ("" if doc.required else " — nếu có")
-            box = QCheckBox(text)
-            box.setObjectName(f"doc_{doc.id}")
+        for i, item in enumerate(self.flow.checklist()):
+            box = QCheckBox(item.text)
+            box.setObjectName(f"doc_{item.id}")
             spin = QSpinBox()
             spin.setRange(1, 100)
-            spin.setValue(previous.get(doc.id) or doc.quantity)
-            box.setChecked(doc.id in previous)
+            spin.setValue(item.quantity)
+            box.setChecked(item.ticked)
             grid.addWidget(box, i, 0)
             grid.addWidget(QLabel("Số lượng:"), i, 1)
             grid.addWidget(spin, i, 2)
-            self.document_rows[doc.id] = (box, spin)
+            self.document_rows[item.id] = (box, spin)
         grid.setRowStretch(len(self.document_rows), 1)
         self.scroll.setWidget(container)
         self.back_button.setEnabled(True)
@@ -358,32 +354,26 @@ class WizardPage(QWidget):
     # --- review -----------------------------------------------------------------------------------
 
     def _render_review(self) -> None:
-        assert self.wizard is not None and self.procedure is not None
-        self.step = "review"
+        assert self.flow is not None
         self.progress.setText("Xem lại trước khi tiếp nhận — kiểm tra cùng người nộp")
-        values = self.wizard.values
-        parts = [f"<h3>{html.escape(self.procedure.name)} (mã {html.escape(self.procedure.code)})</h3>"]
-        for page in formengine.visible_pages(self.procedure, values):
-            parts.append(f"<h4>{html.escape(page.title)}</h4><table cellpadding='3'>")
-            for field in page.fields:
-                if not formengine.is_visible(self.procedure, field, values):
-                    continue
-                shown = display_value(field, values.get(field.id))
-                shown = shown if field.type == "group" else html.escape(shown)
-                parts.append(f"<tr><td width='300'>{html.escape(field.label)}</td><td><b>{shown}</b></td></tr>")
+        review = self.flow.review()
+        parts = [f"<h3>{html.escape(review.procedure_name)} (mã {html.escape(review.procedure_code)})</h3>"]
+        for section in review.sections:
+            parts.append(f"<h4>{html.escape(section.title)}</h4><table cellpadding='3'>")
+            for row in section.rows:
+                shown = row.value if row.markup else html.escape(row.value)
+                parts.append(f"<tr><td width='300'>{html.escape(row.label)}</td><td><b>{shown}</b></td></tr>")
             parts.append("</table>")
         parts.append("<h4>Giấy tờ đã nhận</h4><ol>")
-        names = {doc.id: doc for doc in self.procedure.documents}
-        for doc_id, quantity in self.received.items():
-            doc = names[doc_id]
-            parts.append(f"<li>{html.escape(doc.name)} — {html.escape(KIND_LABELS.get(doc.kind, doc.kind))} — {quantity}</li>")
+        for doc in review.documents:
+            parts.append(f"<li>{html.escape(doc.name)} — {html.escape(doc.kind_label)} — {doc.quantity}</li>")
         parts.append("</ol>")
-        review = QLabel("".join(parts))
-        review.setObjectName("reviewText")
-        review.setWordWrap(True)
-        review.setTextFormat(Qt.TextFormat.RichText)
-        review.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.scroll.setWidget(review)
+        label = QLabel("".join(parts))
+        label.setObjectName("reviewText")
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.scroll.setWidget(label)
         self.next_button.setText("Tiếp nhận và in giấy hẹn")
         self.next_button.setFocus()
 

@@ -1,34 +1,20 @@
-"""Read the receipt's QR with the webcam (QtMultimedia); frames are decoded with zxing-cpp off the GUI thread."""
+"""Read the receipt's QR with the webcam (QtMultimedia); frames are decoded with zxing-cpp off the GUI thread (ui.operations.lookup)."""
 
 from __future__ import annotations
 
 import logging
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.dossier.lookup import code_from_text, decode_pil
-from ui.bridge import Bridge
-from ui.widgets import banner, show_banner, title
+from ui.operations.lookup import code_from_frame
+from ui.pages.widgets import banner, show_banner, title
+from ui.tasks import TaskManager
 
 log = logging.getLogger(__name__)
 
 DECODE_EVERY_N_FRAMES = 5
-
-
-def frame_code(image: QImage) -> str | None:
-    """The dossier code in a camera frame, if its QR is readable (runs on the worker)."""
-    from PIL import Image
-
-    gray = image.convertToFormat(QImage.Format.Format_Grayscale8)
-    data = bytes(gray.constBits())
-    pil = Image.frombuffer("L", (gray.width(), gray.height()), data, "raw", "L", gray.bytesPerLine(), 1)
-    for text in decode_pil(pil):
-        code = code_from_text(text)
-        if code:
-            return code
-    return None
 
 
 class CameraScanDialog(QDialog):
@@ -36,10 +22,10 @@ class CameraScanDialog(QDialog):
 
     code_found = Signal(str)
 
-    def __init__(self, bridge: Bridge, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: TaskManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Quét mã QR trên giấy hẹn")
-        self._bridge = bridge
+        self._tasks = tasks
         self._frames = 0
         self._decoding = False
         self.preview = QLabel("Đang mở máy ảnh…")
@@ -90,7 +76,7 @@ class CameraScanDialog(QDialog):
             return
         self._decoding = True
         copy = image.copy()
-        self._bridge.run(lambda: frame_code(copy), self._decoded, lambda message: setattr(self, "_decoding", False))
+        code_from_frame(copy).success(self._decoded).failure(lambda _message: setattr(self, "_decoding", False)).run_in_background(self._tasks)
 
     def _decoded(self, code: str | None) -> None:
         self._decoding = False

@@ -1,8 +1,8 @@
-"""Dossier list: search by code, name or ID number (no diacritics needed), filter by status, reprint."""
+"""Dossier list: search by code, name or ID number (no diacritics needed), filter by status, reprint; a dossier's detail, supplements, the QR camera."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -24,7 +24,12 @@ from forms.timezone import VN_TZ
 from kiosk.dossier.lookup import code_from_text
 from forms.statuses import short_label
 from kiosk.dossier.search import LIFECYCLE_LABELS, SYNC_LABELS, DossierSummary
-from ui.widgets import banner, primary_button, show_banner, title
+from ui.operations.dossiers import amend
+from ui.operations.lookup import code_from_image, dossier_detail, search
+from ui.pages.widgets import banner, primary_button, show_banner, title
+
+if TYPE_CHECKING:
+    from ui.session import Session
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -91,15 +96,17 @@ class DossierTableModel(QAbstractTableModel):
 
 
 class DossierListPage(QWidget):
-    search_requested = Signal(str, object, object)  # query, lifecycle, sync_state
     reprint_requested = Signal(str)
-    detail_requested = Signal(str)
+    queued = Signal(str)  # a supplement was recorded and queued for the portal: the status bar's message
     qr_image_chosen = Signal(object)  # Path of an image holding a receipt's QR
-    camera_requested = Signal()
     home_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._session = session
+        self.detail_dialog: Any = None  # the dialogs opened from here, which an idle lock closes
+        self.supplement_dialog: Any = None
+        self.camera_dialog: Any = None
         self.search = QLineEdit()
         self.search.setObjectName("dossierSearch")
         self.search.setPlaceholderText("Tìm theo mã hồ sơ, họ tên hoặc số định danh (không cần dấu)")
@@ -151,14 +158,18 @@ class DossierListPage(QWidget):
         self.reprint_button.clicked.connect(self._reprint)
         self.detail_button.clicked.connect(self._detail)
         self.qr_button.clicked.connect(self._choose_qr_image)
-        self.camera_button.clicked.connect(self.camera_requested)
+        self.camera_button.clicked.connect(self._scan_with_camera)
         self.home_button.clicked.connect(self.home_requested)
+        self.qr_image_chosen.connect(self._lookup_qr_image)
 
     def refresh(self) -> None:
         show_banner(self.error, None)
         _label, lifecycle, sync_state = FILTERS[self.filter.currentIndex()]
         query = code_from_text(self.search.text()) or self.search.text()  # a pasted tracking URL finds its code
-        self.search_requested.emit(query, lifecycle, sync_state)
+        self._session.run(search(self._session.context, query, lifecycle, sync_state).success(self.set_rows))
+
+    def _lookup_qr_image(self, path: Path) -> None:
+        self._session.run(code_from_image(path).success(self.show_code).failure(self.show_error))
 
     def show_code(self, code: str) -> None:
         """Show one dossier found by its QR code."""
@@ -177,7 +188,7 @@ class DossierListPage(QWidget):
     def _detail(self) -> None:
         code = self.selected_code()
         if code:
-            self.detail_requested.emit(code)
+            self.show_detail(code)
 
     def set_rows(self, rows: Sequence[DossierSummary]) -> None:
         self.model.set_rows(rows)
@@ -192,3 +203,51 @@ class DossierListPage(QWidget):
         code = self.selected_code()
         if code:
             self.reprint_requested.emit(code)
+
+    # --- the dialogs opened from the list -------------------------------------------------------------
+
+    def show_detail(self, code: str) -> None:
+        """A dossier's detail (the three states, the portal's history); opening it is audited."""
+        op = dossier_detail(self._session.context, code, self._session.actor)
+        self._session.run(op.success(lambda detail: self._open_detail(code, detail)).failure(self.show_error))
+
+    def _open_detail(self, code: str, detail: Any) -> None:
+        if detail is None:
+            self.show_error(f"Không tìm thấy hồ sơ {code}.")
+            return
+        from ui.pages.dossier_detail import DossierDetailDialog
+
+        self.detail_dialog = DossierDetailDialog(detail, self)
+        self.detail_dialog.reprint_requested.connect(self.reprint_requested)
+        self.detail_dialog.supplement_requested.connect(self._record_supplement)
+        self.detail_dialog.open()
+
+    def _record_supplement(self, code: str) -> None:
+        from ui.pages.supplement import SupplementDialog
+
+        officer, ctx = self._session.officer, self._session.context
+        row = next((r for r in self.model.rows if r.code == code), None)
+        procedure = ctx.catalogue.get(row.procedure_code) if row else None
+        if officer is None or procedure is None:
+            return
+        dialog = self.supplement_dialog = SupplementDialog(code, procedure, self)
+        done = f"Đã ghi nhận bổ sung cho hồ sơ {code} (lần {{}}); sẽ gửi lên cổng."
+        dialog.accepted.connect(lambda: self._session.run(
+            amend(ctx, officer, code, dialog.documents(), dialog.note())
+            .success(lambda revision: self.queued.emit(done.format(revision)))
+            .failure(self.show_error)
+        ))
+        dialog.open()
+
+    def _scan_with_camera(self) -> None:
+        from ui.pages.camera_scan import CameraScanDialog
+
+        self.camera_dialog = CameraScanDialog(self._session.tasks, self)
+        self.camera_dialog.code_found.connect(self.show_code)
+        self.camera_dialog.open()
+
+    def close_dialogs(self) -> None:
+        """Close whichever of them is open: the idle lock hides every screen with personal data."""
+        for dialog in (self.detail_dialog, self.supplement_dialog, self.camera_dialog):
+            if dialog is not None and dialog.isVisible():
+                dialog.reject()

@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def make_application(argv: list[str]) -> QApplication:
     app = QApplication.instance() or QApplication(argv)
-    from ui.qt_app import register_fonts
+    from ui.window.qt_app import register_fonts
 
     register_fonts()
     app.setApplicationName("Một Cửa Kiosk")
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     root_logger.setLevel(logging.INFO)
     log.info("kiosk %s starting on %s (demo=%s)", __version__, root, args.demo)
     app = make_application(sys.argv[:1])
-    from ui.main_window import MainWindow
+    from ui.window.main_window import MainWindow
 
     window = MainWindow(root, demo=args.demo)
     window.ready.connect(lambda at_login: log.info("first screen (%s) ready %.2f s after start", "login" if at_login else "message", time.monotonic() - STARTED))

@@ -1,12 +1,13 @@
 """Administration for the admin role: officers (add, unlock), site settings, enrolment, backup now, purge now.
 
-Only admins see the way here (home page button) and the core functions check the role again.
+Only admins see the way here (home page button) and the core functions check the role again; the page runs
+its operations (ui/operations/admin.py) and tells the window when settings changed or the kiosk was enrolled.
 Restores and key handling are `kiosk-admin` commands (docs/cli.md): they need the kiosk closed.
 """
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,24 +28,26 @@ from PySide6.QtWidgets import (
 )
 
 from forms.timezone import VN_TZ
-from ui.widgets import banner, primary_button, show_banner, title
+from ui.operations import admin as admin_ops
+from ui.operations.op import Op
+from ui.pages.widgets import banner, primary_button, show_banner, title
+
+if TYPE_CHECKING:
+    from ui.session import Session
 
 ROLE_LABELS = {"officer": "Cán bộ tiếp nhận", "admin": "Quản trị viên"}
 
 
 class AdminPage(QWidget):
-    add_requested = Signal(str, str, str, str)  # username, full name, role, PIN
-    unlock_requested = Signal(str)
-    backup_requested = Signal()
-    settings_save_requested = Signal(dict)
-    enrol_requested = Signal(str, str)  # portal URL, one-time code
-    purge_requested = Signal()
+    settings_changed = Signal(object)  # the new SiteSettings, in effect already
+    enrolled = Signal()  # the kiosk has a portal now: sync can begin
     home_requested = Signal()
 
     HEADERS = ("Tên đăng nhập", "Họ và tên", "Vai trò", "Trạng thái")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._session = session
         self.message = banner("banner")
         self.table = QTableWidget(0, len(self.HEADERS))
         self.table.setObjectName("officerTable")
@@ -133,11 +136,30 @@ class AdminPage(QWidget):
 
         self.add_button.clicked.connect(self._add)
         self.unlock_button.clicked.connect(self._unlock)
-        self.backup_button.clicked.connect(self.backup_requested)
+        self.backup_button.clicked.connect(self._backup)
         self.save_settings_button.clicked.connect(self._save_settings)
-        self.enrol_button.clicked.connect(lambda: self.enrol_requested.emit(self.portal_url.text(), self.enrolment_code.text()))
-        self.purge_button.clicked.connect(self.purge_requested)
+        self.enrol_button.clicked.connect(self._enrol)
+        self.purge_button.clicked.connect(self._purge)
         self.home_button.clicked.connect(self.home_requested)
+
+    def open(self) -> None:
+        """Shown afresh: no message; the officers and the settings are read again."""
+        self.show_message(None)
+        self._refresh_officers()
+        self._refresh_settings()
+
+    def _run(self, op: Op[Any], on_done: Any) -> None:
+        self._session.run(op.success(on_done).failure(self.show_message))
+
+    def _refresh_officers(self) -> None:
+        self._run(admin_ops.list_officers(self._session.context, self._session.officer), self.set_officers)
+
+    def _refresh_settings(self) -> None:
+        self._run(admin_ops.site_settings(self._session.context), self._show_settings)
+
+    def _show_settings(self, view: admin_ops.SiteSettingsView) -> None:
+        enrolled = f"Đã đăng ký với {view.portal_url} (mã máy {view.kiosk_id})." if view.portal_url else None
+        self.set_settings(view.settings, view.editable, enrolled)
 
     def set_officers(self, rows: Sequence[Any]) -> None:
         self.table.setRowCount(len(rows))
@@ -186,7 +208,37 @@ class AdminPage(QWidget):
                 changes[name] = int(text) if text.lstrip("-").isdigit() else text  # the check says what is wrong
             else:
                 changes[name] = widget.text().strip()
-        self.settings_save_requested.emit(changes)
+        self._run(admin_ops.update_settings(self._session.context, self._session.officer, changes), self._settings_saved)
+
+    def _settings_saved(self, settings: Any) -> None:
+        self._session.context.adopt(settings=settings)  # here, on the GUI thread that owns the context
+        self.settings_changed.emit(settings)
+        self.show_message("Đã lưu thiết lập.")
+        self._refresh_settings()
+
+    def _enrol(self) -> None:
+        self.show_message("Đang đăng ký với cổng…")
+        s = self._session
+        self._run(admin_ops.enrol(s.context, s.officer, self.portal_url.text(), self.enrolment_code.text()), self._enrolled)
+
+    def _enrolled(self, credentials: Any) -> None:
+        self._session.context.reload_settings()  # enrolment wrote the portal's address to settings.json
+        self.show_message(f"Đã đăng ký máy với cổng {credentials.portal_url}.")
+        self.enrolment_code.clear()
+        self._refresh_settings()
+        self.enrolled.emit()
+
+    def _backup(self) -> None:
+        self._run(
+            admin_ops.backup(self._session.context, self._session.officer),
+            lambda info: self.show_message(f"Đã sao lưu vào {info.path.name} ({info.size:,} byte)."),
+        )
+
+    def _purge(self) -> None:
+        self._run(
+            admin_ops.purge(self._session.context, self._session.officer),
+            lambda report: self.show_message(f"Đã xóa dữ liệu cá nhân của {len(report.purged)} hồ sơ hết hạn lưu trữ."),
+        )
 
     def show_message(self, text: str | None) -> None:
         show_banner(self.message, text)
@@ -198,11 +250,22 @@ class AdminPage(QWidget):
         self.show_message(f"Đã thêm {row.full_name} ({row.username}).")
 
     def _add(self) -> None:
-        self.add_requested.emit(self.username.text(), self.full_name.text(), str(self.role.currentData()), self.pin.text())
+        s = self._session
+        role = str(self.role.currentData())
+        self._run(admin_ops.add_officer(s.context, s.officer, self.username.text(), self.full_name.text(), role, self.pin.text()), self._added)
+
+    def _added(self, row: Any) -> None:
+        self.added(row)
+        self._refresh_officers()
 
     def _unlock(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             self.show_message("Hãy chọn một cán bộ trong danh sách.")
             return
-        self.unlock_requested.emit(self.table.item(rows[0].row(), 0).text())
+        username = self.table.item(rows[0].row(), 0).text()
+        self._run(admin_ops.unlock_officer(self._session.context, self._session.officer, username), lambda _r: self._unlocked(username))
+
+    def _unlocked(self, username: str) -> None:
+        self.show_message(f"Đã mở khóa tài khoản {username}.")
+        self._refresh_officers()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,7 +20,12 @@ from forms.catalogue import Catalogue
 from forms.timezone import VN_TZ
 from kiosk.dossier.drafts import DraftSummary
 from kiosk.dossier.search import LIFECYCLE_LABELS, SYNC_LABELS, DossierSummary
-from ui.widgets import banner, show_banner, title
+from ui.operations.dossiers import home_overview
+from ui.pages.widgets import banner, show_banner, title
+
+if TYPE_CHECKING:
+    from kiosk.dossier.overview import HomeOverview
+    from ui.session import Session
 
 ROLE = Qt.ItemDataRole.UserRole
 
@@ -33,8 +38,9 @@ class HomePage(QWidget):
     admin_requested = Signal()
     logout_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._session = session
         self._catalogue: Catalogue | None = None
         self.greeting = title("")
         self.warning = banner("banner")
@@ -94,11 +100,25 @@ class HomePage(QWidget):
         from kiosk.security.roles import allowed
 
         self.greeting.setText(f"Xin chào, {full_name}")
-        self.admin_button.setVisible(allowed(role, "officers"))
+        self.admin_button.setVisible(allowed(role, "officers"))  # the only guard the UI keeps: the core checks again
+
+    @property
+    def admin_offered(self) -> bool:
+        """The officer's role shows the way to the admin screen (set_officer)."""
+        return not self.admin_button.isHidden()
 
     def set_catalogue(self, catalogue: Catalogue) -> None:
         self._catalogue = catalogue
         self._filter(self.search.text())
+
+    def refresh(self) -> None:
+        """Load the officer's drafts, the latest dossiers and any clock warning."""
+        self._session.run(home_overview(self._session.context, self._session.officer).success(self._show_overview))
+
+    def _show_overview(self, overview: HomeOverview) -> None:
+        self.set_drafts(overview.drafts)
+        self.set_recent(overview.recent)
+        self.set_warning(overview.clock_warning)
 
     def set_warning(self, text: str | None) -> None:
         show_banner(self.warning, text)

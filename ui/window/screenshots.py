@@ -1,4 +1,4 @@
-"""`python -m ui.screenshots OUT_DIR`: screenshots at 1366x768 of login, home, a wizard error and the receipt (docs/screenshots.md)."""
+"""`python -m ui.window.screenshots OUT_DIR`: screenshots at 1366x768 of login, home, a wizard error and the receipt (docs/screenshots.md)."""
 
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ def take(out_dir: Path, data_dir: Path) -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from kiosk.admin.demo import DEMO_LOGIN
     from forms.samples import sample_values
-    from ui.app import make_application
-    from ui.main_window import MainWindow
+    from ui.window.app import make_application
+    from ui.window.main_window import MainWindow
 
     make_application(sys.argv[:1])
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -99,7 +99,7 @@ def take(out_dir: Path, data_dir: Path) -> list[Path]:
     window.idle.set_interval_ms(50)
     _wait(lambda: window.stack.currentWidget() is window.login_page and window.ctx is not None)
     shot("09-idle-lock")
-    window.bridge.shutdown()
+    window.tasks.shutdown()
     window.close()
     return shots
 

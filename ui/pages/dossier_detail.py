@@ -11,7 +11,7 @@ from forms.model import KIND_LABELS
 from forms.timezone import VN_TZ
 from forms.statuses import short_label
 from kiosk.dossier.search import LIFECYCLE_LABELS, SYNC_LABELS, DossierDetail
-from ui.widgets import primary_button, title
+from ui.pages.widgets import primary_button, title
 
 SUPPLEMENT_STATUS = 5  # "Yêu cầu bổ sung" on the national status list
 

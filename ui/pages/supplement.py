@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from forms.model import KIND_LABELS, Procedure
-from ui.widgets import banner, show_banner, title
+from ui.pages.widgets import banner, show_banner, title
 
 
 class SupplementDialog(QDialog):

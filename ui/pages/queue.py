@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from forms.timezone import VN_TZ
 from kiosk.dossier.search import SYNC_LABELS
-from ui.widgets import banner, primary_button, show_banner, title
+from ui.operations.sync import queue
+from ui.pages.widgets import banner, primary_button, show_banner, title
+
+if TYPE_CHECKING:
+    from ui.session import Session
 
 
 class QueuePage(QWidget):
-    refresh_requested = Signal()
     sync_now_requested = Signal()
     home_requested = Signal()
 
     HEADERS = ("Mã hồ sơ", "Lần", "Trạng thái gửi", "Số lần thử", "Thử lại lúc", "Lỗi gần nhất")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._session = session
         self.message = banner("banner")
         self.table = QTableWidget(0, len(self.HEADERS))
         self.table.setObjectName("queueTable")
@@ -43,8 +47,12 @@ class QueuePage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.sync_button.clicked.connect(self.sync_now_requested)
-        self.refresh_button.clicked.connect(self.refresh_requested)
+        self.refresh_button.clicked.connect(self.refresh)
         self.home_button.clicked.connect(self.home_requested)
+
+    def refresh(self) -> None:
+        """Read the queue and the latest problem of a whole pass."""
+        self._session.run(queue(self._session.context).success(lambda result: self.set_entries(*result)).failure(self.show_message))
 
     def set_entries(self, entries: Sequence[Any], problem: str | None = None) -> None:
         """The rows, and above them the latest problem of a whole pass (unreachable portal, 401, …) if any."""

@@ -1,16 +1,12 @@
-"""Draws the receipt (form 01) with QPainter: one drawing for the printer, the PDF and the preview.
+"""Lays out one copy of the receipt (form 01) in layout units and records the QPainter operations that draw it.
 
-Sizes are chosen from the physical width of ``page_rect`` (device units / the device's DPI), so an
-A4 page gets ~12.5 pt body text and an A5 page ~9 pt. The page is laid out first and drawn after;
-if the layout is taller than the page, the documents table and then all text shrink until one
-copy fits on one page. The layout is made at a fixed virtual resolution (``LAYOUT_DPI``) and drawn
-scaled to the device, so the 110 dpi preview breaks every line where the 300 dpi PDF and the
-printer do: what the officer previews is what gets printed.
+``receipt_painter.paint_receipt`` picks the type sizes (``Style``) that fit the page and replays the
+recorded operations on the device; this module only composes: header, title, code and QR, the fields,
+the documents table and the signatures, top to bottom.
 """
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,11 +15,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QImage,
     QPainter,
     QPainterPath,
     QPen,
-    QPixmap,
     QTextCharFormat,
     QTextLayout,
     QTextOption,
@@ -36,34 +30,22 @@ from kiosk.printed.receipt import (
     format_appointment,
     format_time_received,
     processing_time_text,
-    qr_matrix,
     reprint_mark,
     vn_date_line,
 )
-from ui.qt_app import register_fonts
-
-log = logging.getLogger(__name__)
 
 FAMILY = "Noto Serif"
-LAYOUT_DPI = 1200  # virtual resolution of the layout: rounding to its pixels is invisible
 _A4_WIDTH_PT = (210 - 30) * 72 / 25.4  # content width with 15 mm margins
 _A5_WIDTH_PT = (148 - 30) * 72 / 25.4
 _QUIET_MODULES = 4
 _BLANK = "………………"  # an empty field keeps its dotted line, as on the paper form
-
-# How the type shrinks when a copy is taller than the page: corners of a path of (text factor,
-# documents-table factor); the layout takes the largest point along it that fits. The table
-# shrinks first (to ~7 pt on A5), then everything. The far end is barely legible on purpose: a
-# complete receipt in small type beats one with the signatures cut off.
-_FIT_PATH = ((1.0, 1.0), (1.0, 0.78), (0.85, 0.72), (0.7, 0.65), (0.5, 0.5))
-_FIT_ROUNDS = 8  # bisection steps: 1/256 of the path, finer than any visible size change
 
 Run = tuple[str, QFont]
 Op = Callable[[QPainter], None]
 
 
 @dataclass(frozen=True)
-class _Style:
+class Style:
     """Type sizes and spacing in points for one layout attempt."""
 
     body: float
@@ -78,7 +60,7 @@ class _Style:
     sign_gap: float
 
     @classmethod
-    def for_width(cls, width_pt: float, scale: float, table_scale: float) -> _Style:
+    def for_width(cls, width_pt: float, scale: float, table_scale: float) -> Style:
         """Sizes for a content ``width_pt`` wide: A5 at one end, A4 at the other."""
         k = min(1.0, max(0.0, (width_pt - _A5_WIDTH_PT) / (_A4_WIDTH_PT - _A5_WIDTH_PT)))
 
@@ -108,10 +90,10 @@ def _option(align: Qt.AlignmentFlag) -> QTextOption:
     return option
 
 
-class _Composer:
+class Composer:
     """Lays out one copy top to bottom in layout units (LAYOUT_DPI), collecting draw operations."""
 
-    def __init__(self, device, dpi: float, width: float, style: _Style, raster: bool) -> None:
+    def __init__(self, device, dpi: float, width: float, style: Style, raster: bool) -> None:
         self.device = device
         self.u = dpi / 72.0  # layout units per point
         self.mm = dpi / 25.4
@@ -469,9 +451,9 @@ class _Composer:
         self.y = y
 
 
-def _compose(device, dpi: float, width: float, data: ReceiptData, copy_label: str,
-             style: _Style, raster: bool, matrix: list[list[bool]]) -> _Composer:
-    c = _Composer(device, dpi, width, style, raster)
+def compose(device, dpi: float, width: float, data: ReceiptData, copy_label: str,
+             style: Style, raster: bool, matrix: list[list[bool]]) -> Composer:
+    c = Composer(device, dpi, width, style, raster)
     s = style
     body = c.font(s.body)
     c.header(data)
@@ -511,73 +493,3 @@ def _compose(device, dpi: float, width: float, data: ReceiptData, copy_label: st
     c.paragraph([("Tra cứu hồ sơ: ", small), (data.tracking_url, c.font(s.small))])
     c.signatures(data)
     return c
-
-
-def _metrics_device() -> QImage:
-    """A paint device of LAYOUT_DPI for text metrics; usable in any thread."""
-    image = QImage(1, 1, QImage.Format.Format_Mono)
-    dots_per_metre = round(LAYOUT_DPI / 0.0254)
-    image.setDotsPerMeterX(dots_per_metre)
-    image.setDotsPerMeterY(dots_per_metre)
-    return image
-
-
-def _along_fit_path(t: float) -> tuple[float, float]:
-    """The (text, table) factors at ``t`` in [0, 1] along ``_FIT_PATH``."""
-    pos = max(0.0, min(1.0, t)) * (len(_FIT_PATH) - 1)
-    i = min(int(pos), len(_FIT_PATH) - 2)
-    f = pos - i
-    (a1, b1), (a2, b2) = _FIT_PATH[i], _FIT_PATH[i + 1]
-    return a1 + (a2 - a1) * f, b1 + (b2 - b1) * f
-
-
-def paint_receipt(painter: QPainter, page_rect: QRectF, data: ReceiptData,
-                  copy_label: str) -> None:
-    """Draw one copy of the receipt inside ``page_rect``, given in the device's units (pixels/dots).
-
-    The type size follows the physical page width: ``page_rect`` and the device's DPI give it.
-    """
-    register_fonts()
-    device = painter.device()
-    device_dpi = float(device.logicalDpiY())
-    raster = isinstance(device, (QImage, QPixmap))
-    scale = device_dpi / LAYOUT_DPI  # device units per layout unit
-    left, top = page_rect.left(), page_rect.top()
-    width, height = page_rect.width() / scale, page_rect.height() / scale
-    width_pt = width / (LAYOUT_DPI / 72.0)
-    metrics = _metrics_device()
-
-    matrix = qr_matrix(data.tracking_url)
-
-    def attempt(t: float) -> _Composer:
-        style = _Style.for_width(width_pt, *_along_fit_path(t))
-        return _compose(metrics, LAYOUT_DPI, width, data, copy_label, style, raster, matrix)
-
-    composer = attempt(0.0)
-    if composer.y > height:
-        composer = attempt(1.0)
-        if composer.y > height:
-            log.warning("receipt %s does not fit the page even in the smallest type",
-                        data.dossier_code)
-        else:
-            lo, hi = 0.0, 1.0
-            for _ in range(_FIT_ROUNDS):
-                mid = (lo + hi) / 2
-                candidate = attempt(mid)
-                if candidate.y <= height:
-                    hi, composer = mid, candidate
-                else:
-                    lo = mid
-
-    painter.save()
-    try:
-        painter.setClipRect(page_rect)
-        painter.translate(left, top)
-        painter.scale(scale, scale)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        painter.setPen(QColor(Qt.GlobalColor.black))
-        for op in composer.ops:
-            op(painter)
-    finally:
-        painter.restore()

@@ -1,8 +1,9 @@
-"""Receipt screen: the receipt as it will print, Print… (system dialog), Save as PDF, New dossier."""
+"""Receipt screen: the receipt as it will print, Print… (system dialog), Save as PDF, New dossier; reprints load here."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
@@ -19,18 +20,23 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.printed.receipt import ReceiptData
-from ui.bridge import Bridge
-from ui.receipt_render import print_receipt, render_image, render_pdf
-from ui.widgets import banner, primary_button, show_banner, title
+from ui.operations.lookup import load_receipt
+from ui.operations.printing import print_receipt, render_preview, save_pdf
+from ui.pages.widgets import banner, primary_button, show_banner, title
+
+if TYPE_CHECKING:
+    from ui.session import Session
 
 
 class ReceiptPage(QWidget):
     new_dossier_requested = Signal()
     home_requested = Signal()
+    reprint_loaded = Signal()  # a stored dossier's receipt is shown again (reprint)
 
-    def __init__(self, bridge: Bridge, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._bridge = bridge
+        self._session = session
+        self._tasks = session.tasks
         self._data: ReceiptData | None = None
         self.heading = title("Đã tiếp nhận hồ sơ")
         self.code_label = QLabel()
@@ -101,13 +107,22 @@ class ReceiptPage(QWidget):
         self._render_preview()
         self.print_button.setFocus()
 
+    def reprint(self, code: str) -> None:
+        """Show a stored dossier's receipt again, marked as a reprint (audited)."""
+        s = self._session
+        s.run(load_receipt(s.context, code, s.actor, reprint=True).success(self._show_reprint))
+
+    def _show_reprint(self, data: ReceiptData) -> None:
+        self.show_receipt(data, heading="In lại giấy hẹn")
+        self.reprint_loaded.emit()
+
     def _render_preview(self) -> None:
         data = self._data
         if data is None:
             return
         paper = self.paper.currentText()
         self.preview.setText("Đang dựng giấy hẹn…")
-        self._bridge.run(lambda: render_image(data, paper=paper, dpi=96), self._show_image, self._show_error)
+        render_preview(data, paper).success(self._show_image).failure(self._show_error).run_in_background(self._tasks)
 
     def _show_image(self, image: QImage) -> None:
         self.preview.setPixmap(QPixmap.fromImage(image))
@@ -125,10 +140,11 @@ class ReceiptPage(QWidget):
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return
         show_banner(self.notice, "Đang gửi lệnh in…")
-        self._bridge.run(
-            lambda: print_receipt(data, printer),
-            lambda _result: show_banner(self.notice, "Đã gửi giấy hẹn tới máy in."),
-            self._show_error,
+        (
+            print_receipt(data, printer)
+            .success(lambda _result: show_banner(self.notice, "Đã gửi giấy hẹn tới máy in."))
+            .failure(self._show_error)
+            .run_in_background(self._tasks)
         )
 
     def _save_pdf(self) -> None:
@@ -146,8 +162,9 @@ class ReceiptPage(QWidget):
         if data is None:
             return
         paper = self.paper.currentText()
-        self._bridge.run(
-            lambda: render_pdf(data, path, paper=paper),
-            lambda saved: show_banner(self.notice, f"Đã lưu PDF: {saved}"),
-            self._show_error,
+        (
+            save_pdf(data, path, paper)
+            .success(lambda saved: show_banner(self.notice, f"Đã lưu PDF: {saved}"))
+            .failure(self._show_error)
+            .run_in_background(self._tasks)
         )

@@ -1,0 +1,313 @@
+"""The reception wizard as plain Python: the form's pages, then the documents checklist, then the review before submit.
+
+`Wizard` walks a procedure's visible pages; `Reception` adds the two steps after them (which documents
+the checklist offers and in what quantity, what the review lists, the next/back rules between steps).
+The Qt page (ui/pages/wizard.py) only renders what these decide and reads back what the officer ticked,
+as Electrum's wizard is rendered by its Qt and QML front ends; tests step through it with plain dicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from forms import geo
+from forms.catalogue import DocumentSpec, Field, Page, Procedure
+from forms.formengine import (
+    MSG_UNKNOWN,
+    _split_path,
+    clean,
+    document_errors,
+    field_error,
+    is_visible,
+    page_errors,
+    required_documents,
+    validate,
+    visible_pages,
+)
+from forms.text import normalise
+from forms.validators import parse_date
+
+FORM, DOCUMENTS, REVIEW = "form", "documents", "review"  # the steps, in order
+
+
+# --- the form's pages ---------------------------------------------------------------------------
+
+class Wizard:
+    """Page-by-page flow over a procedure's visible pages; refuses to advance past errors."""
+
+    def __init__(self, proc: Procedure, values: Mapping | None = None, page_index: int = 0, today: date | None = None):
+        self.proc = proc
+        self.today = today
+        self.values: dict[str, Any] = dict(values) if isinstance(values, Mapping) else {}
+        for field in proc.top_fields():
+            if field.default is not None and field.id not in self.values:
+                self.values[field.id] = normalise(field.default)  # a fresh copy, never the definition's
+        pages = self.pages
+        index = page_index if isinstance(page_index, int) and 0 <= page_index < len(pages) else 0
+        self._page_id = pages[index].id if pages else None
+
+    @property
+    def pages(self) -> list[Page]:
+        return visible_pages(self.proc, self.values, self.today)
+
+    @property
+    def page(self) -> Page | None:
+        """The current page; if it was hidden by a change, the nearest visible page before it."""
+        pages = self.pages
+        if not pages:
+            return None
+        visible = {p.id for p in pages}
+        order = [p.id for p in self.proc.pages]
+        if self._page_id in visible:
+            return next(p for p in pages if p.id == self._page_id)
+        position = order.index(self._page_id) if self._page_id in order else 0
+        for page_id in reversed(order[:position]):
+            if page_id in visible:
+                return next(p for p in pages if p.id == page_id)
+        return pages[0]
+
+    @property
+    def index(self) -> int:
+        page = self.page
+        return 0 if page is None else [p.id for p in self.pages].index(page.id)
+
+    @property
+    def can_back(self) -> bool:
+        return self.index > 0
+
+    @property
+    def is_last(self) -> bool:
+        return self.index >= len(self.pages) - 1
+
+    @property
+    def progress(self) -> str:
+        return f"Bước {self.index + 1}/{max(len(self.pages), 1)}"
+
+    def set(self, field_id: str, value: Any) -> str | None:
+        """Store one answer (top-level id or "group[i].sub") and return its message, if any."""
+        if not isinstance(field_id, str):
+            return MSG_UNKNOWN
+        if (path := _split_path(field_id)) is not None:
+            group_id, index, sub_id = path
+            group = self.proc.field(group_id)
+            if group is None or group.type != "group" or group.subfield(sub_id) is None:
+                return MSG_UNKNOWN
+            items = self.values.get(group_id)
+            if not isinstance(items, list) or index >= len(items) or not isinstance(items[index], dict):
+                return "Mục này không tồn tại."
+            items[index][sub_id] = value
+        else:
+            field = self.proc.field(field_id)
+            if field is None or self.proc.group_of(field_id) is not None:
+                return MSG_UNKNOWN
+            self.values[field_id] = value
+        return field_error(self.proc, field_id, self.values, self.today)
+
+    def add_item(self, group_id: str) -> int | None:
+        """Append an empty item to a repeat group; returns its index (None if not a group or full)."""
+        group = self.proc.field(group_id)
+        if group is None or group.type != "group" or self.proc.group_of(group_id) is not None:
+            return None
+        items = self.values.get(group_id)
+        if not isinstance(items, list):
+            items = self.values[group_id] = []
+        if group.max_items is not None and len(items) >= group.max_items:
+            return None
+        items.append({s.id: normalise(s.default) for s in group.fields if s.default is not None})
+        return len(items) - 1
+
+    def remove_item(self, group_id: str, index: int) -> bool:
+        items = self.values.get(group_id)
+        if self.proc.field(group_id) is None or not isinstance(items, list) or not isinstance(index, int) \
+                or not 0 <= index < len(items):
+            return False
+        del items[index]
+        return True
+
+    def errors(self) -> dict[str, str]:
+        return page_errors(self.proc, self.page, self.values, self.today) if self.page else {}
+
+    def next(self) -> dict[str, str]:
+        """Advance when the current page is valid; else stay and return its errors."""
+        errors = self.errors()
+        if errors:
+            return errors
+        pages = self.pages
+        index = self.index
+        if index < len(pages) - 1:
+            self._page_id = pages[index + 1].id
+        return {}
+
+    def back(self) -> bool:
+        pages = self.pages
+        index = self.index
+        if index == 0:
+            return False
+        self._page_id = pages[index - 1].id
+        return True
+
+    def validate(self) -> dict[str, str]:
+        return validate(self.proc, self.values, self.today)
+
+    def clean(self) -> dict[str, Any]:
+        return clean(self.proc, self.values, self.today)
+
+    def documents(self) -> list[DocumentSpec]:
+        return required_documents(self.proc, self.values, self.today)
+
+
+# --- the steps after the form -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One line of the documents checklist: its text, the quantity to offer and whether it is ticked."""
+
+    id: str
+    text: str
+    quantity: int
+    ticked: bool
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    label: str
+    value: str  # as the officer and citizen read it; a repeat group's items are joined by "<br>" (markup)
+    markup: bool = False
+
+
+@dataclass(frozen=True)
+class ReviewSection:
+    title: str
+    rows: tuple[ReviewRow, ...]
+
+
+@dataclass(frozen=True)
+class ReviewDocument:
+    name: str
+    kind_label: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the review step lists: every visible answer by page, then the documents received."""
+
+    procedure_name: str
+    procedure_code: str
+    sections: tuple[ReviewSection, ...]
+    documents: tuple[ReviewDocument, ...]
+
+
+def display_value(field: Field, value: Any) -> str:
+    """A value as the officer and citizen read it on the review screen."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if field.type == "choice":
+        choice = field.choice(value)
+        return choice.label if choice else str(value)
+    if field.type == "multichoice":
+        return "; ".join((field.choice(v).label if field.choice(v) else str(v)) for v in value)
+    if field.type == "yesno":
+        return "Có" if value else "Không"
+    if field.type == "date":
+        parsed = parse_date(value)
+        return parsed.strftime("%d/%m/%Y") if parsed else str(value)
+    if field.type == "address" and isinstance(value, dict):
+        return geo.format_address(value)
+    if field.type == "attachment":
+        return ", ".join(str(item.get("filename")) for item in value if isinstance(item, dict))
+    if field.type == "group":
+        parts = []
+        for i, item in enumerate(value, 1):
+            inner = "; ".join(f"{sub.label}: {display_value(sub, item.get(sub.id))}" for sub in field.fields)
+            parts.append(f"{i}. {inner}")
+        return "<br>".join(parts)
+    return str(value)
+
+
+def checklist_text(doc: DocumentSpec) -> str:
+    """A checklist line: the document, its kind, and "nếu có" when it is not required."""
+    return f"{doc.name} ({doc.kind_label})" + ("" if doc.required else " — nếu có")
+
+
+class Reception:
+    """One dossier at the counter: the form's pages (`form`), then the documents checklist, then the review.
+
+    `next()` and `back()` take what the checklist shows ticked ({document id: quantity}) when the officer
+    leaves the checklist; `received` keeps it, so going back and forth never loses a tick.
+    """
+
+    def __init__(self, proc: Procedure, values: Mapping | None = None, page_index: int = 0, today: date | None = None):
+        self.proc = proc
+        self.form = Wizard(proc, values, page_index, today)
+        self.step = FORM
+        self.received: dict[str, int] = {}
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return self.form.values
+
+    @property
+    def can_back(self) -> bool:
+        return self.step != FORM or self.form.can_back
+
+    def next(self, received: Mapping[str, int] | None = None) -> dict[str, str]:
+        """Move one step on; else stay and return what stops it (the page's errors, or the documents missing).
+
+        From the last form page the next step is the checklist; from the checklist, the review. On the review
+        there is nothing further here: the dossier is ready to submit (`values`, `received`).
+        """
+        if self.step == FORM:
+            was_last = self.form.is_last
+            errors = self.form.next()
+            if errors:
+                return errors
+            if was_last:
+                self.step = DOCUMENTS
+            return {}
+        if self.step == DOCUMENTS:
+            ticked = dict(received or {})
+            errors = document_errors(self.proc, self.values, ticked, self.form.today)
+            if errors:
+                return errors
+            self.received = ticked
+            self.step = REVIEW
+        return {}
+
+    def back(self, received: Mapping[str, int] | None = None) -> bool:
+        """One step back: review → checklist (as ticked), checklist → the last form page, else the page before."""
+        if self.step == REVIEW:
+            self.step = DOCUMENTS
+            return True
+        if self.step == DOCUMENTS:
+            self.received = dict(received or {})
+            self.step = FORM
+            return True
+        return self.form.back()
+
+    def checklist(self) -> list[ChecklistItem]:
+        """The documents these answers call for; ticked and counted as the officer left them, else the listed quantity."""
+        previous = self.received
+        return [
+            ChecklistItem(doc.id, checklist_text(doc), previous.get(doc.id) or doc.quantity, doc.id in previous)
+            for doc in required_documents(self.proc, self.values, self.form.today)
+        ]
+
+    def review(self) -> Review:
+        values = self.values
+        sections = []
+        for page in visible_pages(self.proc, values, self.form.today):
+            rows = tuple(
+                ReviewRow(field.label, display_value(field, values.get(field.id)), field.type == "group")
+                for field in page.fields
+                if is_visible(self.proc, field, values, self.form.today)
+            )
+            sections.append(ReviewSection(page.title, rows))
+        names = {doc.id: doc for doc in self.proc.documents}
+        documents = tuple(
+            ReviewDocument(names[doc_id].name, names[doc_id].kind_label, quantity) for doc_id, quantity in self.received.items()
+        )
+        return Review(self.proc.name, self.proc.code, tuple(sections), documents)

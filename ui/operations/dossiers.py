@@ -1,0 +1,98 @@
+"""Operations on dossiers at the counter: home lists, resume a draft, save a draft, attach a scan, submit, record a supplement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ui.operations.op import Op
+
+if TYPE_CHECKING:
+    from forms.catalogue import Procedure
+    from kiosk.dossier.overview import HomeOverview
+    from kiosk.dossier.drafts import DraftSummary
+    from kiosk.security.officers import OfficerRef
+    from kiosk.printed.receipt import ReceiptData
+    from kiosk.storage.context import KioskContext
+
+
+def home_overview(ctx: KioskContext, officer: OfficerRef | None) -> Op[HomeOverview]:
+    """The home screen's lists: the officer's drafts, the latest dossiers, a clock warning."""
+
+    def work() -> HomeOverview:
+        from kiosk.dossier.overview import home_overview as overview
+
+        return overview(ctx, officer.id if officer else None)
+
+    return Op(work)
+
+
+@dataclass(frozen=True)
+class ResumedDraft:
+    draft: DraftSummary
+    procedure: Procedure | None  # None: the procedure is no longer offered
+
+
+def resume_draft(ctx: KioskContext, draft_uuid: str) -> Op[ResumedDraft | None]:
+    """A saved draft and the procedure version it was typed in (else the current one); None if it is gone."""
+
+    def work() -> ResumedDraft | None:
+        from kiosk.dossier.drafts import list_drafts
+
+        draft = next((d for d in list_drafts(ctx) if d.uuid == draft_uuid), None)
+        if draft is None:
+            return None
+        catalogue = ctx.catalogue
+        procedure = catalogue.get(draft.procedure_code, draft.procedure_version) or catalogue.get(draft.procedure_code)
+        return ResumedDraft(draft, procedure)
+
+    return Op(work)
+
+
+def save_draft(ctx: KioskContext, officer: OfficerRef, procedure: Procedure, values: dict[str, Any], page_index: int,
+               draft_uuid: str) -> Op[str]:
+    """Save what is typed so far (automatically, or "Lưu nháp"); it survives a crash or a power cut."""
+
+    def work() -> str:
+        from kiosk.dossier.drafts import save_draft as save
+
+        return save(ctx, officer, procedure, values, page_index, draft_uuid)
+
+    return Op(work)
+
+
+def store_attachment(ctx: KioskContext, path: Path) -> Op[dict[str, Any]]:
+    """Seal a scanned file into the attachments folder; the field keeps the returned reference."""
+
+    def work() -> dict[str, Any]:
+        from kiosk.dossier.attachments import store_file
+
+        return store_file(ctx.data.attachments_dir, path, ctx.file_key).as_value()
+
+    return Op(work)
+
+
+def submit(ctx: KioskContext, officer: OfficerRef, procedure: Procedure, values: dict[str, Any], documents: dict[str, int],
+           draft_uuid: str) -> Op[tuple[ReceiptData, str | None]]:
+    """Receive the dossier (one transaction, synced to disk) and build its receipt; with the clock warning if any."""
+
+    def work() -> tuple[ReceiptData, str | None]:
+        from kiosk.dossier.submit import submit as receive
+        from kiosk.printed.load import load_receipt
+
+        result = receive(ctx, procedure=procedure, values=values, officer=officer, documents=documents, draft_uuid=draft_uuid)
+        return load_receipt(ctx, result.code, actor=officer.username, reprint=False), result.clock_warning
+
+    return Op(work)
+
+
+def amend(ctx: KioskContext, officer: OfficerRef, code: str, documents: dict[str, int], note: str) -> Op[int]:
+    """Record the supplementary documents the portal asked for: the dossier's next revision, queued for the portal."""
+
+    def work() -> int:
+        from kiosk.dossier.amend import amend as record
+
+        return record(ctx, code=code, officer=officer, documents=documents, note=note)
+
+    return Op(work)

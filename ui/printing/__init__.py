@@ -1,0 +1,1 @@
+"""The Qt drawing of everything printed (QPainter): one function per document for printer, preview and PDF."""
