@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO / "tests") not in sys.path:
-    sys.path.insert(0, str(REPO / "tests"))  # the real portal process helper (tests/portal_server.py)
+    sys.path.insert(0, str(REPO / "tests" / "support"))  # the real portal process helper (tests/support/portal_server.py)
 
 SITE = {"unit_id": "000.00.07.H26", "unit_name": "UBND xã Bát Tràng", "commune_code": "00583", "kiosk_number": 1, "portal_url": ""}
 

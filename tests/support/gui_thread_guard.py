@@ -17,7 +17,7 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 UI = str(REPO / "ui") + "/"
 UI_EXEMPT = (str(REPO / "ui" / "admin") + "/",)  # kiosk-admin: a command line, no event loop
 QTBOT_WAITS = ("pytestqt",)

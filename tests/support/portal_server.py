@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 import requests
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 READY_TIMEOUT = 30.0  # seconds to wait for the URL line
 STOP_TIMEOUT = 10.0  # seconds between terminate and kill
 CLI_TIMEOUT = 60.0

@@ -39,7 +39,7 @@ def test_sigkill_during_submits_loses_and_duplicates_nothing(site_dir: Path, tmp
     while len(printed) < TARGET and runs < 150:
         runs += 1
         child = subprocess.Popen(
-            [sys.executable, str(REPO / "tests" / "crash_child.py"), str(site_dir), str(runs * 100), str(attachment)],
+            [sys.executable, str(REPO / "tests" / "support" / "crash_child.py"), str(site_dir), str(runs * 100), str(attachment)],
             cwd=REPO,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

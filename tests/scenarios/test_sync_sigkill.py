@@ -42,7 +42,7 @@ def test_sigkill_during_sync_delivers_exactly_once_and_resends_at_most_a_chunk(t
         for generation in range(KILLS):
             proxy.generation = generation
             child = subprocess.Popen(
-                [sys.executable, str(REPO / "tests" / "sync_child.py"), str(root), proxy.url],
+                [sys.executable, str(REPO / "tests" / "support" / "sync_child.py"), str(root), proxy.url],
                 cwd=REPO,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,

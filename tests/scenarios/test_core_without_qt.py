@@ -1,4 +1,5 @@
-"""The core, the sync engine and the form definitions never import PySide6 (DESIGN.md layering)."""
+"""Importing every module of the core, the sync engine and the form language in a fresh process loads no Qt
+(tests/unit/test_layering.py reads the imports; this runs them)."""
 
 from __future__ import annotations
 
