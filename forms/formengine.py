@@ -153,7 +153,8 @@ def _item_scope(group: Field, item: Mapping, env: Mapping, today: date | None) -
     return {**env, **{k: (None if k in hidden else v) for k, v in typed.items()}}, hidden
 
 
-def _split_path(target: str) -> tuple[str, int, str] | None:
+def split_path(target: str) -> tuple[str, int, str] | None:
+    """`group[2].field` as (group id, item index, field id); None for a plain field id."""
     m = _PATH.fullmatch(target)
     return (m[1], int(m[2]), m[3]) if m else None
 
@@ -166,7 +167,7 @@ def is_visible(proc: Procedure, field_or_page: Field | Page | str, values: Any, 
     target = field_or_page.id if isinstance(field_or_page, Field) else field_or_page
     if not isinstance(target, str):
         return False
-    if (path := _split_path(target)) is not None:
+    if (path := split_path(target)) is not None:
         group_id, index, sub_id = path
         items = _values(values).get(group_id)
         group = proc.field(group_id)
@@ -287,7 +288,7 @@ def field_error(proc: Procedure, field_id: str, values: Any, today: date | None 
     if not isinstance(field_id, str):
         return MSG_UNKNOWN
     state = _state(proc, values, today)
-    if (path := _split_path(field_id)) is not None:
+    if (path := split_path(field_id)) is not None:
         group_id, index, sub_id = path
         group = proc.field(group_id)
         sub = group.subfield(sub_id) if group is not None and proc.group_of(group_id) is None else None

@@ -17,7 +17,7 @@ from forms import geo
 from forms.catalogue import DocumentSpec, Field, Page, Procedure
 from forms.formengine import (
     MSG_UNKNOWN,
-    _split_path,
+    split_path,
     clean,
     document_errors,
     field_error,
@@ -90,7 +90,7 @@ class Wizard:
         """Store one answer (top-level id or "group[i].sub") and return its message, if any."""
         if not isinstance(field_id, str):
             return MSG_UNKNOWN
-        if (path := _split_path(field_id)) is not None:
+        if (path := split_path(field_id)) is not None:
             group_id, index, sub_id = path
             group = self.proc.field(group_id)
             if group is None or group.type != "group" or group.subfield(sub_id) is None:

@@ -6,7 +6,6 @@ import json
 import socket
 from pathlib import Path
 
-import pytest
 
 from ui.admin.cli import main
 from portal_server import portal, start_portal  # noqa: F401 - the fixture
