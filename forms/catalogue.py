@@ -159,6 +159,18 @@ def _validator(schema: dict, name: str):
     return jsonschema.Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{name}"})
 
 
+_SCHEMA_VERDICTS: dict[tuple[str, str, str, str], tuple[LoadError, ...]] = {}
+
+
+def _schema_verdict(schema_digest: str, validator: Any, doc: Any, data: bytes, label: str) -> list[LoadError]:
+    """The schema's verdict on one file, remembered by content: a window, a command or a test re-reads the
+    same files, and JSON Schema validation is most of the cost of a load (about 0.2 s for the catalogue)."""
+    key = (schema_digest, validator.schema.get("$ref", str(id(validator))), hashlib.sha256(data).hexdigest(), label)
+    if key not in _SCHEMA_VERDICTS:
+        _SCHEMA_VERDICTS[key] = tuple(schema_errors(validator, doc, label))
+    return list(_SCHEMA_VERDICTS[key])
+
+
 def _json_files(directory: Path) -> list[Path]:
     try:
         return sorted(p for p in Path(directory).glob("*.json") if p.is_file())
@@ -182,7 +194,7 @@ def load_catalogue(
     read = _read_json(Path(schema_path), _display_path(Path(schema_path)), errors)
     if read is None:
         return Catalogue(errors=errors)
-    schema = read[0]
+    schema, schema_digest = read[0], hashlib.sha256(read[1]).hexdigest()
 
     choice_lists: dict[str, tuple[Choice, ...]] = {}
     validator = _validator(schema, "choice_list")
@@ -192,7 +204,7 @@ def load_catalogue(
         if found is None:
             continue
         doc = found[0]
-        problems = schema_errors(validator, doc, label)
+        problems = _schema_verdict(schema_digest, validator, doc, found[1], label)
         if not problems:
             values = [c["value"] for c in doc["choices"]]
             dup = next((v for i, v in enumerate(values) if v in values[:i]), None)
@@ -213,7 +225,7 @@ def load_catalogue(
         if found is None:
             continue
         doc = found[0]
-        problems = schema_errors(validator, doc, label)
+        problems = _schema_verdict(schema_digest, validator, doc, found[1], label)
         if not problems:
             checker = DefinitionChecker(label, choice_lists)
             checker.check([(label, f"pages[{i}]", p) for i, p in enumerate(doc["pages"])])
@@ -234,7 +246,7 @@ def load_catalogue(
         if found is None:
             continue
         doc, data = found
-        problems = schema_errors(validator, doc, label)
+        problems = _schema_verdict(schema_digest, validator, doc, data, label)
         if not problems:
             problems = _check_procedure(doc, label, blocks, choice_lists)
         if not problems and (doc["code"], doc["version"]) in procedures and path not in shipped:
