@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from kiosk.errors import InputError
+
 APP_NAME = "mot-cua-kiosk"
 ENV_DATA_DIR = "KIOSK_DATA_DIR"
 
@@ -94,6 +96,14 @@ class DataDir:
                 pass
         if created and os.name == "nt":  # pragma: no cover - Windows only
             restrict_to_current_user(self.root)
+
+
+def require_owner(root: Path) -> None:
+    """Refuse a data folder owned by another account: files written as this one would lock the kiosk out of
+    its own data. The officer's window and kiosk-admin both check this first."""
+    problem = owner_problem(root)
+    if problem:
+        raise InputError(problem)
 
 
 def owner_problem(root: Path) -> str | None:

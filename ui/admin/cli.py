@@ -45,14 +45,11 @@ def _json_default(value: Any) -> Any:
 
 def _open(args: argparse.Namespace):
     from kiosk.storage.context import open_kiosk
-    from kiosk.storage.paths import owner_problem
-
+    from kiosk.storage.paths import require_owner
     from kiosk.storage.provision import provision
 
     root = resolve_data_dir(args.data_dir)
-    problem = owner_problem(root)
-    if problem:  # files written as another account would lock the kiosk out of its own data
-        raise InputError(problem)
+    require_owner(root)
     provision(root)  # first start of a per-site package: its baked-in configuration sets the folder up
     return open_kiosk(root)
 

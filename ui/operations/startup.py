@@ -15,6 +15,9 @@ def open_data_folder(root: Path, *, demo: bool) -> Op[KioskContext]:
     """The officer can type while this runs (about a second on a slow PC); the failure is the message page's text."""
 
     def work() -> KioskContext:
+        from kiosk.storage.paths import require_owner
+
+        require_owner(root)  # before the demo or a package's provisioning writes anything there
         import_core()
         if demo:
             from kiosk.admin.demo import ensure_demo

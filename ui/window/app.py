@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from assets import asset_path
 from kiosk import __version__
 from ui.logfile import rotating_file_handler
-from kiosk.storage.paths import DataDir, resolve_data_dir
+from kiosk.storage.paths import DataDir, owner_problem, resolve_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     root = resolve_data_dir(args.data_dir, demo=args.demo)
     data = DataDir(root)
-    data.ensure()
-    root_logger = logging.getLogger()
-    root_logger.addHandler(rotating_file_handler(data.logs_dir))
-    root_logger.setLevel(logging.INFO)
+    if not owner_problem(root):  # another account's folder: the window says so, and writes nothing there
+        data.ensure()
+        root_logger = logging.getLogger()
+        root_logger.addHandler(rotating_file_handler(data.logs_dir))
+        root_logger.setLevel(logging.INFO)
     log.info("kiosk %s starting on %s (demo=%s)", __version__, root, args.demo)
     app = make_application(sys.argv[:1])
     from ui.window.main_window import MainWindow
