@@ -70,6 +70,11 @@ class KioskContext:
     def owned_here(self) -> bool:
         return threading.get_ident() == self.owner_thread
 
+    def claim(self) -> None:
+        """Make the calling thread the owner: the window opens the folder on a worker, then hands the context
+        to its GUI thread, which calls this as it receives it."""
+        self.owner_thread = threading.get_ident()
+
     def adopt(self, *, settings: SiteSettings | None = None, catalogue: Catalogue | None = None) -> None:
         """Put new settings or a new catalogue in effect; only the owning thread may (a bug otherwise)."""
         if not self.owned_here():

@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.session.run(open_data_folder(self.root, demo=self.demo).success(self._opened).failure(self._open_failed))
 
     def _opened(self, ctx: KioskContext) -> None:
+        ctx.claim()  # opened on the worker; from now on only the GUI thread changes it
         self.session.ctx = ctx
         if not self.pages_built:
             self._build_pages()
