@@ -14,7 +14,7 @@ from kiosk.security.officers import add_officer
 from ui.window.app import make_application
 from ui.window.main_window import MainWindow
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _add_lan(root: Path) -> None:
