@@ -28,7 +28,8 @@ def enrol(
     client_factory: Callable[[str], PortalClient] | None = None,
 ) -> Credentials:
     """Enrol with the portal at `portal_url`; stores the credentials (0600) and writes settings.portal_url to
-    settings.json (the context's owner adopts it: `ctx.reload_settings()`)."""
+    settings.json. Called on the thread that owns the context (the command line), the new settings take effect
+    at once; called on a worker, the owner adopts them (`ctx.reload_settings()`)."""
     portal_url = portal_url.strip().rstrip("/")
     code = code.strip()
     if not code:
@@ -48,6 +49,8 @@ def enrol(
     credentials = Credentials(portal_url=portal_url, kiosk_id=answer["kiosk_id"], secret=answer["secret"], enrolled_at=utcnow().isoformat())
     save_credentials(ctx.data, credentials)
     save_settings(ctx.data.settings_path, new_settings)
+    if ctx.owned_here():
+        ctx.adopt(settings=new_settings)
     with ctx.transaction() as session:
         if previous is None or previous.portal_url != portal_url:
             meta.put(session, meta.STATUS_CURSOR, None)  # cursors belong to one portal

@@ -33,8 +33,8 @@ EDITABLE = (
 
 
 def update_settings(ctx: Any, actor: Any, changes: dict[str, Any]) -> SiteSettings:
-    """An administrator's change from the admin screen: checked, written atomically, audited; the new settings,
-    which the caller adopts (`ctx.adopt`) on the thread that owns the context."""
+    """An administrator's change from the admin screen: checked, written atomically, audited; the new settings.
+    On the thread that owns the context they take effect at once; from a worker, the owner adopts them."""
     from dataclasses import asdict
 
     from kiosk.security import audit
@@ -49,4 +49,6 @@ def update_settings(ctx: Any, actor: Any, changes: dict[str, Any]) -> SiteSettin
     changed = sorted(k for k in changes if getattr(ctx.settings, k) != getattr(merged, k))
     with ctx.transaction() as session:
         audit.record(session, actor.username, "settings.changed", keys=changed)
+    if ctx.owned_here():
+        ctx.adopt(settings=merged)
     return merged
