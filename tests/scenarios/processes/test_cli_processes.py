@@ -2,49 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
-from datetime import date
-from pathlib import Path
-
-import pytest
-
-from conftest import REPO, TEST_SITE
-from ui.admin.cli import main
-
-def run(capsys: pytest.CaptureFixture[str], *args: str, stdin: str = "") -> tuple[int, str, str]:
-    sys.stdin = io.StringIO(stdin)
-    try:
-        code = main(list(args))
-    finally:
-        sys.stdin = sys.__stdin__
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
-@pytest.fixture
-def cli_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    root = tmp_path / "site"
-    code, out, err = run(
-        capsys,
-        "--data-dir", str(root), "init",
-        "--unit-id", TEST_SITE["unit_id"], "--unit-name", TEST_SITE["unit_name"],
-        "--commune-code", TEST_SITE["commune_code"], "--kiosk-number", "2",
-    )
-    assert code == 0, err
-    code, out, err = run(capsys, "--data-dir", str(root), "officer", "add", "lan", "--name", "Trần Thị Lan", "--role", "officer", stdin="2468\n")
-    assert code == 0, err
-    return root
-
-
-def birth_values() -> dict:
-    from forms.catalogue import load_catalogue
-    from forms.samples import sample_values
-
-    return sample_values(load_catalogue().get("1.001193"), seed=7, today=date.today())
-
+from conftest import REPO
+from cli_helpers import birth_values, cli_site, run  # noqa: F401 - cli_site is a fixture
 
 def test_receipt_pdf_headless_in_a_fresh_process(cli_site, capsys, tmp_path) -> None:
     """`kiosk-admin receipt` needs no display: run it as its own process without DISPLAY or QT_QPA_PLATFORM."""
