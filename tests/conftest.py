@@ -142,14 +142,16 @@ def start_main_window(qtbot, root: Path, officers=(("lan", "Trần Thị Lan", "
     """The real main window on `root` with these officers added, shown and waiting at the login screen."""
     from kiosk.storage.context import open_kiosk
     from kiosk.security.officers import add_officer
+    from gui_thread_guard import seeding
     from ui.window.app import make_application
     from ui.window.main_window import MainWindow
 
-    ctx = open_kiosk(root)
-    with ctx.transaction() as session:
-        for username, full_name, role, pin in officers:
-            add_officer(session, username, full_name, role, pin)
-    ctx.close()
+    with seeding():  # test set-up, told apart from the application by the GUI-thread guard
+        ctx = open_kiosk(root)
+        with ctx.transaction() as session:
+            for username, full_name, role, pin in officers:
+                add_officer(session, username, full_name, role, pin)
+        ctx.close()
     make_application([])
     window = MainWindow(root)
     qtbot.addWidget(window)

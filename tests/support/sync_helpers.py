@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from conftest import TEST_SITE
+from gui_thread_guard import seeds
 
 UNIT_ID = TEST_SITE["unit_id"]
 
 
+@seeds
 def make_kiosk(root: Path, portal: Any, *, portal_url: str | None = None, kiosk_number: int = 1, enrolled: bool = True):
     """An initialised data folder enrolled with `portal` (credentials written as `kiosk-admin enrol` does)."""
     from kiosk.storage.context import open_kiosk
@@ -29,6 +31,7 @@ def make_kiosk(root: Path, portal: Any, *, portal_url: str | None = None, kiosk_
     return ctx
 
 
+@seeds
 def add_officer(ctx):
     from kiosk.security.officers import OfficerRef
     from kiosk.security.officers import add_officer as add
@@ -37,6 +40,7 @@ def add_officer(ctx):
         return OfficerRef.of(add(session, "lan", "Trần Thị Lan", "officer", "2468"))
 
 
+@seeds
 def submit_dossiers(ctx, officer, count: int, scratch: Path, *, size: int = 600_000, seed: int = 0) -> list[str]:
     """`count` dossiers of varied procedures, each with one attachment of `size` random bytes; returns codes."""
     from kiosk.dossier.submit import submit
@@ -62,6 +66,7 @@ def client_factory(url: str, timeout: tuple[float, float] = (2.0, 2.0)):
     return lambda ctx: PortalClient(url, load_credentials(ctx.data), timeout=timeout)
 
 
+@seeds
 def outbox_states(ctx) -> dict[tuple[str, int], str]:
     from sqlalchemy import select
 
@@ -72,6 +77,7 @@ def outbox_states(ctx) -> dict[tuple[str, int], str]:
         return {(code, revision): state for code, revision, state in rows}
 
 
+@seeds
 def kiosk_attachments(ctx) -> dict[str, str]:
     """sha256 → dossier code of every attachment the kiosk holds (the sha is checked against the stored file)."""
     from sqlalchemy import select
@@ -118,6 +124,7 @@ def assert_portal_holds_exactly(ctx, portal, codes: list[str], *, revisions: dic
 
 
 
+@seeds
 def row_body(ctx, code: str, revision: int) -> bytes:
     """The body the release before revision snapshots built at the first send, from the dossier row as it is now.
 
@@ -160,6 +167,7 @@ def row_body(ctx, code: str, revision: int) -> bytes:
         )
 
 
+@seeds
 def snapshot_body(ctx, code: str, revision: int) -> bytes | None:
     """The body built now from the revision's stored snapshot (None when it has none)."""
     from sqlalchemy import select
