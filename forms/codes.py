@@ -2,7 +2,10 @@
 look-up, the portal's API schema and the citizen's tracking page all use (docs/dossier-code.md).
 
 A dossier code is `<unit identifier>-YYMMDD-<kiosk digit><daily number>`:
-- the unit identifier in the QCVN 102:2016 shape `V1V2V3.Z1Z2.Y1Y2.MX1X2` (e.g. `000.00.07.H26`);
+- the unit identifier in either shape a commune may hold (shared/DOMAIN.md, "Since 2025"):
+  - QĐ 20/2020/QĐ-TTg, re-issued by the provinces after the 2025 mergers: the level-1 code (a letter and two
+    digits) then up to four dot-separated groups of 2 or 3 digits, e.g. `H26`, `H26.105.12`;
+  - QCVN 102:2016/BTTTT, carried by older sites: `V1V2V3.Z1Z2.Y1Y2.MX1X2`, e.g. `000.00.07.H26`;
 - `YYMMDD`, the day received in Vietnam's time zone;
 - the receiving kiosk's number (1–9) then its own 3-digit daily number, so kiosks never collide offline.
 """
@@ -13,13 +16,21 @@ import re
 from datetime import date, datetime
 from typing import NamedTuple
 
-UNIT_ID = r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}"
-UNIT_ID_EXAMPLE = "000.00.01.H22"
-UNIT_ID_MESSAGE = f"Mã định danh đơn vị phải có dạng V1V2V3.Z1Z2.Y1Y2.MX1X2, ví dụ {UNIT_ID_EXAMPLE} (QCVN 102:2016/BTTTT)."
-_CODE = rf"(?P<unit>{UNIT_ID})-(?P<day>\d{{6}})-(?P<kiosk>[1-9])(?P<number>\d{{3}})"
+UNIT_ID_2020 = r"[A-Z][0-9]{2}(?:\.[0-9]{2,3}){0,4}"  # QĐ 20/2020/QĐ-TTg: at most 19 characters, within its 35
+UNIT_ID_2016 = r"[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}"  # QCVN 102:2016/BTTTT
+UNIT_ID = rf"(?:{UNIT_ID_2016}|{UNIT_ID_2020})"
+UNIT_ID_MAX_LENGTH = 35
+UNIT_ID_MESSAGE = (
+    "Mã định danh đơn vị phải có dạng theo Quyết định 20/2020/QĐ-TTg (ví dụ H26 hoặc H26.105.12: chữ cái in hoa, "
+    "hai chữ số, rồi tối đa bốn nhóm 2–3 chữ số cách nhau bởi dấu chấm) hoặc theo QCVN 102:2016/BTTTT "
+    "(V1V2V3.Z1Z2.Y1Y2.MX1X2, ví dụ 000.00.07.H26)."
+)
+# Digits are ASCII ([0-9]; \d would take any script's digits). The look-arounds keep a search from reading a
+# code out of a longer token (the tail of a longer identifier, a longer number).
+_CODE = rf"(?<![\w.])(?P<unit>{UNIT_ID})-(?P<day>[0-9]{{6}})-(?P<kiosk>[1-9])(?P<number>[0-9]{{3}})(?![0-9])"
 
 UNIT_ID_PATTERN = rf"^{UNIT_ID}$"  # for schema validators (pydantic, JSON Schema): anchored
-CODE_PATTERN = rf"^{UNIT_ID}-\d{{6}}-[1-9]\d{{3}}$"
+CODE_PATTERN = rf"^{UNIT_ID}-[0-9]{{6}}-[1-9][0-9]{{3}}$"
 _CODE_RE = re.compile(_CODE)
 _UNIT_RE = re.compile(UNIT_ID)
 
@@ -37,7 +48,15 @@ class DossierCode(NamedTuple):
 
 
 def is_unit_id(value: object) -> bool:
-    return isinstance(value, str) and _UNIT_RE.fullmatch(value) is not None
+    """Either shape of unit identifier, exactly (upper-case letters, no spaces)."""
+    return isinstance(value, str) and len(value) <= UNIT_ID_MAX_LENGTH and _UNIT_RE.fullmatch(value) is not None
+
+
+def unit_id_shape(value: str) -> str | None:
+    """Which rule an identifier follows: "QĐ 20/2020/QĐ-TTg", "QCVN 102:2016/BTTTT", or None."""
+    if not is_unit_id(value):
+        return None
+    return "QCVN 102:2016/BTTTT" if re.fullmatch(UNIT_ID_2016, value) else "QĐ 20/2020/QĐ-TTg"
 
 
 def format_code(unit_id: str, day: date, kiosk_number: int, daily_number: int) -> str:

@@ -16,7 +16,7 @@ import socket
 import sys
 from typing import Any
 
-from forms import statuses
+from forms import codes, statuses
 from portal.config import ENV_DB, ENV_FILES, PortalConfig
 from portal.db import Database, iso
 from portal.services import catalogue, credentials, dossiers, enrolment, fleet, publishing, status_changes
@@ -94,6 +94,8 @@ def cmd_serve(args: argparse.Namespace, config: PortalConfig) -> int:
 def cmd_enrolment_code(args: argparse.Namespace, config: PortalConfig) -> int:
     if args.kiosk_number < 1:
         return _fail(args, "Số máy kiosk phải từ 1 trở lên", EXIT_BAD_INPUT)
+    if not codes.is_unit_id(args.unit_id):
+        return _fail(args, codes.UNIT_ID_MESSAGE, EXIT_BAD_INPUT)
     db = Database(config.db_url)
     try:
         with db.transaction() as session:
