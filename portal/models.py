@@ -80,6 +80,19 @@ class KioskReport(Base):
     clock_skew_s: Mapped[float | None] = mapped_column(Float, nullable=True)  # kiosk clock minus portal clock
 
 
+class UnitAlias(Base):
+    """Another unit identifier a kiosk issues codes under: a site moved to its re-issued identifier
+    (kiosk-admin site change-unit-id) keeps its old codes, and the portal accepts both as this kiosk's."""
+
+    __tablename__ = "unit_alias"
+    __table_args__ = (Index("ix_unit_alias_slot", "unit_id", "kiosk_number"),)
+
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosk.id"), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kiosk_number: Mapped[int] = mapped_column(Integer)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ReceiptKey(Base):
     """A kiosk's Ed25519 public key for receipt tokens: the portal tells a genuine receipt from a forged one
     with it even before the dossier has synced (docs/receipt-token.md)."""

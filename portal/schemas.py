@@ -127,6 +127,7 @@ class KioskReportOut(_Out):
 class ReceiptKeyIn(_In):
     public_key: PublicKeyHex
     unit_name: _text(200) = ""
+    unit_id: UnitId | None = None  # the identifier the kiosk issues codes under now, when re-issued since enrolment
 
 
 class DocumentIn(BaseModel):

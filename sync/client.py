@@ -336,8 +336,12 @@ class PortalClient:
         if status != 200:
             raise BadAnswer(f"kiosk report: HTTP {status}")
 
-    def register_receipt_key(self, public_key_hex: str, unit_name: str) -> None:
-        status, payload = self._request("PUT", "/receipt-key", json_body={"public_key": public_key_hex, "unit_name": unit_name[:200]})
+    def register_receipt_key(self, public_key_hex: str, unit_name: str, unit_id: str | None = None) -> None:
+        """Register the receipt key, under `unit_id` when the site now issues codes under a re-issued identifier."""
+        body: dict[str, Any] = {"public_key": public_key_hex, "unit_name": unit_name[:200]}
+        if unit_id:
+            body["unit_id"] = unit_id
+        status, payload = self._request("PUT", "/receipt-key", json_body=body)
         if status != 200 or payload.get("public_key") != public_key_hex:
             raise BadAnswer(f"receipt key: HTTP {status}")
 

@@ -357,13 +357,16 @@ class SyncEngine:
             log.info("kiosk report not accepted: %s", type(exc).__name__)
 
     def _register_receipt_key(self, client: PortalClient) -> None:
-        """Once per portal: its copy of our receipt public key lets it vouch for receipts not synced yet."""
+        """Once per portal and identifier: its copy of our receipt public key lets it vouch for receipts not synced
+        yet, and registering it under a re-issued unit identifier tells the portal that codes under the new and
+        the old identifier both come from this kiosk (kiosk-admin site change-unit-id), before any upload."""
         public_key = public_key_of(self.ctx.receipt_key).hex()
-        marker = f"{client.base_url} {public_key}"
+        unit_id = self.ctx.settings.unit_id
+        marker = f"{client.base_url} {public_key} {unit_id}"
         with self.ctx.read() as session:
             if meta.get(session, meta.RECEIPT_KEY_REGISTERED) == marker:
                 return
-        client.register_receipt_key(public_key, self.ctx.settings.unit_name)
+        client.register_receipt_key(public_key, self.ctx.settings.unit_name, unit_id)
         with self.ctx.transaction() as session:
             meta.put(session, meta.RECEIPT_KEY_REGISTERED, marker)
         log.info("receipt public key registered with the portal")

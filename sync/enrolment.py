@@ -54,7 +54,7 @@ def enrol(
     with ctx.transaction() as session:
         if previous is None or previous.portal_url != portal_url:
             meta.put(session, meta.STATUS_CURSOR, None)  # cursors belong to one portal
-        meta.put(session, meta.RECEIPT_KEY_REGISTERED, f"{portal_url} {public_key}")
+        meta.put(session, meta.RECEIPT_KEY_REGISTERED, f"{portal_url} {public_key} {ctx.settings.unit_id}")
         audit.record(session, actor, "portal.enrolled", kiosk_id=credentials.kiosk_id, portal=portal_url)
     log.info("enrolled with %s as kiosk %s", portal_url, credentials.kiosk_id)
     return credentials

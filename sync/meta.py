@@ -16,7 +16,7 @@ LAST_SUCCESS_AT = "last_success_at"
 LAST_ERROR = "last_error"
 LAST_ERROR_AT = "last_error_at"
 LAST_ATTEMPT_AT = "last_attempt_at"
-RECEIPT_KEY_REGISTERED = "receipt_key_registered"  # "<portal url> <public key hex>" once the portal has it
+RECEIPT_KEY_REGISTERED = "receipt_key_registered"  # "<portal url> <public key hex> <unit id>" once the portal has it
 
 
 def get(session: Session, key: str) -> str | None:

@@ -52,3 +52,31 @@ def update_settings(ctx: Any, actor: Any, changes: dict[str, Any]) -> SiteSettin
     if ctx.owned_here():
         ctx.adopt(settings=merged)
     return merged
+
+
+def change_unit_id(ctx: Any, new_unit_id: str, actor: str) -> tuple[str, str]:
+    """Move the site to its re-issued identifier (docs/admin.md): codes issued from now on carry `new_unit_id`;
+    dossiers already received keep their codes, receipts and tracking links. Returns (old, new).
+
+    The daily counters are keyed by day and kiosk, not by identifier, so numbering simply continues and no
+    code can come back. The portal learns the new identifier at the next sync, before any upload, when the
+    kiosk registers its receipt key under it (sync/engine.py).
+    """
+    from dataclasses import asdict
+
+    from forms.codes import UNIT_ID_MESSAGE, is_unit_id
+    from kiosk.security import audit
+
+    new_unit_id = (new_unit_id or "").strip()
+    if not is_unit_id(new_unit_id):
+        raise InputError(UNIT_ID_MESSAGE)
+    old = ctx.settings.unit_id
+    if new_unit_id == old:
+        raise InputError(f"Điểm tiếp nhận đã dùng mã định danh {old}.")
+    changed = settings_from_dict({**asdict(ctx.settings), "unit_id": new_unit_id}, source="Mã định danh mới")
+    save_settings(ctx.data.settings_path, changed)
+    with ctx.transaction() as session:
+        audit.record(session, actor, "site.unit_id_changed", old=old, new=new_unit_id)
+    if ctx.owned_here():
+        ctx.adopt(settings=changed)
+    return old, new_unit_id

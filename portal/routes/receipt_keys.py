@@ -6,10 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from portal.answers import error_responses
+from portal.answers import error_responses, json_answer
 from portal.deps import DatabaseDep, KioskAuth
 from portal.schemas import ReceiptKeyIn, ReceiptKeyOut
-from portal.services.receipt_keys import register_receipt_key
+from portal.services.receipt_keys import SlotTaken, register_receipt_key
 from sync import wire
 
 router = APIRouter()
@@ -20,9 +20,12 @@ router = APIRouter()
     response_model=ReceiptKeyOut,
     tags=["kiosk"],
     summary="Register the Ed25519 public key this kiosk signs its receipt tokens with",
-    responses=error_responses(401, 413, 422),
+    responses=error_responses(401, 409, 413, 422),
 )
 def receipt_key(payload: ReceiptKeyIn, kiosk: KioskAuth, db: DatabaseDep) -> Any:
-    with db.transaction() as session:
-        row = register_receipt_key(session, session.merge(kiosk), payload.public_key, payload.unit_name)
-        return {"service": wire.SERVICE, "registered": True, "public_key": row.public_key}
+    try:
+        with db.transaction() as session:
+            row = register_receipt_key(session, session.merge(kiosk), payload.public_key, payload.unit_name, payload.unit_id)
+            return {"service": wire.SERVICE, "registered": True, "public_key": row.public_key}
+    except SlotTaken:
+        return json_answer(409, {"error": "conflict", "message": "this unit identifier and kiosk number belong to another kiosk"})

@@ -14,6 +14,7 @@ from portal.models import Delivery, Dossier, DossierRevision, Kiosk
 from portal.schemas import DossierBody
 from portal.services.outcomes import Outcome
 from portal.storage import FileStore
+from portal.services.receipt_keys import kiosk_unit_ids
 from sync import wire
 
 log = logging.getLogger("portal.service")  # one name for the whole layer: see portal/services/__init__.py
@@ -81,11 +82,12 @@ def put_revision(
         return Outcome(status, payload)
 
     forbidden = {"error": "forbidden", "message": "this dossier belongs to another kiosk"}
-    if body.unit_id != kiosk.unit_id or body.kiosk_number != kiosk.kiosk_number:
+    units = kiosk_unit_ids(session, kiosk)  # the enrolment's identifier and a re-issued one (unit aliases)
+    if body.unit_id not in units or body.kiosk_number != kiosk.kiosk_number:
         log.warning("dossier %s rev %s: unit/kiosk number in the body differ from kiosk %s's enrolment", uuid, body.revision, kiosk.id)
         return answer("forbidden", 403, forbidden)
     dossier = session.get(Dossier, uuid)
-    if dossier is not None and (dossier.unit_id, dossier.kiosk_number) != (kiosk.unit_id, kiosk.kiosk_number):
+    if dossier is not None and (dossier.unit_id not in units or dossier.kiosk_number != kiosk.kiosk_number):
         log.warning("dossier %s rev %s: kiosk %s tried to write another kiosk's dossier", uuid, body.revision, kiosk.id)
         return answer("forbidden", 403, forbidden)
 

@@ -11,6 +11,7 @@ from portal.db import iso, utcnow
 from portal.models import Dossier, Kiosk, StatusChange
 from portal.services.dossiers import find_dossier
 from portal.services.outcomes import BadInput, Outcome
+from portal.services.receipt_keys import kiosk_unit_ids
 from sync import wire
 
 log = logging.getLogger("portal.service")  # one name for the whole layer: see portal/services/__init__.py
@@ -23,7 +24,7 @@ def status_changes(session: Session, kiosk: Kiosk, since: str | None, limit: int
     rows = session.execute(
         select(StatusChange, Dossier.code)
         .join(Dossier, StatusChange.dossier_uuid == Dossier.uuid)
-        .where(StatusChange.unit_id == kiosk.unit_id, StatusChange.kiosk_number == kiosk.kiosk_number, StatusChange.id > since_id)
+        .where(StatusChange.unit_id.in_(kiosk_unit_ids(session, kiosk)), StatusChange.kiosk_number == kiosk.kiosk_number, StatusChange.id > since_id)
         .order_by(StatusChange.id)
         .limit(limit + 1)
     ).all()

@@ -74,6 +74,22 @@ def cmd_init(args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
+def cmd_site_change_unit_id(args: argparse.Namespace, out: Output) -> int:
+    from kiosk.storage.site import change_unit_id
+
+    ctx = _open(args)
+    try:
+        old, new = change_unit_id(ctx, args.unit_id, actor=_os_account())
+    finally:
+        ctx.close()
+    out.emit(
+        {"ok": True, "old_unit_id": old, "unit_id": new},
+        f"Đã chuyển mã định danh đơn vị từ {old} sang {new}. Hồ sơ mới mang mã {new}; hồ sơ đã tiếp nhận giữ mã cũ. "
+        "Cổng dịch vụ công được báo ở lần đồng bộ tới.",
+    )
+    return EXIT_OK
+
+
 def cmd_officer_add(args: argparse.Namespace, out: Output) -> int:
     from kiosk.security.officers import add_officer
 
@@ -300,13 +316,22 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = add("init", cmd_init, "thiết lập điểm tiếp nhận (site) trong thư mục dữ liệu")
-    p.add_argument("--unit-id", required=True, help="mã định danh đơn vị, ví dụ 000.00.01.H22")
+    p.add_argument("--unit-id", required=True, help="mã định danh đơn vị, ví dụ H26.105.12 hoặc 000.00.07.H26")
     p.add_argument("--unit-name", required=True, help="tên cơ quan, ví dụ \"UBND xã Tân Hưng\"")
     p.add_argument("--commune-code", required=True, help="mã xã/phường 5 chữ số (danh mục 2025)")
     p.add_argument("--kiosk-number", required=True, type=int, help="số hiệu máy 1–9 trong đơn vị")
     p.add_argument("--portal", help="địa chỉ cổng dịch vụ công (https://…)")
     p.add_argument("--saturday-morning", action="store_true", help="đơn vị tiếp nhận sáng thứ Bảy")
     p.add_argument("--force", action="store_true", help="ghi đè thiết lập đã có")
+
+    site = sub.add_parser("site", parents=[common], help="thiết lập điểm tiếp nhận")
+    site_sub = site.add_subparsers(dest="site_command", required=True, metavar="ACTION")
+    p = site_sub.add_parser(
+        "change-unit-id", parents=[common], help="chuyển sang mã định danh đơn vị được cấp lại (tắt phần mềm tiếp nhận trước)",
+        description="Hồ sơ mới mang mã định danh mới; hồ sơ, giấy hẹn và trang tra cứu cũ giữ mã cũ (docs/admin.md).",
+    )
+    p.set_defaults(handler=cmd_site_change_unit_id)
+    p.add_argument("unit_id", metavar="NEW", help="mã định danh mới, ví dụ H26.105.12")
 
     officer = sub.add_parser("officer", parents=[common], help="quản lý cán bộ")
     officer_sub = officer.add_subparsers(dest="officer_command", required=True, metavar="ACTION")

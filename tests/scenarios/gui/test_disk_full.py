@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import errno
 import os
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -12,44 +10,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from conftest import TEST_SITE, open_raw_db
+from disk_helpers import fill, small_disk  # noqa: F401 - small_disk is a fixture
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="mounting a small tmpfs needs Linux")
 
 DISK_FULL = "Ổ đĩa đã đầy"
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path):
-    """A 12 MB tmpfs mounted for the test (the test machine runs as root)."""
-    mount = tmp_path / "small"
-    mount.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m,mode=0700", "tmpfs", str(mount)], capture_output=True, text=True, timeout=30)
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a size-limited tmpfs here (needs root and mount permission): {result.stderr.strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True, timeout=30)
-
-
-def fill(disk: Path) -> Path:
-    """Take every free byte of the filesystem; returns the filler file (delete it to free the space)."""
-    filler = disk / "filler.bin"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
-    block = b"\0" * (64 * 1024)
-    try:
-        while True:
-            try:
-                os.write(fd, block)
-            except OSError as exc:
-                if exc.errno != errno.ENOSPC:
-                    raise
-                if len(block) == 1:
-                    break
-                block = block[: len(block) // 2]
-    finally:
-        os.close(fd)
-    return filler
 
 
 def integrity(root: Path) -> str:

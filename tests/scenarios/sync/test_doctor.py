@@ -10,7 +10,7 @@ from pathlib import Path
 from ui.admin.cli import main
 from portal_server import portal, start_portal  # noqa: F401 - the fixture
 from sync_helpers import add_officer, make_kiosk
-from test_disk_full import fill, small_disk  # noqa: F401 - the fixture
+from disk_helpers import fill, small_disk  # noqa: F401 - the fixture
 
 
 def doctor(capsys, root: Path) -> tuple[int, dict[str, dict]]:
