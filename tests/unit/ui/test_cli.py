@@ -117,7 +117,8 @@ def test_not_initialised_folder_says_what_to_run(capsys, tmp_path) -> None:
 
 def test_init_rejects_bad_settings(capsys, tmp_path) -> None:
     code, _out, err = run(
-        capsys, "--data-dir", str(tmp_path / "x"), "init", "--unit-id", "H22", "--unit-name", "UBND xã A",
+        capsys, "--data-dir", str(tmp_path / "x"), "init", "--unit-id", "H2",  # (H22 alone is a valid QĐ 20/2020 identifier since issue 12)
+        "--unit-name", "UBND xã A",
         "--commune-code", "00583", "--kiosk-number", "12",
     )
     assert code == 2 and "Mã định danh đơn vị" in err and "Số hiệu máy" in err
