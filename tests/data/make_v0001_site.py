@@ -1,13 +1,14 @@
-"""Make a data folder with the release at schema 0001 (issue 2): 4 dossiers, one with a scan, two marked delivered."""
+"""Make a data folder with the release at schema 0001 (issue 2): 4 dossiers, one with a scan, two marked delivered.
+Run it from a checkout of commit 8a74164 (it imports that release's module names)."""
 import sys, json, sqlite3
 from datetime import date, datetime, timezone, timedelta
 from pathlib import Path
 root = Path(sys.argv[1])
-from kiosk.storage.site import init_site
-from kiosk.storage.context import open_kiosk
-from kiosk.security.officers import OfficerRef, add_officer
-from kiosk.dossier.submit import submit
-from forms.samples import sample_values
+from kiosk.site import init_site
+from kiosk.context import open_kiosk
+from kiosk.officers import add_officer
+from kiosk.dossiers import OfficerRef, submit
+from kiosk.samples import sample_values
 init_site(root, {"unit_id": "000.00.07.H26", "unit_name": "UBND xã Bát Tràng", "commune_code": "00583", "kiosk_number": 1, "portal_url": ""})
 ctx = open_kiosk(root)
 with ctx.transaction() as s:
