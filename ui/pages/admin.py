@@ -158,8 +158,7 @@ class AdminPage(QWidget):
         self._run(admin_ops.site_settings(self._session.context), self._show_settings)
 
     def _show_settings(self, view: admin_ops.SiteSettingsView) -> None:
-        enrolled = f"Đã đăng ký với {view.portal_url} (mã máy {view.kiosk_id})." if view.portal_url else None
-        self.set_settings(view.settings, view.editable, enrolled)
+        self.set_settings(view.settings, view.editable, _enrolled_text(view.portal_url, view.kiosk_id) if view.portal_url else None)
 
     def set_officers(self, rows: Sequence[Any]) -> None:
         self.table.setRowCount(len(rows))
@@ -223,6 +222,7 @@ class AdminPage(QWidget):
 
     def _enrolled(self, credentials: Any) -> None:
         self._session.context.reload_settings()  # enrolment wrote the portal's address to settings.json
+        self.enrolment_state.setText(_enrolled_text(credentials.portal_url, credentials.kiosk_id))  # at once, not after the refresh
         self.show_message(f"Đã đăng ký máy với cổng {credentials.portal_url}.")
         self.enrolment_code.clear()
         self._refresh_settings()
@@ -269,3 +269,7 @@ class AdminPage(QWidget):
     def _unlocked(self, username: str) -> None:
         self.show_message(f"Đã mở khóa tài khoản {username}.")
         self._refresh_officers()
+
+
+def _enrolled_text(portal_url: str, kiosk_id: str) -> str:
+    return f"Đã đăng ký với {portal_url} (mã máy {kiosk_id})."
