@@ -3,7 +3,19 @@ and tests/scenarios/processes/test_properties_deep.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import logging
+import os
+from contextlib import contextmanager
+from functools import cache
+
+from hypothesis import settings
 from hypothesis import strategies as st
+
+from forms.catalogue import load_catalogue
+from forms.model import Procedure
+from forms.samples import sample_values
 
 # --- hostile input ------------------------------------------------------------------------------
 
@@ -80,3 +92,86 @@ def _nested(leaves: st.SearchStrategy) -> st.SearchStrategy:
 
 DATA = _nested(SCALARS)  # what JSON, Qt widgets or a careless caller can produce
 ANY = _nested(st.one_of(SCALARS, st.builds(Explosive)))  # ... and objects that explode when touched
+
+
+TODAY = dt.date(2026, 3, 15)
+
+
+SCALE = float(os.environ.get("KIOSK_PROPERTY_SCALE", "1"))  # search longer by hand: KIOSK_PROPERTY_SCALE=20
+
+
+PURE = settings(max_examples=int(200 * SCALE), deadline=None, database=None)
+
+
+PROCEDURES: tuple[Procedure, ...] = tuple(load_catalogue().latest())
+
+
+def deep_list(depth: int) -> list:
+    root: list = []
+    node = root
+    for _ in range(depth - 1):
+        child: list = []
+        node.append(child)
+        node = child
+    return root
+
+
+@cache
+def _sample_json(code: str, seed: int) -> str:
+    proc = next(p for p in PROCEDURES if p.code == code)
+    return json.dumps(sample_values(proc, seed=seed, today=TODAY))
+
+
+def samples(code: str, seed: int) -> dict:
+    """A valid sample, freshly copied: the wizard edits group items in place."""
+    return json.loads(_sample_json(code, seed))
+
+
+def typed_value(field) -> st.SearchStrategy:
+    """Values near what the officer types, so visibility and constraints get exercised, not just type errors."""
+    t = field.type
+    if t in ("choice", "multichoice") and field.choices:
+        one = st.sampled_from([c.value for c in field.choices])
+        return one if t == "choice" else st.lists(one, max_size=4)
+    if t == "yesno":
+        return st.one_of(st.booleans(), st.sampled_from(["có", "không", "1", "0", "x"]))
+    if t == "date":
+        return st.one_of(st.dates(dt.date(1880, 1, 1), dt.date(2110, 1, 1)).map(dt.date.isoformat), st.dates())
+    if t == "number":
+        return st.one_of(st.integers(-5, 3000), st.floats(-10, 3000), st.integers(0, 60).map(str))
+    if t == "address":
+        return st.fixed_dictionaries({"line": TEXT, "commune_code": st.sampled_from(["00583", "00001", "99999", ""]),
+                                      "province_code": st.sampled_from(["01", "1", "79", "", "xx"])})
+    if t == "group":
+        item = st.dictionaries(st.sampled_from([s.id for s in field.fields] + ["junk"]),
+                               st.one_of(ANY, *(typed_value(s) for s in field.fields)), max_size=len(field.fields) + 1)
+        return st.lists(st.one_of(item, ANY), max_size=3)
+    if t == "attachment":
+        return st.lists(st.fixed_dictionaries({"sha256": st.just("a" * 64) | TEXT, "filename": TEXT, "mime": TEXT,
+                                               "size": st.integers(-1, 10**6)}), max_size=2)
+    return TEXT
+
+
+@contextmanager
+def no_swallowed_errors():
+    """The form engine's catch-all logs a bug and shows "invalid"; reaching it is a failure here."""
+    records: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Collect(logging.ERROR)
+    loggers = [logging.getLogger("forms.formengine"), logging.getLogger("forms.expr")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    assert not records, [(r.getMessage(), r.exc_text or r.exc_info) for r in records]
+
+
+def assert_message(message) -> None:
+    assert message is None or (isinstance(message, str) and message.strip()), repr(message)

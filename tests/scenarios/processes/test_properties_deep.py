@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
-import os
-from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -17,12 +14,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from property_strategies import HOSTILE, FRAGMENTS, ANY_CHAR, TEXT, ANY
+from property_strategies import HOSTILE, FRAGMENTS, ANY_CHAR, TEXT, ANY, TODAY, SCALE, PURE, PROCEDURES, deep_list, samples, typed_value, no_swallowed_errors, assert_message
 from conftest import open_raw_db
 from forms import formengine
 from forms import text
 from forms.model import DocumentSpec, Page, Procedure
-from forms.catalogue import load_catalogue
 from forms.wizard import Wizard
 from ui.admin.cli import main
 from forms.timezone import VN_TZ
@@ -32,14 +28,10 @@ from kiosk.storage.models import Dossier
 from kiosk.printed.load import load_receipt
 from forms.samples import sample_values
 
-TODAY = dt.date(2026, 3, 15)
-SCALE = float(os.environ.get("KIOSK_PROPERTY_SCALE", "1"))  # search longer by hand: KIOSK_PROPERTY_SCALE=20
-PURE = settings(max_examples=int(200 * SCALE), deadline=None, database=None)
 ENGINE = settings(max_examples=int(80 * SCALE), deadline=None, database=None)
 DB = settings(max_examples=int(60 * SCALE), deadline=None, database=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-PROCEDURES: tuple[Procedure, ...] = tuple(load_catalogue().latest())
 VIETNAMESE = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
 
 
@@ -48,59 +40,13 @@ TEN_MB = "<script>alert(1)</script>" * 420_000  # 10.5 MB
 # Built lazily: a strategy holding an int of 4,300+ digits cannot even be repr()'d.
 
 
-def deep_list(depth: int) -> list:
-    root: list = []
-    node = root
-    for _ in range(depth - 1):
-        child: list = []
-        node.append(child)
-        node = child
-    return root
-
-
-@cache
-def _sample_json(code: str, seed: int) -> str:
-    proc = next(p for p in PROCEDURES if p.code == code)
-    return json.dumps(sample_values(proc, seed=seed, today=TODAY))
-
-
-def samples(code: str, seed: int) -> dict:
-    """A valid sample, freshly copied: the wizard edits group items in place."""
-    return json.loads(_sample_json(code, seed))
-
-
-def _plausible(field) -> st.SearchStrategy:
-    """Values near what the officer types, so visibility and constraints get exercised, not just type errors."""
-    t = field.type
-    if t in ("choice", "multichoice") and field.choices:
-        one = st.sampled_from([c.value for c in field.choices])
-        return one if t == "choice" else st.lists(one, max_size=4)
-    if t == "yesno":
-        return st.one_of(st.booleans(), st.sampled_from(["có", "không", "1", "0", "x"]))
-    if t == "date":
-        return st.one_of(st.dates(dt.date(1880, 1, 1), dt.date(2110, 1, 1)).map(dt.date.isoformat), st.dates())
-    if t == "number":
-        return st.one_of(st.integers(-5, 3000), st.floats(-10, 3000), st.integers(0, 60).map(str))
-    if t == "address":
-        return st.fixed_dictionaries({"line": TEXT, "commune_code": st.sampled_from(["00583", "00001", "99999", ""]),
-                                      "province_code": st.sampled_from(["01", "1", "79", "", "xx"])})
-    if t == "group":
-        item = st.dictionaries(st.sampled_from([s.id for s in field.fields] + ["junk"]),
-                               st.one_of(ANY, *(_plausible(s) for s in field.fields)), max_size=len(field.fields) + 1)
-        return st.lists(st.one_of(item, ANY), max_size=3)
-    if t == "attachment":
-        return st.lists(st.fixed_dictionaries({"sha256": st.just("a" * 64) | TEXT, "filename": TEXT, "mime": TEXT,
-                                               "size": st.integers(-1, 10**6)}), max_size=2)
-    return TEXT
-
-
 @st.composite
 def form_values(draw, proc: Procedure) -> dict:
     """A value dict over the procedure's real field ids (and junk keys): sometimes a valid sample, mutated."""
     fields = list(proc.top_fields())
     values = dict(samples(proc.code, draw(st.integers(0, 2)))) if draw(st.booleans()) else {}
     for field in draw(st.lists(st.sampled_from(fields), max_size=8)):
-        values[field.id] = draw(st.one_of(ANY, _plausible(field)))
+        values[field.id] = draw(st.one_of(ANY, typed_value(field)))
     for key in draw(st.lists(st.one_of(st.text(max_size=10), st.sampled_from(["__class__", "today", "changes[0].x"])), max_size=2)):
         values[key] = draw(ANY)
     return values
@@ -118,36 +64,11 @@ def field_paths(proc: Procedure, values: dict) -> list:
     return paths + ["", "khong_co", "x[0].y", None, 7, ("a",)]
 
 
-@contextmanager
-def no_swallowed_errors():
-    """The form engine's catch-all logs a bug and shows "invalid"; reaching it is a failure here."""
-    records: list[logging.LogRecord] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    handler = Collect(logging.ERROR)
-    loggers = [logging.getLogger("forms.formengine"), logging.getLogger("forms.expr")]
-    for logger in loggers:
-        logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        for logger in loggers:
-            logger.removeHandler(handler)
-    assert not records, [(r.getMessage(), r.exc_text or r.exc_info) for r in records]
-
-
 def assert_errors(errors) -> None:
     assert isinstance(errors, dict)
     for key, message in errors.items():
         assert isinstance(key, str) and key
         assert isinstance(message, str) and message.strip(), (key, message)
-
-
-def assert_message(message) -> None:
-    assert message is None or (isinstance(message, str) and message.strip()), repr(message)
 
 
 def is_vietnamese(message: str) -> bool:
@@ -244,7 +165,7 @@ def wizard_steps(draw, proc: Procedure) -> list:
     fields = list(proc.top_fields())
     groups = [f for f in fields if f.type == "group"]
     paths = [f.id for f in fields] + [f"{g.id}[{i}].{s.id}" for g in groups for i in (0, 1, 3) for s in g.fields]
-    plausible = st.sampled_from(fields).flatmap(lambda f: st.tuples(st.just("set"), st.just(f.id), _plausible(f)))
+    plausible = st.sampled_from(fields).flatmap(lambda f: st.tuples(st.just("set"), st.just(f.id), typed_value(f)))
     step = st.one_of(
         st.tuples(st.just("set"), st.sampled_from(paths), ANY),
         plausible,
