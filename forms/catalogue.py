@@ -288,7 +288,8 @@ def _build_procedure(doc: dict, path: Path, data: bytes, blocks: Mapping[str, _B
     pages = tuple(p for b in common for p in blocks[b].pages)
     pages += tuple(_build_page(p, choice_lists) for p in doc["pages"])
     documents = tuple(
-        DocumentSpec(d["id"], d["name"], d["kind"], d.get("quantity", 1), d.get("required", True), _expr(d.get("visible_if")), d.get("note", ""))
+        DocumentSpec(d["id"], d["name"], d["kind"], d.get("quantity", 1), d.get("required", True), _expr(d.get("visible_if")),
+                     d.get("note", ""), d.get("way", ""), d.get("legal_source", ""))
         for d in doc.get("documents", ())
     )
     fee = doc["fee"]
@@ -299,4 +300,6 @@ def _build_procedure(doc: dict, path: Path, data: bytes, blocks: Mapping[str, _B
         fee_amount_vnd=fee["amount_vnd"], fee_note=fee.get("note", ""),
         keywords=tuple(doc.get("keywords", ())), documents=documents, pages=pages,
         source=path, digest=hashlib.sha256(data).hexdigest(), raw=doc, common_blocks=common,
+        effective_from=date.fromisoformat(doc["effective_from"]) if doc.get("effective_from") else None,
+        resolving_agency=doc.get("resolving_agency", ""),
     )

@@ -13,6 +13,11 @@ from forms.expr import Expr
 
 KIND_LABELS = {"original": "Bản chính", "certified_copy": "Bản sao có chứng thực", "copy": "Bản sao", "shown": "Xuất trình"}
 
+# How a checklist item is provided (Circular 03/2025; Nghị quyết 66.7/2025): kept by the counter, seen and
+# handed back, or looked up in the national population or electronic civil-status database.
+WAYS = ("submitted", "shown", "looked_up")
+WAY_LABELS = {"submitted": "Nộp", "shown": "Xuất trình", "looked_up": "Khai thác CSDL"}
+
 FIELD_TYPES = ("text", "longtext", "number", "date", "choice", "multichoice", "yesno", "id_number",
                "phone", "email", "address", "attachment", "group")
 
@@ -108,6 +113,12 @@ class DocumentSpec:
     required: bool = True
     visible_if: Expr | None = None
     note: str = ""
+    way: str = ""  # "submitted", "shown" or "looked_up"; "" in the file means: "shown" for kind "shown", else "submitted"
+    legal_source: str = ""  # the text that set this requirement as it now is (e.g. "Nghị quyết 66.7/2025/NQ-CP")
+
+    def __post_init__(self) -> None:
+        if not self.way:
+            object.__setattr__(self, "way", "shown" if self.kind == "shown" else "submitted")
 
     @property
     def kind_label(self) -> str:
@@ -131,6 +142,8 @@ class Procedure:
     digest: str
     raw: dict = dc_field(repr=False)
     common_blocks: tuple[str, ...] = ()
+    effective_from: date | None = None  # first local day this version applies to dossiers received; None: always
+    resolving_agency: str = ""  # the agency that decides, when not the receiving unit (a site may override it)
     _index: dict = dc_field(init=False, repr=False)
 
     def __post_init__(self):

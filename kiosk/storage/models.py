@@ -99,6 +99,14 @@ class Dossier(Base):
     submitter_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
     submitter_id_number: Mapped[str | None] = mapped_column(String(12), nullable=True)
     search_key: Mapped[str] = mapped_column(Text, default="")
+    # What the dossier was received under (migration 0006, docs/rules-2025.md): the receipt layout ("tt01-2018",
+    # "tt03-2025"), the channel ("in_person", "post", "authorised"), the agency that resolves it, and the fee as
+    # computed at the counter (JSON, kiosk/dossier/fees.py) with the amount due. NULL before 0006 except the layout.
+    layout_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    channel: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    resolving_agency: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    fee: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    fee_amount_vnd: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # Set when retention removed the personal data (values, names, search key, attachments); code, dates and status stay.
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -112,7 +120,12 @@ class Dossier(Base):
 
 
 class DossierDocument(Base):
-    """A document received at the counter (the receipt's table): name, kind, quantity."""
+    """A checklist item of a dossier (the receipt's table): name, kind, quantity, and the way it was provided.
+
+    way: "submitted" (kept: kind is original, certified copy or copy, with its page count), "shown" (xuất trình:
+    seen and returned, never scanned) or "looked_up" (khai thác: in the national population or civil-status
+    database; record_number when the officer has it).
+    """
 
     __tablename__ = "dossier_document"
 
@@ -123,6 +136,9 @@ class DossierDocument(Base):
     name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(20))
     quantity: Mapped[int] = mapped_column(Integer)
+    way: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    page_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    record_number: Mapped[str | None] = mapped_column(String(60), nullable=True)
 
     dossier: Mapped[Dossier] = relationship(back_populates="documents")
 
@@ -140,6 +156,7 @@ class Attachment(Base):
     mime_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     field_id: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    doc_id: Mapped[str | None] = mapped_column(String(60), nullable=True)  # the checklist item it is a scan of
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     dossier: Mapped[Dossier] = relationship(back_populates="attachments")
