@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from decimal import Decimal
 from typing import Any
 
 
@@ -88,3 +89,14 @@ def matches(query: str, *haystacks: str) -> bool:
     """
     target = fold(" ".join(haystacks))
     return all(token in target for token in fold(query).split())
+
+
+def format_vnd(amount: int | Decimal) -> str:
+    """``8.000 đồng``: Vietnamese thousands separator, whole đồng only (receipts and fee computations)."""
+    if isinstance(amount, bool) or not isinstance(amount, (int, Decimal)):
+        raise TypeError(f"amount must be int or Decimal, got {type(amount).__name__}")
+    if amount != int(amount):
+        raise ValueError(f"the đồng has no fractional unit: {amount}")
+    value = int(amount)
+    sign = "-" if value < 0 else ""
+    return f"{sign}{abs(value):,}".replace(",", ".") + " đồng"

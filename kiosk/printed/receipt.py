@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from decimal import Decimal
 
 import qrcode
 import qrcode.constants
 
+from forms.text import format_vnd  # noqa: F401 - re-exported: the receipt's callers import it from here
 from forms.timezone import VN_TZ
 from kiosk.printed.token import make_token, tracking_url
 
@@ -121,17 +121,6 @@ def format_appointment(d: date, time_text: str) -> str:
     if not match:
         raise ValueError(f"time must be HH:MM, got {time_text!r}")
     return f"{match.group(1)} giờ {match.group(2)} phút, {vn_date(d)}"
-
-
-def format_vnd(amount: int | Decimal) -> str:
-    """``8.000 đồng``: Vietnamese thousands separator, whole đồng only."""
-    if isinstance(amount, bool) or not isinstance(amount, (int, Decimal)):
-        raise TypeError(f"amount must be int or Decimal, got {type(amount).__name__}")
-    if amount != int(amount):
-        raise ValueError(f"the đồng has no fractional unit: {amount}")
-    value = int(amount)
-    sign = "-" if value < 0 else ""
-    return f"{sign}{abs(value):,}".replace(",", ".") + " đồng"
 
 
 def processing_time_text(days: int, note: str = "") -> str:
