@@ -33,6 +33,7 @@ def build_body(snapshot: RevisionSnapshot, receipt_key: bytes) -> bytes:
         # derived from a body an earlier release froze: then that body's own token (migration 0005).
         tracking_token=snapshot.tracking_token or make_token(receipt_key, snapshot.code),
         supplements_revision=snapshot.supplements_revision,
+        fee=snapshot.fee,
     )
 
 

@@ -59,8 +59,13 @@ def dossier_body(
     attachments: list[dict[str, Any]],
     tracking_token: str,
     supplements_revision: int | None = None,
+    fee: dict[str, Any] | None = None,
 ) -> bytes:
-    """The canonical, immutable record of one dossier revision (built once, stored, re-sent byte for byte)."""
+    """The canonical, immutable record of one dossier revision (built once, stored, re-sent byte for byte).
+
+    `fee` (docs/fees.md) is present only when the dossier has a fee record, so a revision queued before
+    fees existed keeps its exact bytes.
+    """
     return canonical_json(
         {
             "format": BODY_FORMAT,
@@ -81,6 +86,7 @@ def dossier_body(
             "tracking_token": tracking_token,
             "supplements_revision": supplements_revision,
         }
+        | ({"fee": fee} if fee is not None else {})
     )
 
 

@@ -42,7 +42,9 @@ class RevisionSnapshot:
     - values: every answer of the form, as stored on the dossier;
     - documents: the documents received so far, in checklist order: {doc_id, name, kind, quantity};
     - attachments: every file of the dossier, oldest first: {sha256, size, mime, filename, field_id};
-    - supplements_revision: the revision this one follows (None for revision 1).
+    - supplements_revision: the revision this one follows (None for revision 1);
+    - fee: the fee record kept on the dossier (kiosk/dossier/fees.py), None for a dossier without one;
+      left out of the stored JSON when None, so snapshots taken before fees existed read back unchanged.
 
     `tracking_token` is None in every snapshot taken when a revision is queued: the token is made from
     the receipt key when the body is built. Only migration 0005 sets it, when it derives a snapshot from
@@ -66,12 +68,14 @@ class RevisionSnapshot:
     attachments: list[dict[str, Any]]
     supplements_revision: int | None
     tracking_token: str | None = None
+    fee: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object stored in `outbox_entry.snapshot`."""
         data = {"version": SNAPSHOT_VERSION, **asdict(self)}
-        if data["tracking_token"] is None:
-            del data["tracking_token"]
+        for optional in ("tracking_token", "fee"):
+            if data[optional] is None:
+                del data[optional]
         return data
 
     @classmethod
@@ -121,6 +125,7 @@ def take_snapshot(session: Session, dossier: Dossier, revision: int, settings: S
             for a in sorted(dossier.attachments, key=lambda a: a.id or 0)
         ],
         supplements_revision=revision - 1 if revision > 1 else None,
+        fee=copy.deepcopy(dossier.fee) if dossier.fee is not None else None,
     )
 
 

@@ -17,6 +17,7 @@ from forms.timezone import VN_TZ
 from kiosk.dossier.appointment import appointment_date
 from kiosk.dossier.attachments import StoredFile, attachment_from_ref, attachment_refs, store_file
 from kiosk.dossier.codes import allocate_code, clock_warning
+from kiosk.dossier.fees import FeeInputs, compute, dossier_fee, mark_proofs_shown, set_fee
 from kiosk.dossier.revisions import received_documents, write_revision
 from kiosk.errors import InputError
 from kiosk.security.officers import OfficerRef
@@ -65,6 +66,7 @@ def submit(
     extra_files: Sequence[Path] = (),
     draft_uuid: str | None = None,
     now: datetime | None = None,
+    fee: FeeInputs = FeeInputs(),
 ) -> SubmitResult:
     """Validate, then commit everything in one durable transaction before the receipt can be shown.
 
@@ -79,6 +81,10 @@ def submit(
     if errors:
         first = next(iter(errors.values()))
         raise SubmitRefused(f"Hồ sơ chưa hợp lệ ({len(errors)} lỗi): {first}", details=errors)
+    try:
+        fee_kept = dossier_fee(compute(ctx, procedure.code, cleaned, local_today, fee.exemptions), fee)
+    except InputError as exc:
+        raise SubmitRefused(exc.message, details={"fee": exc.message}) from exc
 
     # Files first (content-addressed, fsynced): a crash before the commit leaves only an unreferenced file.
     stored_extra: list[StoredFile] = [store_file(ctx.data.attachments_dir, Path(p), ctx.file_key) for p in extra_files]
@@ -114,12 +120,13 @@ def submit(
         dossier.documents.clear()
         files = [attachment_from_ref(field_id, ref) for field_id, ref in attachment_refs(procedure, cleaned)]
         files += [attachment_from_ref(None, stored.as_value()) for stored in stored_extra]
+        set_fee(dossier, fee_kept)
         write_revision(
             session,
             dossier,
             revision=1,
             values=cleaned,
-            documents=received_documents(procedure, documents),
+            documents=[*received_documents(procedure, documents), *fee_kept.proofs],
             attachments=files,
             settings=ctx.settings,
             now=now,
@@ -127,5 +134,6 @@ def submit(
             action="dossier.submitted",
             details={"code": allocated.code, "procedure": procedure.code},
         )
+        mark_proofs_shown(dossier)
         log.info("dossier %s submitted (procedure %s %s)", allocated.code, procedure.code, procedure.version)
         return SubmitResult(dossier.uuid, allocated.code, now, due, ctx.settings.office_close, warning)

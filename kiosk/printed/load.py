@@ -14,6 +14,7 @@ from forms.model import KIND_LABELS
 from kiosk.storage.context import KioskContext
 from kiosk.errors import InputError
 from kiosk.storage.models import Dossier, utcnow
+from kiosk.dossier.fees import fee_text as stored_fee_text
 from kiosk.printed.receipt import ReceiptData, ReceiptDocument, format_vnd
 from kiosk.storage.settings import SiteSettings
 from kiosk.printed.token import make_token, tracking_url
@@ -30,8 +31,12 @@ def place_name(settings: SiteSettings) -> str:
     return _UNIT_PREFIX.sub("", commune.name) if commune else settings.unit_name
 
 
-def fee_text(definition: dict) -> str:
-    fee = definition.get("fee") or {}
+def fee_text(dossier: Dossier) -> str:
+    """The fee as computed at the counter (docs/fees.md); a dossier received before fees were computed prints
+    its definition's note, exactly as it did."""
+    if dossier.fee is not None:
+        return stored_fee_text(dossier.fee)
+    fee = dossier.procedure.definition.get("fee") or {}
     amount = fee.get("amount_vnd") or 0
     note = fee.get("note") or ""
     if amount:
@@ -80,7 +85,7 @@ def receipt_data(ctx: KioskContext, dossier: Dossier, *, reprint: bool, printed_
         logbook_volume=dossier.logbook_volume or "",
         logbook_number=str(dossier.logbook_number or ""),
         officer_name=dossier.officer.full_name,
-        fee_text=fee_text(definition),
+        fee_text=fee_text(dossier),
         hotline=ctx.settings.hotline,
         tracking_url=tracking_url(ctx.tracking_base, dossier.code, make_token(ctx.receipt_key, dossier.code)),
         reprint=reprint,

@@ -67,6 +67,11 @@ class DataDir:
         return self.root / "catalogue"
 
     @property
+    def fees_dir(self) -> Path:
+        """Fee tables activated from the portal's signed catalogue (kiosk/dossier/fees.py, docs/fees.md)."""
+        return self.root / "fees"
+
+    @property
     def receipt_key_path(self) -> Path:
         """The Ed25519 seed that signs receipt tokens (its public half is registered with the portal)."""
         return self.root / "keys" / "receipt.key"

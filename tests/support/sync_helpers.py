@@ -164,6 +164,7 @@ def row_body(ctx, code: str, revision: int) -> bytes:
             ],
             tracking_token=make_token(ctx.receipt_key, dossier.code),
             supplements_revision=revision - 1 if revision > 1 else None,
+            fee=dossier.fee,  # added with fees (docs/fees.md): None for a dossier without one, so the same bytes as before
         )
 
 
