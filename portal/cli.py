@@ -222,7 +222,8 @@ def cmd_publish(args: argparse.Namespace, config: PortalConfig) -> int:
         _print_json({"ok": True, "published": made})
     else:
         for item in made:
-            print(f"Đã công bố thủ tục {item['code']} phiên bản {item['version']}.")
+            what = f"biểu phí {item['code'].removeprefix(publishing.FEE_PREFIX)}" if item["code"].startswith(publishing.FEE_PREFIX) else f"thủ tục {item['code']}"
+            print(f"Đã công bố {what} phiên bản {item['version']}.")
     return EXIT_OK
 
 
@@ -286,8 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--signing-key", help="the private key file (default: catalogue-signing.key beside the SQLite database)")
     p.set_defaults(func=cmd_catalogue_key)
 
-    p = sub.add_parser("publish", parents=[common], help="publish procedure definition files (new versions) to kiosks, signed")
-    p.add_argument("definitions", nargs="+", metavar="FILE", help="definition files, e.g. forms/procedures/1.004873-….json with a new version")
+    p = sub.add_parser("publish", parents=[common], help="publish procedure definition files or fee tables (new versions) to kiosks, signed")
+    p.add_argument("definitions", nargs="+", metavar="FILE", help="definition files (forms/procedures/….json) or fee tables (forms/fees/….json), each with a new version")
     p.add_argument("--signing-key", help="the private key file (default: catalogue-signing.key beside the SQLite database)")
     p.set_defaults(func=cmd_publish)
 

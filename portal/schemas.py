@@ -102,7 +102,8 @@ class EnrolIn(_In):
 
 
 class PublishedItemOut(BaseModel):
-    code: str
+    kind: Literal["procedure", "fee_table"] = Field(description="a procedure definition, or a fee table (docs/fees.md)")
+    code: str = Field(description="the procedure code, or `fee:` and the table id for a fee table")
     version: str
     definition_b64: str
     signature: str
@@ -149,6 +150,32 @@ class AttachmentRef(BaseModel):
     field_id: _text(60) | None
 
 
+class FeeExemptionIn(BaseModel):
+    model_config = _CLOSED
+
+    id: _text(40, 1)
+    label: _text(200)
+    legal_source: _text(300)
+
+
+class FeeIn(BaseModel):
+    """The fee as computed and completed at the counter (kiosk/dossier/fees.py, docs/fees.md); no personal data."""
+
+    model_config = _CLOSED
+
+    amount_vnd: Annotated[int, Field(ge=0, le=1_000_000_000)] | None
+    source: Literal["table", "hand", "none"]
+    lines: Annotated[list[_text(500)], Field(max_length=100)]
+    detail: _text(500) = ""
+    exemption: FeeExemptionIn | None = None
+    exemptions_ticked: Annotated[list[_text(40)], Field(max_length=20)] = []
+    table: _text(20) | None = None
+    table_version: _text(20) | None = None
+    legal_source: _text(300) = ""
+    collected: bool = False
+    fee_receipt_number: _text(40) | None = None
+
+
 class DossierBody(BaseModel):
     """One revision of a dossier: `sync.wire.dossier_body`, sent as its canonical JSON (`wire.canonical_json`)."""
 
@@ -171,6 +198,7 @@ class DossierBody(BaseModel):
     attachments: Annotated[list[AttachmentRef], Field(max_length=500)]
     tracking_token: Annotated[str, StringConstraints(pattern=TOKEN_PATTERN)]
     supplements_revision: Annotated[int, Field(ge=0, le=MAX_REVISION)] | None
+    fee: FeeIn | None = None  # only in bodies of dossiers with a fee record (docs/fees.md)
 
 
 # --- answers -------------------------------------------------------------------------------------

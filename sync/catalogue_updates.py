@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 
 from forms.catalogue import Catalogue
+from kiosk.dossier import fees
 from kiosk.security import audit
 from kiosk.storage.catalogue_store import activate
 from kiosk.storage.context import KioskContext
@@ -33,7 +34,7 @@ class CatalogueUpdate:
 
 def apply_published(ctx: KioskContext, items: list[dict]) -> CatalogueUpdate:
     update = CatalogueUpdate()
-    new = [i for i in items if isinstance(i, dict) and ctx.catalogue.get(str(i.get("code")), str(i.get("version"))) is None]
+    new = [i for i in items if isinstance(i, dict) and not _held(ctx, i)]
     if not new:
         return update
     key_hex = ctx.settings.catalogue_public_key
@@ -51,6 +52,9 @@ def apply_published(ctx: KioskContext, items: list[dict]) -> CatalogueUpdate:
             log.warning("catalogue item %s refused: bad signature", label)
             update.refused.append(f"{label}: {BAD_SIGNATURE}")
             continue
+        if item.get("kind") == "fee_table":
+            _activate_fee_table(ctx, definition, label, update)
+            continue
         try:
             code, version, update.catalogue = activate(ctx, definition)
         except KioskError as exc:
@@ -62,3 +66,25 @@ def apply_published(ctx: KioskContext, items: list[dict]) -> CatalogueUpdate:
         update.activated.append(f"{code}@{version}")
         log.info("procedure %s version %s activated from the portal", code, version)
     return update
+
+
+def _held(ctx: KioskContext, item: dict) -> bool:
+    """Whether the kiosk already has this procedure version or fee table version."""
+    code, version = str(item.get("code")), str(item.get("version"))
+    if item.get("kind") == "fee_table":
+        return fees.has_table(ctx, code.removeprefix(wire.FEE_TABLE_CODE_PREFIX), version)
+    return ctx.catalogue.get(code, version) is not None
+
+
+def _activate_fee_table(ctx: KioskContext, definition: bytes, label: str, update: CatalogueUpdate) -> None:
+    """A signed fee table: checked like the shipped ones, kept in `<data>/fees/`, used from the next fee computed."""
+    try:
+        table = fees.activate_table(ctx, definition)
+    except KioskError as exc:
+        log.warning("fee table %s refused: %s", label, exc.message)
+        update.refused.append(exc.message)
+        return
+    with ctx.transaction() as session:
+        audit.record(session, "system:sync", "fees.activated", table=table.table, version=table.version)
+    update.activated.append(f"{wire.FEE_TABLE_CODE_PREFIX}{table.table}@{table.version}")
+    log.info("fee table %s version %s activated from the portal", table.table, table.version)

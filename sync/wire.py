@@ -136,6 +136,8 @@ def verify_receipt_token(public_keys: Any, code: str, token: str) -> bool:
 # catalogue key; kiosks verify with the public key pinned in their package, never one fetched from the portal.
 
 CATALOGUE_MESSAGE_PREFIX = b"mot-cua-portal catalogue v1\n"
+# A fee table (docs/fees.md) is published in the same signed list, with kind "fee_table" and code "fee:<table id>".
+FEE_TABLE_CODE_PREFIX = "fee:"
 
 
 def verify_catalogue_signature(public_key: bytes, definition: bytes, signature_hex: str) -> bool:

@@ -55,7 +55,19 @@ def dossier_summary(dossier: Dossier) -> dict[str, Any]:
         "portal_received_at": iso(first.portal_received_at) if first else None,
         "updated_at": iso(dossier.updated_at),
         "attachments": sorted({a["sha256"] for r in dossier.revisions[-1:] for a in _attachments_of(r.body)}),
+        "fee": _fee_of(dossier.revisions[-1].body) if dossier.revisions else None,
     }
+
+
+def _fee_of(raw: bytes) -> dict[str, Any] | None:
+    """The newest revision's fee (docs/fees.md): amounts, exemption and table, never personal data."""
+    import json
+
+    try:
+        fee = json.loads(raw).get("fee")
+    except (ValueError, AttributeError):
+        return None
+    return fee if isinstance(fee, dict) else None
 
 
 def _attachments_of(raw: bytes) -> list[dict[str, Any]]:

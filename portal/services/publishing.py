@@ -21,6 +21,7 @@ from portal.services.outcomes import BadInput
 from sync import wire
 
 KEY_FILE = "catalogue-signing.key"
+FEE_PREFIX = wire.FEE_TABLE_CODE_PREFIX  # a fee table is published as "fee:" + its table id ("fee:national", "fee:01")
 
 
 def default_key_path(db_file: Path | None) -> Path:
@@ -57,27 +58,41 @@ def sign(seed: bytes, definition: bytes) -> str:
 
 
 def publish(session: Session, seed: bytes, definition: bytes) -> PublishedProcedure:
-    """Publish one definition file (a new version of a procedure); a version is published once."""
+    """Publish one definition file (a new version of a procedure) or fee table (docs/fees.md); a version is published once."""
     try:
         doc = json.loads(definition)
-        code, version = str(doc["code"]), str(doc["version"])
+        if isinstance(doc, dict) and "table" in doc and "code" not in doc:
+            code, version = _fee_table_key(doc, definition)
+        else:
+            code, version = str(doc["code"]), str(doc["version"])
     except (ValueError, KeyError, TypeError) as exc:
-        raise BadInput("Tệp không phải định nghĩa thủ tục (JSON có code và version).") from exc
+        raise BadInput("Tệp không phải định nghĩa thủ tục (JSON có code và version) hay biểu phí (JSON có table và version).") from exc
     existing = session.scalars(select(PublishedProcedure).where(PublishedProcedure.code == code, PublishedProcedure.version == version)).first()
     if existing is not None:
         if existing.definition == definition:
             return existing
-        raise BadInput(f"Thủ tục {code} phiên bản {version} đã được công bố với nội dung khác; hãy tăng số phiên bản.")
+        what = f"Biểu phí {code.removeprefix(FEE_PREFIX)}" if code.startswith(FEE_PREFIX) else f"Thủ tục {code}"
+        raise BadInput(f"{what} phiên bản {version} đã được công bố với nội dung khác; hãy tăng số phiên bản.")
     row = PublishedProcedure(code=code, version=version, definition=definition, signature=sign(seed, definition))
     session.add(row)
     session.flush()
     return row
 
 
+def _fee_table_key(doc: dict, definition: bytes) -> tuple[str, str]:
+    """A fee table is checked here as the kiosk will check it: a table kiosks would refuse is never published."""
+    from forms.fees import check_table
+
+    table, problems = check_table(doc, "biểu phí", definition)
+    if table is None:
+        raise BadInput("Biểu phí không hợp lệ: " + "; ".join(str(p) for p in problems[:3]))
+    return FEE_PREFIX + table.table, table.version
+
+
 def published(session: Session) -> list[dict[str, str]]:
     import base64
 
     return [
-        {"code": p.code, "version": p.version, "definition_b64": base64.b64encode(p.definition).decode("ascii"), "signature": p.signature}
+        {"kind": "fee_table" if p.code.startswith(FEE_PREFIX) else "procedure", "code": p.code, "version": p.version, "definition_b64": base64.b64encode(p.definition).decode("ascii"), "signature": p.signature}
         for p in session.scalars(select(PublishedProcedure).order_by(PublishedProcedure.id))
     ]
