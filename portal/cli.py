@@ -151,8 +151,19 @@ def cmd_dossiers(args: argparse.Namespace, config: PortalConfig) -> int:
     for row in rows:
         status = f"{row['status']} {row['status_label']}" if row["status"] else "–"
         print(f"{row['code']}  lần {row['revision']}  {row['procedure_code']}  {row['unit_id']}/{row['kiosk_number']}  "
-              f"nhận {row['received_at'] or '–'}  trạng thái {status}")
+              f"nhận {row['received_at'] or '–'}  trạng thái {status}{_fee_summary(row['fee'])}")
     return EXIT_OK
+
+
+def _fee_summary(fee: dict | None) -> str:
+    """"  phí 6000 đ (đã thu)" for a listing line; "" for a dossier sent without a fee record."""
+    if not fee:
+        return ""
+    amount = fee.get("amount_vnd")
+    text = "chưa có biểu phí" if amount is None else f"{amount} đ" + (" (nhập tay)" if fee.get("source") == "hand" else "")
+    if fee.get("exemption"):
+        text = f"miễn ({fee['exemption'].get('id')})"
+    return f"  phí {text}" + (" (đã thu)" if fee.get("collected") else "")
 
 
 def cmd_kiosks(args: argparse.Namespace, config: PortalConfig) -> int:

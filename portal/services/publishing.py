@@ -61,12 +61,13 @@ def publish(session: Session, seed: bytes, definition: bytes) -> PublishedProced
     """Publish one definition file (a new version of a procedure) or fee table (docs/fees.md); a version is published once."""
     try:
         doc = json.loads(definition)
-        if isinstance(doc, dict) and "table" in doc and "code" not in doc:
-            code, version = _fee_table_key(doc, definition)
-        else:
+        is_fee_table = isinstance(doc, dict) and "table" in doc and "code" not in doc
+        if not is_fee_table:
             code, version = str(doc["code"]), str(doc["version"])
     except (ValueError, KeyError, TypeError) as exc:
         raise BadInput("Tệp không phải định nghĩa thủ tục (JSON có code và version) hay biểu phí (JSON có table và version).") from exc
+    if is_fee_table:
+        code, version = _fee_table_key(doc, definition)
     existing = session.scalars(select(PublishedProcedure).where(PublishedProcedure.code == code, PublishedProcedure.version == version)).first()
     if existing is not None:
         if existing.definition == definition:
