@@ -50,9 +50,9 @@ class DossierFee:
         return self.record["amount_vnd"]
 
 
-def fee_tables(ctx: Any) -> FeeTables:
-    """The shipped tables and those activated from the portal (newest version of each)."""
-    return load_fee_tables(extra_dirs=[ctx.data.fees_dir])
+def fee_tables(data: Any) -> FeeTables:
+    """The shipped tables and those activated from the portal into data folder `data` (newest version of each)."""
+    return load_fee_tables(extra_dirs=[data.fees_dir])
 
 
 def site_province(settings: Any) -> str | None:
@@ -64,7 +64,7 @@ def site_province(settings: Any) -> str | None:
 def compute(ctx: Any, procedure_code: str, values: Mapping[str, Any], day: date, exemptions: tuple[str, ...] = ()) -> FeeResult:
     """The fee of a dossier at this site on `day` (raises InputError for an exemption not offered)."""
     try:
-        return compute_fee(fee_tables(ctx), procedure_code, values, day, site_province(ctx.settings), exemptions)
+        return compute_fee(fee_tables(ctx.data), procedure_code, values, day, site_province(ctx.settings), exemptions)
     except FeeInputError as exc:
         raise InputError(str(exc)) from exc
 

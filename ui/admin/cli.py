@@ -371,6 +371,10 @@ def build_parser() -> argparse.ArgumentParser:
     from ui.admin.security_commands import register
 
     register(sub, common, _open, _os_account)
+
+    from ui.admin.fee_command import register as register_fees
+
+    register_fees(sub, common, _read_submission)
     return parser
 
 
