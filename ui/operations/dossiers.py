@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ui.operations.op import Op
 
 if TYPE_CHECKING:
+    from kiosk.dossier.fees import FeeInputs
     from forms.catalogue import Procedure
     from kiosk.dossier.overview import HomeOverview
     from kiosk.dossier.drafts import DraftSummary
@@ -74,14 +75,16 @@ def store_attachment(ctx: KioskContext, path: Path) -> Op[dict[str, Any]]:
 
 
 def submit(ctx: KioskContext, officer: OfficerRef, procedure: Procedure, values: dict[str, Any], documents: dict[str, int],
-           draft_uuid: str) -> Op[tuple[ReceiptData, str | None]]:
+           draft_uuid: str, fee: FeeInputs | None = None) -> Op[tuple[ReceiptData, str | None]]:
     """Receive the dossier (one transaction, synced to disk) and build its receipt; with the clock warning if any."""
 
     def work() -> tuple[ReceiptData, str | None]:
+        from kiosk.dossier.fees import FeeInputs
         from kiosk.dossier.submit import submit as receive
         from kiosk.printed.load import load_receipt
 
-        result = receive(ctx, procedure=procedure, values=values, officer=officer, documents=documents, draft_uuid=draft_uuid)
+        result = receive(ctx, procedure=procedure, values=values, officer=officer, documents=documents, draft_uuid=draft_uuid,
+                         fee=fee or FeeInputs())
         return load_receipt(ctx, result.code, actor=officer.username, reprint=False), result.clock_warning
 
     return Op(work)

@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 
 from forms import formengine
 from forms.model import Field, Procedure
+from forms.timezone import VN_TZ
 from forms.wizard import DOCUMENTS, FORM, REVIEW, Reception, Wizard
 from ui.operations.dossiers import ResumedDraft, resume_draft, save_draft, store_attachment, submit
+from ui.pages.fee_box import FeeBox, fee_computer
 from ui.pages.fields import FieldWidget, make_field_widget
 from ui.pages.widgets import banner, primary_button, show_banner, subtitle, title
 
@@ -69,6 +71,8 @@ class WizardPage(QWidget):
         self.rows: dict[str, _Row] = {}
         self.touched: set[str] = set()
         self.document_rows: dict[str, tuple[QCheckBox, QSpinBox]] = {}
+        self.fee_box: FeeBox | None = None  # on the review step
+        self.review_text: QLabel | None = None
         self._dirty = False
 
         self.heading = title("")
@@ -304,7 +308,8 @@ class WizardPage(QWidget):
         if officer is None or self.flow is None or self.procedure is None:
             return
         values, documents = dict(self.flow.values), dict(self.flow.received)
-        op = submit(self._session.context, officer, self.procedure, values, documents, self.draft_uuid)
+        fee = self.fee_box.inputs() if self.fee_box is not None else None
+        op = submit(self._session.context, officer, self.procedure, values, documents, self.draft_uuid, fee)
         self._session.run(op.success(self._submitted).failure(self.submit_failed))
 
     def _submitted(self, result: tuple[Any, str | None]) -> None:
@@ -370,10 +375,18 @@ class WizardPage(QWidget):
         parts.append("</ol>")
         label = QLabel("".join(parts))
         label.setObjectName("reviewText")
+        self.review_text = label
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.scroll.setWidget(label)
+        container = QWidget()
+        column = QVBoxLayout(container)
+        ctx = self._session.context
+        self.fee_box = FeeBox(fee_computer(ctx, self.procedure, dict(self.flow.values), ctx.now().astimezone(VN_TZ).date()))
+        column.addWidget(self.fee_box)  # first: the fee is settled with the citizen before the officer commits
+        column.addWidget(label)
+        column.addStretch(1)
+        self.scroll.setWidget(container)
         self.next_button.setText("Tiếp nhận và in giấy hẹn")
         self.next_button.setFocus()
 

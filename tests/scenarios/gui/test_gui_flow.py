@@ -88,7 +88,8 @@ def test_birth_registration_end_to_end(qtbot, window: MainWindow, site_dir: Path
     wizard.tick_all_documents()
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
     assert wizard.step == "review"
-    assert values["submitter_name"] in wizard.scroll.widget().text()
+    assert values["submitter_name"] in wizard.review_text.text()
+    assert wizard.fee_box.result is not None and wizard.fee_box.result.lines  # the fee shows before the officer commits
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
 
     receipt = window.receipt_page
