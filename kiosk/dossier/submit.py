@@ -14,6 +14,7 @@ from forms import formengine
 from forms.model import Procedure
 from forms.text import normalise
 from forms.timezone import VN_TZ
+from forms.versions import requirement_changes
 from kiosk.dossier.appointment import appointment_date
 from kiosk.dossier.attachments import StoredFile, attachment_from_ref, attachment_refs, store_file
 from kiosk.dossier.codes import allocate_code, clock_warning
@@ -55,6 +56,17 @@ def _cleaned_errors(procedure: Procedure, cleaned: Mapping[str, Any], documents:
     return errors
 
 
+def _in_force(ctx: KioskContext, procedure: Procedure, day: date) -> Procedure:
+    """The version of `procedure` in force on the local day of submit; the one passed in when the catalogue has
+    none of that code in force (docs/definition-versions.md). A draft typed under an older version is received
+    under the new one, re-checked below; the dossier keeps the version (and definition) it was received under."""
+    current = ctx.catalogue.in_force(procedure.code, day)
+    if current is None or (current.code, current.version) == (procedure.code, procedure.version):
+        return procedure
+    log.info("procedure %s: submitting under version %s in force on %s, not %s", procedure.code, current.version, day, procedure.version)
+    return current
+
+
 def submit(
     ctx: KioskContext,
     *,
@@ -72,13 +84,18 @@ def submit(
     """
     now = now or ctx.now()
     local_today = now.astimezone(VN_TZ).date()
+    typed_under, procedure = procedure, _in_force(ctx, procedure, local_today)
     cleaned = formengine.clean(procedure, normalise(dict(values)))  # once: cleaning is the costliest step here
     if documents is None:
         documents = default_documents(procedure, cleaned)
     errors = _cleaned_errors(procedure, cleaned, documents, local_today)
     if errors:
         first = next(iter(errors.values()))
-        raise SubmitRefused(f"Hồ sơ chưa hợp lệ ({len(errors)} lỗi): {first}", details=errors)
+        changed = ""
+        if procedure is not typed_under:
+            what = "; ".join(requirement_changes(typed_under, procedure)) or "không thay đổi giấy tờ phải nộp"
+            changed = f"Thủ tục áp dụng phiên bản {procedure.version} từ ngày {local_today:%d/%m/%Y} ({what}). "
+        raise SubmitRefused(f"{changed}Hồ sơ chưa hợp lệ ({len(errors)} lỗi): {first}", details=errors)
 
     # Files first (content-addressed, fsynced): a crash before the commit leaves only an unreferenced file.
     stored_extra: list[StoredFile] = [store_file(ctx.data.attachments_dir, Path(p), ctx.file_key) for p in extra_files]
@@ -95,7 +112,7 @@ def submit(
             dossier = session.scalar(select(Dossier).where(Dossier.uuid == draft_uuid))
             if dossier is not None and dossier.lifecycle != "draft":
                 raise InputError(f"Hồ sơ {dossier.code} đã được tiếp nhận trước đó.")
-        allocated = allocate_code(session, ctx.settings.unit_id, ctx.settings.kiosk_number, now)
+        allocated = allocate_code(session, ctx.settings.unit_id, ctx.settings.kiosk_number, now, procedure.code_series)
         if dossier is None:
             dossier = Dossier(officer_id=officer.id)
             if draft_uuid:
