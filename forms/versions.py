@@ -3,6 +3,9 @@ submit crosses an effective date (docs/definition-versions.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from forms.model import WAY_LABELS, DocumentSpec, Procedure
 
 
@@ -42,3 +45,11 @@ def version_notice(old: Procedure, new: Procedure) -> str:
         return f"Hôm nay thủ tục áp dụng phiên bản {new.version}: {what}; hồ sơ nháp đã được kiểm tra lại theo phiên bản này."
     since = f"áp dụng từ {new.effective_from:%d/%m/%Y}" if new.effective_from else f"(phiên bản {new.version})"
     return f"Thủ tục đã có phiên bản mới {since}: {what}; hồ sơ nháp đã được kiểm tra lại theo phiên bản mới."
+
+
+def carry_over(old: Procedure, new: Procedure, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Answers typed under `old`, with the defaults of the fields only `new` asks (the channel: in person), so
+    a draft that crosses an effective date is not refused for a question its form never showed."""
+    asked_before = {f.id for f in old.top_fields()}
+    added = {f.id: f.default for f in new.top_fields() if f.id not in asked_before and f.default is not None}
+    return {**added, **values}

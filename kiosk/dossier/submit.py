@@ -14,7 +14,7 @@ from forms import formengine
 from forms.model import Procedure
 from forms.text import normalise
 from forms.timezone import VN_TZ
-from forms.versions import requirement_changes
+from forms.versions import carry_over, requirement_changes
 from kiosk.dossier.appointment import appointment_date
 from kiosk.dossier.attachments import StoredFile, attachment_from_ref, attachment_refs, store_file
 from kiosk.dossier.codes import allocate_code, clock_warning
@@ -85,6 +85,8 @@ def submit(
     now = now or ctx.now()
     local_today = now.astimezone(VN_TZ).date()
     typed_under, procedure = procedure, _in_force(ctx, procedure, local_today)
+    if procedure is not typed_under:
+        values = carry_over(typed_under, procedure, values)
     cleaned = formengine.clean(procedure, normalise(dict(values)))  # once: cleaning is the costliest step here
     if documents is None:
         documents = default_documents(procedure, cleaned)
