@@ -96,7 +96,8 @@ def submit(
         changed = ""
         if procedure is not typed_under:
             what = "; ".join(requirement_changes(typed_under, procedure)) or "không thay đổi giấy tờ phải nộp"
-            changed = f"Thủ tục áp dụng phiên bản {procedure.version} từ ngày {local_today:%d/%m/%Y} ({what}). "
+            since = f"từ ngày {procedure.effective_from:%d/%m/%Y}" if procedure.effective_from else f"vào ngày {local_today:%d/%m/%Y}"
+            changed = f"Thủ tục áp dụng phiên bản {procedure.version} {since} ({what}). "
         raise SubmitRefused(f"{changed}Hồ sơ chưa hợp lệ ({len(errors)} lỗi): {first}", details=errors)
 
     # Files first (content-addressed, fsynced): a crash before the commit leaves only an unreferenced file.

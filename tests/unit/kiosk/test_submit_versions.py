@@ -150,7 +150,7 @@ def test_a_submit_that_no_longer_fits_the_version_in_force_is_refused_naming_the
     with pytest.raises(SubmitRefused) as refused:
         submit(ctx, procedure=old, values=values, documents=default_documents(old, values), officer=officer, now=at_noon(date(2026, 12, 2)))
     message = str(refused.value)
-    assert message.startswith("Thủ tục áp dụng phiên bản 2026.9 từ ngày 02/12/2026 (thêm giấy tờ Tờ khai bổ sung (Thông tư 99/2026/TT-BTP)).")
+    assert message.startswith("Thủ tục áp dụng phiên bản 2026.9 từ ngày 01/12/2026 (thêm giấy tờ Tờ khai bổ sung (Thông tư 99/2026/TT-BTP)).")
     assert "documents.to_khai_bo_sung" in refused.value.details
     with ctx.read() as session:
         assert session.scalar(select(Dossier.id).where(Dossier.code.is_not(None))) is None
