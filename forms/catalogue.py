@@ -18,7 +18,8 @@ from forms import CHOICES_DIR, COMMON_DIR, FORMS_DIR, PROCEDURES_DIR, SCHEMA_PAT
 from forms import text
 from forms.checks import DefinitionChecker, schema_errors
 from forms.expr import Expr, parse
-from forms.model import Choice, Constraint, DocumentSpec, Field, LoadError, Page, Procedure
+from forms.model import Choice, Constraint, DocumentSpec, Field, LoadError, Page, Procedure, RemovedDocument
+from forms.timezone import local_today
 
 log = logging.getLogger(__name__)
 
@@ -42,25 +43,38 @@ class Catalogue:
         return sorted((p for p in self._procedures.values() if p.code == code), key=lambda p: p.version_key)
 
     def get(self, code: str, version: str | None = None) -> Procedure | None:
+        """One exact version; without `version`, the newest loaded (which may not be in force yet: see in_force)."""
         if version is not None:
             return self._procedures.get((code, version))
         versions = self.versions(code)
         return versions[-1] if versions else None
 
+    def in_force(self, code: str, day: date | None = None) -> Procedure | None:
+        """The version that applies to a dossier received on local day `day` (today in Việt Nam when None): the
+        highest version whose `effective_from` is on or before it (no date: from the start). None when every
+        version of the code starts later (docs/definition-versions.md)."""
+        day = day or local_today()
+        found = [p for p in self.versions(code) if p.effective_from is None or p.effective_from <= day]
+        return found[-1] if found else None
+
     def all_versions(self) -> list[Procedure]:
         return sorted(self._procedures.values(), key=lambda p: (p.code, p.version_key))
 
-    def latest(self) -> list[Procedure]:
-        """The newest version of each procedure, sorted by name (accent-insensitively)."""
+    def latest(self, day: date | None = None) -> list[Procedure]:
+        """The version in force on `day` (today when None) of each procedure, sorted by name (accent-insensitively).
+
+        A version published with a future `effective_from` waits for its day; a code with no version in force yet
+        is left out."""
+        day = day or local_today()
         codes = {p.code for p in self._procedures.values()}
-        found = [self.get(code) for code in codes]
+        found = [p for p in (self.in_force(code, day) for code in codes) if p is not None]
         return sorted(found, key=lambda p: (text.fold(p.name), p.name, p.code))
 
-    def search(self, query: str) -> list[Procedure]:
-        """Latest procedures whose name, code or keywords contain every word of `query` (no diacritics needed)."""
+    def search(self, query: str, day: date | None = None) -> list[Procedure]:
+        """Procedures in force on `day` whose name, code or keywords contain every word of `query` (no diacritics needed)."""
         if not isinstance(query, str):
             return []
-        found = [p for p in self.latest() if text.matches(query, p.name, p.code, *p.keywords)]
+        found = [p for p in self.latest(day) if text.matches(query, p.name, p.code, *p.keywords)]
         folded = text.fold(query)
 
         def rank(p: Procedure) -> tuple[int, int]:
@@ -255,6 +269,8 @@ def load_catalogue(
         if not problems and (doc["code"], doc["version"]) in procedures:
             other = procedures[(doc["code"], doc["version"])].source
             problems = [LoadError(label, "version", f"thủ tục {doc['code']} phiên bản {doc['version']} đã có ở {_display_path(other)}")]
+        if not problems:
+            problems = _same_day(doc, label, procedures)
         if problems:
             errors.extend(problems)
             continue
@@ -280,7 +296,20 @@ def _check_procedure(doc: dict, label: str, blocks: Mapping[str, _Block], choice
     pages += [(label, f"pages[{i}]", p) for i, p in enumerate(doc["pages"])]
     if not checker.errors:
         checker.check(pages, doc.get("documents", []))
+    checker.versioning(doc)
     return checker.errors
+
+
+def _same_day(doc: dict, label: str, procedures: Mapping[tuple[str, str], Procedure]) -> list[LoadError]:
+    """Two versions of one code may not start on the same day: which one applies that day would be a guess."""
+    if not doc.get("effective_from"):
+        return []
+    day = date.fromisoformat(doc["effective_from"])
+    other = next((p for (code, _v), p in procedures.items() if code == doc["code"] and p.effective_from == day), None)
+    if other is None:
+        return []
+    return [LoadError(label, "effective_from", f"phiên bản {other.version} của thủ tục {doc['code']} ({_display_path(other.source)}) "
+                      f"cũng có hiệu lực từ {day:%d/%m/%Y}; mỗi phiên bản cần một ngày hiệu lực riêng")]
 
 
 def _build_procedure(doc: dict, path: Path, data: bytes, blocks: Mapping[str, _Block], choice_lists) -> Procedure:
@@ -302,4 +331,6 @@ def _build_procedure(doc: dict, path: Path, data: bytes, blocks: Mapping[str, _B
         source=path, digest=hashlib.sha256(data).hexdigest(), raw=doc, common_blocks=common,
         effective_from=date.fromisoformat(doc["effective_from"]) if doc.get("effective_from") else None,
         resolving_agency=doc.get("resolving_agency", ""),
+        removed_documents=tuple(RemovedDocument(r["id"], r["name"], r["legal_source"]) for r in doc.get("removed_documents", ())),
+        code_series=doc["dossier_code"]["series"] if doc.get("dossier_code", {}).get("centralised") else "",
     )

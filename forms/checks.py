@@ -158,6 +158,20 @@ class DefinitionChecker:
         if not self.errors:
             self._cycles(pages)
 
+    def versioning(self, doc: Mapping[str, Any]) -> None:
+        """A version's date and what it says it removed: a date that does not exist would make the version never
+        (or always) apply, and a removed item still listed is a contradiction the officer would be told."""
+        raw = doc.get("effective_from")
+        if raw is not None:
+            try:
+                date.fromisoformat(raw)
+            except (TypeError, ValueError):
+                self.error("effective_from", f"ngày hiệu lực '{raw}' không có thật (cần dạng NNNN-TT-NN, ví dụ 2026-01-01)")
+        listed = {d["id"] for d in doc.get("documents", ())}
+        for k, removed in enumerate(doc.get("removed_documents", ())):
+            if removed["id"] in listed:
+                self.error(f"removed_documents[{k}].id", f"giấy tờ '{removed['id']}' vẫn có trong danh sách giấy tờ của phiên bản này")
+
     def _claim(self, field_id: str, path: str, seen: set[str], report: bool) -> None:
         if field_id in seen and report:
             self.error(path, f"mã trường '{field_id}' bị trùng (mã trường phải duy nhất trong cả thủ tục)")

@@ -125,6 +125,15 @@ class DocumentSpec:
         return KIND_LABELS.get(self.kind, self.kind)
 
 
+@dataclass(frozen=True)
+class RemovedDocument:
+    """A checklist item earlier versions asked for and this one does not, with the text that removed it."""
+
+    id: str
+    name: str
+    legal_source: str
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class Procedure:
     code: str
@@ -144,6 +153,8 @@ class Procedure:
     common_blocks: tuple[str, ...] = ()
     effective_from: date | None = None  # first local day this version applies to dossiers received; None: always
     resolving_agency: str = ""  # the agency that decides, when not the receiving unit (a site may override it)
+    removed_documents: tuple[RemovedDocument, ...] = ()
+    code_series: str = ""  # Circular 04/2025 "AA" of a nationally centralised service; "": the ordinary dossier code
     _index: dict = dc_field(init=False, repr=False)
 
     def __post_init__(self):

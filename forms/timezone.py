@@ -12,3 +12,8 @@ except (ImportError, ZoneInfoNotFoundError):  # pragma: no cover - Windows witho
     # Vietnam has kept UTC+7 without daylight saving since 1975, so a fixed offset is exact
     # for every date a kiosk will ever see.
     VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
+
+
+def local_today(now: dt.datetime | None = None) -> dt.date:
+    """The calendar day in Việt Nam at `now` (an aware datetime; the computer's clock when None)."""
+    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(VN_TZ).date()

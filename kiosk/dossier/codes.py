@@ -39,21 +39,24 @@ def _next(session: Session, key: str, floor: int = 0) -> int:
     return row.last
 
 
-def allocate_code(session: Session, unit_id: str, kiosk_number: int, received_at: datetime) -> AllocatedCode:
+def allocate_code(session: Session, unit_id: str, kiosk_number: int, received_at: datetime, series: str = "") -> AllocatedCode:
     """Advance this kiosk's sequence for the local day, inside the caller's (dossier's) transaction.
 
     XXXX = kiosk number (1 digit) + the kiosk's own daily number (3 digits), so kiosks of one unit never
     collide while offline. Counters are kept for every day and never reset, so a clock that jumps back
     to an earlier day continues that day's numbering; the highest code already stored for the prefix is
     a floor too, so even a lost counter row cannot make a code come back.
+
+    `series` is the Circular 04/2025 "AA" of a nationally centralised service (the procedure's `code_series`):
+    its codes read `…-YYMMDD-AA<kiosk><number>` and have their own daily counter, so each series starts at 001.
     """
     local_day = received_at.astimezone(VN_TZ).date()
     yymmdd = local_day.strftime("%y%m%d")
-    prefix = code_prefix(unit_id, local_day, kiosk_number)
+    prefix = code_prefix(unit_id, local_day, kiosk_number, series)
     highest = session.scalar(select(func.max(Dossier.code)).where(Dossier.code.like(f"{prefix}___")))
     parsed = parse_code(highest) if highest else None
     floor = parsed.daily_number if parsed else 0
-    number = _next(session, f"day:{yymmdd}:{kiosk_number}", floor)
+    number = _next(session, f"day:{yymmdd}:{series}:{kiosk_number}" if series else f"day:{yymmdd}:{kiosk_number}", floor)
     if number > PER_KIOSK_DAILY_LIMIT:
         raise KioskError(
             f"Máy tiếp nhận số {kiosk_number} đã cấp {PER_KIOSK_DAILY_LIMIT} mã hồ sơ trong ngày {local_day:%d/%m/%Y}; "
@@ -61,7 +64,7 @@ def allocate_code(session: Session, unit_id: str, kiosk_number: int, received_at
         )
     book_number = _next(session, f"book:{local_day.year}:{kiosk_number}")
     return AllocatedCode(
-        code=format_code(unit_id, local_day, kiosk_number, number),
+        code=format_code(unit_id, local_day, kiosk_number, number, series),
         logbook_volume=f"{kiosk_number:02d}/{local_day.year}",
         logbook_number=book_number,
     )

@@ -14,6 +14,7 @@ from forms import formengine
 from forms.model import Procedure
 from forms.text import normalise
 from forms.timezone import VN_TZ
+from forms.versions import carry_over, requirement_changes
 from kiosk.dossier.appointment import appointment_date
 from kiosk.dossier.attachments import StoredFile, attachment_from_ref, attachment_refs, store_file
 from kiosk.dossier.codes import allocate_code, clock_warning
@@ -56,6 +57,17 @@ def _cleaned_errors(procedure: Procedure, cleaned: Mapping[str, Any], documents:
     return errors
 
 
+def _in_force(ctx: KioskContext, procedure: Procedure, day: date) -> Procedure:
+    """The version of `procedure` in force on the local day of submit; the one passed in when the catalogue has
+    none of that code in force (docs/definition-versions.md). A draft typed under an older version is received
+    under the new one, re-checked below; the dossier keeps the version (and definition) it was received under."""
+    current = ctx.catalogue.in_force(procedure.code, day)
+    if current is None or (current.code, current.version) == (procedure.code, procedure.version):
+        return procedure
+    log.info("procedure %s: submitting under version %s in force on %s, not %s", procedure.code, current.version, day, procedure.version)
+    return current
+
+
 def submit(
     ctx: KioskContext,
     *,
@@ -74,13 +86,21 @@ def submit(
     """
     now = now or ctx.now()
     local_today = now.astimezone(VN_TZ).date()
+    typed_under, procedure = procedure, _in_force(ctx, procedure, local_today)
+    if procedure is not typed_under:
+        values = carry_over(typed_under, procedure, values)
     cleaned = formengine.clean(procedure, normalise(dict(values)))  # once: cleaning is the costliest step here
     if documents is None:
         documents = default_documents(procedure, cleaned)
     errors = _cleaned_errors(procedure, cleaned, documents, local_today)
     if errors:
         first = next(iter(errors.values()))
-        raise SubmitRefused(f"Hồ sơ chưa hợp lệ ({len(errors)} lỗi): {first}", details=errors)
+        changed = ""
+        if procedure is not typed_under:
+            what = "; ".join(requirement_changes(typed_under, procedure)) or "không thay đổi giấy tờ phải nộp"
+            since = f"từ ngày {procedure.effective_from:%d/%m/%Y}" if procedure.effective_from else f"vào ngày {local_today:%d/%m/%Y}"
+            changed = f"Thủ tục áp dụng phiên bản {procedure.version} {since} ({what}). "
+        raise SubmitRefused(f"{changed}Hồ sơ chưa hợp lệ ({len(errors)} lỗi): {first}", details=errors)
     try:
         fee_kept = dossier_fee(compute(ctx, procedure.code, cleaned, local_today, fee.exemptions), fee)
     except InputError as exc:
@@ -101,7 +121,7 @@ def submit(
             dossier = session.scalar(select(Dossier).where(Dossier.uuid == draft_uuid))
             if dossier is not None and dossier.lifecycle != "draft":
                 raise InputError(f"Hồ sơ {dossier.code} đã được tiếp nhận trước đó.")
-        allocated = allocate_code(session, ctx.settings.unit_id, ctx.settings.kiosk_number, now)
+        allocated = allocate_code(session, ctx.settings.unit_id, ctx.settings.kiosk_number, now, procedure.code_series)
         if dossier is None:
             dossier = Dossier(officer_id=officer.id)
             if draft_uuid:

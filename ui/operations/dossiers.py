@@ -33,20 +33,30 @@ def home_overview(ctx: KioskContext, officer: OfficerRef | None) -> Op[HomeOverv
 class ResumedDraft:
     draft: DraftSummary
     procedure: Procedure | None  # None: the procedure is no longer offered
+    version_notice: str | None = None  # the draft was moved to the version in force today: what changed
 
 
 def resume_draft(ctx: KioskContext, draft_uuid: str) -> Op[ResumedDraft | None]:
-    """A saved draft and the procedure version it was typed in (else the current one); None if it is gone."""
+    """A saved draft in the procedure version in force today (docs/definition-versions.md); None if it is gone.
+
+    A draft typed under a version an effective date has since replaced opens in the version in force, with a
+    notice listing what the new version changed; the wizard then shows the draft's errors under the new rules.
+    """
 
     def work() -> ResumedDraft | None:
+        from forms.timezone import local_today
+        from forms.versions import version_notice
         from kiosk.dossier.drafts import list_drafts
 
         draft = next((d for d in list_drafts(ctx) if d.uuid == draft_uuid), None)
         if draft is None:
             return None
         catalogue = ctx.catalogue
-        procedure = catalogue.get(draft.procedure_code, draft.procedure_version) or catalogue.get(draft.procedure_code)
-        return ResumedDraft(draft, procedure)
+        typed_under = catalogue.get(draft.procedure_code, draft.procedure_version)
+        current = catalogue.in_force(draft.procedure_code, local_today(ctx.now()))
+        procedure = current or typed_under or catalogue.get(draft.procedure_code)
+        moved = typed_under is not None and procedure is not None and procedure.version != typed_under.version
+        return ResumedDraft(draft, procedure, version_notice(typed_under, procedure) if moved else None)
 
     return Op(work)
 

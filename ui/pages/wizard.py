@@ -79,6 +79,7 @@ class WizardPage(QWidget):
         self.progress = subtitle("")
         self.progress.setObjectName("wizardProgress")
         self.error = banner("errorBanner")
+        self.version_notice = banner("banner")  # a resumed draft moved to the version in force: what changed
         self.saved_label = QLabel("")
         self.saved_label.setStyleSheet("color: #555;")
         self.scroll = QScrollArea()
@@ -98,6 +99,7 @@ class WizardPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.progress)
+        layout.addWidget(self.version_notice)
         layout.addWidget(self.error)
         layout.addWidget(self.scroll, 1)
         layout.addLayout(buttons)
@@ -133,6 +135,7 @@ class WizardPage(QWidget):
         self.saved_label.setText("Bản nháp đã lưu." if draft_uuid else "")
         self._dirty = False
         show_banner(self.error, None)
+        show_banner(self.version_notice, None)
         self._render_form_page()
 
     def resume(self, draft_uuid: str) -> None:
@@ -147,6 +150,7 @@ class WizardPage(QWidget):
             return
         draft = resumed.draft
         self.start(resumed.procedure, draft.values, draft.page_index, draft.uuid)
+        show_banner(self.version_notice, resumed.version_notice)
         self.resumed.emit()
 
     def finished(self) -> None:

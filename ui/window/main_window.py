@@ -10,6 +10,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
+from forms.timezone import local_today
 from ui.operations import session as session_ops
 from ui.operations.startup import open_data_folder
 from ui.pages.login import LoginPage
@@ -222,7 +223,8 @@ class MainWindow(QMainWindow):
     # --- a new dossier: the wizard, then its receipt --------------------------------------------------
 
     def _new_dossier(self, code: str) -> None:
-        procedure = self.session.context.catalogue.get(code)
+        ctx = self.session.context
+        procedure = ctx.catalogue.in_force(code, local_today(ctx.now()))  # a version published for a later day waits
         if procedure is not None:
             self.wizard_page.start(procedure, {}, 0, None)
             self.stack.setCurrentWidget(self.wizard_page)

@@ -66,12 +66,12 @@ def test_a_new_version_activates_and_old_dossiers_keep_theirs(kiosk, portal, tmp
     old_code = submit(kiosk, procedure=shipped, values=sample_values(shipped, seed=4, today=date.today()), officer=officer).code
     before = render(kiosk, old_code, tmp_path, "before")
 
-    published = portal.run_cli("publish", str(new_version(tmp_path, "2026.2")), "--json")
-    assert json.loads(published.stdout)["published"][0]["version"] == "2026.2"
+    published = portal.run_cli("publish", str(new_version(tmp_path, "2026.7")), "--json")
+    assert json.loads(published.stdout)["published"][0]["version"] == "2026.7"
     report = SyncEngine(kiosk).run_once(force=True)
-    assert report.ok and report.catalogue_activated == ["1.004873@2026.2"] and report.catalogue_refused == []
+    assert report.ok and report.catalogue_activated == ["1.004873@2026.7"] and report.catalogue_refused == []
     latest = kiosk.catalogue.get("1.004873")
-    assert latest.version == "2026.2" and "Phiên bản 2026.2" in latest.processing_note
+    assert latest.version == "2026.7" and "Phiên bản 2026.7" in latest.processing_note
     new_code = submit(kiosk, procedure=latest, values=sample_values(latest, seed=5, today=date.today()), officer=officer).code
     with kiosk.read() as session:
         from sqlalchemy import select
@@ -79,14 +79,14 @@ def test_a_new_version_activates_and_old_dossiers_keep_theirs(kiosk, portal, tmp
         from kiosk.storage.models import Dossier
 
         versions = dict(session.execute(select(Dossier.code, Dossier.procedure_version)).all())
-    assert versions == {old_code: shipped.version, new_code: "2026.2"}
+    assert versions == {old_code: shipped.version, new_code: "2026.7"}
 
     after = render(kiosk, old_code, tmp_path, "after")
     assert after == before  # the old dossier's receipt re-renders identically (same reprint mark and print date)
     assert SyncEngine(kiosk).run_once(force=True).catalogue_activated == []  # once only
     reopened = open_kiosk(kiosk.data.root)  # and it survives a restart
     try:
-        assert reopened.catalogue.get("1.004873").version == "2026.2"
+        assert reopened.catalogue.get("1.004873").version == "2026.7"
     finally:
         reopened.close()
 
@@ -121,4 +121,4 @@ def test_a_catalogue_signed_with_another_key_or_invalid_is_refused(kiosk, portal
     report = SyncEngine(kiosk).run_once(force=True)
     assert report.catalogue_activated == [] and len(report.catalogue_refused) == 2
     assert "chữ ký không hợp lệ" in report.catalogue_refused[0] and "không hợp lệ" in report.catalogue_refused[1]
-    assert {p.version for p in kiosk.catalogue.versions("1.004873")} == {"2026.1"}
+    assert {p.version for p in kiosk.catalogue.versions("1.004873")} == {"2026.1", "2026.2"}  # the shipped ones only

@@ -8,7 +8,9 @@ from datetime import date
 
 import pytest
 
-from forms.codes import CODE_PATTERN, UNIT_ID_MESSAGE, UNIT_ID_PATTERN, find_code, format_code, is_unit_id, parse_code, unit_id_shape
+from forms.codes import (
+    CODE_PATTERN, UNIT_ID_MESSAGE, UNIT_ID_PATTERN, find_code, format_code, is_series, is_unit_id, parse_code, unit_id_shape,
+)
 
 
 @pytest.mark.parametrize(
@@ -21,7 +23,7 @@ def test_both_shapes_are_unit_identifiers_and_make_codes_that_parse_back(unit_id
     assert re.fullmatch(UNIT_ID_PATTERN, unit_id)
     code = format_code(unit_id, date(2026, 12, 6), 2, 7)
     assert code == f"{unit_id}-261206-2007" and re.fullmatch(CODE_PATTERN, code)
-    assert parse_code(code) == (unit_id, date(2026, 12, 6), 2, 7)
+    assert parse_code(code) == (unit_id, date(2026, 12, 6), 2, 7, "")
     assert find_code(f"https://dichvucong.example.vn/tra-cuu/{code.lower()}?t=2abc") == code  # a QR read, lower-cased
     assert find_code(f"  {code}\r\n") == code  # typed or scanned with a line end
 
@@ -49,3 +51,27 @@ def test_the_message_names_both_shapes_with_examples() -> None:
 )
 def test_what_is_not_a_code_is_not_read_as_one(text: str) -> None:
     assert parse_code(text) is None and find_code(text) is None
+
+
+@pytest.mark.parametrize("unit_id", ["H26.105.12", "000.00.07.H26"])
+def test_the_circular_04_2025_series_code_parses_with_its_series_and_kiosk_digit(unit_id: str) -> None:
+    code = format_code(unit_id, date(2026, 12, 2), 3, 41, "AA")
+    assert code == f"{unit_id}-261202-AA3041" and re.fullmatch(CODE_PATTERN, code)
+    parsed = parse_code(code)
+    assert parsed == (unit_id, date(2026, 12, 2), 3, 41, "AA") and parsed.series == "AA" and str(parsed) == code
+    assert find_code(f"https://dichvucong.example.vn/tra-cuu/{code.lower()}") == code  # the QR look-up
+    assert parse_code(f"{unit_id}-261202-3041").series == ""  # the ordinary code still has none
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["H26-261202-A3041", "H26-261202-AAA3041", "H26-261202-Aa3041", "H26-261202-AA0041", "H26-261202-AA304", "H26-261202-1A3041",
+     "H26-261202-ĐA3041"],
+)
+def test_a_malformed_series_is_not_a_code(text: str) -> None:
+    assert parse_code(text) is None and not re.fullmatch(CODE_PATTERN, text)
+
+
+def test_a_series_is_two_capital_letters() -> None:
+    assert is_series("AA") and is_series("ZB")
+    assert not any(is_series(v) for v in ("", "A", "aa", "AAA", "A1", "ĐA", None))

@@ -65,7 +65,7 @@ def test_daily_limit_is_a_clear_error(ctx) -> None:
 
 
 def test_parse_code_round_trip() -> None:
-    assert parse_code("000.00.07.H26-261123-2042") == ("000.00.07.H26", datetime(2026, 11, 23).date(), 2, 42)
+    assert parse_code("000.00.07.H26-261123-2042") == ("000.00.07.H26", datetime(2026, 11, 23).date(), 2, 42, "")
     assert parse_code("rubbish") is None
 
 
