@@ -18,6 +18,11 @@ KIND_LABELS = {"original": "Bản chính", "certified_copy": "Bản sao có ch�
 WAYS = ("submitted", "shown", "looked_up")
 WAY_LABELS = {"submitted": "Nộp", "shown": "Xuất trình", "looked_up": "Khai thác CSDL"}
 
+# How the dossier reached the counter (Decree 118/2025): the value of the form's "channel" field; online
+# dossiers never come to the kiosk's counter.
+CHANNELS = ("in_person", "post", "authorised")
+CHANNEL_LABELS = {"in_person": "Trực tiếp", "post": "Qua dịch vụ bưu chính", "authorised": "Qua người được ủy quyền"}
+
 FIELD_TYPES = ("text", "longtext", "number", "date", "choice", "multichoice", "yesno", "id_number",
                "phone", "email", "address", "attachment", "group")
 
