@@ -15,7 +15,8 @@ from decimal import Decimal
 import qrcode
 import qrcode.constants
 
-from forms.model import CHANNEL_LABELS, CHANNELS, WAY_LABELS
+from forms.model import CHANNEL_LABELS, CHANNELS
+from forms.model import way_text as describe_way
 from forms.timezone import VN_TZ
 from kiosk.printed.token import make_token, tracking_url
 
@@ -66,15 +67,7 @@ class AuthorisedPerson:
 
 def way_text(doc: ReceiptDocument) -> str:
     """The way column of the 2025 table: "Nộp – Bản chính, 3 trang", "Xuất trình", "Khai thác CSDL (số …)"."""
-    if doc.way == "shown":
-        return WAY_LABELS["shown"]
-    if doc.way == "looked_up":
-        record = doc.record_number.strip()
-        return WAY_LABELS["looked_up"] + (f" (số {record})" if record else "")
-    text = f"{WAY_LABELS['submitted']} – {doc.kind_label.strip()}" if doc.kind_label.strip() else WAY_LABELS["submitted"]
-    if doc.page_count:
-        text += f", {doc.page_count} trang"
-    return text
+    return describe_way(doc.way or "submitted", doc.kind_label, doc.page_count, doc.record_number)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ def _pair(c: Composer, first: tuple[str, str], second: tuple[str, str], bold_fir
     s = c.style
     body, strong = c.font(s.body), c.font(s.body, bold=True)
     (label1, value1), (label2, value2) = first, second
+    label2 = label2.replace(" ", "\u00a0")  # the second label wraps as a whole, never "Số định / danh"
     c.paragraph([
         (label1, body), (value1.strip() or BLANK, strong if bold_first else body),
         (f"\u2003\u2003{label2}", body), (value2.strip() or BLANK, body),

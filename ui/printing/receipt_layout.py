@@ -456,9 +456,10 @@ class Composer:
             )
             self._keep(layout)
             if i == 1 and officer_note:
-                layout, y = self.lay_out(
-                    [(officer_note, self.font(s.small, italic=True))], y, x, half, centered
+                note, w = self.heading_font_and_width(
+                    officer_note, self.font(s.small, italic=True), half, 0.9
                 )
+                layout, y = self.lay_out([(officer_note, note)], y, x + (half - w) / 2, w, centered)
                 self._keep(layout)
             bottoms.append(y)
         y = max(bottoms) + s.sign_gap * u
