@@ -59,6 +59,8 @@ class DocumentRow(QWidget):
             self.kind.addItem(KIND_LABELS[kind], kind)
         chosen = received.kind or item.kind
         self.kind.setCurrentIndex(SUBMITTED_KINDS.index(chosen) if chosen in SUBMITTED_KINDS else 0)
+        for combo in (self.way, self.kind):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "Bản sao có chứng thực" in full
         self.quantity = QSpinBox()
         self.quantity.setRange(1, 100)
         self.quantity.setValue(max(1, item.quantity))
