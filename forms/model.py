@@ -18,6 +18,26 @@ KIND_LABELS = {"original": "Bản chính", "certified_copy": "Bản sao có ch�
 WAYS = ("submitted", "shown", "looked_up")
 WAY_LABELS = {"submitted": "Nộp", "shown": "Xuất trình", "looked_up": "Khai thác CSDL"}
 
+SUBMITTED_KINDS = ("original", "certified_copy", "copy")  # what a submitted item may be (KIND_LABELS)
+
+
+def way_text(way: str, kind_label: str = "", page_count: int | None = None, record_number: str = "") -> str:
+    """How an item was provided, as the receipt and the review print it: "Nộp – Bản chính, 3 trang",
+    "Xuất trình", "Khai thác CSDL (số …)"."""
+    if way == "shown":
+        return WAY_LABELS["shown"]
+    if way == "looked_up":
+        record = record_number.strip()
+        return WAY_LABELS["looked_up"] + (f" (số {record})" if record else "")
+    text = f"{WAY_LABELS['submitted']} – {kind_label.strip()}" if kind_label.strip() else WAY_LABELS["submitted"]
+    return text + (f", {page_count} trang" if page_count else "")
+
+
+# How the dossier reached the counter (Decree 118/2025): the value of the form's "channel" field; online
+# dossiers never come to the kiosk's counter.
+CHANNELS = ("in_person", "post", "authorised")
+CHANNEL_LABELS = {"in_person": "Trực tiếp", "post": "Qua dịch vụ bưu chính", "authorised": "Qua người được ủy quyền"}
+
 FIELD_TYPES = ("text", "longtext", "number", "date", "choice", "multichoice", "yesno", "id_number",
                "phone", "email", "address", "attachment", "group")
 

@@ -27,8 +27,11 @@ from forms.formengine import (
     validate,
     visible_pages,
 )
+from forms.received import ReceivedItem, default_item, quantities, received_items
 from forms.text import normalise
 from forms.validators import parse_date
+
+__all__ = ["DOCUMENTS", "FORM", "REVIEW", "ChecklistItem", "Reception", "ReceivedItem", "Review", "Wizard"]
 
 FORM, DOCUMENTS, REVIEW = "form", "documents", "review"  # the steps, in order
 
@@ -163,12 +166,15 @@ class Wizard:
 
 @dataclass(frozen=True)
 class ChecklistItem:
-    """One line of the documents checklist: its text, the quantity to offer and whether it is ticked."""
+    """One line of the documents checklist: its text, whether it is ticked, and how it is (to be) received
+    (`received`: as the officer left it, else as the definition lists it: its way, kind and quantity)."""
 
     id: str
     text: str
     quantity: int
     ticked: bool
+    received: ReceivedItem = ReceivedItem()
+    kind: str = ""  # the definition's kind, the default of a submitted item's
 
 
 @dataclass(frozen=True)
@@ -189,6 +195,7 @@ class ReviewDocument:
     name: str
     kind_label: str
     quantity: int
+    way_text: str = ""  # "Nộp – Bản chính, 3 trang", "Xuất trình", "Khai thác CSDL (số …)"
 
 
 @dataclass(frozen=True)
@@ -236,15 +243,19 @@ def checklist_text(doc: DocumentSpec) -> str:
 class Reception:
     """One dossier at the counter: the form's pages (`form`), then the documents checklist, then the review.
 
-    `next()` and `back()` take what the checklist shows ticked ({document id: quantity}) when the officer
-    leaves the checklist; `received` keeps it, so going back and forth never loses a tick.
+    `next()` and `back()` take what the checklist shows ticked ({document id: ReceivedItem}, or a bare
+    quantity meaning the item's listed way and kind) when the officer leaves the checklist; `received` keeps
+    it, so going back and forth never loses a tick. `scan_required` is the site's rule for scans
+    (forms.received.scan_error): a partial set of scans is refused either way.
     """
 
-    def __init__(self, proc: Procedure, values: Mapping | None = None, page_index: int = 0, today: date | None = None):
+    def __init__(self, proc: Procedure, values: Mapping | None = None, page_index: int = 0, today: date | None = None,
+                 *, scan_required: bool = False):
         self.proc = proc
         self.form = Wizard(proc, values, page_index, today)
         self.step = FORM
-        self.received: dict[str, int] = {}
+        self.scan_required = scan_required
+        self.received: dict[str, ReceivedItem] = {}
 
     @property
     def values(self) -> dict[str, Any]:
@@ -254,7 +265,7 @@ class Reception:
     def can_back(self) -> bool:
         return self.step != FORM or self.form.can_back
 
-    def next(self, received: Mapping[str, int] | None = None) -> dict[str, str]:
+    def next(self, received: Mapping[str, ReceivedItem | int] | None = None) -> dict[str, str]:
         """Move one step on; else stay and return what stops it (the page's errors, or the documents missing).
 
         From the last form page the next step is the checklist; from the checklist, the review. On the review
@@ -269,21 +280,21 @@ class Reception:
                 self.step = DOCUMENTS
             return {}
         if self.step == DOCUMENTS:
-            ticked = dict(received or {})
-            errors = document_errors(self.proc, self.values, ticked, self.form.today)
+            ticked, errors = received_items(self.proc, dict(received or {}), scan_required=self.scan_required)
+            errors = {**document_errors(self.proc, self.values, quantities(ticked), self.form.today), **errors}
             if errors:
                 return errors
             self.received = ticked
             self.step = REVIEW
         return {}
 
-    def back(self, received: Mapping[str, int] | None = None) -> bool:
+    def back(self, received: Mapping[str, ReceivedItem | int] | None = None) -> bool:
         """One step back: review → checklist (as ticked), checklist → the last form page, else the page before."""
         if self.step == REVIEW:
             self.step = DOCUMENTS
             return True
         if self.step == DOCUMENTS:
-            self.received = dict(received or {})
+            self.received, _errors = received_items(self.proc, dict(received or {}), scan_required=self.scan_required)
             self.step = FORM
             return True
         return self.form.back()
@@ -291,10 +302,11 @@ class Reception:
     def checklist(self) -> list[ChecklistItem]:
         """The documents these answers call for; ticked and counted as the officer left them, else the listed quantity."""
         previous = self.received
-        return [
-            ChecklistItem(doc.id, checklist_text(doc), previous.get(doc.id) or doc.quantity, doc.id in previous)
-            for doc in required_documents(self.proc, self.values, self.form.today)
-        ]
+        lines = []
+        for doc in required_documents(self.proc, self.values, self.form.today):
+            item = previous.get(doc.id) or default_item(doc)
+            lines.append(ChecklistItem(doc.id, checklist_text(doc), item.quantity or doc.quantity, doc.id in previous, item, doc.kind))
+        return lines
 
     def review(self) -> Review:
         values = self.values
@@ -308,6 +320,7 @@ class Reception:
             sections.append(ReviewSection(page.title, rows))
         names = {doc.id: doc for doc in self.proc.documents}
         documents = tuple(
-            ReviewDocument(names[doc_id].name, names[doc_id].kind_label, quantity) for doc_id, quantity in self.received.items()
+            ReviewDocument(names[doc_id].name, names[doc_id].kind_label, item.quantity, item.describe(names[doc_id]))
+            for doc_id, item in self.received.items()
         )
         return Review(self.proc.name, self.proc.code, tuple(sections), documents)

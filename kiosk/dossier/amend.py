@@ -8,8 +8,9 @@ from typing import Any, Mapping
 from sqlalchemy import select
 
 from forms import formengine
+from forms.received import ReceivedItem, received_items
 from forms.text import normalise
-from kiosk.dossier.attachments import attachment_from_ref, attachment_refs
+from kiosk.dossier.attachments import attachment_from_ref, attachment_refs, item_scans
 from forms.timezone import VN_TZ
 from kiosk.dossier.revisions import received_documents, write_revision
 from kiosk.dossier.submit import SubmitRefused
@@ -29,13 +30,14 @@ def amend(
     code: str,
     officer: OfficerRef,
     values: Mapping[str, Any] | None = None,
-    documents: Mapping[str, int] | None = None,
+    documents: Mapping[str, ReceivedItem | int] | None = None,
     note: str = "",
 ) -> int:
     """Record changed values and/or supplementary documents as the next revision; returns its number.
 
     `values` are the fields to change (merged into the current answers); `documents` maps a document id
-    of the procedure to the number of copies received now (added to the dossier's documents). One
+    of the procedure to what was received now (a `ReceivedItem`, or a bare number of copies in the item's listed
+    way and kind), added to the dossier's documents. One
     transaction writes the dossier, its documents, a new outbox entry and an audit event. Earlier
     revisions still waiting are not touched: each keeps the snapshot taken when it was queued.
     Raises SubmitRefused (nothing written) on invalid input.
@@ -60,17 +62,16 @@ def amend(
             merged.update(values)
         cleaned = formengine.clean(procedure, normalise(merged))
         errors = dict(formengine.validate(procedure, cleaned, today=now.astimezone(VN_TZ).date()))
-        for doc_id, quantity in documents.items():
-            if procedure.document(doc_id) is None:
-                errors[f"documents.{doc_id}"] = f"Thủ tục này không có giấy tờ mã {doc_id}."
-            elif not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= 100:
+        items, item_errors = received_items(procedure, documents, scan_required=ctx.settings.scan_required)
+        errors.update(item_errors)
+        for doc_id, item in items.items():
+            if item.quantity < 1:
                 errors[f"documents.{doc_id}"] = "Số lượng giấy tờ phải là số nguyên từ 1 đến 100."
         held: dict[str, int] = {}
         for doc in dossier.documents:
             held[doc.doc_id] = held.get(doc.doc_id, 0) + doc.quantity
-        for doc_id, quantity in documents.items():
-            if isinstance(quantity, int):
-                held[doc_id] = held.get(doc_id, 0) + quantity
+        for doc_id, item in items.items():
+            held[doc_id] = held.get(doc_id, 0) + item.quantity
         errors.update(formengine.document_errors(procedure, cleaned, held))
         if errors:
             first = next(iter(errors.values()))
@@ -80,7 +81,8 @@ def amend(
             raise InputError("Chưa có thay đổi hay giấy tờ bổ sung nào để ghi nhận.")
         known = {a.sha256 for a in dossier.attachments}
         new_refs = [(f, r) for f, r in attachment_refs(procedure, cleaned) if r["sha256"] not in known]
-        for _field_id, ref in new_refs:
+        scans = [(doc_id, ref) for doc_id, ref in item_scans(items) if ref["sha256"] not in known]
+        for _field_id, ref in [*new_refs, *scans]:
             if not (ctx.data.attachments_dir / ref["sha256"]).exists():
                 raise SubmitRefused(f"Tệp đính kèm {ref.get('filename', '')} không còn trong kho; hãy đính kèm lại.")
 
@@ -91,8 +93,9 @@ def amend(
             dossier,
             revision=revision,
             values=cleaned,
-            documents=received_documents(procedure, documents),
-            attachments=[attachment_from_ref(field_id, ref) for field_id, ref in new_refs],
+            documents=received_documents(procedure, items),
+            attachments=[attachment_from_ref(field_id, ref) for field_id, ref in new_refs]
+            + [attachment_from_ref(None, ref, doc_id) for doc_id, ref in scans],
             settings=ctx.settings,
             now=now,
             actor=officer.username,

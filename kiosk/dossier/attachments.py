@@ -81,12 +81,47 @@ def attachment_refs(procedure: Procedure, values: Mapping[str, Any]) -> list[tup
     return refs
 
 
-def attachment_from_ref(field_id: str | None, ref: Mapping[str, Any]) -> Attachment:
-    """The attachment row for a stored file's reference (a form answer, or an extra scan's `StoredFile.as_value()`)."""
+def attachment_from_ref(field_id: str | None, ref: Mapping[str, Any], doc_id: str | None = None) -> Attachment:
+    """The attachment row for a stored file's reference (a form answer, an extra scan's `StoredFile.as_value()`,
+    or a scan of checklist item `doc_id`)."""
     return Attachment(
         sha256=ref["sha256"],
         filename=str(ref.get("filename") or ref["sha256"])[:255],
         mime_type=str(ref.get("mime") or "application/octet-stream")[:100],
         size=int(ref.get("size") or 0),
         field_id=field_id,
+        doc_id=doc_id,
     )
+
+
+def item_scans(items: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    """(doc id, file reference) of every scan attached to a checklist item (forms.received.ReceivedItem), in order."""
+    return [(doc_id, scan) for doc_id, item in items.items() for scan in item.scans]
+
+
+def count_pages(path: Path) -> int:
+    """The pages a scan counts for (images = pages, Circular 01/2023 Art. 8): an image 1, a PDF its page count.
+
+    Raises InputError for any other file, or a PDF that cannot be read.
+    """
+    mime = mimetypes.guess_type(path.name)[0] or ""
+    if mime.startswith("image/"):
+        return 1
+    if mime != "application/pdf":
+        raise InputError(f"Bản quét {path.name} phải là ảnh (JPG, PNG…) hoặc tệp PDF.")
+    import pypdfium2  # only when a PDF is scanned: a counter that scans images never loads it
+
+    try:
+        pdf = pypdfium2.PdfDocument(str(path))
+    except (pypdfium2.PdfiumError, OSError) as exc:
+        raise InputError(f"Không đọc được tệp PDF {path.name}: tệp hỏng hoặc có mật khẩu.") from exc
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def store_scan(attachments_dir: Path, source: Path, file_key: bytes) -> dict[str, object]:
+    """Store a scan of a checklist item: its reference, with the pages it counts for ("pages")."""
+    pages = count_pages(source)
+    return {**store_file(attachments_dir, source, file_key).as_value(), "pages": pages}

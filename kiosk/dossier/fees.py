@@ -18,6 +18,7 @@ from typing import Any, Mapping
 from forms import geo
 from forms.fees import FeeInputError, FeeResult, FeeTable, FeeTables, NO_TABLE, check_table, compute_fee, load_fee_tables
 from forms.model import DocumentSpec
+from forms.received import ReceivedItem
 from forms.text import format_vnd
 from kiosk.errors import InputError
 from kiosk.storage.files import fsync_dir, write_atomic
@@ -40,10 +41,10 @@ class FeeInputs:
 
 @dataclass(frozen=True)
 class DossierFee:
-    """The fee as the dossier keeps it: `record` is `dossier.fee`; `proofs` become "shown" checklist rows."""
+    """The fee as the dossier keeps it: `record` is `dossier.fee`; `proofs` become "shown" checklist rows (seen and handed back, never kept)."""
 
     record: dict[str, Any]
-    proofs: tuple[tuple[DocumentSpec, int], ...]
+    proofs: tuple[tuple[DocumentSpec, ReceivedItem], ...]
 
     @property
     def amount_vnd(self) -> int | None:
@@ -101,7 +102,8 @@ def dossier_fee(result: FeeResult, inputs: FeeInputs) -> DossierFee:
         "fee_receipt_number": receipt_number or None,
     }
     proofs = tuple(
-        (DocumentSpec(f"{PROOF_PREFIX}{e.id}", e.proof, "shown", 1, True, None, f"Miễn lệ phí: {e.label}", "shown", e.legal_source), 1)
+        (DocumentSpec(f"{PROOF_PREFIX}{e.id}", e.proof, "shown", 1, True, None, f"Miễn lệ phí: {e.label}", "shown", e.legal_source),
+         ReceivedItem(way="shown", quantity=1))
         for e in result.ticked if e.proof
     )
     return DossierFee(record, proofs)
@@ -111,13 +113,6 @@ def set_fee(dossier: Dossier, fee: DossierFee) -> None:
     """Keep the fee on the dossier row (before the revision is written, so its snapshot carries it)."""
     dossier.fee = fee.record
     dossier.fee_amount_vnd = fee.amount_vnd
-
-
-def mark_proofs_shown(dossier: Dossier) -> None:
-    """An exemption's proof is seen and handed back (xuất trình), never kept: its row's way is "shown"."""
-    for row in dossier.documents:
-        if row.doc_id.startswith(PROOF_PREFIX):
-            row.way = "shown"
 
 
 def fee_text(record: Mapping[str, Any]) -> str:

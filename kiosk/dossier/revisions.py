@@ -16,8 +16,10 @@ from typing import Any, Iterable, Mapping
 from sqlalchemy.orm import Session
 
 from forms.catalogue import DocumentSpec, Procedure
+from forms.received import ReceivedItem
 from kiosk.dossier.search import search_key
 from kiosk.errors import KioskError
+from kiosk.printed.receipt import LAYOUT_2018
 from kiosk.security import audit
 from kiosk.storage.models import Attachment, Dossier, DossierDocument, Officer, OutboxEntry
 from kiosk.storage.settings import SiteSettings
@@ -40,8 +42,10 @@ class RevisionSnapshot:
     - appointment_date ("YYYY-MM-DD"), appointment_time ("HH:MM"): the appointment on the receipt;
     - officer: the username of the officer who received the dossier;
     - values: every answer of the form, as stored on the dossier;
-    - documents: the documents received so far, in checklist order: {doc_id, name, kind, quantity};
-    - attachments: every file of the dossier, oldest first: {sha256, size, mime, filename, field_id};
+    - documents: the documents received so far, in checklist order: {doc_id, name, kind, quantity}, and for
+      a dossier received under the 2025 layout also way, page_count, record_number (docs/receipt-2025.md);
+    - attachments: every file of the dossier, oldest first: {sha256, size, mime, filename, field_id}, and
+      doc_id for a scan of a checklist item;
     - supplements_revision: the revision this one follows (None for revision 1);
     - fee: the fee record kept on the dossier (kiosk/dossier/fees.py), None for a dossier without one;
       left out of the stored JSON when None, so snapshots taken before fees existed read back unchanged.
@@ -116,29 +120,39 @@ def take_snapshot(session: Session, dossier: Dossier, revision: int, settings: S
         appointment_time=dossier.appointment_time or "",
         officer=officer.username,
         values=copy.deepcopy(dict(dossier.values or {})),  # a copy: the row's dict is the next revision's to change
-        documents=[
-            {"doc_id": d.doc_id, "name": d.name, "kind": d.kind, "quantity": d.quantity}
-            for d in sorted(dossier.documents, key=lambda d: d.position)
-        ],
-        attachments=[
-            {"sha256": a.sha256, "size": a.size, "mime": a.mime_type, "filename": a.filename, "field_id": a.field_id}
-            for a in sorted(dossier.attachments, key=lambda a: a.id or 0)
-        ],
+        documents=[_document_json(dossier, d) for d in sorted(dossier.documents, key=lambda d: d.position)],
+        attachments=[_attachment_json(a) for a in sorted(dossier.attachments, key=lambda a: a.id or 0)],
         supplements_revision=revision - 1 if revision > 1 else None,
         fee=copy.deepcopy(dossier.fee) if dossier.fee is not None else None,
     )
 
 
-def received_documents(procedure: Procedure, documents: Mapping[str, int]) -> list[tuple[DocumentSpec, int]]:
+def _document_json(dossier: Dossier, d: DossierDocument) -> dict[str, Any]:
+    """A document row as the snapshot lists it. The way, page count and record number are added only for a
+    dossier received under the 2025 layout: an older dossier's snapshots keep the shape its first ones had."""
+    data: dict[str, Any] = {"doc_id": d.doc_id, "name": d.name, "kind": d.kind, "quantity": d.quantity}
+    if dossier.layout_version not in (None, LAYOUT_2018):
+        data.update(way=d.way, page_count=d.page_count, record_number=d.record_number)
+    return data
+
+
+def _attachment_json(a: Attachment) -> dict[str, Any]:
+    data = {"sha256": a.sha256, "size": a.size, "mime": a.mime_type, "filename": a.filename, "field_id": a.field_id}
+    if a.doc_id:  # a scan of a checklist item (never set on a dossier received before 2025)
+        data["doc_id"] = a.doc_id
+    return data
+
+
+def received_documents(procedure: Procedure, documents: Mapping[str, ReceivedItem]) -> list[tuple[DocumentSpec, ReceivedItem]]:
     """The checklist's lines that become document rows: documents of the procedure received at least once.
 
     (Each caller checks its own bounds first; a quantity of 0 on the submit checklist means "not received".)
     """
-    lines: list[tuple[DocumentSpec, int]] = []
-    for doc_id, quantity in documents.items():
+    lines: list[tuple[DocumentSpec, ReceivedItem]] = []
+    for doc_id, item in documents.items():
         spec = procedure.document(doc_id)
-        if spec is not None and quantity > 0:
-            lines.append((spec, quantity))
+        if spec is not None and item.quantity > 0:
+            lines.append((spec, item))
     return lines
 
 
@@ -148,7 +162,7 @@ def write_revision(
     *,
     revision: int,
     values: Mapping[str, Any],
-    documents: Iterable[tuple[DocumentSpec, int]],
+    documents: Iterable[tuple[DocumentSpec, ReceivedItem]],
     attachments: Iterable[Attachment],
     settings: SiteSettings,
     now: datetime,
@@ -171,9 +185,13 @@ def write_revision(
     dossier.submitter_id_number = str(values.get("submitter_id_number") or "")[:12] or None
     dossier.search_key = search_key(dossier.code, values)
     position = max((d.position for d in dossier.documents), default=0)
-    for spec, quantity in documents:
+    for spec, item in documents:
         position += 1
-        dossier.documents.append(DossierDocument(position=position, doc_id=spec.id, name=spec.name, kind=spec.kind, quantity=quantity))
+        dossier.documents.append(DossierDocument(
+            position=position, doc_id=spec.id, name=spec.name, kind=item.kind_for(spec), quantity=item.quantity,
+            way=item.way, page_count=item.page_count if item.way == "submitted" else None,
+            record_number=(item.record_number.strip() or None) if item.way == "looked_up" else None,
+        ))
     held = {a.sha256 for a in dossier.attachments}
     for row in attachments:
         if row.sha256 not in held:  # a file is stored once per dossier, however many fields name it

@@ -11,16 +11,18 @@ from typing import Any, Mapping, Sequence
 from sqlalchemy import select
 
 from forms import formengine
-from forms.model import Procedure
+from forms.model import CHANNELS, Procedure
+from forms.received import ReceivedItem, quantities, received_items
 from forms.text import normalise
 from forms.timezone import VN_TZ
 from forms.versions import carry_over, requirement_changes
 from kiosk.dossier.appointment import appointment_date
-from kiosk.dossier.attachments import StoredFile, attachment_from_ref, attachment_refs, store_file
+from kiosk.dossier.attachments import StoredFile, attachment_from_ref, attachment_refs, item_scans, store_file
 from kiosk.dossier.codes import allocate_code, clock_warning
-from kiosk.dossier.fees import FeeInputs, compute, dossier_fee, mark_proofs_shown, set_fee
+from kiosk.dossier.fees import FeeInputs, compute, dossier_fee, set_fee
 from kiosk.dossier.revisions import received_documents, write_revision
 from kiosk.errors import InputError
+from kiosk.printed.receipt import CURRENT_LAYOUT
 from kiosk.security.officers import OfficerRef
 from kiosk.storage.catalogue_store import procedure_row
 from kiosk.storage.context import KioskContext
@@ -43,18 +45,25 @@ class SubmitRefused(InputError):
     """The form or the documents checklist has errors; `details` maps field paths to Vietnamese messages."""
 
 
-def default_documents(procedure: Procedure, values: Mapping[str, Any]) -> dict[str, int]:
+def default_documents(procedure: Procedure, values: Mapping[str, Any]) -> dict[str, ReceivedItem | int]:
     """The checklist as if every required document was received in its listed quantity."""
     return {doc.id: doc.quantity for doc in formengine.required_documents(procedure, values) if doc.required}
 
 
-def _cleaned_errors(procedure: Procedure, cleaned: Mapping[str, Any], documents: Mapping[str, int], today: date | None) -> dict[str, str]:
+def _cleaned_errors(procedure: Procedure, cleaned: Mapping[str, Any], documents: Mapping[str, Any], today: date | None,
+                    scan_required: bool) -> tuple[dict[str, ReceivedItem], dict[str, str]]:
     errors = dict(formengine.validate(procedure, cleaned, today=today))
-    errors.update(formengine.document_errors(procedure, cleaned, documents))
-    for doc_id, quantity in documents.items():
-        if not isinstance(quantity, int) or isinstance(quantity, bool) or not 0 <= quantity <= 100:
-            errors[f"documents.{doc_id}"] = "Số lượng giấy tờ phải là số nguyên từ 0 đến 100."
-    return errors
+    known = {doc_id: value for doc_id, value in documents.items() if procedure.document(doc_id) is not None}
+    items, item_errors = received_items(procedure, known, scan_required=scan_required)
+    errors.update(formengine.document_errors(procedure, cleaned, quantities(items)))
+    errors.update(item_errors)
+    return items, errors
+
+
+def channel_of(values: Mapping[str, Any]) -> str:
+    """How the dossier reached the counter: the form's "channel" answer, else in person."""
+    channel = values.get("channel")
+    return channel if channel in CHANNELS else "in_person"
 
 
 def _in_force(ctx: KioskContext, procedure: Procedure, day: date) -> Procedure:
@@ -74,7 +83,7 @@ def submit(
     procedure: Procedure,
     values: Mapping[str, Any],
     officer: OfficerRef,
-    documents: Mapping[str, int] | None = None,
+    documents: Mapping[str, ReceivedItem | int] | None = None,
     extra_files: Sequence[Path] = (),
     draft_uuid: str | None = None,
     now: datetime | None = None,
@@ -82,6 +91,8 @@ def submit(
 ) -> SubmitResult:
     """Validate, then commit everything in one durable transaction before the receipt can be shown.
 
+    `documents` maps a checklist item's id to a `ReceivedItem` (its way, kind, page count, scans…) or to a
+    bare quantity (the item's listed way and kind); ids the procedure does not list are ignored.
     Raises SubmitRefused (nothing written) on invalid input, StorageError when the disk fails.
     """
     now = now or ctx.now()
@@ -92,7 +103,7 @@ def submit(
     cleaned = formengine.clean(procedure, normalise(dict(values)))  # once: cleaning is the costliest step here
     if documents is None:
         documents = default_documents(procedure, cleaned)
-    errors = _cleaned_errors(procedure, cleaned, documents, local_today)
+    items, errors = _cleaned_errors(procedure, cleaned, documents, local_today, ctx.settings.scan_required)
     if errors:
         first = next(iter(errors.values()))
         changed = ""
@@ -108,7 +119,7 @@ def submit(
 
     # Files first (content-addressed, fsynced): a crash before the commit leaves only an unreferenced file.
     stored_extra: list[StoredFile] = [store_file(ctx.data.attachments_dir, Path(p), ctx.file_key) for p in extra_files]
-    for _field_id, ref in attachment_refs(procedure, cleaned):
+    for _field_id, ref in [*attachment_refs(procedure, cleaned), *item_scans(items)]:
         if not (ctx.data.attachments_dir / ref["sha256"]).exists():
             raise SubmitRefused(f"Tệp đính kèm {ref.get('filename', '')} không còn trong kho; hãy đính kèm lại.")
 
@@ -137,16 +148,20 @@ def submit(
         dossier.appointment_time = ctx.settings.office_close
         dossier.logbook_volume = allocated.logbook_volume
         dossier.logbook_number = allocated.logbook_number
+        dossier.layout_version = CURRENT_LAYOUT
+        dossier.channel = channel_of(cleaned)
+        dossier.resolving_agency = (ctx.settings.resolving_agency.strip() or procedure.resolving_agency.strip() or None)
         dossier.documents.clear()
         files = [attachment_from_ref(field_id, ref) for field_id, ref in attachment_refs(procedure, cleaned)]
         files += [attachment_from_ref(None, stored.as_value()) for stored in stored_extra]
+        files += [attachment_from_ref(None, ref, doc_id) for doc_id, ref in item_scans(items)]
         set_fee(dossier, fee_kept)
         write_revision(
             session,
             dossier,
             revision=1,
             values=cleaned,
-            documents=[*received_documents(procedure, documents), *fee_kept.proofs],
+            documents=[*received_documents(procedure, items), *fee_kept.proofs],
             attachments=files,
             settings=ctx.settings,
             now=now,
@@ -154,6 +169,5 @@ def submit(
             action="dossier.submitted",
             details={"code": allocated.code, "procedure": procedure.code},
         )
-        mark_proofs_shown(dossier)
         log.info("dossier %s submitted (procedure %s %s)", allocated.code, procedure.code, procedure.version)
         return SubmitResult(dossier.uuid, allocated.code, now, due, ctx.settings.office_close, warning)

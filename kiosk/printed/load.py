@@ -15,7 +15,7 @@ from kiosk.storage.context import KioskContext
 from kiosk.errors import InputError
 from kiosk.storage.models import Dossier, utcnow
 from kiosk.dossier.fees import fee_text as stored_fee_text
-from kiosk.printed.receipt import ReceiptData, ReceiptDocument, format_vnd
+from kiosk.printed.receipt import LAYOUT_2018, AuthorisedPerson, ReceiptData, ReceiptDocument, format_vnd
 from kiosk.storage.settings import SiteSettings
 from kiosk.printed.token import make_token, tracking_url
 
@@ -55,12 +55,40 @@ def find_dossier(session: Session, code: str) -> Dossier:
     return dossier
 
 
+def _address(value: object) -> str:
+    return geo.format_address(value) if isinstance(value, dict) else str(value or "")
+
+
+def authorised_person(values: dict) -> AuthorisedPerson | None:
+    """The authorised-person block of the 2025 receipt, when the dossier was filed through one (values["channel"])."""
+    if values.get("channel") != "authorised":
+        return None
+    return AuthorisedPerson(
+        name=str(values.get("authorised_name") or ""),
+        address=_address(values.get("authorised_address")),
+        id_number=str(values.get("authorised_id_number") or ""),
+        phone=str(values.get("authorised_phone") or ""),
+        email=str(values.get("authorised_email") or ""),
+        authorisation_paper=str(values.get("authorisation_paper") or ""),
+    )
+
+
+def _document(layout: str, d) -> ReceiptDocument:  # noqa: ANN001 - a DossierDocument
+    document = ReceiptDocument(name=d.name, kind_label=KIND_LABELS.get(d.kind, d.kind), quantity=d.quantity)
+    if layout == LAYOUT_2018:
+        return document  # the 2018 table has no way column: the row stays what it was
+    return ReceiptDocument(document.name, document.kind_label, document.quantity, d.way or "submitted",
+                           d.page_count, d.record_number or "")
+
+
 def receipt_data(ctx: KioskContext, dossier: Dossier, *, reprint: bool, printed_at: datetime | None = None) -> ReceiptData:
+    """The receipt of a received dossier, in the layout it was received under (`dossier.layout_version`)."""
     definition = dossier.procedure.definition
     values = dossier.values or {}
     address = values.get("submitter_address")
     purged = dossier.purged_at is not None  # retention removed the personal data: a summary is printed
     assert dossier.code and dossier.received_at and dossier.appointment_date
+    layout = dossier.layout_version or LAYOUT_2018
     return ReceiptData(
         agency_name=ctx.settings.unit_name,
         place_name=place_name(ctx.settings),
@@ -69,15 +97,12 @@ def receipt_data(ctx: KioskContext, dossier: Dossier, *, reprint: bool, printed_
         appointment_date=dossier.appointment_date,
         appointment_time=dossier.appointment_time or ctx.settings.office_close,
         submitter_name=PURGED_NAME if purged else str(values.get("submitter_name") or ""),
-        submitter_address=geo.format_address(address) if isinstance(address, dict) else str(address or ""),
+        submitter_address=_address(address),
         submitter_phone=str(values.get("submitter_phone") or ""),
         submitter_email=str(values.get("submitter_email") or ""),
         procedure_name=dossier.procedure.name,
         procedure_code=dossier.procedure_code,
-        documents=tuple(
-            ReceiptDocument(name=d.name, kind_label=KIND_LABELS.get(d.kind, d.kind), quantity=d.quantity)
-            for d in dossier.documents
-        ),
+        documents=tuple(_document(layout, d) for d in dossier.documents),
         dossier_sets=1,
         processing_days=int(definition.get("processing_days") or 0),
         processing_note=str(definition.get("processing_note") or ""),
@@ -90,6 +115,12 @@ def receipt_data(ctx: KioskContext, dossier: Dossier, *, reprint: bool, printed_
         tracking_url=tracking_url(ctx.tracking_base, dossier.code, make_token(ctx.receipt_key, dossier.code)),
         reprint=reprint,
         printed_at=printed_at or utcnow(),
+        layout_version=layout,
+        copy_marker=ctx.settings.receipt_copy_marker,
+        submitter_id_number="" if purged else str(values.get("submitter_id_number") or ""),
+        authorised=None if purged else authorised_person(values),
+        channel=dossier.channel or "",
+        resolving_agency=dossier.resolving_agency or "",
     )
 
 

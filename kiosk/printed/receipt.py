@@ -8,12 +8,14 @@ months 1 and 2 get a leading zero ("ngày 05 tháng 02 năm 2026", but "tháng 1
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
 import qrcode
 import qrcode.constants
 
+from forms.model import CHANNEL_LABELS, CHANNELS
+from forms.model import way_text as describe_way
 from forms.text import format_vnd  # noqa: F401 - re-exported: the receipt's callers import it from here
 from forms.timezone import VN_TZ
 from kiosk.printed.token import make_token, tracking_url
@@ -21,21 +23,51 @@ from kiosk.printed.token import make_token, tracking_url
 TITLE = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"
 DEFAULT_COPIES = ("Liên 1: Lưu", "Liên 2: Giao người nộp")
 
+# Receipt layout versions (docs/receipt-2025.md). A dossier keeps the layout it was received under
+# (`dossier.layout_version`), so a reprint draws what was handed over, whatever the current form is.
+LAYOUT_2018 = "tt01-2018"  # form 01 of Circular 01/2018/TT-VPCP: every dossier received before migration 0006
+LAYOUT_2025 = "tt03-2025"  # form 01 of Circular 03/2025/TT-VPCP
+CURRENT_LAYOUT = LAYOUT_2025  # what submit records from now on
+LAYOUTS = (LAYOUT_2018, LAYOUT_2025)
+
 
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
 @dataclass(frozen=True)
 class ReceiptDocument:
-    """One row of the documents table: name, kind (bản chính, bản sao…) and quantity."""
+    """One row of the documents table: name, kind (bản chính, bản sao…) and quantity; since 2025 also the way
+    it was provided (submitted, shown, looked up), its page count and the record number looked up."""
 
     name: str
     kind_label: str
     quantity: int
+    way: str = ""  # "" for a row of the 2018 layout, which has no way column
+    page_count: int | None = None
+    record_number: str = ""
 
     def __post_init__(self) -> None:
         if self.quantity < 0:
             raise ValueError(f"document quantity must not be negative: {self.quantity}")
+        if self.page_count is not None and self.page_count < 0:
+            raise ValueError(f"page count must not be negative: {self.page_count}")
+
+
+@dataclass(frozen=True)
+class AuthorisedPerson:
+    """The person who files on the submitter's behalf (Circular 03/2025 form 01's authorised-person block)."""
+
+    name: str
+    address: str = ""
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    authorisation_paper: str = ""  # e.g. "Giấy ủy quyền số 12/2026 ngày 20/11/2026"
+
+
+def way_text(doc: ReceiptDocument) -> str:
+    """The way column of the 2025 table: "Nộp – Bản chính, 3 trang", "Xuất trình", "Khai thác CSDL (số …)"."""
+    return describe_way(doc.way or "submitted", doc.kind_label, doc.page_count, doc.record_number)
 
 
 @dataclass(frozen=True)
@@ -67,6 +99,13 @@ class ReceiptData:
     tracking_url: str
     reprint: bool = False
     printed_at: datetime | None = field(default=None)
+    # Since the 2025 layout (each has a default that is what an older receipt meant):
+    layout_version: str = LAYOUT_2018
+    copy_marker: bool = True  # the site's "Liên 1 / Liên 2" option; the 2018 layout always prints both
+    submitter_id_number: str = ""
+    authorised: AuthorisedPerson | None = None  # set when an authorised person filed
+    channel: str = ""  # "in_person", "post", "authorised" ("" when not recorded)
+    resolving_agency: str = ""  # the agency that decides; printed when it is not the receiving unit
 
     def __post_init__(self) -> None:
         if self.received_at.tzinfo is None or self.received_at.utcoffset() is None:
@@ -83,10 +122,34 @@ class ReceiptData:
             raise ValueError("a reprint needs printed_at")
         if not isinstance(self.documents, tuple):
             object.__setattr__(self, "documents", tuple(self.documents))
+        if self.layout_version not in LAYOUTS:
+            raise ValueError(f"unknown receipt layout {self.layout_version!r}")
+        if self.channel and self.channel not in CHANNELS:
+            raise ValueError(f"unknown channel {self.channel!r}")
 
     @property
     def received_local(self) -> datetime:
         return self.received_at.astimezone(VN_TZ)
+
+    @property
+    def copy_labels(self) -> tuple[str, ...]:
+        """One label per printed copy: the 2018 layout always prints "Liên 1" and "Liên 2"; the 2025 one
+        does only where the site keeps the marker, else one copy without it (the label "")."""
+        if self.layout_version == LAYOUT_2018 or self.copy_marker:
+            return DEFAULT_COPIES
+        return ("",)
+
+    @property
+    def channel_label(self) -> str:
+        return CHANNEL_LABELS.get(self.channel, "")
+
+    @property
+    def agency_to_print(self) -> str:
+        """The resolving agency when it is set and is not the receiving unit itself, else ""."""
+        agency = self.resolving_agency.strip()
+        if not agency or " ".join(agency.casefold().split()) == " ".join(self.agency_name.casefold().split()):
+            return ""
+        return agency
 
 
 def _day(n: int) -> str:
@@ -193,4 +256,31 @@ def sample_receipt() -> ReceiptData:
         fee_text=format_vnd(3000),
         hotline="0277 3 851 234",
         tracking_url=tracking_url(SAMPLE_PORTAL, code, make_token(SAMPLE_TRACKING_KEY, code)),
+    )
+
+
+def sample_receipt_2025() -> ReceiptData:
+    """The sample as form 01 of Circular 03/2025 draws it: ID number, an authorised person, each way, a resolving agency."""
+    base = sample_receipt()
+    return replace(
+        base,
+        layout_version=LAYOUT_2025,
+        copy_marker=False,
+        submitter_id_number="082190001234",
+        channel="authorised",
+        authorised=AuthorisedPerson(
+            name="Lê Văn Hùng",
+            address="Số 5, ấp Tân Phú, xã Tân Hưng, tỉnh Đồng Tháp",
+            id_number="082088004321",
+            phone="0987 654 321",
+            email="hung.le@example.vn",
+            authorisation_paper="Văn bản ủy quyền có chứng thực ngày 20/11/2026",
+        ),
+        documents=(
+            ReceiptDocument("Tờ khai cấp Giấy xác nhận tình trạng hôn nhân (theo mẫu)", "Bản chính", 1, "submitted", 2),
+            ReceiptDocument("Thẻ Căn cước của người yêu cầu", "Xuất trình bản chính", 1, "shown"),
+            ReceiptDocument("Thông tin cư trú", "Bản chính", 1, "looked_up", None, "CSDLQG-DC 0123"),
+            ReceiptDocument("Trích lục ghi chú ly hôn", "Bản sao có chứng thực", 1, "submitted", 3),
+        ),
+        resolving_agency="Ủy ban nhân dân xã Tân Hưng",
     )

@@ -128,6 +128,16 @@ class SiteSettings:
     retention_days: int = _setting(
         30, "Xóa dữ liệu cá nhân sau bao nhiêu ngày kể từ khi hồ sơ đã gửi lên cổng và đã kết thúc (1–3650)", _int_range(1, 3650)
     )
+    # Circular 03/2025's receipt has no "Liên" marker; sites that printed two marked copies keep doing so.
+    # The default is what an upgraded site's settings.json (which lacks the key) means: True. `init_site`
+    # writes False for a new site (docs/receipt-2025.md).
+    receipt_copy_marker: bool = _setting(True, "In hai liên (Liên 1: Lưu, Liên 2: Giao người nộp) trên giấy tiếp nhận", _bool)
+    scan_required: bool = _setting(
+        False, "Bắt buộc quét giấy tờ nộp (đủ số trang) trước khi tiếp nhận", _bool
+    )
+    resolving_agency: str = _setting(
+        "", "Cơ quan chủ trì giải quyết (để trống: theo danh mục thủ tục)", _text(300)
+    )
 
     def errors(self) -> dict[str, str]:
         """Each invalid setting's key and its Vietnamese message."""

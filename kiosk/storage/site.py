@@ -16,6 +16,8 @@ def init_site(root: Path, values: dict, *, overwrite: bool = False) -> SiteSetti
     data = DataDir(root)
     if data.settings_path.exists() and not overwrite:
         raise InputError(f"Thư mục {root} đã được thiết lập; dùng --force để ghi đè thiết lập (dữ liệu được giữ nguyên).")
+    if not data.settings_path.exists():
+        values = {**NEW_SITE_DEFAULTS, **values}
     settings = settings_from_dict(values, source="init")
     data.ensure()
     save_settings(data.settings_path, settings)
@@ -24,11 +26,17 @@ def init_site(root: Path, values: dict, *, overwrite: bool = False) -> SiteSetti
     return settings
 
 
+# What a site set up from now on starts with where it differs from what an upgraded site's settings.json
+# (which lacks the key) means: a new site prints Circular 03/2025's receipt without the "Liên" marker.
+NEW_SITE_DEFAULTS = {"receipt_copy_marker": False}
+
+
 # Settings an administrator may change at the kiosk. The unit, commune and kiosk number are part of
 # every dossier code and of the enrolment: changing them means a new package (docs/admin.md).
 EDITABLE = (
     "unit_name", "place_name", "hotline", "office_open", "office_close", "saturday_morning", "saturday_close",
     "result_collection", "idle_lock_minutes", "retention_days", "portal_ca_bundle",
+    "receipt_copy_marker", "scan_required", "resolving_agency",
 )
 
 

@@ -125,7 +125,7 @@ def assert_portal_holds_exactly(ctx, portal, codes: list[str], *, revisions: dic
 
 
 @seeds
-def row_body(ctx, code: str, revision: int) -> bytes:
+def row_body(ctx, code: str, revision: int, *, with_ways: bool = False) -> bytes:
     """The body the release before revision snapshots built at the first send, from the dossier row as it is now.
 
     A reference copy of that code (sync/payload.py before migration 0005), kept to show the snapshot changes nothing
@@ -157,7 +157,13 @@ def row_body(ctx, code: str, revision: int) -> bytes:
             appointment_time=dossier.appointment_time or "",
             officer=dossier.officer.username,
             values=dict(dossier.values or {}),
-            documents=[{"doc_id": d.doc_id, "name": d.name, "kind": d.kind, "quantity": d.quantity} for d in dossier.documents],
+            documents=[
+                {"doc_id": d.doc_id, "name": d.name, "kind": d.kind, "quantity": d.quantity}
+                # with_ways: as this release lists the items of a dossier received under the 2025 layout
+                # (docs/receipt-2025.md); the release before snapshots never did
+                | ({"way": d.way, "page_count": d.page_count, "record_number": d.record_number} if with_ways else {})
+                for d in dossier.documents
+            ],
             attachments=[
                 {"sha256": a.sha256, "size": a.size, "mime": a.mime_type, "filename": a.filename, "field_id": a.field_id}
                 for a in sorted(dossier.attachments, key=lambda a: a.id or 0)

@@ -84,7 +84,18 @@ def store_attachment(ctx: KioskContext, path: Path) -> Op[dict[str, Any]]:
     return Op(work)
 
 
-def submit(ctx: KioskContext, officer: OfficerRef, procedure: Procedure, values: dict[str, Any], documents: dict[str, int],
+def store_scan(ctx: KioskContext, path: Path) -> Op[dict[str, Any]]:
+    """Seal a scan of a checklist item; its reference says how many pages it counts for ("pages")."""
+
+    def work() -> dict[str, Any]:
+        from kiosk.dossier.attachments import store_scan as store
+
+        return store(ctx.data.attachments_dir, path, ctx.file_key)
+
+    return Op(work)
+
+
+def submit(ctx: KioskContext, officer: OfficerRef, procedure: Procedure, values: dict[str, Any], documents: dict[str, Any],
            draft_uuid: str, fee: FeeInputs | None = None) -> Op[tuple[ReceiptData, str | None]]:
     """Receive the dossier (one transaction, synced to disk) and build its receipt; with the clock warning if any."""
 

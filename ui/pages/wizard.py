@@ -10,14 +10,12 @@ from typing import TYPE_CHECKING, Any, Callable
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -25,8 +23,9 @@ from PySide6.QtWidgets import (
 from forms import formengine
 from forms.model import Field, Procedure
 from forms.timezone import VN_TZ
-from forms.wizard import DOCUMENTS, FORM, REVIEW, Reception, Wizard
-from ui.operations.dossiers import ResumedDraft, resume_draft, save_draft, store_attachment, submit
+from forms.wizard import DOCUMENTS, FORM, REVIEW, Reception, ReceivedItem, Wizard
+from ui.operations.dossiers import ResumedDraft, resume_draft, save_draft, store_attachment, store_scan, submit
+from ui.pages.checklist import DocumentRow
 from ui.pages.fee_box import FeeBox, fee_computer
 from ui.pages.fields import FieldWidget, make_field_widget
 from ui.pages.widgets import banner, primary_button, show_banner, subtitle, title
@@ -70,7 +69,7 @@ class WizardPage(QWidget):
         self.draft_uuid = ""
         self.rows: dict[str, _Row] = {}
         self.touched: set[str] = set()
-        self.document_rows: dict[str, tuple[QCheckBox, QSpinBox]] = {}
+        self.document_rows: dict[str, DocumentRow] = {}
         self.fee_box: FeeBox | None = None  # on the review step
         self.review_text: QLabel | None = None
         self._dirty = False
@@ -127,7 +126,8 @@ class WizardPage(QWidget):
 
     def start(self, procedure: Procedure, values: dict[str, Any], page_index: int, draft_uuid: str | None) -> None:
         self.procedure = procedure
-        self.flow = Reception(procedure, dict(values), page_index)
+        ctx = self._session.ctx
+        self.flow = Reception(procedure, dict(values), page_index, scan_required=bool(ctx and ctx.settings.scan_required))
         self.draft_uuid = draft_uuid or str(uuid.uuid4())
         self.document_rows = {}
         self.touched = set(values)  # a resumed draft shows its errors at once
@@ -329,36 +329,37 @@ class WizardPage(QWidget):
 
     def _render_documents(self) -> None:
         assert self.flow is not None
-        self.progress.setText("Giấy tờ nộp kèm — đánh dấu giấy tờ đã nhận và số lượng")
+        self.progress.setText("Giấy tờ — đánh dấu giấy tờ đã nhận, cách thức cung cấp, số trang và bản quét")
         container = QWidget()
-        grid = QGridLayout(container)
-        grid.setColumnStretch(0, 1)
+        column = QVBoxLayout(container)
         self.document_rows = {}
-        for i, item in enumerate(self.flow.checklist()):
-            box = QCheckBox(item.text)
-            box.setObjectName(f"doc_{item.id}")
-            spin = QSpinBox()
-            spin.setRange(1, 100)
-            spin.setValue(item.quantity)
-            box.setChecked(item.ticked)
-            grid.addWidget(box, i, 0)
-            grid.addWidget(QLabel("Số lượng:"), i, 1)
-            grid.addWidget(spin, i, 2)
-            self.document_rows[item.id] = (box, spin)
-        grid.setRowStretch(len(self.document_rows), 1)
+        previous: QWidget | None = None
+        for item in self.flow.checklist():
+            row = DocumentRow(item, self._attach_scan)
+            column.addWidget(row)
+            self.document_rows[item.id] = row
+            if previous is not None:
+                QWidget.setTabOrder(previous, row.box)
+            previous = row.record
+        column.addStretch(1)
         self.scroll.setWidget(container)
         self.back_button.setEnabled(True)
         self.next_button.setText("Xem lại →")
         first = next(iter(self.document_rows.values()), None)
         if first:
-            first[0].setFocus()
+            first.box.setFocus()
 
-    def documents_received(self) -> dict[str, int]:
-        return {doc_id: spin.value() for doc_id, (box, spin) in self.document_rows.items() if box.isChecked()}
+    def _attach_scan(self, path: Path, on_stored: Callable[[dict[str, Any]], None]) -> None:
+        if self._session.ctx is None:
+            return
+        self._session.run(store_scan(self._session.ctx, path).success(on_stored).failure(self.show_error))
+
+    def documents_received(self) -> dict[str, ReceivedItem]:
+        return {doc_id: row.item() for doc_id, row in self.document_rows.items() if row.ticked}
 
     def tick_all_documents(self) -> None:
-        for box, _spin in self.document_rows.values():
-            box.setChecked(True)
+        for row in self.document_rows.values():
+            row.box.setChecked(True)
 
     # --- review -----------------------------------------------------------------------------------
 
@@ -375,7 +376,7 @@ class WizardPage(QWidget):
             parts.append("</table>")
         parts.append("<h4>Giấy tờ đã nhận</h4><ol>")
         for doc in review.documents:
-            parts.append(f"<li>{html.escape(doc.name)} — {html.escape(doc.kind_label)} — {doc.quantity}</li>")
+            parts.append(f"<li>{html.escape(doc.name)} — {html.escape(doc.way_text)} — số lượng {doc.quantity}</li>")
         parts.append("</ol>")
         label = QLabel("".join(parts))
         label.setObjectName("reviewText")

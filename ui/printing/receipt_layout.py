@@ -1,8 +1,10 @@
-"""Lays out one copy of the receipt (form 01) in layout units and records the QPainter operations that draw it.
+"""The receipt's layout primitives: a ``Composer`` lays out one copy in layout units and records the QPainter operations.
 
 ``receipt_painter.paint_receipt`` picks the type sizes (``Style``) that fit the page and replays the
-recorded operations on the device; this module only composes: header, title, code and QR, the fields,
-the documents table and the signatures, top to bottom.
+recorded operations on the device. Each layout version composes its form from these blocks, top to
+bottom: ``layout_tt01_2018`` (frozen: old dossiers reprint with it) and ``layout_tt03_2025``. The blocks
+the 2018 form uses draw exactly what they drew for it: a change here must keep
+tests/scenarios/processes/test_receipt_reprint_references.py green.
 """
 
 from __future__ import annotations
@@ -27,9 +29,7 @@ from PySide6.QtGui import (
 from kiosk.printed.receipt import (
     TITLE,
     ReceiptData,
-    format_appointment,
-    format_time_received,
-    processing_time_text,
+    ReceiptDocument,
     reprint_mark,
     vn_date_line,
 )
@@ -38,7 +38,7 @@ FAMILY = "Noto Serif"
 _A4_WIDTH_PT = (210 - 30) * 72 / 25.4  # content width with 15 mm margins
 _A5_WIDTH_PT = (148 - 30) * 72 / 25.4
 _QUIET_MODULES = 4
-_BLANK = "………………"  # an empty field keeps its dotted line, as on the paper form
+BLANK = "………………"  # an empty field keeps its dotted line, as on the paper form
 
 Run = tuple[str, QFont]
 Op = Callable[[QPainter], None]
@@ -211,7 +211,8 @@ class Composer:
         self.ops.append(lambda p: (p.setPen(pen), p.drawLine(QPointF(x1, y), QPointF(x2, y))))
 
     # -- blocks ---------------------------------------------------------------------------
-    def header(self, data: ReceiptData) -> None:
+    def header(self, data: ReceiptData, number_line: str = "") -> None:
+        """The two header blocks; ``number_line`` (the 2025 form's "Số: …") goes under the left one's rule."""
         s, u = self.style, self.u
         left_w = self.width * 0.4
         right_x = left_w + self.width * 0.03  # a gutter between the two header blocks
@@ -233,6 +234,11 @@ class Composer:
         rule_w = min(w, self.text_width(unit_text, unit)) * 0.4
         self.rule((left_w - rule_w) / 2, (left_w + rule_w) / 2, y + 3 * u)
         left_bottom = y + 3 * u
+        if number_line:
+            layout, left_bottom = self.lay_out(
+                [(number_line, self.font(s.body))], y + 8 * u, 0.0, left_w, centered
+            )
+            self._keep(layout)
 
         # Right: national name and motto, the motto underlined full length, then place and date.
         y = 0.0
@@ -289,7 +295,8 @@ class Composer:
             [("Mã hồ sơ: ", self.font(s.code)), (data.dossier_code, self.font(s.code, bold=True))],
             gap=s.para_gap * u,
         )
-        self.paragraph([(f"({copy_label})", self.font(s.body, italic=True))])
+        if copy_label:  # the 2025 form without the site's "Liên" marker has none
+            self.paragraph([(f"({copy_label})", self.font(s.body, italic=True))])
         mark = reprint_mark(data)
         if mark:
             self.reprint_box(mark)
@@ -351,10 +358,17 @@ class Composer:
     def field(self, label: str, value: str, bold_value: bool = False) -> None:
         s = self.style
         value_font = self.font(s.body, bold=bold_value)
-        self.paragraph([(label, self.font(s.body)), (value.strip() or _BLANK, value_font)])
+        self.paragraph([(label, self.font(s.body)), (value.strip() or BLANK, value_font)])
 
-    def documents_table(self, data: ReceiptData) -> None:
+    def documents_table(self, data: ReceiptData, kind_header: str = "Hình thức",
+                        kind_text: Callable[[ReceiptDocument], str] | None = None,
+                        kind_cap: float = 0.3) -> None:
+        """The documents table: STT, name, kind (or, on the 2025 form, the way: ``kind_text``), quantity."""
         s, u = self.style, self.u
+
+        def kind_of(doc: ReceiptDocument) -> str:
+            return (kind_text(doc) if kind_text else doc.kind_label).strip()
+
         self.y = max(self.y, self.exclude_bottom)  # the table always spans the full width
         pad = max(3.0, 4.0 * s.table / 11.5) * u
         vpad = max(1.5, 2.5 * s.table / 11.5) * u
@@ -372,7 +386,7 @@ class Composer:
         widths = [
             natural("STT", [str(len(docs))], 0.1),
             0.0,
-            natural("Hình thức", [d.kind_label.strip() for d in docs], 0.3),
+            natural(kind_header, [kind_of(d) for d in docs], kind_cap),
             natural("Số lượng", [f"{d.quantity:02d}" for d in docs], 0.14),
         ]
         widths[1] = self.width - sum(widths)
@@ -381,13 +395,13 @@ class Composer:
             xs.append(xs[-1] + w)
         rows: list[list[tuple[str, QFont, Qt.AlignmentFlag]]] = [
             [("STT", head, centered), ("Tên giấy tờ", head, centered),
-             ("Hình thức", head, centered), ("Số lượng", head, centered)]
+             (kind_header, head, centered), ("Số lượng", head, centered)]
         ]
         for i, doc in enumerate(data.documents, 1):
             rows.append([
                 (str(i), cell, centered),
-                (doc.name.strip() or _BLANK, cell, left),
-                (doc.kind_label.strip() or _BLANK, cell, centered),
+                (doc.name.strip() or BLANK, cell, left),
+                (kind_of(doc) or BLANK, cell, centered),
                 (f"{doc.quantity:02d}", cell, centered),
             ])
         if not data.documents:
@@ -425,7 +439,8 @@ class Composer:
         self.ops.append(grid)
         self.y = y + s.para_gap * 2 * u
 
-    def signatures(self, data: ReceiptData) -> None:
+    def signatures(self, data: ReceiptData, officer_note: str = "") -> None:
+        """Both signature columns; ``officer_note`` (the 2025 form's digital-signature note) under the officer's."""
         s, u = self.style, self.u
         self.y = max(self.y, self.exclude_bottom) + s.body * 0.6 * u
         half = self.width / 2
@@ -440,6 +455,12 @@ class Composer:
                 [("(Ký và ghi rõ họ tên)", self.font(s.body, italic=True))], y, x, half, centered
             )
             self._keep(layout)
+            if i == 1 and officer_note:
+                note, w = self.heading_font_and_width(
+                    officer_note, self.font(s.small, italic=True), half, 0.9
+                )
+                layout, y = self.lay_out([(officer_note, note)], y, x + (half - w) / 2, w, centered)
+                self._keep(layout)
             bottoms.append(y)
         y = max(bottoms) + s.sign_gap * u
         if data.officer_name.strip():
@@ -449,47 +470,3 @@ class Composer:
             )
             self._keep(layout)
         self.y = y
-
-
-def compose(device, dpi: float, width: float, data: ReceiptData, copy_label: str,
-             style: Style, raster: bool, matrix: list[list[bool]]) -> Composer:
-    c = Composer(device, dpi, width, style, raster)
-    s = style
-    body = c.font(s.body)
-    c.header(data)
-    c.title()
-    c.code_and_qr(data, copy_label, matrix)
-    c.field("Bộ phận tiếp nhận và trả kết quả: ", data.agency_name)
-    c.field("Tiếp nhận hồ sơ của: ", data.submitter_name, bold_value=True)
-    c.field("Địa chỉ: ", data.submitter_address)
-    phone = data.submitter_phone.strip() or _BLANK
-    email = data.submitter_email.strip() or _BLANK
-    # No-break spaces keep each label with its value when the line wraps.
-    c.paragraph([(f"Số điện thoại:\u00a0{phone}\u2003\u2003Email:\u00a0{email}", body)])
-    procedure = data.procedure_name.strip() or _BLANK
-    if data.procedure_code.strip():
-        procedure += f" (mã thủ tục {data.procedure_code.strip()})"
-    c.field("Nội dung yêu cầu giải quyết: ", procedure)
-    c.paragraph([("1. Thành phần hồ sơ nộp gồm:", body)])
-    c.documents_table(data)
-    c.field("2. Số lượng hồ sơ: ", f"{data.dossier_sets:02d} (bộ)")
-    c.field("3. Thời hạn giải quyết hồ sơ theo quy định: ",
-            processing_time_text(data.processing_days, data.processing_note))
-    c.field("4. Thời gian nhận hồ sơ: ", format_time_received(data.received_at))
-    c.field("5. Thời gian trả kết quả giải quyết hồ sơ: ",
-            format_appointment(data.appointment_date, data.appointment_time), bold_value=True)
-    c.field("6. Đăng ký nhận kết quả tại: ", data.result_collection)
-    volume = data.logbook_volume.strip() or _BLANK
-    number = data.logbook_number.strip() or _BLANK
-    c.paragraph([(f"Vào Sổ theo dõi hồ sơ, Quyển số: {volume}, Số thứ tự: {number}", body)])
-    small = c.font(s.small, italic=True)
-    notes = []
-    if data.fee_text.strip():
-        notes.append(f"Lệ phí: {data.fee_text.strip()}.")
-    if data.hotline.strip():
-        notes.append(f"Đường dây nóng: {data.hotline.strip()}.")
-    if notes:
-        c.paragraph([(" ".join(notes), small)], gap=0.0)
-    c.paragraph([("Tra cứu hồ sơ: ", small), (data.tracking_url, c.font(s.small))])
-    c.signatures(data)
-    return c

@@ -15,13 +15,18 @@ import logging
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 
-from kiosk.printed.receipt import ReceiptData, qr_matrix
-from ui.printing.receipt_layout import Composer, Style, compose
+from kiosk.printed.receipt import LAYOUT_2018, LAYOUT_2025, ReceiptData, qr_matrix
+from ui.printing import layout_tt01_2018, layout_tt03_2025
+from ui.printing.receipt_layout import Composer, Style
 from ui.window.qt_app import register_fonts
 
 log = logging.getLogger(__name__)
 
 LAYOUT_DPI = 1200  # virtual resolution of the layout: rounding to its pixels is invisible
+
+# Each receipt layout version and the function that composes it (docs/receipt-2025.md): a dossier is
+# drawn with the layout it was received under.
+COMPOSERS = {LAYOUT_2018: layout_tt01_2018.compose, LAYOUT_2025: layout_tt03_2025.compose}
 
 
 # How the type shrinks when a copy is taller than the page: corners of a path of (text factor,
@@ -67,6 +72,7 @@ def paint_receipt(painter: QPainter, page_rect: QRectF, data: ReceiptData,
     metrics = _metrics_device()
 
     matrix = qr_matrix(data.tracking_url)
+    compose = COMPOSERS[data.layout_version]
 
     def attempt(t: float) -> Composer:
         style = Style.for_width(width_pt, *_along_fit_path(t))

@@ -9,7 +9,7 @@ from PySide6.QtCore import QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtPrintSupport import QPrinter
 
-from kiosk.printed.receipt import DEFAULT_COPIES, TITLE, ReceiptData
+from kiosk.printed.receipt import TITLE, ReceiptData
 from kiosk.storage.files import replacing
 from ui.printing.receipt_painter import paint_receipt
 
@@ -48,8 +48,10 @@ def _paint_copies(painter: QPainter, new_page, rect: QRectF, data: ReceiptData,
 
 
 def render_pdf(data: ReceiptData, path: Path, paper: str = "A4",
-               copies: Sequence[str] = DEFAULT_COPIES) -> Path:
-    """Write a PDF with one page per copy; the file appears complete or not at all."""
+               copies: Sequence[str] | None = None) -> Path:
+    """Write a PDF with one page per copy (by default the receipt's own: ``ReceiptData.copy_labels``);
+    the file appears complete or not at all."""
+    copies = data.copy_labels if copies is None else copies
     if not copies:
         raise ValueError("at least one copy label is needed")
     path = Path(path)
@@ -76,8 +78,9 @@ def render_pdf(data: ReceiptData, path: Path, paper: str = "A4",
 
 
 def render_image(data: ReceiptData, paper: str = "A4", dpi: int = 110,
-                 copy_label: str = DEFAULT_COPIES[0]) -> QImage:
-    """One copy as a white page image at ``dpi``, for the on-screen preview."""
+                 copy_label: str | None = None) -> QImage:
+    """One copy (by default the receipt's first) as a white page image at ``dpi``, for the on-screen preview."""
+    copy_label = data.copy_labels[0] if copy_label is None else copy_label
     size_mm: QSizeF = _page_size(paper).size(QPageSize.Unit.Millimeter)  # exact, unlike points
     image = QImage(round(size_mm.width() * dpi / 25.4), round(size_mm.height() * dpi / 25.4),
                    QImage.Format.Format_RGB32)
@@ -96,8 +99,10 @@ def render_image(data: ReceiptData, paper: str = "A4", dpi: int = 110,
 
 
 def print_receipt(data: ReceiptData, printer: QPrinter,
-                  copies: Sequence[str] = DEFAULT_COPIES) -> None:
-    """Print one page per copy on ``printer`` (its paper size is kept; margins at least 15 mm)."""
+                  copies: Sequence[str] | None = None) -> None:
+    """Print one page per copy (by default the receipt's own) on ``printer`` (its paper size is kept; margins
+    at least 15 mm)."""
+    copies = data.copy_labels if copies is None else copies
     if not copies:
         raise ValueError("at least one copy label is needed")
     layout = printer.pageLayout()

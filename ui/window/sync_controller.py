@@ -77,7 +77,7 @@ class SyncController(QObject):
             return
         self._set_state("offline")
         self._arm()
-        QTimer.singleShot(500, lambda: self.trigger(force=False))
+        QTimer.singleShot(500, self, lambda: self.trigger(force=False))  # dropped if the window is gone first
 
     def trigger(self, *, force: bool) -> None:
         if self._ctx is None or self.state == "disabled":

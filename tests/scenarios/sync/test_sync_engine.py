@@ -373,6 +373,8 @@ def test_amendment_while_revision_1_waits_offline_sends_both_as_they_were(kiosk,
     revision_2 = json.loads(_entry(kiosk, code, 2).payload)
     assert revision_1["revision"] == 1 and revision_1["supplements_revision"] is None
     assert revision_2["documents"][: len(revision_1["documents"])] == revision_1["documents"]
-    assert revision_2["documents"][-1] == {"doc_id": doc.id, "name": doc.name, "kind": doc.kind, "quantity": 2}
+    assert revision_2["documents"][-1] == {"doc_id": doc.id, "name": doc.name, "kind": doc.kind, "quantity": 2,
+                                           # received under the 2025 layout: how the item was provided too
+                                           "way": doc.way, "page_count": None, "record_number": None}
     [row] = portal_dossiers(portal)
     assert row["revision"] == 2 and [r["revision"] for r in row["revisions"]] == [1, 2]

@@ -127,7 +127,8 @@ def test_a_revision_is_built_from_the_snapshot_taken_when_it_was_queued(ctx, off
     assert first.snapshot["code"] == code and first.snapshot["revision"] == 1 and first.snapshot["supplements_revision"] is None
     assert (first.snapshot["unit_id"], first.snapshot["kiosk_number"], first.snapshot["officer"]) == (ctx.settings.unit_id, 1, "lan")
     before = snapshot_body(ctx, code, 1)
-    assert before == row_body(ctx, code, 1)  # what the release before snapshots would have sent: behaviour unchanged
+    # what the release before snapshots would have sent, plus how each item was provided (a 2025-layout dossier)
+    assert before == row_body(ctx, code, 1, with_ways=True)
 
     procedure = ctx.catalogue.get(first.snapshot["procedure_code"])
     doc = procedure.documents[0]
@@ -135,11 +136,11 @@ def test_a_revision_is_built_from_the_snapshot_taken_when_it_was_queued(ctx, off
     assert amend(ctx, code=code, officer=officer, values=changed, documents={doc.id: 1}, note="bổ sung") == 2
 
     assert entry(1).snapshot == first.snapshot and entry(1).payload is None  # untouched: amend() freezes nothing now
-    assert snapshot_body(ctx, code, 1) == before != row_body(ctx, code, 1)  # the row moved on; revision 1 did not
+    assert snapshot_body(ctx, code, 1) == before != row_body(ctx, code, 1, with_ways=True)  # the row moved on; revision 1 did not
     second = entry(2).snapshot
     assert second["revision"] == 2 and second["supplements_revision"] == 1 and second["values"]["submitter_name"] == changed["submitter_name"]
     assert second["documents"][:-1] == first.snapshot["documents"] and second["documents"][-1]["doc_id"] == doc.id
-    assert second["attachments"] == first.snapshot["attachments"] and snapshot_body(ctx, code, 2) == row_body(ctx, code, 2)
+    assert second["attachments"] == first.snapshot["attachments"] and snapshot_body(ctx, code, 2) == row_body(ctx, code, 2, with_ways=True)
 
     assert outbox.prepare(ctx, first.id).payload == before  # frozen at the first send from the snapshot, as built before
     assert outbox.prepare(ctx, entry(2).id).payload == snapshot_body(ctx, code, 2)

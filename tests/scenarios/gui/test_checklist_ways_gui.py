@@ -1,0 +1,106 @@
+"""The documents checklist with the way per item, driven through the real widgets: tick, choose the way, 3 pages with
+2 scans is stopped with the Vietnamese message, a looked-up item with its record number reaches the receipt."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+
+from conftest import start_main_window
+from forms.samples import sample_values
+from ui.window.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, site_dir: Path):
+    win = start_main_window(qtbot, site_dir)
+    yield win
+    win.tasks.shutdown()
+
+
+def _login(qtbot, win: MainWindow) -> None:
+    qtbot.keyClicks(win.login_page.username, "lan")
+    qtbot.keyClicks(win.login_page.pin, "2468")
+    qtbot.keyClick(win.login_page.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.home_page, timeout=10_000)
+
+
+def _to_checklist(qtbot, win: MainWindow) -> None:
+    win.home_page.procedure_chosen.emit("1.004873")
+    wizard = win.wizard_page
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is wizard, timeout=5_000)
+    values = sample_values(wizard.procedure, seed=10, today=date.today())  # divorced: the decree, the ID card
+    for _ in range(20):
+        if wizard.step != "form":
+            break
+        for _ in range(3):  # answers can reveal more fields
+            for field_id, row in list(wizard.rows.items()):
+                if row.widget.isVisibleTo(wizard) and field_id in values and row.widget.value() != values[field_id]:
+                    row.widget.set_value(values[field_id])
+        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+        assert not wizard.error.isVisible(), wizard.error.text()
+    assert wizard.step == "documents"
+
+
+def test_ways_pages_and_scans_on_the_checklist(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    _login(qtbot, window)
+    _to_checklist(qtbot, window)
+    wizard = window.wizard_page
+    decree, card = wizard.document_rows["ban_an_ly_hon"], wizard.document_rows["giay_to_tuy_than"]
+    assert decree.way.currentText() == "Nộp" and card.way.currentText() == "Xuất trình"  # from the definition
+    assert not card.scan_button.isVisibleTo(wizard)  # a shown item is never scanned
+
+    qtbot.mouseClick(decree.box, Qt.MouseButton.LeftButton)
+    assert decree.box.isChecked()
+    decree.kind.setCurrentIndex(decree.kind.findData("certified_copy"))
+    decree.pages.setFocus()
+    decree.pages.selectAll()
+    qtbot.keyClicks(decree.pages, "3")
+    assert decree.pages.value() == 3
+    for i in range(2):
+        scan = tmp_path / f"trang-{i + 1}.png"
+        Image.new("RGB", (50, 70), "white").save(scan)
+        decree.add_scan(scan)
+    qtbot.waitUntil(lambda: len(decree.scans) == 2, timeout=10_000)
+    assert decree.scan_label.text() == "Đã quét 2/3 trang"
+
+    # The ID card is looked up in the national population database this time, with the record's number.
+    card.way.setFocus()
+    card.set_way("looked_up")
+    qtbot.mouseClick(card.box, Qt.MouseButton.LeftButton)
+    assert card.record.isVisibleTo(wizard) and not card.pages.isVisibleTo(wizard)
+    qtbot.keyClicks(card.record, "CSDLQG-0042")
+    wizard.grab().save("/tmp/checklist-ways.png")
+
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert wizard.step == "documents" and wizard.error.isVisible()
+    assert "có 3 trang nhưng mới quét 2 trang; hãy quét đủ hoặc sửa số trang." in wizard.error.text()
+    wizard.grab().save("/tmp/checklist-ways-refused.png")
+
+    third = tmp_path / "trang-3.png"
+    Image.new("RGB", (50, 70), "grey").save(third)
+    decree.add_scan(third)
+    qtbot.waitUntil(lambda: len(decree.scans) == 3, timeout=10_000)
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    assert wizard.step == "review", wizard.error.text()
+    review = wizard.scroll.widget().text()
+    assert "Nộp – Bản sao có chứng thực, 3 trang" in review and "Khai thác CSDL (số CSDLQG-0042)" in review
+
+    qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+    receipt = window.receipt_page
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is receipt, timeout=20_000)
+    pdf_path = tmp_path / "giay-hen.pdf"
+    receipt.save_pdf_to(pdf_path)
+    qtbot.waitUntil(pdf_path.exists, timeout=20_000)
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        assert len(pdf) == 1  # a new site: no "Liên" copies
+        text = " ".join(pdf[0].get_textpage().get_text_range().split())
+    finally:
+        pdf.close()
+    assert "Khai thác CSDL (số CSDLQG-0042)" in text and "Nộp – Bản sao có chứng thực, 3 trang" in text
