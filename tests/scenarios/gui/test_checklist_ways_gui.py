@@ -35,6 +35,7 @@ def _to_checklist(qtbot, win: MainWindow) -> None:
     wizard = win.wizard_page
     qtbot.waitUntil(lambda: win.stack.currentWidget() is wizard, timeout=5_000)
     values = sample_values(wizard.procedure, seed=10, today=date.today())  # divorced: the decree, the ID card
+    values["channel"] = "in_person"  # the citizen files in person: no authorisation letter
     for _ in range(20):
         if wizard.step != "form":
             break
@@ -52,8 +53,11 @@ def test_ways_pages_and_scans_on_the_checklist(qtbot, window: MainWindow, tmp_pa
     _to_checklist(qtbot, window)
     wizard = window.wizard_page
     decree, card = wizard.document_rows["ban_an_ly_hon"], wizard.document_rows["giay_to_tuy_than"]
-    assert decree.way.currentText() == "Nộp" and card.way.currentText() == "Xuất trình"  # from the definition
-    assert not card.scan_button.isVisibleTo(wizard)  # a shown item is never scanned
+    # From the version in force: the ID card is looked up (Nghị quyết 66.7/2025), the decree submitted.
+    assert decree.way.currentText() == "Nộp" and card.way.currentText() == "Khai thác CSDL"
+    assert not card.scan_button.isVisibleTo(wizard)  # a looked-up item is never scanned
+    card.set_way("shown")
+    assert card.way.currentText() == "Xuất trình" and not card.scan_button.isVisibleTo(wizard)  # nor a shown one
 
     qtbot.mouseClick(decree.box, Qt.MouseButton.LeftButton)
     assert decree.box.isChecked()
@@ -72,8 +76,10 @@ def test_ways_pages_and_scans_on_the_checklist(qtbot, window: MainWindow, tmp_pa
     # The ID card is looked up in the national population database this time, with the record's number.
     card.way.setFocus()
     card.set_way("looked_up")
-    qtbot.mouseClick(card.box, Qt.MouseButton.LeftButton)
+    card.box.setFocus()
+    qtbot.keyClick(card.box, Qt.Key.Key_Space)  # ticked from the keyboard
     assert card.record.isVisibleTo(wizard) and not card.pages.isVisibleTo(wizard)
+    assert card.box.isChecked()
     qtbot.keyClicks(card.record, "CSDLQG-0042")
     wizard.grab().save("/tmp/checklist-ways.png")
 
@@ -88,7 +94,7 @@ def test_ways_pages_and_scans_on_the_checklist(qtbot, window: MainWindow, tmp_pa
     qtbot.waitUntil(lambda: len(decree.scans) == 3, timeout=10_000)
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
     assert wizard.step == "review", wizard.error.text()
-    review = wizard.scroll.widget().text()
+    review = wizard.review_text.text()
     assert "Nộp – Bản sao có chứng thực, 3 trang" in review and "Khai thác CSDL (số CSDLQG-0042)" in review
 
     qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)

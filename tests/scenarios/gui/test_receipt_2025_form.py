@@ -42,9 +42,8 @@ def received(ctx, officer):
     """A dossier filed by an authorised person, with one item of each way; its receipt data."""
     from kiosk.dossier.submit import submit
     from kiosk.printed.load import receipt_data, find_dossier
-    from representation import with_representation
 
-    procedure = with_representation(ctx.catalogue.get("1.004873"))
+    procedure = ctx.catalogue.get("1.004873")  # the 2026 version: the representation block and the authorisation letter
     values = sample_values(procedure, seed=10, today=date.today())  # divorced: the decree and the ID card
     values.update(
         channel="authorised", authorised_name="Lê Văn Hùng",
@@ -55,6 +54,7 @@ def received(ctx, officer):
     documents = {
         "ban_an_ly_hon": ReceivedItem(way="submitted", kind="certified_copy", page_count=3),
         "giay_to_tuy_than": ReceivedItem(way="looked_up", record_number="CSDLQG-0042"),
+        "van_ban_uy_quyen": ReceivedItem(way="submitted", kind="original", page_count=1),
     }
     code = submit(ctx, procedure=procedure, values=values, officer=officer, documents=documents).code
     with ctx.read() as session:
