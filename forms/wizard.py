@@ -15,6 +15,7 @@ from typing import Any
 
 from forms import geo
 from forms.catalogue import DocumentSpec, Field, Page, Procedure
+from forms.model import WAY_LABELS
 from forms.formengine import (
     MSG_UNKNOWN,
     split_path,
@@ -236,8 +237,10 @@ def display_value(field: Field, value: Any) -> str:
 
 
 def checklist_text(doc: DocumentSpec) -> str:
-    """A checklist line: the document, its kind, and "nếu có" when it is not required."""
-    return f"{doc.name} ({doc.kind_label})" + ("" if doc.required else " — nếu có")
+    """A checklist line: the document, how the definition lists it (its kind when it is submitted, else its way:
+    an ID card the 2026 versions look up is not "Xuất trình"), and "nếu có" when it is not required."""
+    listed = doc.kind_label if doc.way == "submitted" else WAY_LABELS.get(doc.way, doc.way)
+    return f"{doc.name} ({listed})" + ("" if doc.required else " — nếu có")
 
 
 class Reception:
