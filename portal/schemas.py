@@ -138,6 +138,10 @@ class DocumentIn(BaseModel):
     name: _text(500)
     kind: _text(40) | None
     quantity: Annotated[int, Field(ge=0, le=1000)]
+    # How the item was provided (docs/receipt-2025.md); sent for dossiers received under the 2025 receipt only.
+    way: Literal["submitted", "shown", "looked_up"] | None = None
+    page_count: Annotated[int, Field(ge=1, le=1000)] | None = None
+    record_number: _text(60) | None = None
 
 
 class AttachmentRef(BaseModel):
@@ -148,6 +152,7 @@ class AttachmentRef(BaseModel):
     mime: _text(100) | None
     filename: _text(255) | None
     field_id: _text(60) | None
+    doc_id: _text(60) | None = None  # the checklist item a scan belongs to, when it is one
 
 
 class FeeExemptionIn(BaseModel):

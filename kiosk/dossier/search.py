@@ -29,6 +29,7 @@ class DossierSummary:
     lifecycle: str
     sync_state: str | None
     portal_status: int | None
+    procedure_version: str = ""  # the definition version it was filed under (a supplement follows its checklist)
 
 
 def search_key(code: str | None, values: Mapping[str, Any]) -> str:
@@ -63,7 +64,7 @@ def search_dossiers(
     )
     stmt = select(
         Dossier.uuid, Dossier.code, Dossier.procedure_code, ProcedureRow.name, Dossier.submitter_name, Dossier.received_at,
-        Dossier.appointment_date, Dossier.lifecycle, state.label("state"), Dossier.portal_status,
+        Dossier.appointment_date, Dossier.lifecycle, state.label("state"), Dossier.portal_status, Dossier.procedure_version,
     ).join(ProcedureRow, Dossier.procedure_id == ProcedureRow.id)
     phrases = []
     for token in fold(query).split():
@@ -98,6 +99,7 @@ def search_dossiers(
             lifecycle=row.lifecycle,
             sync_state=row.state,
             portal_status=row.portal_status,
+            procedure_version=row.procedure_version,
         )
         for row in session.execute(stmt).all()
     ]

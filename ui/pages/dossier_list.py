@@ -227,7 +227,8 @@ class DossierListPage(QWidget):
 
         officer, ctx = self._session.officer, self._session.context
         row = next((r for r in self.model.rows if r.code == code), None)
-        procedure = ctx.catalogue.get(row.procedure_code) if row else None
+        # The supplement follows the checklist of the version the dossier was received under, as amend() does.
+        procedure = (ctx.catalogue.get(row.procedure_code, row.procedure_version) or ctx.catalogue.get(row.procedure_code)) if row else None
         if officer is None or procedure is None:
             return
         dialog = self.supplement_dialog = SupplementDialog(code, procedure, self)
