@@ -142,3 +142,20 @@ def test_an_on_time_birth_registration_prints_the_look_up_and_no_fee(gui, ctx, o
 
         dossier = find_dossier(session, code)
         assert dossier.fee_amount_vnd == 0 and dossier.fee["exemption"]["id"] == "khai_sinh_dung_han"
+
+
+def test_a_procedure_without_an_amount_in_the_province_prints_that_there_is_no_fee_table(gui, ctx, officer, tmp_path) -> None:
+    """A marital-status certificate in Hà Nội (province 01), whose shipped table has no local amount yet."""
+    from forms import geo
+    from kiosk.dossier.submit import submit
+    from ui.printing.receipt_render import render_pdf
+
+    assert geo.commune(ctx.settings.commune_code).province_code == "01"
+    procedure = ctx.catalogue.in_force("1.004873", DAY)
+    values = sample_values(procedure, seed=10, today=DAY)
+    values["channel"] = "in_person"
+    code = submit(ctx, procedure=procedure, values=values, officer=officer, now=RECEIVED_AT).code
+    data = _receipt(ctx, code)
+    text, codes = pdf_text_and_qr(render_pdf(data, tmp_path / "status.A4.pdf", paper="A4"))
+    assert "Phí, lệ phí: Chưa có biểu phí" in text
+    assert codes == [data.tracking_url]
