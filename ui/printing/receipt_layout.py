@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -213,6 +214,11 @@ class Composer:
     # -- blocks ---------------------------------------------------------------------------
     def header(self, data: ReceiptData, number_line: str = "") -> None:
         """The two header blocks; ``number_line`` (the 2025 form's "Số: …") goes under the left one's rule."""
+        self.header_blocks(data.agency_name, data.place_name, data.received_local.date(), number_line)
+
+    def header_blocks(self, agency_name: str, place_name: str, day: date, number_line: str = "") -> None:
+        """The header of every paper the counter prints: the agency and "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ" on the
+        left (then ``number_line``), the national name, the motto and "<place>, ngày … tháng … năm …" on the right."""
         s, u = self.style, self.u
         left_w = self.width * 0.4
         right_x = left_w + self.width * 0.03  # a gutter between the two header blocks
@@ -221,7 +227,7 @@ class Composer:
 
         # Left: the agency, the receiving unit in bold, a short rule under it.
         y = 0.0
-        agency_text = data.agency_name.strip().upper()
+        agency_text = agency_name.strip().upper()
         agency, w = self.heading_font_and_width(agency_text, self.font(s.header), left_w, 0.92)
         layout, y = self.lay_out([(agency_text, agency)], y, (left_w - w) / 2, w, centered)
         self._keep(layout)
@@ -254,7 +260,7 @@ class Composer:
         mid = right_x + right_w / 2
         self.rule(mid - motto_w / 2, mid + motto_w / 2, y + 3 * u)
         y += 8 * u
-        date_line = vn_date_line(data.place_name, data.received_local.date())
+        date_line = vn_date_line(place_name, day)
         layout, y = self.lay_out(
             [(date_line, self.font(s.body, italic=True))], y, right_x, right_w, centered
         )
@@ -264,11 +270,12 @@ class Composer:
     def _keep(self, layout: QTextLayout) -> None:
         self.ops.append(lambda p, lay=layout: lay.draw(p, QPointF(0, 0)))
 
-    def title(self) -> None:
+    def title(self, text: str = TITLE) -> None:
+        """The form's title, centred on one line, shrunk (to three quarters) rather than wrapped."""
         s = self.style
-        title = self.fitted(TITLE, self.font(s.title, bold=True), self.width, s.title * 0.75)
+        title = self.fitted(text, self.font(s.title, bold=True), self.width, s.title * 0.75)
         self.paragraph(
-            [(TITLE, title)], gap=s.body * 0.7 * self.u, align=Qt.AlignmentFlag.AlignHCenter
+            [(text, title)], gap=s.body * 0.7 * self.u, align=Qt.AlignmentFlag.AlignHCenter
         )
 
     def code_and_qr(self, data: ReceiptData, copy_label: str, matrix: list[list[bool]]) -> None:
@@ -441,32 +448,67 @@ class Composer:
 
     def signatures(self, data: ReceiptData, officer_note: str = "") -> None:
         """Both signature columns; ``officer_note`` (the 2025 form's digital-signature note) under the officer's."""
+        self.signature_columns((
+            Signature("NGƯỜI NỘP HỒ SƠ"),
+            Signature("NGƯỜI TIẾP NHẬN HỒ SƠ", note=officer_note, name=data.officer_name),
+        ))
+
+    def signature_columns(self, columns: Sequence[Signature]) -> None:
+        """Signature columns side by side, each half the width: the role in bold, its hint in italics, an optional
+        note, the space to sign and the printed name. One column sits in the right half, as a single signer's does
+        on an administrative paper."""
         s, u = self.style, self.u
         self.y = max(self.y, self.exclude_bottom) + s.body * 0.6 * u
         half = self.width / 2
         centered = Qt.AlignmentFlag.AlignHCenter
+        first = 1 if len(columns) == 1 else 0
         bottoms = []
-        for i, role in enumerate(("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ")):
+        for i, column in enumerate(columns, first):
             x = i * half
             role_font = self.font(s.body, bold=True)
-            layout, y = self.lay_out([(role, role_font)], self.y, x, half, centered)
+            role, w = self.heading_font_and_width(column.role, role_font, half, 0.9)
+            layout, y = self.lay_out([(column.role, role)], self.y, x + (half - w) / 2, w, centered)
             self._keep(layout)
             layout, y = self.lay_out(
-                [("(Ký và ghi rõ họ tên)", self.font(s.body, italic=True))], y, x, half, centered
+                [(column.hint, self.font(s.body, italic=True))], y, x, half, centered
             )
             self._keep(layout)
-            if i == 1 and officer_note:
+            if column.note:
                 note, w = self.heading_font_and_width(
-                    officer_note, self.font(s.small, italic=True), half, 0.9
+                    column.note, self.font(s.small, italic=True), half, 0.9
                 )
-                layout, y = self.lay_out([(officer_note, note)], y, x + (half - w) / 2, w, centered)
+                layout, y = self.lay_out([(column.note, note)], y, x + (half - w) / 2, w, centered)
                 self._keep(layout)
             bottoms.append(y)
         y = max(bottoms) + s.sign_gap * u
-        if data.officer_name.strip():
-            name_font = self.font(s.body, bold=True)
-            layout, y = self.lay_out(
-                [(data.officer_name.strip(), name_font)], y, half, half, centered
-            )
-            self._keep(layout)
-        self.y = y
+        name_bottom = y
+        for i, column in enumerate(columns, first):
+            if column.name.strip():
+                name_font = self.font(s.body, bold=True)
+                layout, bottom = self.lay_out(
+                    [(column.name.strip(), name_font)], y, i * half, half, centered
+                )
+                self._keep(layout)
+                name_bottom = max(name_bottom, bottom)
+        self.y = name_bottom
+
+    def list_item(self, number: str, runs: Sequence[Run], indent_pt: float = 0.0) -> None:
+        """A numbered paragraph with a hanging indent: ``number`` in its own column, the text wrapping under the
+        text, not under the number ("1.  Trích lục …")."""
+        s, u = self.style, self.u
+        x0 = indent_pt * u
+        label_font = runs[0][1]
+        column = self.text_width("00. ", label_font)
+        layout, _ = self.lay_out([(number, label_font)], self.y, x0, column)
+        self._keep(layout)
+        self.paragraph(runs, x=x0 + column, width=self.width - x0 - column)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """One signature column: "NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", an optional note, the printed name."""
+
+    role: str
+    hint: str = "(Ký và ghi rõ họ tên)"
+    note: str = ""
+    name: str = ""

@@ -1,4 +1,5 @@
-"""Draws the receipt (form 01) with QPainter: one drawing for the printer, the PDF and the preview.
+"""Draws the receipt (form 01) with QPainter: one drawing for the printer, the PDF and the preview; the notices
+(``notice_layout``) fill their page the same way (``paint_fitted``).
 
 Sizes are chosen from the physical width of ``page_rect`` (device units / the device's DPI), so an
 A4 page gets ~12.5 pt body text and an A5 page ~9 pt. The page is laid out first and drawn after;
@@ -11,6 +12,7 @@ printer do: what the officer previews is what gets printed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
@@ -61,6 +63,24 @@ def paint_receipt(painter: QPainter, page_rect: QRectF, data: ReceiptData,
 
     The type size follows the physical page width: ``page_rect`` and the device's DPI give it.
     """
+    matrix = qr_matrix(data.tracking_url)
+    compose = COMPOSERS[data.layout_version]
+
+    def layout(device, dpi: float, width: float, style: Style, raster: bool) -> Composer:
+        return compose(device, dpi, width, data, copy_label, style, raster, matrix)
+
+    paint_fitted(painter, page_rect, layout, f"receipt {data.dossier_code}")
+
+
+ComposeFn = Callable[[QImage, float, float, Style, bool], Composer]
+
+
+def paint_fitted(painter: QPainter, page_rect: QRectF, compose: ComposeFn, what: str) -> None:
+    """Lay out one page with ``compose`` (device, dpi, width, style, raster) in the largest type that fits
+    ``page_rect`` (device units) and draw it there: the receipt's and the notices' one way to fill a page.
+
+    ``what`` names the page in the log line written when even the smallest type overflows.
+    """
     register_fonts()
     device = painter.device()
     device_dpi = float(device.logicalDpiY())
@@ -71,19 +91,15 @@ def paint_receipt(painter: QPainter, page_rect: QRectF, data: ReceiptData,
     width_pt = width / (LAYOUT_DPI / 72.0)
     metrics = _metrics_device()
 
-    matrix = qr_matrix(data.tracking_url)
-    compose = COMPOSERS[data.layout_version]
-
     def attempt(t: float) -> Composer:
         style = Style.for_width(width_pt, *_along_fit_path(t))
-        return compose(metrics, LAYOUT_DPI, width, data, copy_label, style, raster, matrix)
+        return compose(metrics, LAYOUT_DPI, width, style, raster)
 
     composer = attempt(0.0)
     if composer.y > height:
         composer = attempt(1.0)
         if composer.y > height:
-            log.warning("receipt %s does not fit the page even in the smallest type",
-                        data.dossier_code)
+            log.warning("%s does not fit the page even in the smallest type", what)
         else:
             lo, hi = 0.0, 1.0
             for _ in range(_FIT_ROUNDS):

@@ -1,0 +1,115 @@
+"""Where a printed paper goes: a PDF file, a preview image or a printer; the page set-up the receipt and the notices share.
+
+Each caller gives a ``paint(painter, rect)`` per page (``rect`` in device units, inside 15 mm margins); this module
+owns the paper sizes, the margins, the PDF's resolution and the file appearing complete or not at all. Safe off the
+GUI thread: Qt allows QPdfWriter, QImage and QPrinter there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtPrintSupport import QPrinter
+
+from kiosk.storage.files import replacing
+
+MARGIN_MM = 15.0
+PDF_DPI = 300
+PAPERS = ("A4", "A5")
+_PAPER_IDS = {"A4": QPageSize.PageSizeId.A4, "A5": QPageSize.PageSizeId.A5}
+
+PaintPage = Callable[[QPainter, QRectF], None]
+
+
+class RenderError(RuntimeError):
+    """A paper could not be written or printed; the message is for the officer."""
+
+
+def page_size(paper: str) -> QPageSize:
+    try:
+        return QPageSize(_PAPER_IDS[paper.upper()])
+    except KeyError:
+        raise ValueError(f"paper must be A4 or A5, got {paper!r}") from None
+
+
+def _paint_pages(painter: QPainter, new_page: Callable[[], bool], rect: QRectF,
+                 pages: Sequence[PaintPage], what: str, error: type[RenderError]) -> None:
+    for i, paint in enumerate(pages):
+        if i and not new_page():
+            raise error(f"Không tạo được trang mới khi in {what}.")
+        paint(painter, rect)
+
+
+def write_pdf(path: Path, paper: str, title: str, pages: Sequence[PaintPage], what: str,
+              error: type[RenderError] = RenderError) -> Path:
+    """A PDF with one page per ``pages`` entry on ``paper``; ``what`` ("giấy tiếp nhận") names the paper in errors."""
+    if not pages:
+        raise ValueError("at least one page is needed")
+    path = Path(path)
+    size = page_size(paper)
+    with replacing(path) as tmp:
+        writer = QPdfWriter(str(tmp))
+        writer.setResolution(PDF_DPI)
+        writer.setTitle(title)
+        writer.setCreator("Một Cửa Kiosk")
+        margins = QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM)
+        writer.setPageLayout(QPageLayout(size, QPageLayout.Orientation.Portrait, margins,
+                                         QPageLayout.Unit.Millimeter))
+        painter = QPainter()
+        if not painter.begin(writer):
+            raise error(f"Không ghi được tệp PDF: {path}")
+        try:
+            # The painter's origin is already the top-left of the printable area.
+            printable = writer.pageLayout().paintRectPixels(PDF_DPI)
+            rect = QRectF(0, 0, printable.width(), printable.height())
+            _paint_pages(painter, writer.newPage, rect, pages, what, error)
+        finally:
+            ok = painter.end()
+        del writer  # closes the file
+        if not ok:
+            raise error(f"Không ghi được tệp PDF: {path}")
+    return path
+
+
+def page_image(paper: str, dpi: int, paint: PaintPage) -> QImage:
+    """One page as a white image at ``dpi``, for the on-screen preview."""
+    size_mm: QSizeF = page_size(paper).size(QPageSize.Unit.Millimeter)  # exact, unlike points
+    image = QImage(round(size_mm.width() * dpi / 25.4), round(size_mm.height() * dpi / 25.4),
+                   QImage.Format.Format_RGB32)
+    dots_per_metre = round(dpi / 0.0254)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    image.fill(0xFFFFFFFF)
+    margin = MARGIN_MM * dpi / 25.4
+    painter = QPainter(image)
+    try:
+        paint(painter, QRectF(margin, margin, image.width() - 2 * margin, image.height() - 2 * margin))
+    finally:
+        painter.end()
+    return image
+
+
+def print_pages(printer: QPrinter, pages: Sequence[PaintPage], what: str,
+                error: type[RenderError] = RenderError) -> None:
+    """Print one page per ``pages`` entry on ``printer`` (its paper size is kept; margins at least 15 mm)."""
+    if not pages:
+        raise ValueError("at least one page is needed")
+    current = printer.pageLayout().margins(QPageLayout.Unit.Millimeter)
+    wanted = QMarginsF(max(current.left(), MARGIN_MM), max(current.top(), MARGIN_MM),
+                       max(current.right(), MARGIN_MM), max(current.bottom(), MARGIN_MM))
+    printer.setPageMargins(wanted, QPageLayout.Unit.Millimeter)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise error("Không mở được máy in. Kiểm tra máy in đã bật và còn giấy.")
+    try:
+        rect = printer.pageLayout().paintRectPixels(printer.resolution())
+        page_rect = QRectF(rect) if printer.fullPage() else QRectF(0, 0, rect.width(), rect.height())
+        _paint_pages(painter, printer.newPage, page_rect, pages, what, error)
+    except BaseException:
+        painter.end()
+        raise
+    if not painter.end():
+        raise error(f"Máy in báo lỗi khi in {what}.")
