@@ -116,7 +116,7 @@ class MissingItem:
 
 def _procedure_text(name: str, code: str) -> str:
     name, code = name.strip(), code.strip()
-    return f"{name} (mã thủ tục {code})" if code else name
+    return f"{name} (mã thủ tục\u00a0{code})" if code else name  # the code never alone on a line
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -312,7 +312,7 @@ def sample_guidance() -> GuidanceNotice:
         items=(
             MissingItem("Trích lục ghi chú ly hôn", "Bản sao có chứng thực hoặc bản chính để đối chiếu"),
             MissingItem("Tờ khai cấp Giấy xác nhận tình trạng hôn nhân",
-                        "Ghi đầy đủ mục \"Mục đích sử dụng\" và ký, ghi rõ họ tên người yêu cầu"),
+                        "Ghi đầy đủ mục “Mục đích sử dụng” và ký, ghi rõ họ tên người yêu cầu"),
         ),
         note="Người yêu cầu đã ly hôn ở nước ngoài: cần giấy tờ đã được ghi chú vào sổ hộ tịch.",
         contact_phone=_HOTLINE,

@@ -27,18 +27,6 @@ def number_line(data: ReceiptData) -> str:
     return f"Số: {number}" if number else "Số: …/…"
 
 
-def _pair(c: Composer, first: tuple[str, str], second: tuple[str, str], bold_first: bool = False) -> None:
-    """Two labelled values on one paragraph; no-break spaces keep each label with its value when it wraps."""
-    s = c.style
-    body, strong = c.font(s.body), c.font(s.body, bold=True)
-    (label1, value1), (label2, value2) = first, second
-    label2 = label2.replace(" ", "\u00a0")  # the second label wraps as a whole, never "Số định / danh"
-    c.paragraph([
-        (label1, body), (value1.strip() or BLANK, strong if bold_first else body),
-        (f"\u2003\u2003{label2}", body), (value2.strip() or BLANK, body),
-    ])
-
-
 def compose(device, dpi: float, width: float, data: ReceiptData, copy_label: str,
             style: Style, raster: bool, matrix: list[list[bool]]) -> Composer:
     c = Composer(device, dpi, width, style, raster)
@@ -48,16 +36,16 @@ def compose(device, dpi: float, width: float, data: ReceiptData, copy_label: str
     c.title()
     c.code_and_qr(data, copy_label, matrix)
     c.field("Bộ phận tiếp nhận và trả kết quả: ", data.agency_name)
-    _pair(c, ("Tiếp nhận hồ sơ của Ông (Bà)/Tổ chức: ", data.submitter_name),
+    c.pair(("Tiếp nhận hồ sơ của Ông (Bà)/Tổ chức: ", data.submitter_name),
           ("Số định danh cá nhân/tổ chức:\u00a0", data.submitter_id_number), bold_first=True)
     c.field("Địa chỉ: ", data.submitter_address)
-    _pair(c, ("Số điện thoại:\u00a0", data.submitter_phone), ("Email:\u00a0", data.submitter_email))
+    c.pair(("Số điện thoại:\u00a0", data.submitter_phone), ("Email:\u00a0", data.submitter_email))
     person = data.authorised
     if person is not None:
-        _pair(c, ("Người được ủy quyền nộp hồ sơ: ", person.name),
+        c.pair(("Người được ủy quyền nộp hồ sơ: ", person.name),
               ("Số định danh cá nhân:\u00a0", person.id_number), bold_first=True)
         c.field("Địa chỉ người được ủy quyền: ", person.address)
-        _pair(c, ("Số điện thoại:\u00a0", person.phone), ("Email:\u00a0", person.email))
+        c.pair(("Số điện thoại:\u00a0", person.phone), ("Email:\u00a0", person.email))
         c.field("Giấy tờ ủy quyền: ", person.authorisation_paper)
     procedure = data.procedure_name.strip() or BLANK
     if data.procedure_code.strip():
