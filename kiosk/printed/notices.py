@@ -271,9 +271,9 @@ class HandBackSlip(NoticeCommon):
 
     @property
     def fee_text(self) -> str:
-        """``8.000 đồng``, or the sentence saying nothing was collected at hand-back."""
+        """``8.000 đồng``, or "Không" when nothing was collected at hand-back."""
         if not self.fee_collected_vnd:
-            return "Không thu khi trả kết quả"
+            return "Không"
         return format_vnd(self.fee_collected_vnd)
 
     @property

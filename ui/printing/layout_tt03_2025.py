@@ -16,6 +16,7 @@ from kiosk.printed.receipt import (
     processing_time_text,
     way_text,
 )
+from ui.printing.layout_blocks import pair
 from ui.printing.receipt_layout import BLANK, Composer, Style
 
 DIGITAL_SIGNATURE_NOTE = "(Chữ ký số của người tiếp nhận hồ sơ nếu là biểu mẫu điện tử)"
@@ -36,16 +37,16 @@ def compose(device, dpi: float, width: float, data: ReceiptData, copy_label: str
     c.title()
     c.code_and_qr(data, copy_label, matrix)
     c.field("Bộ phận tiếp nhận và trả kết quả: ", data.agency_name)
-    c.pair(("Tiếp nhận hồ sơ của Ông (Bà)/Tổ chức: ", data.submitter_name),
+    pair(c, ("Tiếp nhận hồ sơ của Ông (Bà)/Tổ chức: ", data.submitter_name),
           ("Số định danh cá nhân/tổ chức:\u00a0", data.submitter_id_number), bold_first=True)
     c.field("Địa chỉ: ", data.submitter_address)
-    c.pair(("Số điện thoại:\u00a0", data.submitter_phone), ("Email:\u00a0", data.submitter_email))
+    pair(c, ("Số điện thoại:\u00a0", data.submitter_phone), ("Email:\u00a0", data.submitter_email))
     person = data.authorised
     if person is not None:
-        c.pair(("Người được ủy quyền nộp hồ sơ: ", person.name),
+        pair(c, ("Người được ủy quyền nộp hồ sơ: ", person.name),
               ("Số định danh cá nhân:\u00a0", person.id_number), bold_first=True)
         c.field("Địa chỉ người được ủy quyền: ", person.address)
-        c.pair(("Số điện thoại:\u00a0", person.phone), ("Email:\u00a0", person.email))
+        pair(c, ("Số điện thoại:\u00a0", person.phone), ("Email:\u00a0", person.email))
         c.field("Giấy tờ ủy quyền: ", person.authorisation_paper)
     procedure = data.procedure_name.strip() or BLANK
     if data.procedure_code.strip():

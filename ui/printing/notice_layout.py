@@ -21,6 +21,7 @@ from kiosk.printed.notices import (
     StopNotice,
 )
 from kiosk.printed.receipt import format_time_received, vn_date
+from ui.printing.layout_blocks import list_item, pair
 from ui.printing.receipt_layout import BLANK, Composer, Signature, Style
 from ui.printing.receipt_painter import paint_fitted
 
@@ -39,7 +40,7 @@ def _citizen(c: Composer, who: Citizen, label: str) -> None:
     c.field(label, who.name, bold_value=True)
     c.field("Số định danh cá nhân/tổ chức: ", who.id_number)
     c.field("Địa chỉ: ", who.address)
-    c.pair(("Số điện thoại:\u00a0", who.phone), ("Email:\u00a0", who.email))
+    pair(c, ("Số điện thoại:\u00a0", who.phone), ("Email:\u00a0", who.email))
 
 
 def _text(c: Composer, text: str, italic: bool = False) -> None:
@@ -68,7 +69,7 @@ def compose_guidance(c: Composer, data: GuidanceNotice) -> None:
             runs = [(name, c.font(c.style.body, bold=True))]
             if needed:
                 runs.append((f": {needed}", body))
-            c.list_item(f"{i}.", runs, indent_pt=8)
+            list_item(c, f"{i}.", runs, indent_pt=8)
     if data.note.strip():
         c.field("Lý do, ghi chú: ", data.note)
     if data.dossier_code.strip():

@@ -469,14 +469,10 @@ class Composer:
             role, w = self.heading_font_and_width(column.role, role_font, half, 0.9)
             layout, y = self.lay_out([(column.role, role)], self.y, x + (half - w) / 2, w, centered)
             self._keep(layout)
-            layout, y = self.lay_out(
-                [(column.hint, self.font(s.body, italic=True))], y, x, half, centered
-            )
+            layout, y = self.lay_out([(column.hint, self.font(s.body, italic=True))], y, x, half, centered)
             self._keep(layout)
             if column.note:
-                note, w = self.heading_font_and_width(
-                    column.note, self.font(s.small, italic=True), half, 0.9
-                )
+                note, w = self.heading_font_and_width(column.note, self.font(s.small, italic=True), half, 0.9)
                 layout, y = self.lay_out([(column.note, note)], y, x + (half - w) / 2, w, centered)
                 self._keep(layout)
             bottoms.append(y)
@@ -485,35 +481,10 @@ class Composer:
         for i, column in enumerate(columns, first):
             if column.name.strip():
                 name_font = self.font(s.body, bold=True)
-                layout, bottom = self.lay_out(
-                    [(column.name.strip(), name_font)], y, i * half, half, centered
-                )
+                layout, bottom = self.lay_out([(column.name.strip(), name_font)], y, i * half, half, centered)
                 self._keep(layout)
                 name_bottom = max(name_bottom, bottom)
         self.y = name_bottom
-
-    def pair(self, first: tuple[str, str], second: tuple[str, str], bold_first: bool = False) -> None:
-        """Two labelled values in one paragraph ("Số điện thoại: …  Email: …"); no-break spaces keep the second label
-        with its value when it wraps."""
-        s = self.style
-        body, strong = self.font(s.body), self.font(s.body, bold=True)
-        (label1, value1), (label2, value2) = first, second
-        label2 = label2.replace(" ", "\u00a0")  # the second label wraps as a whole, never "Số định / danh"
-        self.paragraph([
-            (label1, body), (value1.strip() or BLANK, strong if bold_first else body),
-            (f"\u2003\u2003{label2}", body), (value2.strip() or BLANK, body),
-        ])
-
-    def list_item(self, number: str, runs: Sequence[Run], indent_pt: float = 0.0) -> None:
-        """A numbered paragraph with a hanging indent: ``number`` in its own column, the text wrapping under the
-        text, not under the number ("1.  Trích lục …")."""
-        s, u = self.style, self.u
-        x0 = indent_pt * u
-        label_font = self.font(s.body)
-        column = self.text_width("00. ", label_font)
-        layout, _ = self.lay_out([(number, label_font)], self.y, x0, column)
-        self._keep(layout)
-        self.paragraph(runs, x=x0 + column, width=self.width - x0 - column)
 
 
 @dataclass(frozen=True)
