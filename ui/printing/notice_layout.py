@@ -43,8 +43,8 @@ def _citizen(c: Composer, who: Citizen, label: str) -> None:
     pair(c, ("Số điện thoại:\u00a0", who.phone), ("Email:\u00a0", who.email))
 
 
-def _text(c: Composer, text: str, italic: bool = False) -> None:
-    c.paragraph([(text, c.font(c.style.body, italic=italic))])
+def _text(c: Composer, text: str) -> None:
+    c.paragraph([(text, c.font(c.style.body))])
 
 
 def _quoted(c: Composer, text: str) -> None:
