@@ -185,3 +185,9 @@ def counter_summary(session: Session, dossier: Dossier) -> dict[str, Any]:
         },
         "ratings": [{"at": iso_utc(r.at), **(r.body.get("details") or {})} for r in ratings],
     }
+
+
+def counter_summaries(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:
+    """`counter_summary` of each dossier among `codes` (drafts have none)."""
+    found = session.scalars(select(Dossier).where(Dossier.code.in_([c for c in codes if c]))).all()
+    return {d.code: counter_summary(session, d) for d in found if d.code}

@@ -44,7 +44,7 @@ def _missing(procedure: Procedure, missing_items: Sequence[str]) -> list[dict[st
 
 def record_guidance(
     ctx: KioskContext,
-    procedure: Procedure,
+    procedure: Procedure | None,
     values: Mapping[str, Any],
     missing_items: Sequence[str],
     note: str,
@@ -68,6 +68,8 @@ def record_guidance(
             if found is None:
                 raise InputError(f"Máy không còn định nghĩa thủ tục {dossier.procedure_code} phiên bản {dossier.procedure_version}.")
             procedure, typed = found, {}
+        elif procedure is None:
+            raise InputError("Hãy chọn thủ tục của phiếu hướng dẫn.")
         else:
             typed = normalise(copy.deepcopy(dict(values)))
         items = _missing(procedure, missing_items)
