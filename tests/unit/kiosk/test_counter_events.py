@@ -217,3 +217,29 @@ def test_dossiers_json_shows_hand_back_stop_and_ratings(ctx, officer, site_dir, 
     assert handed["hand_back"]["by"] == "post" and handed["hand_back"]["receiver"] == "submitter" and handed["stop"] is None
     assert handed["ratings"] == [{"at": handed["ratings"][0]["at"], "score": 2, "reason": None, "occasion": "hand_back"}]
     assert stopped["stop"]["reason"] == "Người nộp xin dừng" and stopped["hand_back"] is None
+
+
+def test_the_counter_commands_record_events_and_answer_in_json(ctx, officer, site_dir, tmp_path, capsys) -> None:
+    from ui.admin.cli import main
+
+    received, values = _dossier(ctx, officer)
+    ctx.close()
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
+
+    def run(*args: str) -> tuple[int, dict]:
+        capsys.readouterr()
+        status = main(["--data-dir", str(site_dir), "--json", *args])
+        return status, json.loads(capsys.readouterr().out)
+
+    status, guided = run("guide", "--procedure", PROCEDURE, "--data", str(answers), "--missing", "ban_an_ly_hon", "--officer", "lan", "--pdf", str(tmp_path / "g.pdf"))
+    assert status == 0 and guided["kind"] == "guidance" and guided["pdf"] is None and "chưa hỗ trợ" in guided["pdf_message"]
+    assert run("refuse", "--procedure", PROCEDURE, "--data", str(answers), "--reason", "Không thuộc thẩm quyền")[1]["notice_number"].startswith("1/1/")
+    status, refused = run("hand-back", received.code, "--receiver-name", values["submitter_name"])
+    assert status == 2 and not refused["ok"] and "chưa có kết quả" in refused["error"]
+    assert run("ready", received.code)[0] == 0
+    status, handed = run("hand-back", received.code, "--receiver-name", values["submitter_name"], "--by", "post", "--fee", "5000", "--result-no", "9/HT")
+    assert status == 0 and handed["code"] == received.code and handed["notice_number"].startswith("1/1/")
+    assert run("rate", received.code, "--score", "4", "--reason", "late")[1]["kind"] == "rating"
+    status, stopped = run("stop", received.code, "--reason", "xin dừng")
+    assert status == 2 and "không dừng giải quyết được" in stopped["error"]
