@@ -28,7 +28,8 @@ STATUSES: dict[int, PortalStatus] = {
         PortalStatus(4, "Đang xử lý", "Đang xử lý"),
         PortalStatus(5, "Yêu cầu bổ sung hồ sơ", "Yêu cầu bổ sung", f"{_CONTACT} để bổ sung giấy tờ."),
         PortalStatus(6, "Chờ thanh toán phí, lệ phí", "Chờ thanh toán", f"{_CONTACT} để nộp phí, lệ phí."),
-        PortalStatus(7, "Công dân đã rút hồ sơ", "Công dân rút hồ sơ"),
+        # 7 is the stop at the citizen's own request (form 05, recorded at the counter); 8 stays the resolving agency's stop.
+        PortalStatus(7, "Đã dừng giải quyết (theo yêu cầu của người nộp)", "Dừng theo yêu cầu"),
         PortalStatus(8, "Dừng xử lý", "Dừng xử lý", f"{_CONTACT} để biết thêm chi tiết."),
         PortalStatus(9, "Đã có kết quả", "Đã có kết quả", "Mời ông/bà đến nhận kết quả theo giấy hẹn (mang theo giấy tiếp nhận)."),
         PortalStatus(10, "Đã trả kết quả", "Đã trả kết quả"),

@@ -19,7 +19,7 @@ from typing import Any
 from forms import codes, statuses
 from portal.config import ENV_DB, ENV_FILES, PortalConfig
 from portal.db import Database, iso
-from portal.services import catalogue, credentials, dossiers, enrolment, fleet, publishing, status_changes
+from portal.services import catalogue, credentials, dossiers, enrolment, events, fleet, publishing, status_changes
 from portal.services.outcomes import BadInput
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
@@ -119,7 +119,7 @@ def cmd_set_status(args: argparse.Namespace, config: PortalConfig) -> int:
     db = Database(config.db_url)
     try:
         with db.transaction() as session:
-            change = status_changes.set_status(session, args.code, args.status, args.note)
+            change = status_changes.set_status(session, args.code, args.status, args.note, args.missing)
             result = {
                 "ok": True,
                 "code": change.dossier.code,
@@ -127,6 +127,7 @@ def cmd_set_status(args: argparse.Namespace, config: PortalConfig) -> int:
                 "status": change.status,
                 "label": statuses.label(change.status),
                 "note": change.note,
+                "missing": list(args.missing or []),
                 "cursor": str(change.id),
                 "at": iso(change.at),
             }
@@ -150,8 +151,24 @@ def cmd_dossiers(args: argparse.Namespace, config: PortalConfig) -> int:
         print("Chưa có hồ sơ nào.")
     for row in rows:
         status = f"{row['status']} {row['status_label']}" if row["status"] else "–"
+        handed = f"  trả kết quả {row['handed_back_at']}" if row.get("handed_back_at") else ""
         print(f"{row['code']}  lần {row['revision']}  {row['procedure_code']}  {row['unit_id']}/{row['kiosk_number']}  "
-              f"nhận {row['received_at'] or '–'}  trạng thái {status}{_fee_summary(row['fee'])}")
+              f"nhận {row['received_at'] or '–'}  trạng thái {status}{handed}{_fee_summary(row['fee'])}")
+    return EXIT_OK
+
+
+def cmd_events(args: argparse.Namespace, config: PortalConfig) -> int:
+    db = Database(config.db_url)
+    with db.read() as session:
+        rows = events.list_events(session, args.kind)
+    if args.json:
+        _print_json({"ok": True, "events": rows})
+        return EXIT_OK
+    if not rows:
+        print("Chưa có sự kiện nào.")
+    for row in rows:
+        print(f"{row['kind']}  {row['notice_number'] or '–'}  {row['at']}  giao {row['deliveries']} lần"
+              f"{'  thay đổi trạng thái ' + row['status_change'] if row['status_change'] else ''}")
     return EXIT_OK
 
 
@@ -281,7 +298,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", help="dossier code (or UUID)")
     p.add_argument("status", type=int, help="1–10: " + ", ".join(f"{k} {v}" for k, v in ((s.code, s.label) for s in statuses.STATUSES.values())))
     p.add_argument("--note", help="officer-facing note (sent to the kiosk, never shown on the public page)")
+    p.add_argument("--missing", nargs="+", metavar="ITEM", help="status 5: the items the citizen must add (sent to the kiosk with the change)")
     p.set_defaults(func=cmd_set_status)
+
+    p = sub.add_parser("events", parents=[common], help="list the counter events held with their deliveries (no personal data)")
+    p.add_argument("--kind", help="only this kind (guidance, refusal, stop, result_ready, hand_back, hand_back_void, apology_handed, rating)")
+    p.set_defaults(func=cmd_events)
 
     p = sub.add_parser("dossiers", parents=[common], help="list the dossiers held (no personal data)")
     p.add_argument("--limit", type=int)

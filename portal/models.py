@@ -203,3 +203,62 @@ class StatusChange(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     dossier: Mapped[Dossier] = relationship(back_populates="status_changes")
+
+
+class CounterEvent(Base):
+    """A counter event a kiosk delivered (docs/counter-events.md): stored once by uuid, exactly as received.
+
+    The body holds no personal data (procedure, items or reason, numbers, officer, time). `status_before` is the
+    dossier's status when an event that implies one (result ready, stop, hand-back) arrived, so a void puts it back;
+    `status_change_id` is the echo the portal emitted for it.
+    """
+
+    __tablename__ = "counter_event"
+    __table_args__ = (Index("ix_counter_event_dossier", "dossier_uuid"), Index("ix_counter_event_slot", "unit_id", "kiosk_number"))
+
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[str] = mapped_column(String(40))
+    kiosk_number: Mapped[int] = mapped_column(Integer)
+    kiosk_id: Mapped[str] = mapped_column(String(40))
+    dossier_uuid: Mapped[str | None] = mapped_column(ForeignKey("dossier.uuid"), nullable=True)
+    notice_number: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # the kiosk's clock
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    portal_received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status_before: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status_change_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    voided_by: Mapped[str | None] = mapped_column(String(36), nullable=True)  # the hand_back_void event that voided it
+
+
+class EventDelivery(Base):
+    """Every authenticated upload of a counter event and what came of it (the exactly-once audit, like `delivery`)."""
+
+    __tablename__ = "event_delivery"
+    __table_args__ = (Index("ix_event_delivery_event", "event_uuid"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_uuid: Mapped[str] = mapped_column(String(36))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    kiosk_id: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(24))  # created, repeat, conflict, unknown_dossier, forbidden
+    http_status: Mapped[int] = mapped_column(Integer)
+    portal_received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kiosk_sent_at_raw: Mapped[str] = mapped_column(String(64), default="")
+    attempt_raw: Mapped[str] = mapped_column(String(16), default="")
+
+
+class StatusChangeDetail(Base):
+    """What a status change says besides its status: the kiosk event it echoes, the items a status 5 asks for.
+
+    A table of its own rather than columns of `status_change`: the portal creates its schema with create_all,
+    which adds new tables to an existing database but never new columns to an existing table.
+    """
+
+    __tablename__ = "status_change_detail"
+
+    status_change_id: Mapped[int] = mapped_column(ForeignKey("status_change.id"), primary_key=True)
+    event_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    event_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    missing: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of item names

@@ -1,4 +1,4 @@
-"""The OpenAPI document's one hand-made part: the DossierBody schema, since that body is read as raw bytes."""
+"""The OpenAPI document's one hand-made part: the DossierBody and EventBody schemas, since those bodies are read as raw bytes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from portal.schemas import DossierBody
+from portal.schemas import DossierBody, EventBody
 
 
 def add_body_schema(app: FastAPI) -> None:
@@ -17,11 +17,12 @@ def add_body_schema(app: FastAPI) -> None:
         if app.openapi_schema is not None:
             return app.openapi_schema
         schema = original()
-        body_schema = DossierBody.model_json_schema(ref_template="#/components/schemas/{model}")
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for name, definition in body_schema.pop("$defs", {}).items():
-            components.setdefault(name, definition)
-        components["DossierBody"] = body_schema
+        for model in (DossierBody, EventBody):  # both read by hand from the raw bytes
+            body_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, definition in body_schema.pop("$defs", {}).items():
+                components.setdefault(name, definition)
+            components[model.__name__] = body_schema
         app.openapi_schema = schema
         return schema
 

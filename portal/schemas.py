@@ -206,6 +206,30 @@ class DossierBody(BaseModel):
     fee: FeeIn | None = None  # only in bodies of dossiers with a fee record (docs/fees.md)
 
 
+class EventBody(BaseModel):
+    """One counter event: `sync.wire.event_body`, sent as its canonical JSON (docs/counter-events.md).
+
+    `details` by kind: guidance {procedure_code, procedure_version, missing_items: [{doc_id, name}]}; refusal
+    {procedure_code, procedure_version, reason}; stop {reason}; result_ready {}; hand_back {receiver:
+    "submitter"|"authorised", authorisation, by: "counter"|"post", fee_vnd, result_no}; hand_back_void {voids,
+    voids_notice_number, reason}; apology_handed {}; rating {score 1–4, reason, occasion: "receipt"|"hand_back"}.
+    """
+
+    model_config = _CLOSED
+
+    format: Literal[1]
+    uuid: Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
+    kind: Literal["guidance", "refusal", "stop", "result_ready", "hand_back", "hand_back_void", "apology_handed", "rating"]
+    unit_id: UnitId
+    kiosk_number: KioskNumber
+    at: Annotated[str, StringConstraints(max_length=40, pattern=ISO_DATETIME_PATTERN), AfterValidator(_iso_datetime)]
+    officer: _text(120)
+    dossier_uuid: Annotated[str, StringConstraints(pattern=UUID_PATTERN)] | None
+    code: DossierCode | None
+    notice_number: Annotated[str, StringConstraints(pattern=r"^[0-9]{1,4}/[0-9]{1,9}/[0-9]{4}$")] | None
+    details: Annotated[dict[str, Any], WithJsonSchema({"type": "object", "description": "what the event says, by kind"})]
+
+
 # --- answers -------------------------------------------------------------------------------------
 
 
@@ -262,12 +286,29 @@ class AckOut(_Out):
     ack: Ack
 
 
+class EventAck(BaseModel):
+    uuid: str
+    body_sha256: str
+    code: str
+    portal_received_at: str
+    status_change: str | None = Field(description="cursor of the status change that echoes the event, if it implies a status")
+
+
+class EventAckOut(_Out):
+    ack: EventAck
+
+
 class ErrorOut(_Out):
     error: str = Field(description="unauthorized, forbidden, conflict, missing_attachments, invalid, not_found, too_large, …")
     message: str | None = None
     detail: str | None = Field(None, description="for `invalid`: what is wrong, without the values sent")
     reason: str | None = Field(None, description="for `conflict`: body_differs, code_in_use or code_changed")
     missing: list[str] | None = Field(None, description="for `missing_attachments`: SHA-256 of files not held completely")
+
+
+class StatusEventOut(BaseModel):
+    uuid: str
+    kind: str
 
 
 class StatusChangeOut(BaseModel):
@@ -277,6 +318,8 @@ class StatusChangeOut(BaseModel):
     status: int = Field(ge=1, le=10)
     note: str | None
     at: str
+    event: StatusEventOut | None = Field(default=None, description="the kiosk event this change echoes (docs/counter-events.md)")
+    missing: list[str] = Field(default_factory=list, description="status 5: the items the resolving agency asks for")
 
 
 class StatusChangesOut(_Out):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from forms import statuses
 from forms.codes import parse_code
 from forms.timezone import VN_TZ
-from portal.models import Dossier, DossierRevision, StatusChange
+from portal.models import CounterEvent, Dossier, DossierRevision, StatusChange
 from portal.pages import frame
 from portal.services.catalogue import procedure_name
 from portal.services.receipt_keys import receipt_keys_for_slot
@@ -140,8 +140,11 @@ def history(session: Session, dossier: Dossier) -> list[Event]:
         select(DossierRevision).where(DossierRevision.dossier_uuid == dossier.uuid, DossierRevision.revision > 1).order_by(DossierRevision.revision)
     ):
         events.append(Event(revision.portal_received_at, "Hồ sơ được bổ sung, điều chỉnh"))
-    for change in session.scalars(select(StatusChange).where(StatusChange.dossier_uuid == dossier.uuid).order_by(StatusChange.id)):
-        events.append(Event(change.at, statuses.label(change.status)))  # the note may hold personal data: never shown
+    echoed = select(StatusChange, CounterEvent.at).outerjoin(CounterEvent, CounterEvent.status_change_id == StatusChange.id)
+    for change, event_at in session.execute(echoed.where(StatusChange.dossier_uuid == dossier.uuid).order_by(StatusChange.id)):
+        # A change that echoes a counter event (the result handed back, the dossier stopped) shows when it happened
+        # at the counter, not when the kiosk could send it. The note may hold personal data: never shown.
+        events.append(Event(event_at or change.at, statuses.label(change.status)))
     return sorted(events, key=lambda e: e.at)
 
 

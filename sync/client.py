@@ -64,6 +64,9 @@ class StatusChange:
     status: int
     note: str | None
     at: datetime
+    event_uuid: str | None = None  # set when the change echoes a kiosk event (docs/counter-events.md)
+    event_kind: str | None = None
+    missing: tuple[str, ...] = ()  # the items a status 5 asks for
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -298,6 +301,40 @@ class PortalClient:
             created=status == 201,
         )
 
+    def put_event(self, uuid: str, body: bytes, *, attempt: int = 1, sent_at: datetime | None = None) -> Ack:
+        """Deliver one counter event's canonical body (idempotent by uuid); the ack is checked against what was sent."""
+        sent_at = sent_at or datetime.now(timezone.utc)
+        status, payload = self._request(
+            "PUT",
+            f"/events/{uuid}",
+            data=body,
+            headers={
+                "Content-Type": "application/json",
+                wire.HEADER_SENT_AT: sent_at.astimezone(timezone.utc).isoformat(timespec="seconds"),
+                wire.HEADER_ATTEMPT: str(attempt),
+            },
+        )
+        error = payload.get("error")
+        if status == 409:
+            if error == "unknown_dossier":
+                raise Rejected("Cổng chưa có hồ sơ của sự kiện này (hồ sơ chưa gửi được lên cổng); hãy báo quản trị viên.", error="unknown_dossier")
+            raise Rejected("Cổng đã có một bản khác của sự kiện này nên không nhận bản này; hãy báo quản trị viên.", error=str(error or "conflict"))
+        if status == 422:
+            detail = payload.get("detail") or payload.get("message") or error or ""
+            raise Rejected(
+                f"Cổng từ chối sự kiện vì dữ liệu không hợp lệ{f' ({str(detail)[:200]})' if detail else ''}; hãy báo quản trị viên.",
+                error="invalid",
+            )
+        if status not in (200, 201):
+            raise BadAnswer(f"put event: HTTP {status}")
+        ack = payload.get("ack")
+        expected = wire.body_sha256(body)
+        if not isinstance(ack, dict) or ack.get("uuid") != uuid or ack.get("body_sha256") != expected:
+            log.warning("event acknowledgement does not match what was sent (uuid/body_sha256)")
+            raise BadAnswer("acknowledgement mismatch")
+        return Ack(uuid=uuid, revision=0, body_sha256=expected, code=str(ack.get("code") or ""),
+                   portal_received_at=parse_time(ack.get("portal_received_at")), created=status == 201)
+
     def status_changes(self, since: str | None, limit: int = 100) -> tuple[list[StatusChange], str | None, bool]:
         """(changes oldest first, the cursor to ask from next time, whether more are waiting)."""
         params: dict[str, Any] = {"limit": limit}
@@ -316,6 +353,8 @@ class PortalClient:
             if at is None or isinstance(status_code, bool) or not isinstance(status_code, int):
                 raise BadAnswer("status change with bad time or status")
             note = item.get("note")
+            event = item.get("event") if isinstance(item.get("event"), dict) else {}
+            missing = item.get("missing") if isinstance(item.get("missing"), list) else []
             result.append(
                 StatusChange(
                     cursor=str(item["cursor"]),
@@ -324,6 +363,9 @@ class PortalClient:
                     status=status_code,
                     note=str(note) if note not in (None, "") else None,
                     at=at,
+                    event_uuid=str(event["uuid"]) if event.get("uuid") else None,
+                    event_kind=str(event["kind"]) if event.get("kind") else None,
+                    missing=tuple(str(m) for m in missing if isinstance(m, str)),
                 )
             )
         next_cursor = payload.get("next")

@@ -16,12 +16,11 @@ from typing import Any, Callable
 
 from filelock import FileLock
 from filelock import Timeout as LockBusy
-from sqlalchemy import select
 
 from kiosk.security import vault
 from kiosk.storage.context import KioskContext
 from kiosk.errors import KioskError
-from kiosk.storage.models import Dossier, PortalStatusEvent, utcnow
+from kiosk.storage.models import utcnow
 from kiosk.printed.token import public_key_of
 from sync import meta, outbox, wire
 from sync.client import DEFAULT_TIMEOUT, PortalClient
@@ -36,6 +35,7 @@ from sync.errors import (
     Unauthorized,
 )
 from sync.outbox import Prepared, QueueItem
+from sync.status_pull import apply_change
 
 log = logging.getLogger(__name__)
 
@@ -243,13 +243,10 @@ class SyncEngine:
         attempt = outbox.mark_sending(self.ctx, entry_id)
         report.attempted += 1
         try:
-            self._upload_attachments(client, prepared, progress)
-            try:
-                ack = client.put_revision(prepared.uuid, prepared.revision, prepared.payload, attempt=attempt)
-            except MissingAttachments as exc:
-                log.warning("portal misses %d attachments of %s r%d; uploading again", len(exc.missing), prepared.code, prepared.revision)
-                self._upload_attachments(client, prepared, progress)
-                ack = client.put_revision(prepared.uuid, prepared.revision, prepared.payload, attempt=attempt)
+            if prepared.event_kind is not None:
+                ack = client.put_event(prepared.uuid, prepared.payload, attempt=attempt)
+            else:
+                ack = self._put_revision(client, prepared, attempt, progress)
         except Unauthorized as exc:
             outbox.mark_failed(self.ctx, entry_id, exc.message, backoff=False)
             report.message = exc.message
@@ -287,6 +284,16 @@ class SyncEngine:
         total = sum(a.size for a in prepared.attachments) + len(prepared.payload)
         self._emit(progress, Progress(prepared.code, total, total))
         return False
+
+    def _put_revision(self, client: PortalClient, prepared: Prepared, attempt: int, progress: ProgressCallback | None) -> Any:
+        """A dossier revision: its attachments first, then its body (uploading again once when the portal misses a file)."""
+        self._upload_attachments(client, prepared, progress)
+        try:
+            return client.put_revision(prepared.uuid, prepared.revision, prepared.payload, attempt=attempt)
+        except MissingAttachments as exc:
+            log.warning("portal misses %d attachments of %s r%d; uploading again", len(exc.missing), prepared.code, prepared.revision)
+            self._upload_attachments(client, prepared, progress)
+            return client.put_revision(prepared.uuid, prepared.revision, prepared.payload, attempt=attempt)
 
     def _upload_attachments(self, client: PortalClient, prepared: Prepared, progress: ProgressCallback | None) -> None:
         """Upload every attachment the portal does not hold completely, resuming from the bytes it holds."""
@@ -338,7 +345,7 @@ class SyncEngine:
                 break
             with self.ctx.transaction() as session:
                 for change in changes:
-                    applied += _apply_change(session, change)
+                    applied += apply_change(session, change)
                 new_cursor = next_cursor or changes[-1].cursor
                 meta.put(session, meta.STATUS_CURSOR, new_cursor)
             if new_cursor == cursor or not more:
@@ -408,28 +415,6 @@ class SyncEngine:
 
 class _Cancelled(Exception):
     pass
-
-
-def _apply_change(session: Any, change: Any) -> int:
-    dossier = session.scalar(select(Dossier).where(Dossier.uuid == change.uuid)) if change.uuid else None
-    if dossier is None and change.code:
-        dossier = session.scalar(select(Dossier).where(Dossier.code == change.code))
-    if dossier is None:
-        log.warning("status change %s for a dossier this kiosk does not hold", change.cursor)
-        return 0
-    if change.status not in wire.PORTAL_STATUSES:
-        log.warning("status change %s with unknown status %r ignored", change.cursor, change.status)
-        return 0
-    seen = session.scalar(
-        select(PortalStatusEvent.id).where(PortalStatusEvent.dossier_id == dossier.id, PortalStatusEvent.cursor == change.cursor)
-    )
-    if seen is not None:
-        return 0
-    session.add(PortalStatusEvent(dossier_id=dossier.id, status=change.status, note=change.note, at=change.at, cursor=change.cursor))
-    dossier.portal_status = change.status
-    dossier.portal_status_at = change.at
-    dossier.portal_status_note = change.note
-    return 1
 
 
 # --- for the UI and the CLI -------------------------------------------------------------------------

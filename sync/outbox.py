@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 
 from kiosk.security import audit
 from kiosk.storage.context import KioskContext
-from kiosk.storage.models import Dossier, OutboxEntry, utcnow
+from kiosk.storage.models import CounterEvent, Dossier, OutboxEntry, utcnow
 from sync.client import Ack
 from sync.payload import freeze
 
@@ -46,12 +46,13 @@ class Prepared:
     """What one send needs, read once; no ORM object leaves the transaction."""
 
     entry_id: int
-    code: str
-    uuid: str
-    revision: int
+    code: str  # the dossier's code; for an event, what names it in a report ("hand_back 1/3/2026")
+    uuid: str  # the dossier's uuid; for an event, the event's
+    revision: int  # 0 for an event
     payload: bytes
     payload_sha256: str
     attachments: tuple[AttachmentRef, ...]
+    event_kind: str | None = None  # set for a counter event (PUT /events/{uuid}), None for a dossier revision
 
 
 def recover_interrupted(ctx: KioskContext) -> int:
@@ -70,13 +71,23 @@ def due_entries(ctx: KioskContext, *, force: bool = False, now: datetime | None 
     """Ids to send, oldest first; a later revision waits while an earlier one of its dossier is still waiting.
 
     (After an earlier revision was rejected, the next one may still go: it is how the officer corrects it.)
+    A counter event of a dossier waits while any revision of that dossier, or an earlier event of it, is
+    still waiting: the portal must hold the dossier before it hears of its hand-back, and a void comes after
+    the hand-back it voids. Events without a dossier (guidance, refusal) never wait.
     """
     now = now or utcnow()
     earlier = aliased(OutboxEntry)
     blocked = exists().where(
         and_(earlier.dossier_id == OutboxEntry.dossier_id, earlier.revision < OutboxEntry.revision, earlier.state.in_(WAITING))
     )
-    query = select(OutboxEntry.id).where(OutboxEntry.state.in_(("queued", "failed")), ~blocked)
+    event, earlier_event = aliased(CounterEvent), aliased(CounterEvent)
+    event_dossier = select(event.dossier_id).where(event.id == OutboxEntry.event_id).scalar_subquery()
+    revision_waiting = exists().where(and_(earlier.dossier_id == event_dossier, earlier.state.in_(WAITING)))
+    event_waiting = exists().where(
+        and_(earlier_event.dossier_id == event_dossier, earlier.event_id == earlier_event.id, earlier.id < OutboxEntry.id, earlier.state.in_(WAITING))
+    )
+    event_blocked = and_(OutboxEntry.event_id.is_not(None), revision_waiting | event_waiting)
+    query = select(OutboxEntry.id).where(OutboxEntry.state.in_(("queued", "failed")), ~blocked, ~event_blocked)
     if not force:
         query = query.where((OutboxEntry.next_attempt_at.is_(None)) | (OutboxEntry.next_attempt_at <= now))
     with ctx.read() as session:
@@ -90,6 +101,17 @@ def prepare(ctx: KioskContext, entry_id: int) -> Prepared:
         assert entry is not None
         payload = freeze(session, entry, ctx.receipt_key)
         body: dict[str, Any] = json.loads(payload)
+        if entry.event is not None:
+            return Prepared(
+                entry_id=entry.id,
+                code=f"{entry.event.kind} {entry.event.notice_number or body.get('code') or ''}".strip(),
+                uuid=entry.event.uuid,
+                revision=0,
+                payload=payload,
+                payload_sha256=entry.payload_sha256 or "",
+                attachments=(),
+                event_kind=entry.event.kind,
+            )
         return Prepared(
             entry_id=entry.id,
             code=entry.dossier.code or "",
@@ -123,7 +145,10 @@ def mark_delivered(ctx: KioskContext, entry_id: int, ack: Ack) -> None:
         entry.next_attempt_at = None
         entry.last_error = None
         entry.updated_at = now
-        audit.record(session, "system:sync", "sync.delivered", dossier_id=entry.dossier_id, code=entry.dossier.code, revision=entry.revision)
+        if entry.event is not None:
+            audit.record(session, "system:sync", "sync.delivered", dossier_id=entry.event.dossier_id, event=entry.event.uuid, kind=entry.event.kind)
+        else:
+            audit.record(session, "system:sync", "sync.delivered", dossier_id=entry.dossier_id, code=entry.dossier.code, revision=entry.revision)
 
 
 def mark_failed(
@@ -170,15 +195,24 @@ class QueueItem:
 
 
 def queue_items(ctx: KioskContext, *, include_delivered: bool = False, limit: int = 500) -> list[QueueItem]:
-    query = select(OutboxEntry, Dossier.code).join(Dossier, Dossier.id == OutboxEntry.dossier_id)
+    """Each entry oldest first; a counter event shows as "<kind> <notice number or dossier code>", revision 0."""
+    event_dossier = aliased(Dossier)
+    query = (
+        select(OutboxEntry, Dossier.code, CounterEvent, event_dossier.code)
+        .outerjoin(Dossier, Dossier.id == OutboxEntry.dossier_id)
+        .outerjoin(CounterEvent, CounterEvent.id == OutboxEntry.event_id)
+        .outerjoin(event_dossier, event_dossier.id == CounterEvent.dossier_id)
+    )
     if not include_delivered:
         query = query.where(OutboxEntry.state != "delivered")
     query = query.order_by(OutboxEntry.created_at, OutboxEntry.id).limit(limit)
     with ctx.read() as session:
-        return [
-            QueueItem(code or "", e.revision, e.state, e.attempts or 0, e.next_attempt_at, e.last_error, e.created_at)
-            for e, code in session.execute(query)
-        ]
+        items = []
+        for e, code, event, event_code in session.execute(query):
+            if event is not None:
+                code = f"{event.kind} {event.notice_number or event_code or ''}".strip()
+            items.append(QueueItem(code or "", e.revision or 0, e.state, e.attempts or 0, e.next_attempt_at, e.last_error, e.created_at))
+        return items
 
 
 def count_by_state(ctx: KioskContext) -> dict[str, int]:

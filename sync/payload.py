@@ -1,9 +1,12 @@
-"""The canonical body of one dossier revision, built once from the revision's snapshot and frozen in its outbox entry."""
+"""The canonical body of one outbox entry (a dossier revision from its snapshot, a counter event from its row), built once and frozen."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
+from kiosk.dossier.events import EVENT_BODY_VERSION
 from kiosk.dossier.revisions import RevisionSnapshot
 from kiosk.printed.token import make_token
 from kiosk.storage.models import OutboxEntry, utcnow
@@ -37,8 +40,20 @@ def build_body(snapshot: RevisionSnapshot, receipt_key: bytes) -> bytes:
     )
 
 
+def build_event_body(stored: dict[str, Any]) -> bytes:
+    """wire.event_body of a counter event as its row's `body` says (kiosk/dossier/events.py)."""
+    if stored.get("version") != EVENT_BODY_VERSION:
+        raise ValueError(f"counter event body of version {stored.get('version')!r} is not known to this release")
+    return wire.event_body(**{k: v for k, v in stored.items() if k != "version"})
+
+
 def freeze(session: Session, entry: OutboxEntry, receipt_key: bytes) -> bytes:
     """Store the entry's body if it has none yet (in the caller's transaction); never rebuilds one."""
+    if entry.payload is None and entry.event_id is not None:
+        body = build_event_body(entry.event.body)
+        entry.payload = body
+        entry.payload_sha256 = wire.body_sha256(body)
+        entry.updated_at = utcnow()
     if entry.payload is None:
         if entry.snapshot is None:
             # Only a revision delivered before migration 0005 (or purged) has neither; neither is ever sent.

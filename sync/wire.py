@@ -7,6 +7,7 @@ import json
 import unicodedata
 from typing import Any
 
+from forms.counter import EVENT_KINDS
 from forms.statuses import STATUSES
 
 SERVICE = "mot-cua-portal"
@@ -14,6 +15,7 @@ API_VERSION = 1
 API_PREFIX = "/api/v1"
 CHUNK_SIZE = 256 * 1024  # at most this much is sent again after a cut mid-attachment
 BODY_FORMAT = 1
+EVENT_FORMAT = 1  # the "format" of a counter event's body (docs/counter-events.md); a new shape gets a new number
 
 HEADER_SENT_AT = "X-Kiosk-Sent-At"
 HEADER_ATTEMPT = "X-Attempt"
@@ -87,6 +89,44 @@ def dossier_body(
             "supplements_revision": supplements_revision,
         }
         | ({"fee": fee} if fee is not None else {})
+    )
+
+
+def event_body(
+    *,
+    uuid: str,
+    kind: str,
+    unit_id: str,
+    kiosk_number: int,
+    at: str,
+    officer: str,
+    dossier_uuid: str | None,
+    code: str | None,
+    notice_number: str | None,
+    details: dict[str, Any],
+) -> bytes:
+    """The canonical, immutable record of one counter event (`PUT /events/{uuid}`), built once and re-sent byte for byte.
+
+    No personal data: a guidance or refusal names the procedure, the items or the reason, the officer, the time
+    and the notice number; a hand-back says "submitter" or "authorised", never who. `kind` is one of
+    `EVENT_KINDS`; the portal records the status `EVENT_STATUS` names for it.
+    """
+    if kind not in EVENT_KINDS:
+        raise ValueError(f"unknown event kind {kind!r}")
+    return canonical_json(
+        {
+            "format": EVENT_FORMAT,
+            "uuid": uuid,
+            "kind": kind,
+            "unit_id": unit_id,
+            "kiosk_number": kiosk_number,
+            "at": at,
+            "officer": officer,
+            "dossier_uuid": dossier_uuid,
+            "code": code,
+            "notice_number": notice_number,
+            "details": details,
+        }
     )
 
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from forms.codes import code_prefix, format_code, parse_code
 from forms.timezone import VN_TZ
 from kiosk.errors import KioskError
-from kiosk.storage.models import CodeSequence, Dossier
+from forms.counter import NUMBERED_KINDS
+from kiosk.storage.models import CodeSequence, CounterEvent, Dossier
 
 PER_KIOSK_DAILY_LIMIT = 999
 
@@ -68,6 +69,24 @@ def allocate_code(session: Session, unit_id: str, kiosk_number: int, received_at
         logbook_volume=f"{kiosk_number:02d}/{local_day.year}",
         logbook_number=book_number,
     )
+
+
+def allocate_notice_number(session: Session, kind: str, kiosk_number: int, at: datetime) -> str:
+    """The next notice number `<kiosk>/<sequence>/<year>` of a printed kind (guidance, refusal, stop, hand_back).
+
+    Numbered like dossier codes, in the caller's transaction: one counter per kind, kiosk and local year
+    ("guidance:2026:1"), recorded in the code ledger before the commit, with the highest number stored for
+    that kind and year as a floor, so a crash skips a number at most and a restore never reissues one.
+    """
+    if kind not in NUMBERED_KINDS:
+        raise ValueError(f"{kind} notices are not numbered")
+    year = at.astimezone(VN_TZ).year
+    stored = session.scalars(
+        select(CounterEvent.notice_number).where(CounterEvent.kind == kind, CounterEvent.notice_number.like(f"{kiosk_number}/%/{year}"))
+    )
+    floor = max((int(n.split("/")[1]) for n in stored if n and n.split("/")[1].isdigit()), default=0)
+    number = _next(session, f"{kind}:{year}:{kiosk_number}", floor)
+    return f"{kiosk_number}/{number}/{year}"
 
 
 def clock_warning(session: Session, now: datetime) -> str | None:

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from kiosk.security import audit
 from kiosk.storage.context import KioskContext
-from kiosk.storage.models import Attachment, Dossier, OutboxEntry, PortalStatusEvent, utcnow
+from kiosk.storage.models import Attachment, CounterEvent, Dossier, OutboxEntry, PortalStatusEvent, utcnow
 from forms.text import fold
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,8 @@ def purge(ctx: KioskContext, *, actor: str = "system:retention", now: datetime |
                 entry.snapshot = None  # so did the snapshot it was built from
             for event in session.scalars(select(PortalStatusEvent).where(PortalStatusEvent.dossier_id == dossier.id)):
                 event.note = None
+            for counter_event in session.scalars(select(CounterEvent).where(CounterEvent.dossier_id == dossier.id)):
+                counter_event.local = None  # a hand-back's receiver, a guidance notice's answers (docs/counter-events.md)
             audit.record(session, actor, "dossier.purged", dossier_id=dossier.id, code=dossier.code, retention_days=days, files=len(shas))
             report.purged.append(dossier.code or "")
     if report.purged:

@@ -109,6 +109,14 @@ class Dossier(Base):
     fee_amount_vnd: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # Set when retention removed the personal data (values, names, search key, attachments); code, dates and status stay.
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The counter's own record of its events (migration 0007, docs/counter-events.md): when the result was marked
+    # ready here, when the dossier was stopped at the citizen's request, when the result was handed back (None
+    # again after a void). portal_status still changes only through pulls; portal_status_cursor is the portal's
+    # sequence number of the status shown, so a change pulled late never replaces a newer one.
+    result_ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    handed_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    portal_status_cursor: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     procedure: Mapped[Procedure] = relationship()
     officer: Mapped[Officer] = relationship()
@@ -163,17 +171,20 @@ class Attachment(Base):
 
 
 class OutboxEntry(Base):
-    """One revision of a dossier waiting to reach the portal; the sync state machine lives here."""
+    """One thing waiting to reach the portal: a dossier revision (dossier_id, revision) or a counter event
+    (event_id; docs/counter-events.md). Both share the sync state machine that lives here."""
 
     __tablename__ = "outbox_entry"
     __table_args__ = (
         UniqueConstraint("dossier_id", "revision", name="uq_outbox_dossier_revision"),
+        UniqueConstraint("event_id", name="uq_outbox_event"),
         Index("ix_outbox_state_next", "state", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
-    revision: Mapped[int] = mapped_column(Integer)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), nullable=True)
+    revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("counter_event.id", ondelete="CASCADE", name="fk_outbox_event"), nullable=True)
     state: Mapped[str] = mapped_column(String(12), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -190,7 +201,40 @@ class OutboxEntry(Base):
     payload_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     portal_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    dossier: Mapped[Dossier] = relationship(back_populates="outbox")
+    dossier: Mapped[Dossier | None] = relationship(back_populates="outbox")
+    event: Mapped["CounterEvent | None"] = relationship()
+
+
+class CounterEvent(Base):
+    """Something the counter did that is not a dossier revision (docs/counter-events.md); sent once through the outbox.
+
+    `body` is what the portal gets (procedure, items or reason, numbers, no personal data); `local` stays on this
+    PC (the answers typed so far of a guidance notice, a hand-back's receiver, a refusal's citizen ID number, a note).
+    A guidance or refusal notice has no dossier; a rating has no officer.
+    """
+
+    __tablename__ = "counter_event"
+    __table_args__ = (
+        UniqueConstraint("kind", "notice_number", name="uq_counter_event_notice"),
+        Index("ix_counter_event_dossier", "dossier_id", "kind"),
+        Index("ix_counter_event_kind_at", "kind", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid_module.uuid4()))
+    kind: Mapped[str] = mapped_column(String(20))
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), nullable=True)
+    notice_number: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    local: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    void_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    echo_cursor: Mapped[str | None] = mapped_column(String(40), nullable=True)  # the portal's status change naming it
+
+    dossier: Mapped[Dossier | None] = relationship()
+    officer: Mapped[Officer | None] = relationship()
 
 
 class AuditEvent(Base):
@@ -231,6 +275,10 @@ class PortalStatusEvent(Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     cursor: Mapped[str] = mapped_column(String(40))
+    # A change that echoes a kiosk event names it; a status 5 lists the items asked for (migration 0007).
+    event_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    event_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    missing: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
 
 
 class SyncMeta(Base):

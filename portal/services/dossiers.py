@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from forms import statuses
 from portal.db import iso
-from portal.models import Delivery, Dossier
+from portal.models import CounterEvent, Delivery, Dossier
 from portal.services.catalogue import procedure_name
 
 
@@ -85,4 +85,14 @@ def list_dossiers(session: Session, limit: int | None = None) -> list[dict[str, 
     if limit:
         query = query.limit(limit)
     deliveries = dict(session.execute(select(Delivery.dossier_uuid, func.count()).group_by(Delivery.dossier_uuid)).all())
-    return [{**dossier_summary(d), "deliveries": deliveries.get(d.uuid, 0)} for d in session.scalars(query)]
+    from portal.services.events import event_summary, handed_back  # here: events records status changes, which find dossiers here
+
+    handed = handed_back(session)
+    held = session.scalars(select(CounterEvent).where(CounterEvent.dossier_uuid.is_not(None)).order_by(CounterEvent.portal_received_at)).all()
+    events: dict[str, list[dict[str, Any]]] = {}
+    for event in held:
+        events.setdefault(event.dossier_uuid or "", []).append(event_summary(event))
+    return [
+        {**dossier_summary(d), "deliveries": deliveries.get(d.uuid, 0), "handed_back_at": handed.get(d.uuid), "events": events.get(d.uuid, [])}
+        for d in session.scalars(query)
+    ]

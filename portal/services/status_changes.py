@@ -8,7 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.db import iso, utcnow
-from portal.models import Dossier, Kiosk, StatusChange
+import json
+
+from portal.models import Dossier, Kiosk, StatusChange, StatusChangeDetail
 from portal.services.dossiers import find_dossier
 from portal.services.outcomes import BadInput, Outcome
 from portal.services.receipt_keys import kiosk_unit_ids
@@ -22,8 +24,9 @@ MAX_NOTE = 2000
 def status_changes(session: Session, kiosk: Kiosk, since: str | None, limit: int) -> Outcome:
     since_id = int(since) if since else 0
     rows = session.execute(
-        select(StatusChange, Dossier.code)
+        select(StatusChange, Dossier.code, StatusChangeDetail)
         .join(Dossier, StatusChange.dossier_uuid == Dossier.uuid)
+        .outerjoin(StatusChangeDetail, StatusChangeDetail.status_change_id == StatusChange.id)
         .where(StatusChange.unit_id.in_(kiosk_unit_ids(session, kiosk)), StatusChange.kiosk_number == kiosk.kiosk_number, StatusChange.id > since_id)
         .order_by(StatusChange.id)
         .limit(limit + 1)
@@ -31,18 +34,43 @@ def status_changes(session: Session, kiosk: Kiosk, since: str | None, limit: int
     more = len(rows) > limit
     rows = rows[:limit]
     changes = [
-        {"cursor": str(change.id), "uuid": change.dossier_uuid, "code": code, "status": change.status, "note": change.note, "at": iso(change.at)}
-        for change, code in rows
+        {"cursor": str(change.id), "uuid": change.dossier_uuid, "code": code, "status": change.status, "note": change.note, "at": iso(change.at),
+         "event": {"uuid": detail.event_uuid, "kind": detail.event_kind} if detail is not None and detail.event_uuid else None,
+         "missing": missing_of(detail)}
+        for change, code, detail in rows
     ]
     return Outcome(200, {"changes": changes, "next": changes[-1]["cursor"] if changes else str(since_id), "more": more})
 
 
-def set_status(session: Session, code_or_uuid: str, status: int, note: str | None = None) -> StatusChange:
+def missing_of(detail: StatusChangeDetail | None) -> list[str]:
+    """The items a status change asks for (status 5), [] when it names none."""
+    if detail is None or not detail.missing:
+        return []
+    try:
+        items = json.loads(detail.missing)
+    except ValueError:
+        return []
+    return [str(i) for i in items] if isinstance(items, list) else []
+
+
+def set_status(session: Session, code_or_uuid: str, status: int, note: str | None = None, missing: list[str] | None = None) -> StatusChange:
+    """The back office sets a status; `missing` lists the items a status 5 asks for (only with 5)."""
     if status not in wire.PORTAL_STATUSES:
         raise BadInput(f"Trạng thái phải là một số từ 1 đến 10, không phải {status}")
+    items = [" ".join(m.split())[:300] for m in (missing or []) if m and m.strip()]
+    if items and status != 5:
+        raise BadInput("Danh sách giấy tờ cần bổ sung (--missing) chỉ dùng với trạng thái 5 (Yêu cầu bổ sung hồ sơ)")
     dossier = find_dossier(session, code_or_uuid)
     if dossier is None:
         raise BadInput(f"Không có hồ sơ {code_or_uuid!r} trên cổng (hồ sơ chưa được đồng bộ?)")
+    return record_change(session, dossier, status, note, missing=items)
+
+
+def record_change(
+    session: Session, dossier: Dossier, status: int, note: str | None = None, *,
+    missing: list[str] | None = None, event_uuid: str | None = None, event_kind: str | None = None,
+) -> StatusChange:
+    """Append one status change (its id is the kiosks' cursor) and make it the dossier's status."""
     note = (note or "").strip()[:MAX_NOTE] or None
     now = utcnow()
     change = StatusChange(
@@ -52,5 +80,11 @@ def set_status(session: Session, code_or_uuid: str, status: int, note: str | Non
     dossier.status = status
     dossier.status_at = now
     session.flush()
-    log.info("dossier %s (%s): status %s", dossier.uuid, dossier.code, status)
+    if missing or event_uuid:
+        session.add(StatusChangeDetail(
+            status_change_id=change.id, event_uuid=event_uuid, event_kind=event_kind,
+            missing=json.dumps(missing, ensure_ascii=False) if missing else None,
+        ))
+        session.flush()
+    log.info("dossier %s (%s): status %s%s", dossier.uuid, dossier.code, status, f" (echo of {event_kind} {event_uuid})" if event_uuid else "")
     return change

@@ -15,7 +15,7 @@ SAMPLE_CODE = "000.00.07.H26-261124-1001"
 FREE_TEXT = "Nguyễn Văn An, thôn Đông"
 STATUS_WORDINGS = (  # status labels that mean nothing else in the product
     "Yêu cầu bổ sung hồ sơ", "Yêu cầu bổ sung", "Chờ thanh toán phí, lệ phí", "Chờ thanh toán",
-    "Công dân đã rút hồ sơ", "Công dân rút hồ sơ", "Dừng xử lý", "Đã có kết quả", "Đã trả kết quả",
+    "Đã dừng giải quyết (theo yêu cầu của người nộp)", "Dừng theo yêu cầu", "Dừng xử lý", "Đã có kết quả", "Đã trả kết quả",
 )
 RENAMES = {("os", "replace"), ("os", "rename"), ("shutil", "move")}
 

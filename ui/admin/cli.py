@@ -230,12 +230,14 @@ def cmd_receipt(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_dossiers(args: argparse.Namespace, out: Output) -> int:
     from forms.timezone import VN_TZ
+    from kiosk.dossier.events import counter_summaries
     from kiosk.dossier.search import LIFECYCLE_LABELS, SYNC_LABELS, search_dossiers
 
     ctx = _open(args)
     with ctx.transaction() as session:
         rows = search_dossiers(session, args.search or "", sync_state=args.sync_state, limit=args.limit)
-    payload = {"ok": True, "dossiers": [asdict(r) for r in rows]}
+        counter = counter_summaries(session, [r.code for r in rows if r.code])  # hand-back, stop, ratings
+    payload = {"ok": True, "dossiers": [{**asdict(r), **counter.get(r.code or "", {})} for r in rows]}
     lines = [
         f"{r.code or '(nháp)':<28} {(r.received_at.astimezone(VN_TZ).strftime('%d/%m/%Y %H:%M') if r.received_at else ''):<17} "
         f"{LIFECYCLE_LABELS.get(r.lifecycle, r.lifecycle):<13} {SYNC_LABELS.get(r.sync_state or '', ''):<16} {r.procedure_name}"
@@ -375,6 +377,10 @@ def build_parser() -> argparse.ArgumentParser:
     from ui.admin.fee_command import register as register_fees
 
     register_fees(sub, common, _read_submission)
+
+    from ui.admin.counter_commands import register as register_counter
+
+    register_counter(add, _open, _officer, _read_submission)
     return parser
 
 
