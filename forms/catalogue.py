@@ -18,7 +18,7 @@ from forms import CHOICES_DIR, COMMON_DIR, FORMS_DIR, PROCEDURES_DIR, SCHEMA_PAT
 from forms import text
 from forms.checks import DefinitionChecker, schema_errors
 from forms.expr import Expr, parse
-from forms.model import Choice, Constraint, DocumentSpec, Field, LoadError, Page, Procedure, RemovedDocument
+from forms.model import Choice, Constraint, DocumentSpec, Field, LoadError, Page, Procedure, RemovedDocument, procedure_field
 from forms.timezone import local_today
 
 log = logging.getLogger(__name__)
@@ -333,4 +333,5 @@ def _build_procedure(doc: dict, path: Path, data: bytes, blocks: Mapping[str, _B
         resolving_agency=doc.get("resolving_agency", ""),
         removed_documents=tuple(RemovedDocument(r["id"], r["name"], r["legal_source"]) for r in doc.get("removed_documents", ())),
         code_series=doc["dossier_code"]["series"] if doc.get("dossier_code", {}).get("centralised") else "",
+        field_id=procedure_field(doc["code"], doc),
     )

@@ -175,6 +175,7 @@ class Procedure:
     resolving_agency: str = ""  # the agency that decides, when not the receiving unit (a site may override it)
     removed_documents: tuple[RemovedDocument, ...] = ()
     code_series: str = ""  # Circular 04/2025 "AA" of a nationally centralised service; "": the ordinary dossier code
+    field_id: str = ""  # the lĩnh vực (FIELD_LABELS) the logbook and reports group it under; see procedure_field
     _index: dict = dc_field(init=False, repr=False)
 
     def __post_init__(self):
@@ -213,6 +214,22 @@ class Procedure:
     @property
     def version_key(self) -> tuple[int, ...]:
         return version_key(self.version)
+
+
+# Lĩnh vực: the logbook (form 07) is exported per field. A definition names its own ("field"); versions
+# published before the attribute existed get theirs from this table by procedure code (docs/logbook-and-reports.md).
+FIELD_LABELS = {"ho_tich": "Hộ tịch", "chung_thuc": "Chứng thực"}
+DEFAULT_FIELDS = {
+    "1.000656": "ho_tich", "1.000894": "ho_tich", "1.001193": "ho_tich", "1.004859": "ho_tich",
+    "1.004873": "ho_tich", "2.000635": "ho_tich",  # a copy of a civil-status extract is a civil-status procedure
+    "2.000815": "chung_thuc",
+}
+
+
+def procedure_field(code: str, definition: dict | None = None) -> str:
+    """The lĩnh vực of a procedure: the definition's own "field", else the default for its code, else ""."""
+    named = (definition or {}).get("field")
+    return str(named) if named else DEFAULT_FIELDS.get(code, "")
 
 
 def version_key(version: str) -> tuple[int, ...]:
