@@ -171,3 +171,17 @@ def logbook(session: Session, start: date, end: date, *, field: str | None = Non
         ))
     return Logbook(start, end, field, tuple(rows))
 
+
+
+def load_logbook(ctx: Any, start: date, end: date, field: str | None = None) -> Logbook:
+    """The book of a period read from the open data folder; the receiving unit fills the agency column's gaps."""
+    with ctx.read() as session:
+        return logbook(session, start, end, field=field, receiving_unit=ctx.settings.unit_name)
+
+
+def record_export(ctx: Any, actor: str, what: str, start: date, end: date, fmt: str) -> None:
+    """An export of the logbook (names, addresses, phones) or the report goes in the audit chain: who, which period, which format."""
+    from kiosk.security import audit
+
+    with ctx.transaction() as session:
+        audit.record(session, actor, f"{what}.exported", start=start.isoformat(), end=end.isoformat(), format=fmt)

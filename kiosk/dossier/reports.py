@@ -182,3 +182,11 @@ def report(session: Session, start: date, end: date, today: date) -> Report:
         ratings=tuple(Count(str(s), label, int(scores.get(s, 0))) for s, label in RATING_SCORES.items()),
         rating_reasons=tuple(Count(r, (rating_reason(r).label if rating_reason(r) else r), int(n)) for r, n in reasons),
     )
+
+
+def load_report(ctx: Any, start: date, end: date) -> Report:
+    """The report of a period from the open data folder; "overdue now" as of the kiosk's today."""
+    from forms.timezone import local_today
+
+    with ctx.read() as session:
+        return report(session, start, end, local_today(ctx.now()))

@@ -381,6 +381,10 @@ def build_parser() -> argparse.ArgumentParser:
     from ui.admin.counter_commands import register as register_counter
 
     register_counter(add, _open, _officer, _read_submission)
+
+    from ui.admin.report_commands import register as register_reports
+
+    register_reports(add, _open, _os_account)
     return parser
 
 

@@ -44,8 +44,9 @@ def _paint_pages(painter: QPainter, new_page: Callable[[], bool], rect: QRectF,
 
 
 def write_pdf(path: Path, paper: str, title: str, pages: Sequence[PaintPage], what: str,
-              error: type[RenderError] = RenderError) -> Path:
-    """A PDF with one page per ``pages`` entry on ``paper``; ``what`` ("giấy tiếp nhận") names the paper in errors."""
+              error: type[RenderError] = RenderError, landscape: bool = False) -> Path:
+    """A PDF with one page per ``pages`` entry on ``paper`` (turned for a wide table: ``landscape``); ``what``
+    ("giấy tiếp nhận") names the paper in errors."""
     if not pages:
         raise ValueError("at least one page is needed")
     path = Path(path)
@@ -56,7 +57,8 @@ def write_pdf(path: Path, paper: str, title: str, pages: Sequence[PaintPage], wh
         writer.setTitle(title)
         writer.setCreator("Một Cửa Kiosk")
         margins = QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM)
-        writer.setPageLayout(QPageLayout(size, QPageLayout.Orientation.Portrait, margins,
+        orientation = QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+        writer.setPageLayout(QPageLayout(size, orientation, margins,
                                          QPageLayout.Unit.Millimeter))
         painter = QPainter()
         if not painter.begin(writer):
@@ -74,9 +76,11 @@ def write_pdf(path: Path, paper: str, title: str, pages: Sequence[PaintPage], wh
     return path
 
 
-def page_image(paper: str, dpi: int, paint: PaintPage) -> QImage:
+def page_image(paper: str, dpi: int, paint: PaintPage, landscape: bool = False) -> QImage:
     """One page as a white image at ``dpi``, for the on-screen preview."""
     size_mm: QSizeF = page_size(paper).size(QPageSize.Unit.Millimeter)  # exact, unlike points
+    if landscape:
+        size_mm = size_mm.transposed()
     image = QImage(round(size_mm.width() * dpi / 25.4), round(size_mm.height() * dpi / 25.4),
                    QImage.Format.Format_RGB32)
     dots_per_metre = round(dpi / 0.0254)

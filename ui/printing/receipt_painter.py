@@ -39,7 +39,7 @@ _FIT_PATH = ((1.0, 1.0), (1.0, 0.78), (0.85, 0.72), (0.7, 0.65), (0.5, 0.5))
 _FIT_ROUNDS = 8  # bisection steps: 1/256 of the path, finer than any visible size change
 
 
-def _metrics_device() -> QImage:
+def metrics_device() -> QImage:
     """A paint device of LAYOUT_DPI for text metrics; usable in any thread."""
     image = QImage(1, 1, QImage.Format.Format_Mono)
     dots_per_metre = round(LAYOUT_DPI / 0.0254)
@@ -86,10 +86,9 @@ def paint_fitted(painter: QPainter, page_rect: QRectF, compose: ComposeFn, what:
     device_dpi = float(device.logicalDpiY())
     raster = isinstance(device, (QImage, QPixmap))
     scale = device_dpi / LAYOUT_DPI  # device units per layout unit
-    left, top = page_rect.left(), page_rect.top()
     width, height = page_rect.width() / scale, page_rect.height() / scale
     width_pt = width / (LAYOUT_DPI / 72.0)
-    metrics = _metrics_device()
+    metrics = metrics_device()
 
     def attempt(t: float) -> Composer:
         style = Style.for_width(width_pt, *_along_fit_path(t))
@@ -110,10 +109,16 @@ def paint_fitted(painter: QPainter, page_rect: QRectF, compose: ComposeFn, what:
                 else:
                     lo = mid
 
+    draw_composed(painter, page_rect, composer)
+
+
+def draw_composed(painter: QPainter, page_rect: QRectF, composer: Composer) -> None:
+    """Replay a page composed at LAYOUT_DPI inside ``page_rect`` (device units), scaled to the device."""
+    scale = float(painter.device().logicalDpiY()) / LAYOUT_DPI
     painter.save()
     try:
         painter.setClipRect(page_rect)
-        painter.translate(left, top)
+        painter.translate(page_rect.left(), page_rect.top())
         painter.scale(scale, scale)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
