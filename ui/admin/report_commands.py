@@ -44,8 +44,8 @@ def register(add: Callable[..., argparse.ArgumentParser], open_kiosk: Callable, 
 
     def cmd_logbook(args: argparse.Namespace, out: Any) -> int:
         from forms.timezone import local_today
-        from kiosk.dossier.exports import write_logbook_xlsx
-        from kiosk.dossier.logbook import load_logbook, record_export
+        from kiosk.books.xlsx import write_logbook_xlsx
+        from kiosk.books.logbook import load_logbook, record_export
 
         start, end = _period(args)
         ctx = open_kiosk(args)
@@ -70,9 +70,9 @@ def register(add: Callable[..., argparse.ArgumentParser], open_kiosk: Callable, 
 
     def cmd_report(args: argparse.Namespace, out: Any) -> int:
         from forms.timezone import local_today
-        from kiosk.dossier.exports import write_report_xlsx
-        from kiosk.dossier.logbook import record_export
-        from kiosk.dossier.reports import load_report
+        from kiosk.books.xlsx import write_report_xlsx
+        from kiosk.books.logbook import record_export
+        from kiosk.books.report import load_report
 
         start, end = _period(args)
         ctx = open_kiosk(args)

@@ -15,8 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from forms.text import format_vnd
-from kiosk.dossier.logbook import HEADINGS, Logbook
-from kiosk.dossier.reports import Report
+from kiosk.books.logbook import HEADINGS, Logbook
+from kiosk.books.report import Report
 from ui.printing.flow_pages import Flow
 from ui.printing.page_output import RenderError, write_pdf
 from ui.printing.report_charts import CHART_RATIO

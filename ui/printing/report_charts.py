@@ -21,7 +21,7 @@ from PySide6.QtCore import QMargins, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsScene
 
-from kiosk.dossier.reports import Report
+from kiosk.books.report import Report
 from ui.printing.receipt_layout import FAMILY
 from ui.window.qt_app import register_fonts
 

@@ -115,7 +115,7 @@ def test_the_report_pdf_has_its_figures_and_charts(site_dir: Path, capsys, tmp_p
 def test_a_long_logbook_repeats_its_heading_row_on_every_page(tmp_path: Path) -> None:
     from datetime import date, datetime, timezone
 
-    from kiosk.dossier.logbook import Logbook, LogbookRow
+    from kiosk.books.logbook import Logbook, LogbookRow
     from ui.printing.logbook_render import render_logbook_pdf
     from ui.window.qt_app import ensure_gui_app
 

@@ -11,9 +11,9 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from kiosk.dossier.exports import write_logbook_xlsx, write_report_xlsx
-from kiosk.dossier.logbook import logbook
-from kiosk.dossier.reports import period_of, report
+from kiosk.books.xlsx import write_logbook_xlsx, write_report_xlsx
+from kiosk.books.logbook import logbook
+from kiosk.books.report import period_of, report
 from kiosk.errors import InputError
 from logbook_month import FORM_07, TODAY, make_month as _month
 

@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from kiosk.dossier.logbook import HEADINGS, Logbook
-from kiosk.dossier.reports import Count, Report
+from kiosk.books.logbook import HEADINGS, Logbook
+from kiosk.books.report import Count, Report
 from kiosk.storage.files import replacing
 
 _WIDTHS = (7, 24, 34, 24, 34, 28, 17, 17, 17, 28, 14)

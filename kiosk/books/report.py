@@ -2,7 +2,7 @@
 
 Counted in SQL over the dossiers and counter events of a period of local days (a day, month, quarter, year or
 any range); the definitions (on time, late, overdue, fees collected) are in docs/logbook-and-reports.md. Plain
-data out (`Report`), drawn by ui/printing/report_pdf.py and exported by kiosk/dossier/exports.py.
+data out (`Report`), drawn by ui/printing/logbook_render.py (charts: report_charts.py) and exported by kiosk/books/xlsx.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from forms.counter import RATING_SCORES, rating_reason
 from forms.model import CHANNEL_LABELS
 from kiosk.dossier.handback import ENDED, PAUSED
-from kiosk.dossier.logbook import live_hand_back, period_bounds
+from kiosk.books.logbook import live_hand_back, period_bounds
 from kiosk.errors import InputError
 from kiosk.storage.models import CounterEvent, Dossier, Procedure
 
