@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         from ui.pages.queue import QueuePage
         from ui.pages.receipt import ReceiptPage
         from ui.pages.wizard import WizardPage
+        from ui.window.books_nav import install_books
         from ui.window.housekeeping import Housekeeping
         from ui.window.sync_controller import SyncController
         from ui.window.sync_status import SyncStatusWidget
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         self.sync_status.queue_requested.connect(self._open_queue)
         self.queue_page.sync_now_requested.connect(lambda: self.sync.trigger(force=True))
         self.housekeeping.failed.connect(lambda message: self._notify(message, 30_000))
+        install_books(self)  # "Sổ theo dõi và báo cáo" (F9), ui/window/books_nav.py
         self.pages_built = True
 
     # --- start-up ---------------------------------------------------------------------------------

@@ -1,0 +1,99 @@
+"""The "Sổ theo dõi và báo cáo" page driven by keyboard in the real main window, on a generated month.
+
+F9 from the home screen opens it; a period typed in the date fields and "Xem" fill the logbook table (form 07) and
+the report with its charts; "Xuất Excel" writes the logbook; only the logbook table may scroll sideways at
+1366x768. Screenshots of both tabs go to /tmp/logbook/.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+
+from conftest import start_main_window
+from gui_thread_guard import seeding
+from logbook_month import FORM_07, make_month
+
+LOOK = Path("/tmp/logbook")
+
+
+def _seed(site_dir: Path):
+    from kiosk.security.officers import OfficerRef, add_officer
+    from kiosk.storage.context import open_kiosk
+
+    with seeding():
+        ctx = open_kiosk(site_dir)
+        try:
+            with ctx.transaction() as session:
+                officer = OfficerRef.of(add_officer(session, "lan", "Trần Thị Lan", "officer", "2468"))
+            return make_month(ctx, officer)
+        finally:
+            ctx.close()
+
+
+def _no_sideways_scroll(page) -> list[str]:
+    """Scroll areas of the page (but the logbook table) that scroll sideways now."""
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    return [w.objectName() or type(w).__name__ for w in page.findChildren(QAbstractScrollArea)
+            if w.isVisible() and w is not page.table and w.horizontalScrollBar().isVisible()]
+
+
+def test_the_books_page_by_keyboard(qtbot, site_dir: Path, tmp_path: Path) -> None:
+    tally = _seed(site_dir)
+    window = start_main_window(qtbot, site_dir, officers=())
+    window.resize(1366, 768)
+    qtbot.keyClicks(window.login_page.username, "lan")
+    qtbot.keyClicks(window.login_page.pin, "2468")
+    qtbot.keyClick(window.login_page.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=10_000)
+
+    qtbot.keyClick(window.stack.currentWidget(), Qt.Key.Key_F9)
+    page = window.books_page
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is page)
+    qtbot.waitUntil(lambda: page.book is not None and page.report_view.report is not None, timeout=10_000)
+
+    page.start.setFocus()
+    qtbot.keyClicks(page.start, "01112026")
+    page.end.setFocus()
+    qtbot.keyClicks(page.end, "30112026")
+    assert (page.start.date().toPython(), page.end.date().toPython()) == (date(2026, 11, 1), date(2026, 11, 30))
+    page.book = None
+    qtbot.keyClick(page.show_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: page.book is not None and page.book.start == date(2026, 11, 1), timeout=10_000)
+    qtbot.waitUntil(lambda: page.report_view.report is not None and page.report_view.report.start == date(2026, 11, 1))
+
+    assert [page.table.horizontalHeaderItem(c).text() for c in range(page.table.columnCount())] == FORM_07
+    assert [page.table.item(r, 1).text() for r in range(page.table.rowCount())] == tally.codes
+    handed = {page.table.item(r, 1).text() for r in range(page.table.rowCount()) if page.table.item(r, 8).text()}
+    assert handed == set(tally.handed)
+    figures = {page.report_view.figures.item(r, 0).text(): page.report_view.figures.item(r, 1).text()
+               for r in range(page.report_view.figures.rowCount())}
+    assert figures["Hồ sơ tiếp nhận"] == str(len(tally.codes)) and figures["Trả kết quả quá hẹn"] == str(tally.late)
+    assert all(view.chart().series() for view in page.report_view.chart_views)
+
+    LOOK.mkdir(exist_ok=True)
+    qtbot.wait(50)
+    assert _no_sideways_scroll(page) == []
+    window.grab().save(str(LOOK / "screen-logbook.png"))
+    page.tabs.tabBar().setFocus()
+    qtbot.keyClick(page.tabs.tabBar(), Qt.Key.Key_Right)
+    assert page.tabs.currentWidget() is page.report_view
+    qtbot.wait(50)
+    assert _no_sideways_scroll(page) == []
+    window.grab().save(str(LOOK / "screen-report.png"))
+
+    qtbot.keyClick(page.tabs.tabBar(), Qt.Key.Key_Left)
+    page.ask_path = lambda fmt, suggested: tmp_path / suggested
+    qtbot.keyClick(page.xlsx_button, Qt.Key.Key_Space)
+    written = tmp_path / "so-theo-doi-ho-so-20261101-20261130.xlsx"
+    qtbot.waitUntil(written.exists, timeout=10_000)
+    rows = list(load_workbook(written).active.iter_rows(values_only=True))
+    assert list(rows[0]) == FORM_07 and len(rows) == 1 + len(tally.codes)
+
+    qtbot.keyClick(page.home_button, Qt.Key.Key_Space)
+    assert window.stack.currentWidget() is window.home_page
+    window.tasks.shutdown()
