@@ -24,7 +24,7 @@ from ui.printing.report_charts import CHART_RATIO
 LOGBOOK_TITLE = "SỔ THEO DÕI HỒ SƠ"
 REPORT_TITLE = "BÁO CÁO TÌNH HÌNH TIẾP NHẬN VÀ TRẢ KẾT QUẢ HỒ SƠ"
 # Form 07's columns share the landscape width in these proportions (a code and an address need the most).
-_LOGBOOK_WEIGHTS = (3.2, 15, 12.5, 10, 14, 10, 7.5, 7.5, 7.5, 10, 6.5)
+_LOGBOOK_WEIGHTS = (3.2, 18, 12.5, 9.5, 13, 9.5, 7.5, 7.5, 7.5, 10, 6.5)
 _CENTRED = frozenset({0, 6, 7, 8})
 
 
