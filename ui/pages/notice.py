@@ -19,7 +19,7 @@ HEADINGS = {
     "guidance": "Đã ghi phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
     "refusal": "Đã ghi phiếu từ chối tiếp nhận",
     "stop": "Đã dừng giải quyết hồ sơ",
-    "hand_back": "Đã trả kết quả",
+    "hand_back": "Đã ghi nhận trả kết quả, phiếu giao nhận",
 }
 
 

@@ -82,23 +82,20 @@ class MainWindow(QMainWindow):
         from ui.pages.dossier_list import DossierListPage
         from ui.pages.home import HomePage
         from ui.pages.queue import QueuePage
-        from ui.pages.notice import NoticePage
         from ui.pages.receipt import ReceiptPage
         from ui.pages.wizard import WizardPage
         from ui.window.housekeeping import Housekeeping
+        from ui.window.notice_actions import NoticeActions
         from ui.window.sync_controller import SyncController
         from ui.window.sync_status import SyncStatusWidget
 
         session = self.session
         self.home_page, self.wizard_page, self.receipt_page = HomePage(session), WizardPage(session), ReceiptPage(session)
         self.list_page, self.queue_page, self.admin_page = DossierListPage(session), QueuePage(session), AdminPage(session)
-        self.notice_page = NoticePage(session)
-        self.notice_dialog: Any = None  # the home page's refusal or resume dialog
         self.sync = SyncController(self.tasks, self)
         self.sync_status = SyncStatusWidget()
         self.housekeeping = Housekeeping(session, self)
-        for page in (self.home_page, self.wizard_page, self.receipt_page, self.list_page, self.queue_page, self.admin_page,
-                     self.notice_page):
+        for page in (self.home_page, self.wizard_page, self.receipt_page, self.list_page, self.queue_page, self.admin_page):
             self.stack.addWidget(page)
         self.statusBar().addPermanentWidget(self.sync_status)
         self.home_page.procedure_chosen.connect(self._new_dossier)
@@ -107,10 +104,7 @@ class MainWindow(QMainWindow):
         self.home_page.list_requested.connect(self._open_list)
         self.home_page.logout_requested.connect(self._logout)
         self.home_page.admin_requested.connect(self._open_admin)
-        self.home_page.refusal_requested.connect(self._refuse)
-        self.home_page.guidance_resume_requested.connect(self._resume_guidance)
-        for recorded in (self.wizard_page.notice_recorded, self.list_page.notice_recorded):
-            recorded.connect(self.show_notice)
+        self.notices = NoticeActions(self)  # refusal, guidance, stop: recorded, then shown on the notice page
         self.admin_page.settings_changed.connect(lambda settings: self.idle.set_minutes(settings.idle_lock_minutes))
         self.admin_page.enrolled.connect(lambda: self.sync.start(session.context))  # sync begins now that there is a portal
         self.wizard_page.resumed.connect(lambda: self.stack.setCurrentWidget(self.wizard_page))
@@ -121,7 +115,7 @@ class MainWindow(QMainWindow):
         self.list_page.reprint_requested.connect(self.receipt_page.reprint)
         self.list_page.queued.connect(self._queued)
         for back_home in (self.admin_page.home_requested, self.wizard_page.cancelled, self.receipt_page.home_requested,
-                          self.list_page.home_requested, self.queue_page.home_requested, self.notice_page.home_requested):
+                          self.list_page.home_requested, self.queue_page.home_requested):
             back_home.connect(self._go_home)
         self.sync_status.follow(self.sync)
         self.sync.pass_finished.connect(self._sync_finished)
@@ -241,54 +235,6 @@ class MainWindow(QMainWindow):
         self._queued(None)
         self.receipt_page.show_receipt(data, heading="Đã tiếp nhận hồ sơ", notice=clock_warning)
         self.stack.setCurrentWidget(self.receipt_page)
-
-    # --- notices: refusal and the return with a guidance notice (home), any recorded notice shown ---------------
-
-    def show_notice(self, data: Any) -> None:
-        """A notice was just recorded (queued for the portal): show it with print and PDF."""
-        self._queued(None)
-        self.list_page.close_dialogs()
-        self.notice_page.show_notice(data)
-        self.stack.setCurrentWidget(self.notice_page)
-
-    def _refuse(self) -> None:
-        from ui.operations.notices import record_refusal
-        from ui.pages.notice_dialogs import RefusalDialog
-
-        ctx, officer = self.session.context, self.officer
-        if officer is None:
-            return
-        today = local_today(ctx.now())
-        procedures = [p for p in (ctx.catalogue.in_force(p.code, today) for p in ctx.catalogue) if p is not None]
-        dialog = self.notice_dialog = RefusalDialog(list({p.code: p for p in procedures}.values()), self)
-        dialog.accepted.connect(lambda: self.session.run(
-            record_refusal(ctx, officer, dialog.procedure(), dialog.values(), dialog.reason())
-            .success(self.show_notice).failure(self._notify)
-        ))
-        dialog.open()
-
-    def _resume_guidance(self) -> None:
-        from ui.pages.notice_dialogs import ResumeGuidanceDialog
-
-        dialog = self.notice_dialog = ResumeGuidanceDialog(self)
-        dialog.accepted.connect(lambda: self.start_from_guidance(dialog.number()))
-        dialog.open()
-
-    def start_from_guidance(self, number: str) -> None:
-        """Start the dossier pre-filled from guidance notice `number` (the answers typed when it was given)."""
-        from ui.operations.notices import guidance_answers
-
-        self.session.run(guidance_answers(self.session.context, number).success(self._guidance_loaded).failure(self._notify))
-
-    def _guidance_loaded(self, found: Any) -> None:
-        answers, procedure = found
-        if procedure is None:
-            self._notify(f"Máy không còn thủ tục {answers.procedure_code} của phiếu hướng dẫn số {answers.notice_number}.")
-            return
-        self.wizard_page.start(procedure, answers.values, 0, None)
-        items = ", ".join(i["name"] for i in answers.missing_items)
-        self.wizard_page.show_resumed_from(f"Tiếp tục từ phiếu hướng dẫn số {answers.notice_number}. Giấy tờ cần bổ sung: {items}.")
-        self.stack.setCurrentWidget(self.wizard_page)
 
     # --- sync, and the other pages ------------------------------------------------------------------
 

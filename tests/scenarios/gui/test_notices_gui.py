@@ -48,8 +48,8 @@ def _fill_form(qtbot, win: MainWindow, values: dict) -> None:
 
 
 def _pdf_of_shown_notice(qtbot, win: MainWindow, path: Path) -> str:
-    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.notice_page and win.notice_page.data is not None, timeout=10_000)
-    win.notice_page.save_pdf_to(path)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.notices.page and win.notices.page.data is not None, timeout=10_000)
+    win.notices.page.save_pdf_to(path)
     qtbot.waitUntil(path.exists, timeout=10_000)
     pdf = pdfium.PdfDocument(str(path))
     try:
@@ -80,17 +80,17 @@ def test_guidance_from_the_checklist_then_the_citizen_comes_back(qtbot, window: 
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     text = _pdf_of_shown_notice(qtbot, window, tmp_path / "gui-guidance.pdf")
     item = wizard.procedure.document("ban_an_ly_hon").name
-    number = window.notice_page.data.number
+    number = window.notices.page.data.number
     for expected in ("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", f"Số: {number}", values["submitter_name"], item,
                      "Mang bản chính để đối chiếu"):
         assert expected in text, expected
 
-    qtbot.mouseClick(window.notice_page.home_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.notices.page.home_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=5_000)
     qtbot.mouseClick(window.home_page.resume_guidance_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.notice_dialog is not None and window.notice_dialog.isVisible(), timeout=5_000)
-    qtbot.keyClicks(window.notice_dialog.number_edit, number)
-    qtbot.keyClick(window.notice_dialog.number_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.notices.dialog is not None and window.notices.dialog.isVisible(), timeout=5_000)
+    qtbot.keyClicks(window.notices.dialog.number_edit, number)
+    qtbot.keyClick(window.notices.dialog.number_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is wizard, timeout=10_000)
     assert wizard.flow.values["submitter_name"] == values["submitter_name"]
     assert f"phiếu hướng dẫn số {number}" in wizard.version_notice.text() and item in wizard.version_notice.text()
@@ -99,8 +99,8 @@ def test_guidance_from_the_checklist_then_the_citizen_comes_back(qtbot, window: 
 def test_a_refusal_from_the_home_screen(qtbot, window: MainWindow, tmp_path: Path) -> None:
     _login(qtbot, window)
     qtbot.mouseClick(window.home_page.refusal_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.notice_dialog is not None and window.notice_dialog.isVisible(), timeout=5_000)
-    dialog = window.notice_dialog
+    qtbot.waitUntil(lambda: window.notices.dialog is not None and window.notices.dialog.isVisible(), timeout=5_000)
+    dialog = window.notices.dialog
     dialog.procedure_box.setCurrentIndex(next(i for i, p in enumerate(dialog._procedures) if p.code == "1.001193"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible() and "họ tên" in dialog.error.text()  # nothing recorded without a name
