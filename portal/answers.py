@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, TypeVar
 
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
 
 from portal.schemas import ErrorOut
 from sync import wire
@@ -38,3 +40,30 @@ def describe_errors(errors: list[dict[str, Any]]) -> str:
         location = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
         parts.append(f"{location}: {error.get('msg', 'invalid')}")
     return "; ".join(parts)[:1000]
+
+
+BodyModel = TypeVar("BodyModel", bound=BaseModel)
+
+
+def parse_canonical_body(raw: bytes, model: type[BodyModel]) -> tuple[BodyModel | None, str]:
+    """The validated body if `raw` is a valid `model` in canonical form (sync.wire.canonical_json); else (None, why).
+
+    Dossier revisions and counter events are both stored and acknowledged by the hash of these exact bytes,
+    so a body that parses but is not canonical is refused rather than re-serialised.
+    """
+    try:
+        parsed = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None, "body is not UTF-8 JSON"
+    try:
+        body = model.model_validate(parsed)
+    except ValidationError as exc:
+        return None, describe_errors(exc.errors()) or "invalid body"
+    try:
+        canonical = wire.canonical_json(parsed)
+    except (UnicodeEncodeError, ValueError, TypeError):
+        return None, "body cannot be written as canonical JSON"
+    if canonical != raw:
+        return None, "body is not in canonical form (sync.wire.canonical_json: NFC, sorted keys, no spaces)"
+    return body, ""
+

@@ -252,12 +252,12 @@ class PortalClient:
             raise BadAnswer("attachment upload: 409 without received")
         return self._attachment_status(sha256, status, payload)
 
-    def put_revision(self, uuid: str, revision: int, body: bytes, *, attempt: int = 1, sent_at: datetime | None = None) -> Ack:
-        """Deliver one revision's canonical body; returns the portal's acknowledgement, checked against what was sent."""
+    def _put_body(self, path: str, body: bytes, attempt: int, sent_at: datetime | None) -> tuple[int, dict[str, Any]]:
+        """PUT one canonical body (a revision or a counter event) with the attempt number and the kiosk's clock."""
         sent_at = sent_at or datetime.now(timezone.utc)
-        status, payload = self._request(
+        return self._request(
             "PUT",
-            f"/dossiers/{uuid}/revisions/{revision}",
+            path,
             data=body,
             headers={
                 "Content-Type": "application/json",
@@ -265,6 +265,10 @@ class PortalClient:
                 wire.HEADER_ATTEMPT: str(attempt),
             },
         )
+
+    def put_revision(self, uuid: str, revision: int, body: bytes, *, attempt: int = 1, sent_at: datetime | None = None) -> Ack:
+        """Deliver one revision's canonical body; returns the portal's acknowledgement, checked against what was sent."""
+        status, payload = self._put_body(f"/dossiers/{uuid}/revisions/{revision}", body, attempt, sent_at)
         error = payload.get("error")
         if status == 409 and error == "missing_attachments":
             missing = payload.get("missing")
@@ -303,17 +307,7 @@ class PortalClient:
 
     def put_event(self, uuid: str, body: bytes, *, attempt: int = 1, sent_at: datetime | None = None) -> Ack:
         """Deliver one counter event's canonical body (idempotent by uuid); the ack is checked against what was sent."""
-        sent_at = sent_at or datetime.now(timezone.utc)
-        status, payload = self._request(
-            "PUT",
-            f"/events/{uuid}",
-            data=body,
-            headers={
-                "Content-Type": "application/json",
-                wire.HEADER_SENT_AT: sent_at.astimezone(timezone.utc).isoformat(timespec="seconds"),
-                wire.HEADER_ATTEMPT: str(attempt),
-            },
-        )
+        status, payload = self._put_body(f"/events/{uuid}", body, attempt, sent_at)
         error = payload.get("error")
         if status == 409:
             if error == "unknown_dossier":

@@ -5,13 +5,12 @@ Read as raw bytes like a dossier revision: the acknowledgement names the SHA-256
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path
 from sqlalchemy.exc import IntegrityError
 
-from portal.answers import describe_errors, error_responses, json_answer
+from portal.answers import error_responses, json_answer, parse_canonical_body
 from portal.deps import DatabaseDep, KioskAuth, RawBody
 from portal.schemas import UUID_PATTERN, EventAckOut, EventBody
 from portal.services import events
@@ -68,19 +67,4 @@ def put_event(
 
 def parse_event_body(raw: bytes) -> tuple[EventBody | None, str]:
     """The validated body if `raw` is a valid event body in canonical form; else (None, what is wrong)."""
-    try:
-        parsed = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None, "body is not UTF-8 JSON"
-    try:
-        body = EventBody.model_validate(parsed)
-    except Exception as exc:  # pydantic.ValidationError
-        errors = exc.errors() if hasattr(exc, "errors") else []
-        return None, describe_errors(errors) or "invalid body"
-    try:
-        canonical = wire.canonical_json(parsed)
-    except (UnicodeEncodeError, ValueError, TypeError):
-        return None, "body cannot be written as canonical JSON"
-    if canonical != raw:
-        return None, "body is not in canonical form (sync.wire.canonical_json: NFC, sorted keys, no spaces)"
-    return body, ""
+    return parse_canonical_body(raw, EventBody)

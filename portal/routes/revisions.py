@@ -6,13 +6,12 @@ what was sent, so the body is validated here by hand and must already be in cano
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path
 from sqlalchemy.exc import IntegrityError
 
-from portal.answers import describe_errors, error_responses, json_answer
+from portal.answers import error_responses, json_answer, parse_canonical_body
 from portal.deps import DatabaseDep, FilesDep, KioskAuth, RawBody
 from portal.schemas import MAX_REVISION, UUID_PATTERN, AckOut, DossierBody
 from portal.services import revisions
@@ -72,19 +71,4 @@ def put_revision(
 
 def parse_dossier_body(raw: bytes) -> tuple[DossierBody | None, str]:
     """The validated body if `raw` is a valid dossier body in canonical form; else (None, what is wrong)."""
-    try:
-        parsed = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None, "body is not UTF-8 JSON"
-    try:
-        body = DossierBody.model_validate(parsed)
-    except Exception as exc:  # pydantic.ValidationError
-        errors = exc.errors() if hasattr(exc, "errors") else []
-        return None, describe_errors(errors) or "invalid body"
-    try:
-        canonical = wire.canonical_json(parsed)
-    except (UnicodeEncodeError, ValueError, TypeError):
-        return None, "body cannot be written as canonical JSON"
-    if canonical != raw:
-        return None, "body is not in canonical form (sync.wire.canonical_json: NFC, sorted keys, no spaces)"
-    return body, ""
+    return parse_canonical_body(raw, DossierBody)

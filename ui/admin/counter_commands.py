@@ -1,8 +1,9 @@
 """`kiosk-admin guide | refuse | stop | ready | hand-back | void-hand-back | apology | rate` (docs/cli.md, docs/counter-events.md).
 
 Registered by ui.admin.cli.build_parser; each command records one counter event through the core
-(`kiosk/dossier/notices.py`, `handback.py`, `ratings.py`) and prints its notice number. `--pdf OUT` is
-accepted and answered "chưa hỗ trợ": the printed notices come with the printing work.
+(`kiosk/dossier/notices.py`, `handback.py`, `ratings.py`) and prints its notice number. `--pdf OUT` writes the
+notice (kiosk/printed/notice_load.py, drawn by ui/printing/notice_render.py; Qt is loaded only then), and
+`kiosk-admin notice NUMBER --kind KIND --pdf OUT` reprints one.
 """
 
 from __future__ import annotations
@@ -13,17 +14,30 @@ from typing import Any, Callable
 
 from forms.counter import RATING_SCORES, rating_reasons
 from kiosk.errors import InputError
+from kiosk.printed.notices import KINDS as NOTICE_KINDS
 
 EXIT_OK = 0
-PDF_LATER = "Xuất PDF phiếu chưa hỗ trợ trong phiên bản này; sự kiện vẫn được ghi nhận."
 
 
-def _emit(out: Any, args: argparse.Namespace, result: Any, text: str) -> int:
+def write_notice_pdf(ctx: Any, number_or_uuid: str, kind: str, target: Path, paper: str, *, actor: str, reprint: bool) -> Path:
+    """The notice of a recorded event as a PDF. The CLI is a composition root: it reaches into ui/ for the one
+    Qt drawing code, and only when a PDF is asked for."""
+    from kiosk.printed.notice_load import load_notice
+    from ui.printing.notice_render import render_notice_pdf
+    from ui.window.qt_app import ensure_gui_app
+
+    data = load_notice(ctx, number_or_uuid, kind, actor=actor, reprint=reprint)
+    ensure_gui_app()
+    return render_notice_pdf(data, target, paper)
+
+
+def _emit(out: Any, args: argparse.Namespace, result: Any, text: str, ctx: Any = None) -> int:
     payload = {"ok": True, "uuid": result.uuid, "kind": result.kind, "notice_number": result.notice_number, "code": result.code, "at": result.at}
-    if getattr(args, "pdf", None):
-        payload["pdf"] = None
-        payload["pdf_message"] = PDF_LATER
-        text += f"\n{PDF_LATER}"
+    if getattr(args, "pdf", None) and ctx is not None:
+        target = write_notice_pdf(ctx, result.uuid, result.kind, Path(args.pdf), args.paper, actor=args.officer or "kiosk-admin", reprint=False)
+        payload["pdf"] = target
+        payload["paper"] = args.paper
+        text += f"\nĐã lưu phiếu vào {target}"
     out.emit(payload, text)
     return EXIT_OK
 
@@ -48,7 +62,7 @@ def register(add: Callable[..., argparse.ArgumentParser], open_kiosk: Callable, 
             if not args.procedure:
                 raise InputError("Hãy cho biết thủ tục (--procedure MÃ) hoặc hồ sơ đã tiếp nhận (--code MÃ).")
             result = record_guidance(ctx, procedure_of(ctx, args.procedure), values, args.missing, args.note or "", officer_of(ctx, args.officer))
-        return _emit(out, args, result, f"Phiếu hướng dẫn bổ sung số {result.notice_number}")
+        return _emit(out, args, result, f"Phiếu hướng dẫn bổ sung số {result.notice_number}", ctx)
 
     def cmd_refuse(args: argparse.Namespace, out: Any) -> int:
         from kiosk.dossier.notices import record_refusal
@@ -56,14 +70,14 @@ def register(add: Callable[..., argparse.ArgumentParser], open_kiosk: Callable, 
         values, _documents = read_answers(Path(args.data))
         ctx = open_kiosk(args)
         result = record_refusal(ctx, procedure_of(ctx, args.procedure), values, args.reason, officer_of(ctx, args.officer))
-        return _emit(out, args, result, f"Phiếu từ chối tiếp nhận số {result.notice_number}")
+        return _emit(out, args, result, f"Phiếu từ chối tiếp nhận số {result.notice_number}", ctx)
 
     def cmd_stop(args: argparse.Namespace, out: Any) -> int:
         from kiosk.dossier.notices import stop
 
         ctx = open_kiosk(args)
         result = stop(ctx, args.code, args.reason, officer_of(ctx, args.officer))
-        return _emit(out, args, result, f"{result.code}: thông báo dừng giải quyết số {result.notice_number}")
+        return _emit(out, args, result, f"{result.code}: thông báo dừng giải quyết số {result.notice_number}", ctx)
 
     def cmd_ready(args: argparse.Namespace, out: Any) -> int:
         from kiosk.dossier.handback import mark_result_ready
@@ -80,7 +94,7 @@ def register(add: Callable[..., argparse.ArgumentParser], open_kiosk: Callable, 
             ctx, args.code, receiver_name=args.receiver_name, receiver_id=args.receiver_id or "", authorisation=args.authorisation or "",
             by=args.by, fee_vnd=args.fee, result_no=args.result_no or "", officer=officer_of(ctx, args.officer),
         )
-        return _emit(out, args, result, f"{result.code}: đã trả kết quả, phiếu số {result.notice_number}")
+        return _emit(out, args, result, f"{result.code}: đã trả kết quả, phiếu số {result.notice_number}", ctx)
 
     def cmd_void_hand_back(args: argparse.Namespace, out: Any) -> int:
         from kiosk.dossier.handback import void_hand_back
@@ -106,7 +120,8 @@ def register(add: Callable[..., argparse.ArgumentParser], open_kiosk: Callable, 
     def officer_and_pdf(p: argparse.ArgumentParser, pdf: bool = True) -> None:
         p.add_argument("--officer", help="tên đăng nhập cán bộ (mặc định: quản trị viên đầu tiên)")
         if pdf:
-            p.add_argument("--pdf", metavar="OUT", help="tệp PDF của phiếu (chưa hỗ trợ)")
+            p.add_argument("--pdf", metavar="OUT", help="ghi phiếu in ra tệp PDF")
+            p.add_argument("--paper", choices=["A4", "A5"], default="A4", help="khổ giấy của tệp PDF")
 
     p = add("guide", cmd_guide, "ghi phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)")
     p.add_argument("--procedure", help="mã thủ tục, ví dụ 1.001193")
@@ -149,6 +164,20 @@ def register(add: Callable[..., argparse.ArgumentParser], open_kiosk: Callable, 
     p = add("apology", cmd_apology, "ghi nhận đã trao phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04) cho hồ sơ quá hạn")
     p.add_argument("code", help="mã hồ sơ")
     officer_and_pdf(p, pdf=False)
+
+    def cmd_notice(args: argparse.Namespace, out: Any) -> int:
+        ctx = open_kiosk(args)
+        target = write_notice_pdf(ctx, args.number, args.kind, Path(args.pdf), args.paper, actor=args.officer or "kiosk-admin", reprint=True)
+        out.emit({"ok": True, "kind": args.kind, "notice_number": args.number, "pdf": target, "paper": args.paper, "reprint": True},
+                 f"Đã lưu bản in lại phiếu số {args.number} vào {target}")
+        return EXIT_OK
+
+    p = add("notice", cmd_notice, "in lại một phiếu đã ghi (mẫu 02, 03, 05, phiếu giao nhận kết quả) ra PDF")
+    p.add_argument("number", help="số phiếu, ví dụ 1/12/2026 (hoặc mã sự kiện)")
+    p.add_argument("--kind", required=True, choices=list(NOTICE_KINDS), help="guidance, refusal, stop hoặc hand_back")
+    p.add_argument("--pdf", required=True, metavar="OUT", help="tệp PDF ghi ra")
+    p.add_argument("--paper", choices=["A4", "A5"], default="A4")
+    p.add_argument("--officer", help="tên đăng nhập ghi vào nhật ký in lại")
 
     reasons = ", ".join(f"{r.id} ({r.label})" for r in rating_reasons())
     p = add("rate", cmd_rate, "ghi đánh giá mức độ hài lòng của người dân (1–4)")

@@ -1,9 +1,10 @@
-"""Operations that draw the receipt: the on-screen preview, the printer, a PDF file (Qt allows all three off the GUI thread)."""
+"""Operations that draw a printed paper — the receipt or a notice (forms 02, 03, 05, the hand-back slip) — as the
+on-screen preview, on the printer, or as a PDF file (Qt allows all three off the GUI thread)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Union
 
 from ui.operations.op import Op
 
@@ -11,33 +12,57 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QImage
     from PySide6.QtPrintSupport import QPrinter
 
+    from kiosk.printed.notices import NoticeData
     from kiosk.printed.receipt import ReceiptData
+
+    Paper = Union[ReceiptData, NoticeData]
 
 PREVIEW_DPI = 96
 
 
-def render_preview(data: ReceiptData, paper: str) -> Op[QImage]:
+def _is_receipt(data: Paper) -> bool:
+    from kiosk.printed.receipt import ReceiptData
+
+    return isinstance(data, ReceiptData)
+
+
+def render_preview(data: Paper, paper: str) -> Op[QImage]:
     def work() -> QImage:
-        from ui.printing.receipt_render import render_image
+        if _is_receipt(data):
+            from ui.printing.receipt_render import render_image
 
-        return render_image(data, paper=paper, dpi=PREVIEW_DPI)
+            return render_image(data, paper=paper, dpi=PREVIEW_DPI)
+        from ui.printing.notice_render import render_notice_image
+
+        return render_notice_image(data, paper, dpi=PREVIEW_DPI)
 
     return Op(work)
 
 
-def print_receipt(data: ReceiptData, printer: QPrinter) -> Op[None]:
+def print_receipt(data: Paper, printer: QPrinter) -> Op[None]:
+    """Print the receipt or the notice on `printer`."""
+
     def work() -> None:
-        from ui.printing.receipt_render import print_receipt as to_printer
+        if _is_receipt(data):
+            from ui.printing.receipt_render import print_receipt as to_printer
 
-        to_printer(data, printer)
+            to_printer(data, printer)
+        else:
+            from ui.printing.notice_render import print_notice
+
+            print_notice(data, printer)
 
     return Op(work)
 
 
-def save_pdf(data: ReceiptData, path: Path, paper: str) -> Op[Path]:
+def save_pdf(data: Paper, path: Path, paper: str) -> Op[Path]:
     def work() -> Path:
-        from ui.printing.receipt_render import render_pdf
+        if _is_receipt(data):
+            from ui.printing.receipt_render import render_pdf
 
-        return render_pdf(data, path, paper=paper)
+            return render_pdf(data, path, paper=paper)
+        from ui.printing.notice_render import render_notice_pdf
+
+        return render_notice_pdf(data, path, paper)
 
     return Op(work)

@@ -16,6 +16,20 @@ from ui.pages.widgets import primary_button, title
 SUPPLEMENT_STATUS = 5  # "Yêu cầu bổ sung" on the national status list
 
 
+def can_stop(detail: DossierDetail) -> bool:
+    """Received and no decision yet: what `kiosk.dossier.notices.stop` accepts (it checks again)."""
+    from kiosk.dossier.events import RECEIVED
+    from kiosk.dossier.notices import DECIDED
+
+    s = detail.summary
+    return s.lifecycle in RECEIVED and s.portal_status not in DECIDED and not detail_flag(detail, "stopped_at") \
+        and not detail_flag(detail, "handed_back_at") and not detail_flag(detail, "result_ready_at")
+
+
+def detail_flag(detail: DossierDetail, name: str) -> bool:
+    return bool(getattr(detail, name, None) or getattr(detail.summary, name, None))
+
+
 def _when(value) -> str:
     return value.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y") if value else "—"
 
@@ -60,6 +74,7 @@ def detail_html(detail: DossierDetail) -> str:
 class DossierDetailDialog(QDialog):
     reprint_requested = Signal(str)
     supplement_requested = Signal(str)
+    stop_requested = Signal(str)  # the citizen asks to stop the dossier (form 05)
 
     def __init__(self, detail: DossierDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,9 +95,13 @@ class DossierDetailDialog(QDialog):
         self.supplement_button = primary_button("Ghi nhận giấy tờ bổ sung")
         self.supplement_button.setEnabled(detail.summary.portal_status == SUPPLEMENT_STATUS)
         self.supplement_button.setToolTip("Dùng khi cổng yêu cầu bổ sung hồ sơ (trạng thái 5).")
+        self.stop_button = QPushButton("Dừng giải quyết…")
+        self.stop_button.setEnabled(can_stop(detail))
+        self.stop_button.setToolTip("Người nộp đề nghị dừng giải quyết hồ sơ chưa có kết quả (mẫu 05).")
         close = QPushButton("Đóng")
         buttons = QHBoxLayout()
         buttons.addWidget(self.supplement_button)
+        buttons.addWidget(self.stop_button)
         buttons.addStretch(1)
         buttons.addWidget(self.reprint_button)
         buttons.addWidget(close)
@@ -93,3 +112,4 @@ class DossierDetailDialog(QDialog):
         close.clicked.connect(self.accept)
         self.reprint_button.clicked.connect(lambda: (self.reprint_requested.emit(code), self.accept()))
         self.supplement_button.clicked.connect(lambda: (self.supplement_requested.emit(code), self.accept()))
+        self.stop_button.clicked.connect(lambda: (self.stop_requested.emit(code), self.accept()))

@@ -97,6 +97,7 @@ class DossierTableModel(QAbstractTableModel):
 
 class DossierListPage(QWidget):
     reprint_requested = Signal(str)
+    notice_recorded = Signal(object)  # a stop notice was recorded: its paper, for the notice screen
     queued = Signal(str)  # a supplement was recorded and queued for the portal: the status bar's message
     qr_image_chosen = Signal(object)  # Path of an image holding a receipt's QR
     home_requested = Signal()
@@ -106,6 +107,7 @@ class DossierListPage(QWidget):
         self._session = session
         self.detail_dialog: Any = None  # the dialogs opened from here, which an idle lock closes
         self.supplement_dialog: Any = None
+        self.stop_dialog: Any = None
         self.camera_dialog: Any = None
         self.search = QLineEdit()
         self.search.setObjectName("dossierSearch")
@@ -220,7 +222,21 @@ class DossierListPage(QWidget):
         self.detail_dialog = DossierDetailDialog(detail, self)
         self.detail_dialog.reprint_requested.connect(self.reprint_requested)
         self.detail_dialog.supplement_requested.connect(self._record_supplement)
+        self.detail_dialog.stop_requested.connect(self._stop)
         self.detail_dialog.open()
+
+    def _stop(self, code: str) -> None:
+        from ui.operations.notices import stop_dossier
+        from ui.pages.notice_dialogs import StopDialog
+
+        officer, ctx = self._session.officer, self._session.context
+        if officer is None:
+            return
+        dialog = self.stop_dialog = StopDialog(code, self)
+        dialog.accepted.connect(lambda: self._session.run(
+            stop_dossier(ctx, officer, code, dialog.reason()).success(self.notice_recorded.emit).failure(self.show_error)
+        ))
+        dialog.open()
 
     def _record_supplement(self, code: str) -> None:
         from ui.pages.supplement import SupplementDialog
@@ -249,6 +265,6 @@ class DossierListPage(QWidget):
 
     def close_dialogs(self) -> None:
         """Close whichever of them is open: the idle lock hides every screen with personal data."""
-        for dialog in (self.detail_dialog, self.supplement_dialog, self.camera_dialog):
+        for dialog in (self.detail_dialog, self.supplement_dialog, self.stop_dialog, self.camera_dialog):
             if dialog is not None and dialog.isVisible():
                 dialog.reject()

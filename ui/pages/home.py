@@ -37,6 +37,8 @@ class HomePage(QWidget):
     list_requested = Signal()
     admin_requested = Signal()
     logout_requested = Signal()
+    guidance_resume_requested = Signal()  # the citizen is back with a guidance notice: start from its number
+    refusal_requested = Signal()  # a request the commune cannot take: form 03
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +67,14 @@ class HomePage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self.search)
         left_layout.addWidget(self.procedures)
+        self.resume_guidance_button = QPushButton("Tiếp nhận theo phiếu hướng dẫn (F6)")
+        self.resume_guidance_button.setShortcut("F6")
+        self.refusal_button = QPushButton("Từ chối tiếp nhận (F7)")
+        self.refusal_button.setShortcut("F7")
+        notice_row = QHBoxLayout()
+        notice_row.addWidget(self.resume_guidance_button)
+        notice_row.addWidget(self.refusal_button)
+        left_layout.addLayout(notice_row)
 
         drafts_box = QGroupBox("Hồ sơ đang nhập dở (bản nháp)")
         QVBoxLayout(drafts_box).addWidget(self.drafts)
@@ -95,6 +105,8 @@ class HomePage(QWidget):
         self.recent.itemActivated.connect(lambda item: self.dossier_chosen.emit(item.data(ROLE)))
         self.list_button.clicked.connect(self.list_requested)
         self.logout_button.clicked.connect(self.logout_requested)
+        self.resume_guidance_button.clicked.connect(self.guidance_resume_requested)
+        self.refusal_button.clicked.connect(self.refusal_requested)
 
     def set_officer(self, full_name: str, role: str = "officer") -> None:
         from kiosk.security.roles import allowed

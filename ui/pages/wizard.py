@@ -60,6 +60,7 @@ class WizardPage(QWidget):
     notice = Signal(str)  # for the status bar
     submitted = Signal(object, object)  # the receipt's data, the clock warning (str or None)
     cancelled = Signal()
+    notice_recorded = Signal(object)  # a guidance notice was recorded from here: its paper, for the notice screen
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,10 +89,15 @@ class WizardPage(QWidget):
         self.exit_button = QPushButton("Thoát (giữ bản nháp)")
         self.next_button = primary_button("Tiếp tục →")
         self.next_button.setShortcut("Ctrl+Return")
+        self.guidance_button = QPushButton("Hướng dẫn bổ sung… (Ctrl+G)")
+        self.guidance_button.setShortcut("Ctrl+G")
+        self.guidance_button.setToolTip("Người dân chưa đủ giấy tờ: ghi và in phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02).")
+        self.guidance_dialog: Any = None
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.exit_button)
         buttons.addWidget(self.draft_button)
+        buttons.addWidget(self.guidance_button)
         buttons.addWidget(self.saved_label, 1)
         buttons.addWidget(self.back_button)
         buttons.addWidget(self.next_button)
@@ -111,6 +117,7 @@ class WizardPage(QWidget):
         self.next_button.clicked.connect(self.go_next)
         self.draft_button.clicked.connect(self.flush_draft)
         self.exit_button.clicked.connect(self._exit)
+        self.guidance_button.clicked.connect(self.open_guidance)
 
     @property
     def wizard(self) -> Wizard | None:
@@ -136,7 +143,12 @@ class WizardPage(QWidget):
         self._dirty = False
         show_banner(self.error, None)
         show_banner(self.version_notice, None)
+        self.guidance_button.setVisible(False)
         self._render_form_page()
+
+    def show_resumed_from(self, text: str) -> None:
+        """Say where the answers came from (a guidance notice): the version notice's banner."""
+        show_banner(self.version_notice, text)
 
     def resume(self, draft_uuid: str) -> None:
         """Open a saved draft where it was left (in the procedure version it was typed in, if still offered)."""
@@ -321,8 +333,32 @@ class WizardPage(QWidget):
         self.finished()
         self.submitted.emit(data, warning)
 
+    def open_guidance(self) -> None:
+        """The citizen cannot complete the dossier now: pick the missing items, record form 02 with the answers
+        typed so far (the draft stays too), then the notice screen shows it."""
+        from ui.operations.notices import record_guidance
+        from ui.pages.notice_dialogs import GuidanceDialog
+
+        officer, procedure, flow = self._session.officer, self.procedure, self.flow
+        if officer is None or procedure is None or flow is None:
+            return
+        self.flush_draft()
+        received = list(self.documents_received()) if flow.step == DOCUMENTS else list(flow.received)
+        dialog = self.guidance_dialog = GuidanceDialog(procedure, received, self)
+        ctx, values = self._session.context, dict(flow.values)
+        dialog.accepted.connect(lambda: self._session.run(
+            record_guidance(ctx, officer, procedure, values, dialog.missing(), dialog.note())
+            .success(self._guidance_recorded).failure(self.show_error)
+        ))
+        dialog.open()
+
+    def _guidance_recorded(self, data: Any) -> None:
+        self.notice.emit(f"Đã ghi phiếu hướng dẫn số {data.number}; bản nháp vẫn được giữ.")
+        self.notice_recorded.emit(data)
+
     def _render_step(self) -> None:
         assert self.flow is not None
+        self.guidance_button.setVisible(self.flow.step != FORM)  # on the checklist and the review
         {FORM: self._render_form_page, DOCUMENTS: self._render_documents, REVIEW: self._render_review}[self.flow.step]()
 
     # --- documents checklist ----------------------------------------------------------------------

@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         from ui.pages.wizard import WizardPage
         from ui.window.books_nav import install_books
         from ui.window.housekeeping import Housekeeping
+        from ui.window.notice_actions import NoticeActions
         from ui.window.sync_controller import SyncController
         from ui.window.sync_status import SyncStatusWidget
 
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self.home_page.list_requested.connect(self._open_list)
         self.home_page.logout_requested.connect(self._logout)
         self.home_page.admin_requested.connect(self._open_admin)
+        self.notices = NoticeActions(self)  # refusal, guidance, stop: recorded, then shown on the notice page
         self.admin_page.settings_changed.connect(lambda settings: self.idle.set_minutes(settings.idle_lock_minutes))
         self.admin_page.enrolled.connect(lambda: self.sync.start(session.context))  # sync begins now that there is a portal
         self.wizard_page.resumed.connect(lambda: self.stack.setCurrentWidget(self.wizard_page))

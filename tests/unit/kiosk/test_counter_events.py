@@ -233,7 +233,7 @@ def test_the_counter_commands_record_events_and_answer_in_json(ctx, officer, sit
         return status, json.loads(capsys.readouterr().out)
 
     status, guided = run("guide", "--procedure", PROCEDURE, "--data", str(answers), "--missing", "ban_an_ly_hon", "--officer", "lan", "--pdf", str(tmp_path / "g.pdf"))
-    assert status == 0 and guided["kind"] == "guidance" and guided["pdf"] is None and "chưa hỗ trợ" in guided["pdf_message"]
+    assert status == 0 and guided["kind"] == "guidance" and guided["pdf"] == str(tmp_path / "g.pdf") and (tmp_path / "g.pdf").read_bytes().startswith(b"%PDF")
     assert run("refuse", "--procedure", PROCEDURE, "--data", str(answers), "--reason", "Không thuộc thẩm quyền")[1]["notice_number"].startswith("1/1/")
     status, refused = run("hand-back", received.code, "--receiver-name", values["submitter_name"])
     assert status == 2 and not refused["ok"] and "chưa có kết quả" in refused["error"]

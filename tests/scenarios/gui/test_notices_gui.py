@@ -1,0 +1,135 @@
+"""The counter's notices in the window (docs/notices.md): guidance from the wizard's checklist (items picked, recorded,
+shown, saved as PDF), the citizen back with the notice's number (the dossier starts pre-filled), a refusal from the
+home screen, a stop from a dossier's detail. Each PDF is read back with pypdfium2 and saved at 150 dpi under
+/tmp/counterui/."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from PySide6.QtCore import Qt
+
+from conftest import start_main_window
+from forms.samples import sample_values
+from ui.window.main_window import MainWindow
+
+LOOK_DIR = Path("/tmp/counterui")
+
+
+@pytest.fixture
+def window(qtbot, site_dir: Path):
+    win = start_main_window(qtbot, site_dir)
+    yield win
+    win.tasks.shutdown()
+
+
+def _login(qtbot, win: MainWindow) -> None:
+    qtbot.keyClicks(win.login_page.username, "lan")
+    qtbot.keyClicks(win.login_page.pin, "2468")
+    qtbot.keyClick(win.login_page.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.home_page, timeout=10_000)
+
+
+def _fill_form(qtbot, win: MainWindow, values: dict) -> None:
+    wizard = win.wizard_page
+    for _ in range(20):
+        if wizard.step != "form":
+            break
+        for _ in range(3):
+            for field_id, row in list(wizard.rows.items()):
+                if row.widget.isVisibleTo(wizard) and field_id in values and row.widget.value() != values[field_id]:
+                    row.widget.set_value(values[field_id])
+        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+        assert not wizard.error.isVisible(), wizard.error.text()
+
+
+def _pdf_of_shown_notice(qtbot, win: MainWindow, path: Path) -> str:
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.notices.page and win.notices.page.data is not None, timeout=10_000)
+    win.notices.page.save_pdf_to(path)
+    qtbot.waitUntil(path.exists, timeout=10_000)
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        LOOK_DIR.mkdir(parents=True, exist_ok=True)
+        pdf[0].render(scale=150 / 72, grayscale=True).to_pil().save(LOOK_DIR / f"{path.stem}.png")
+        return " ".join(unicodedata.normalize("NFC", pdf[0].get_textpage().get_text_range()).split())
+    finally:
+        pdf.close()
+
+
+def test_guidance_from_the_checklist_then_the_citizen_comes_back(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    _login(qtbot, window)
+    window.home_page.procedure_chosen.emit("1.004873")
+    wizard = window.wizard_page
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is wizard, timeout=5_000)
+    assert not wizard.guidance_button.isVisibleTo(wizard)  # only once the checklist is reached
+    values = sample_values(wizard.procedure, seed=10, today=date.today())
+    values["channel"] = "in_person"
+    _fill_form(qtbot, window, values)
+    assert wizard.step == "documents" and wizard.guidance_button.isVisibleTo(wizard)
+
+    qtbot.keyClick(wizard, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)  # Ctrl+G
+    qtbot.waitUntil(lambda: wizard.guidance_dialog is not None and wizard.guidance_dialog.isVisible(), timeout=5_000)
+    dialog = wizard.guidance_dialog
+    for doc_id, box in dialog.boxes.items():
+        box.setChecked(doc_id == "ban_an_ly_hon")
+    dialog.note_edit.insertPlainText("Mang bản chính để đối chiếu")  # QTest types ASCII only
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    text = _pdf_of_shown_notice(qtbot, window, tmp_path / "gui-guidance.pdf")
+    item = wizard.procedure.document("ban_an_ly_hon").name
+    number = window.notices.page.data.number
+    for expected in ("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", f"Số: {number}", values["submitter_name"], item,
+                     "Mang bản chính để đối chiếu"):
+        assert expected in text, expected
+
+    qtbot.mouseClick(window.notices.page.home_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=5_000)
+    qtbot.mouseClick(window.home_page.resume_guidance_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.notices.dialog is not None and window.notices.dialog.isVisible(), timeout=5_000)
+    qtbot.keyClicks(window.notices.dialog.number_edit, number)
+    qtbot.keyClick(window.notices.dialog.number_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is wizard, timeout=10_000)
+    assert wizard.flow.values["submitter_name"] == values["submitter_name"]
+    assert f"phiếu hướng dẫn số {number}" in wizard.version_notice.text() and item in wizard.version_notice.text()
+
+
+def test_a_refusal_from_the_home_screen(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    _login(qtbot, window)
+    qtbot.mouseClick(window.home_page.refusal_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.notices.dialog is not None and window.notices.dialog.isVisible(), timeout=5_000)
+    dialog = window.notices.dialog
+    dialog.procedure_box.setCurrentIndex(next(i for i, p in enumerate(dialog._procedures) if p.code == "1.001193"))
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "họ tên" in dialog.error.text()  # nothing recorded without a name
+    dialog.name_edit.insert("Phạm Văn Khải")
+    qtbot.keyClicks(dialog.id_edit, "082075006789")
+    dialog.reason_edit.insertPlainText("Đã đăng ký khai sinh tại xã Mỹ An")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    text = _pdf_of_shown_notice(qtbot, window, tmp_path / "gui-refusal.pdf")
+    for expected in ("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "Phạm Văn Khải", "082075006789", "Đã đăng ký khai sinh tại xã Mỹ An"):
+        assert expected in text, expected
+
+
+def test_a_stop_from_the_dossier_detail(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    from kiosk.dossier.submit import submit
+
+    _login(qtbot, window)
+    ctx, officer = window.session.context, window.session.officer
+    procedure = ctx.catalogue.in_force("1.004873", date.today())
+    values = sample_values(procedure, seed=4, today=date.today())
+    code = submit(ctx, procedure=procedure, values=values, officer=officer).code
+    qtbot.mouseClick(window.home_page.list_button, Qt.MouseButton.LeftButton)
+    window.list_page.show_detail(code)
+    qtbot.waitUntil(lambda: window.detail_dialog is not None and window.detail_dialog.isVisible(), timeout=10_000)
+    assert window.detail_dialog.stop_button.isEnabled()
+    qtbot.mouseClick(window.detail_dialog.stop_button, Qt.MouseButton.LeftButton)
+    dialog = window.list_page.stop_dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=5_000)
+    dialog.reason_edit.insertPlainText("Người nộp không còn nhu cầu")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    text = _pdf_of_shown_notice(qtbot, window, tmp_path / "gui-stop.pdf")
+    for expected in ("THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ", code, values["submitter_name"], "Người nộp không còn nhu cầu"):
+        assert expected in text, expected
