@@ -115,15 +115,14 @@ class MainWindow(QMainWindow):
         self.receipt_page.new_dossier_requested.connect(self._go_home)
         self.list_page.reprint_requested.connect(self.receipt_page.reprint)
         self.list_page.queued.connect(self._queued)
-        for back_home in (self.admin_page.home_requested, self.wizard_page.cancelled, self.receipt_page.home_requested,
-                          self.list_page.home_requested, self.queue_page.home_requested):
+        for back_home in (self.admin_page.home_requested, self.wizard_page.cancelled, self.receipt_page.home_requested, self.list_page.home_requested, self.queue_page.home_requested):  # noqa: E501
             back_home.connect(self._go_home)
         self.sync_status.follow(self.sync)
         self.sync.pass_finished.connect(self._sync_finished)
         self.sync_status.queue_requested.connect(self._open_queue)
         self.queue_page.sync_now_requested.connect(lambda: self.sync.trigger(force=True))
         self.housekeeping.failed.connect(lambda message: self._notify(message, 30_000))
-        install_books(self)  # "Sổ theo dõi và báo cáo" (F9), ui/window/books_nav.py
+        install_books(self)  # "Sổ theo dõi và báo cáo" (F9)
         self.pages_built = True
 
     # --- start-up ---------------------------------------------------------------------------------
