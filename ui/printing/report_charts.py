@@ -1,4 +1,4 @@
-"""The period report's charts (QtCharts): the same charts on screen (``ui/pages/report.py``) and in the PDF.
+"""The period report's charts (QtCharts): the same charts on screen (``ui/pages/books/report.py``) and in the PDF.
 
 A chart is a graphics item, so it is built and rendered on the GUI thread (``render_charts``); the PDF writer
 gets the rendered images and may run on the database worker.

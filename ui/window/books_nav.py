@@ -18,7 +18,7 @@ SHORTCUT = "F9"
 
 def install_books(window: MainWindow) -> None:
     """Build the books page into ``window``'s stack and bind F9 to it."""
-    from ui.pages.logbook import BooksPage
+    from ui.pages.books.logbook import BooksPage
 
     page = BooksPage(window.session)
     window.books_page = page

@@ -33,7 +33,7 @@ from forms.timezone import local_today
 from kiosk.books.logbook import HEADINGS
 from kiosk.books.report import period_of
 from ui.operations.books import export_logbook, export_report, read_logbook, read_report
-from ui.pages.report import ReportView
+from ui.pages.books.report import ReportView
 from ui.pages.widgets import banner, primary_button, show_banner, title
 
 if TYPE_CHECKING:
