@@ -60,6 +60,7 @@ def detail_html(detail: DossierDetail) -> str:
 class DossierDetailDialog(QDialog):
     reprint_requested = Signal(str)
     supplement_requested = Signal(str)
+    hand_back_requested = Signal(str)  # the result side: hand back, mark ready, void, form 04
 
     def __init__(self, detail: DossierDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,9 +81,11 @@ class DossierDetailDialog(QDialog):
         self.supplement_button = primary_button("Ghi nhận giấy tờ bổ sung")
         self.supplement_button.setEnabled(detail.summary.portal_status == SUPPLEMENT_STATUS)
         self.supplement_button.setToolTip("Dùng khi cổng yêu cầu bổ sung hồ sơ (trạng thái 5).")
+        self.hand_back_button = QPushButton("&Trả kết quả…")
         close = QPushButton("Đóng")
         buttons = QHBoxLayout()
         buttons.addWidget(self.supplement_button)
+        buttons.addWidget(self.hand_back_button)
         buttons.addStretch(1)
         buttons.addWidget(self.reprint_button)
         buttons.addWidget(close)
@@ -93,3 +96,4 @@ class DossierDetailDialog(QDialog):
         close.clicked.connect(self.accept)
         self.reprint_button.clicked.connect(lambda: (self.reprint_requested.emit(code), self.accept()))
         self.supplement_button.clicked.connect(lambda: (self.supplement_requested.emit(code), self.accept()))
+        self.hand_back_button.clicked.connect(lambda: (self.hand_back_requested.emit(code), self.accept()))

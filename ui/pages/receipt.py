@@ -32,6 +32,7 @@ class ReceiptPage(QWidget):
     new_dossier_requested = Signal()
     home_requested = Signal()
     reprint_loaded = Signal()  # a stored dossier's receipt is shown again (reprint)
+    rating_requested = Signal(str)  # the dossier's code: the citizen rates the receipt
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +55,8 @@ class ReceiptPage(QWidget):
         self.print_button.setShortcut("Ctrl+P")
         self.pdf_button = QPushButton("Lưu PDF…")
         self.new_button = QPushButton("Hồ sơ mới")
+        self.rate_button = QPushButton("Mời công dân đánh &giá (F9)")
+        self.rate_button.setShortcut("F9")
         self.home_button = QPushButton("Về trang chủ")
         self.preview = QLabel("Đang dựng giấy hẹn…")
         self.preview.setObjectName("receiptPreview")
@@ -74,7 +77,7 @@ class ReceiptPage(QWidget):
         paper_row.addWidget(QLabel("Khổ giấy:"))
         paper_row.addWidget(self.paper, 1)
         side.addLayout(paper_row)
-        for button in (self.print_button, self.pdf_button, self.new_button, self.home_button):
+        for button in (self.print_button, self.pdf_button, self.rate_button, self.new_button, self.home_button):
             side.addWidget(button)
         side.addStretch(1)
         side_widget = QWidget()
@@ -88,6 +91,7 @@ class ReceiptPage(QWidget):
         self.print_button.clicked.connect(self._print)
         self.pdf_button.clicked.connect(self._save_pdf)
         self.new_button.clicked.connect(self.new_dossier_requested)
+        self.rate_button.clicked.connect(lambda: self._data is not None and self.rating_requested.emit(self._data.dossier_code))
         self.home_button.clicked.connect(self.home_requested)
         self.paper.currentTextChanged.connect(lambda _paper: self._render_preview())
 
