@@ -18,7 +18,8 @@ def load_hand_back_slip(ctx: KioskContext, event_uuid: str) -> HandBackSlip:
     from sqlalchemy import select
 
     from kiosk.errors import InputError
-    from kiosk.printed.load import _address, place_name
+    from forms import geo
+    from kiosk.printed.load import place_name
     from kiosk.printed.notices import Citizen, HandBackSlip
     from kiosk.printed.receipt import AuthorisedPerson
     from kiosk.storage.models import CounterEvent
@@ -31,10 +32,11 @@ def load_hand_back_slip(ctx: KioskContext, event_uuid: str) -> HandBackSlip:
         values = dossier.values or {}
         details = event.body.get("details") or {}
         local = event.local or {}
+        address = values.get("submitter_address")
         submitter = Citizen(
             name=dossier.submitter_name or str(values.get("submitter_name") or "") or "—",
             id_number=dossier.submitter_id_number or "",
-            address=_address(values.get("submitter_address")),
+            address=geo.format_address(address) if isinstance(address, dict) else str(address or ""),
             phone=str(values.get("submitter_phone") or ""),
         )
         collected_by = None

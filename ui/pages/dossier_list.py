@@ -240,6 +240,7 @@ class DossierListPage(QWidget):
         self.worklist.setCurrentIndex(max(0, self.worklist.findData(key)))
         self.worklist.blockSignals(False)
         self.refresh()
+        self.table.setFocus()
 
     def list_filter(self) -> ListFilter | None:
         """The filters as typed, or None after saying which date is not one."""
@@ -256,6 +257,8 @@ class DossierListPage(QWidget):
 
     def refresh(self) -> None:
         show_banner(self.error, None)
+        if self.procedure.count() == 1:  # the catalogue is in memory: no query
+            self.set_procedures([(p.code, p.name) for p in self._session.context.catalogue.latest()])
         _label, lifecycle, sync_state = FILTERS[self.filter.currentIndex()]
         query = code_from_text(self.search.text()) or self.search.text()  # a pasted tracking URL finds its code
         filters = self.list_filter()

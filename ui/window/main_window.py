@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         from ui.pages.dossier_list import DossierListPage
         from ui.pages.home import HomePage
         from ui.pages.queue import QueuePage
-        from ui.pages.rating import RatingPage
+        from ui.window.rating_screen import RatingScreen
         from ui.pages.receipt import ReceiptPage
         from ui.pages.wizard import WizardPage
         from ui.window.housekeeping import Housekeeping
@@ -95,21 +95,15 @@ class MainWindow(QMainWindow):
         self.sync = SyncController(self.tasks, self)
         self.sync_status = SyncStatusWidget()
         self.housekeeping = Housekeeping(session, self)
-        self.rating_page = RatingPage(session)
-        self.rating_window: QWidget | None = None  # the rating page's own window on a second screen
-        self._rating_return: QWidget | None = None
-        for page in (self.home_page, self.wizard_page, self.receipt_page, self.list_page, self.queue_page, self.admin_page,
-                     self.rating_page):
+        for page in (self.home_page, self.wizard_page, self.receipt_page, self.list_page, self.queue_page, self.admin_page):
             self.stack.addWidget(page)
+        self.rating = RatingScreen(self)  # the citizen's rating: a second screen, or this window turned to the citizen
         self.statusBar().addPermanentWidget(self.sync_status)
         self.home_page.procedure_chosen.connect(self._new_dossier)
         self.home_page.draft_chosen.connect(self.wizard_page.resume)
         self.home_page.dossier_chosen.connect(self.receipt_page.reprint)
         self.home_page.list_requested.connect(self._open_list)
-        self.home_page.worklist_requested.connect(self._open_worklist)
-        self.list_page.handed_back.connect(self.ask_rating)
-        self.receipt_page.rating_requested.connect(self.ask_rating)
-        self.rating_page.finished.connect(self._rating_finished)
+        self.home_page.worklist_requested.connect(lambda key: (self.stack.setCurrentWidget(self.list_page), self.list_page.show_worklist(key)))
         self.home_page.logout_requested.connect(self._logout)
         self.home_page.admin_requested.connect(self._open_admin)
         self.admin_page.settings_changed.connect(lambda settings: self.idle.set_minutes(settings.idle_lock_minutes))
@@ -126,6 +120,7 @@ class MainWindow(QMainWindow):
             back_home.connect(self._go_home)
         self.sync_status.follow(self.sync)
         self.sync.pass_finished.connect(self._sync_finished)
+        self.sync.pass_finished.connect(lambda _report: self.officer and self.home_page.refresh_counts())  # after each pull
         self.sync_status.queue_requested.connect(self._open_queue)
         self.queue_page.sync_now_requested.connect(lambda: self.sync.trigger(force=True))
         self.housekeeping.failed.connect(lambda message: self._notify(message, 30_000))
@@ -154,7 +149,6 @@ class MainWindow(QMainWindow):
         settings = ctx.settings
         self.site_status.setText(f"{settings.unit_name} · mã đơn vị {settings.unit_id} · máy số {settings.kiosk_number}")
         self.home_page.set_catalogue(ctx.catalogue)
-        self.list_page.set_procedures([(p.code, p.name) for p in ctx.catalogue.latest()])
         if ctx.catalogue.errors:
             self._notify(f"Có {len(ctx.catalogue.errors)} biểu mẫu lỗi chưa dùng được; báo quản trị viên.", 30_000)
         self.login_page.prepare(f"{settings.unit_name}", self._demo_login(), keep_typed=True)  # typed while it opened
@@ -259,8 +253,6 @@ class MainWindow(QMainWindow):
             self.sync_status.show_error(report)
         elif getattr(report, "catalogue_activated", None) and self.ctx is not None:
             self.home_page.set_catalogue(self.ctx.catalogue)  # new procedure versions from the portal are offered at once
-        if self.officer is not None:
-            self.home_page.refresh_counts()  # the work lists' counts follow each pull, whichever page is open
         current = self.stack.currentWidget()
         if current is self.list_page:
             self.list_page.refresh()
@@ -279,67 +271,11 @@ class MainWindow(QMainWindow):
         self.list_page.search.setFocus()
         self.list_page.refresh()
 
-    def _open_worklist(self, key: str) -> None:
-        self.stack.setCurrentWidget(self.list_page)
-        self.list_page.show_worklist(key)
-        self.list_page.table.setFocus()
-
-    # --- the citizen's rating -------------------------------------------------------------------------
-
-    def ask_rating(self, subject: str) -> None:
-        """Turn a screen to the citizen: the site's second screen when set and present, else this window.
-
-        On this window the officer's page is hidden for the time of the rating and comes back afterwards
-        (the idle lock is off meanwhile: the citizen's key presses are not the officer's work).
-        """
-        from PySide6.QtGui import QGuiApplication
-
-        if self.officer is None:
-            return
-        index = self.session.context.settings.rating_screen
-        screens = QGuiApplication.screens()
-        if 0 < index < len(screens):
-            self.rating_window = self.rating_page
-            self.stack.removeWidget(self.rating_page)
-            self.rating_page.setParent(None)
-            self.rating_page.setWindowTitle("Đánh giá mức độ hài lòng")
-            self.rating_page.setScreen(screens[index])
-            self.rating_page.setGeometry(screens[index].geometry())
-            self.rating_page.showFullScreen()
-        else:
-            self._rating_return = self.stack.currentWidget()
-            self.idle.disarm()
-            self.stack.setCurrentWidget(self.rating_page)
-        self.rating_page.start(subject)
-        self.rating_page.activateWindow()
-        self.rating_page.setFocus()
-
-    def _rating_finished(self) -> None:
-        """Back to the officer: the second screen goes blank, or this window shows the officer's page again."""
-        if self.rating_window is not None:
-            self.rating_page.hide()
-            return
-        page, self._rating_return = self._rating_return, None
-        if self.officer is None:
-            self.stack.setCurrentWidget(self.login_page)
-            return
-        self.idle.arm()
-        if page is self.list_page:
-            self.stack.setCurrentWidget(self.list_page)
-            self.list_page.refresh()
-            self.list_page.table.setFocus()
-        elif page is self.receipt_page:
-            self.stack.setCurrentWidget(self.receipt_page)
-        else:
-            self._go_home()
-
     def _open_admin(self) -> None:
         """Only along the home page's admin button, which only an admin's role shows; the core checks the role again."""
         if self.officer is not None and self.home_page.admin_offered:
             self.stack.setCurrentWidget(self.admin_page)
             self.admin_page.open()
-
-    # --- helpers ----------------------------------------------------------------------------------
 
     def _notify(self, message: str, timeout_ms: int = 15_000) -> None:
         self.statusBar().showMessage(message, timeout_ms)

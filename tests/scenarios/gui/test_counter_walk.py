@@ -112,7 +112,7 @@ def test_a_result_is_handed_back_rated_and_echoed_by_keyboard(qtbot, portal, tmp
 
     # "Xong" (Alt+X): the window turns to the citizen, who presses 2 (Hài lòng); then it is the officer's again.
     _key(qtbot, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
-    rating = window.rating_page
+    rating = window.rating.page
     qtbot.waitUntil(lambda: window.stack.currentWidget() is rating, timeout=10_000)
     shown = " ".join(label.text() for label in rating.findChildren(QWidget) if hasattr(label, "text"))
     assert code not in shown and "Tran Van Nhan" not in shown  # no personal data on the citizen's screen
