@@ -139,7 +139,7 @@ class DossierListPage(QWidget):
         self.due_on = self._date_box("ngày hẹn trả")
         self.procedure = QComboBox()
         self.procedure.addItem("Mọi thủ tục", None)
-        self.procedure.setMaximumWidth(300)
+        self.procedure.setMaximumWidth(230)
         self.portal_status = QComboBox()
         self.portal_status.addItem("Mọi trạng thái trên cổng", None)
         for status in STATUSES.values():
@@ -215,7 +215,7 @@ class DossierListPage(QWidget):
         box = QLineEdit()
         box.setPlaceholderText("dd/mm/yyyy")
         box.setToolTip(f"Lọc {what} (dd/mm/yyyy); để trống: không lọc")
-        box.setMaximumWidth(100)
+        box.setFixedWidth(112)
         return box
 
     def set_procedures(self, procedures: Sequence[tuple[str, str]]) -> None:

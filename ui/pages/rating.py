@@ -95,15 +95,19 @@ class RatingPage(QWidget):
     def start(self, subject: str) -> None:
         """Ask for a rating of this dossier or hand-back; the screen starts blank every time."""
         self._subject, self._score = subject, None
-        self.steps.setCurrentIndex(0)
+        self._show_step(0)
         self.setFocus()
+
+    def _show_step(self, index: int) -> None:
+        self.steps.setCurrentIndex(index)
+        self.hint.setVisible(index == 0)  # the reasons and the thanks say what to press themselves
 
     def choose(self, score: int) -> None:
         if self.step != "score" or score not in RATING_SCORES:
             return
         self._score = score
         if score in UNSATISFIED:
-            self.steps.setCurrentIndex(1)
+            self._show_step(1)
         else:
             self._send(None)
 
@@ -114,7 +118,7 @@ class RatingPage(QWidget):
         # A failure (already rated on this occasion) is not the citizen's to read: logged by the task helper only.
         self._session.run(rate(self._session.context, subject, score, reason_id).failure(lambda _message: None))
         self._subject = self._score = None
-        self.steps.setCurrentIndex(2)
+        self._show_step(2)
         self._timer.start()
 
     def skip(self) -> None:
@@ -127,7 +131,7 @@ class RatingPage(QWidget):
     def _finish(self) -> None:
         self._timer.stop()
         self._subject = self._score = None
-        self.steps.setCurrentIndex(0)  # nothing of this rating stays on screen
+        self._show_step(0)  # nothing of this rating stays on screen
         self.finished.emit()
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name

@@ -54,6 +54,8 @@ class RatingScreen(QObject):
                 window.stack.addWidget(self.page)
             self._return_to = window.stack.currentWidget()
             window.idle.disarm()
+            window.statusBar().clearMessage()  # the last message names the dossier; the queue is the officer's business
+            window.statusBar().hide()
             window.stack.setCurrentWidget(self.page)
         self.page.start(subject)
         self.page.activateWindow()
@@ -65,6 +67,7 @@ class RatingScreen(QObject):
             self.page.hide()
             return
         page, self._return_to = self._return_to, None
+        window.statusBar().show()
         if window.officer is None:
             window.stack.setCurrentWidget(window.login_page)
             return
