@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
-from sqlalchemy import column, select, table, text
+from sqlalchemy import ColumnElement, column, literal, select, table, text
 from sqlalchemy.orm import Session
 
 from kiosk.storage.models import Dossier, OutboxEntry
@@ -30,6 +30,7 @@ class DossierSummary:
     sync_state: str | None
     portal_status: int | None
     procedure_version: str = ""  # the definition version it was filed under (a supplement follows its checklist)
+    overdue: bool = False  # filled only when the search is given `overdue` (the work lists: kiosk/dossier/worklists.py)
 
 
 def search_key(code: str | None, values: Mapping[str, Any]) -> str:
@@ -50,8 +51,14 @@ def search_dossiers(
     portal_status: int | None = None,
     include_drafts: bool = False,
     limit: int = 200,
+    where: Sequence[ColumnElement[bool]] = (),
+    overdue: ColumnElement[bool] | None = None,
+    by_appointment: bool = False,
 ) -> list[DossierSummary]:
-    """Newest first. Every word of the query (folded) must appear in the code, name or ID number."""
+    """Newest first. Every word of the query (folded) must appear in the code, name or ID number.
+
+    The work lists add their conditions (`where`), the overdue test as a column and the order by appointment.
+    """
     # The newest revision's outbox state, looked up per row through the (dossier_id, revision) index:
     # aggregating the whole outbox on every search made it grow with the number of dossiers.
     state = (
@@ -65,7 +72,8 @@ def search_dossiers(
     stmt = select(
         Dossier.uuid, Dossier.code, Dossier.procedure_code, ProcedureRow.name, Dossier.submitter_name, Dossier.received_at,
         Dossier.appointment_date, Dossier.lifecycle, state.label("state"), Dossier.portal_status, Dossier.procedure_version,
-    ).join(ProcedureRow, Dossier.procedure_id == ProcedureRow.id)
+        (overdue if overdue is not None else literal(False)).label("overdue"),
+    ).where(*where).join(ProcedureRow, Dossier.procedure_id == ProcedureRow.id)
     phrases = []
     for token in fold(query).split():
         if len(token) >= 3:
@@ -86,7 +94,11 @@ def search_dossiers(
         stmt = stmt.where(state == sync_state)
     if portal_status is not None:
         stmt = stmt.where(Dossier.portal_status == portal_status)
-    stmt = stmt.order_by(Dossier.received_at.desc().nulls_last(), Dossier.id.desc()).limit(limit)
+    if by_appointment:
+        stmt = stmt.order_by(Dossier.appointment_date.nulls_last(), Dossier.received_at, Dossier.id)
+    else:
+        stmt = stmt.order_by(Dossier.received_at.desc().nulls_last(), Dossier.id.desc())
+    stmt = stmt.limit(limit)
     return [
         DossierSummary(
             uuid=row.uuid,
@@ -100,6 +112,7 @@ def search_dossiers(
             sync_state=row.state,
             portal_status=row.portal_status,
             procedure_version=row.procedure_version,
+            overdue=bool(row.overdue),
         )
         for row in session.execute(stmt).all()
     ]

@@ -75,6 +75,7 @@ class DossierDetailDialog(QDialog):
     reprint_requested = Signal(str)
     supplement_requested = Signal(str)
     stop_requested = Signal(str)  # the citizen asks to stop the dossier (form 05)
+    hand_back_requested = Signal(str)  # the result side: hand back, mark ready, void, form 04
 
     def __init__(self, detail: DossierDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,10 +99,12 @@ class DossierDetailDialog(QDialog):
         self.stop_button = QPushButton("Dừng giải quyết…")
         self.stop_button.setEnabled(can_stop(detail))
         self.stop_button.setToolTip("Người nộp đề nghị dừng giải quyết hồ sơ chưa có kết quả (mẫu 05).")
+        self.hand_back_button = QPushButton("&Trả kết quả…")
         close = QPushButton("Đóng")
         buttons = QHBoxLayout()
         buttons.addWidget(self.supplement_button)
         buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.hand_back_button)
         buttons.addStretch(1)
         buttons.addWidget(self.reprint_button)
         buttons.addWidget(close)
@@ -113,3 +116,4 @@ class DossierDetailDialog(QDialog):
         self.reprint_button.clicked.connect(lambda: (self.reprint_requested.emit(code), self.accept()))
         self.supplement_button.clicked.connect(lambda: (self.supplement_requested.emit(code), self.accept()))
         self.stop_button.clicked.connect(lambda: (self.stop_requested.emit(code), self.accept()))
+        self.hand_back_button.clicked.connect(lambda: (self.hand_back_requested.emit(code), self.accept()))

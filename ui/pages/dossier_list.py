@@ -1,16 +1,19 @@
-"""Dossier list: search by code, name or ID number (no diacritics needed), filter by status, reprint; a dossier's detail, supplements, the QR camera."""
+"""Dossier list: search by code, name or ID number (no diacritics needed), filter by status and work list, reprint;
+a dossier's detail, supplements, the hand-back, the QR camera."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -22,10 +25,13 @@ from pathlib import Path
 
 from forms.timezone import VN_TZ
 from kiosk.dossier.lookup import code_from_text
-from forms.statuses import short_label
+from forms.statuses import STATUSES, short_label
+from forms.validators import parse_date
 from kiosk.dossier.search import LIFECYCLE_LABELS, SYNC_LABELS, DossierSummary
+from kiosk.dossier.worklists import WORKLISTS, ListFilter
+from ui.operations.counter import find_worklist, hand_back_form
 from ui.operations.dossiers import amend
-from ui.operations.lookup import code_from_image, dossier_detail, search
+from ui.operations.lookup import code_from_image, dossier_detail
 from ui.pages.widgets import banner, primary_button, show_banner, title
 
 if TYPE_CHECKING:
@@ -42,6 +48,9 @@ FILTERS: tuple[tuple[str, str | None, str | None], ...] = (
     ("Bị từ chối, cần xử lý", None, "rejected"),
     ("Đã hủy", "voided", None),
 )
+
+
+OVERDUE_BACKGROUND = QColor("#f8d7da")  # overdue rows: the pale red of the error banner
 
 
 class DossierTableModel(QAbstractTableModel):
@@ -73,6 +82,10 @@ class DossierTableModel(QAbstractTableModel):
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.UserRole:
             return row.code
+        if row.overdue and role == Qt.ItemDataRole.BackgroundRole:
+            return OVERDUE_BACKGROUND
+        if row.overdue and role == Qt.ItemDataRole.ToolTipRole:
+            return "Quá hạn hẹn trả kết quả"
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         column = index.column()
@@ -101,6 +114,7 @@ class DossierListPage(QWidget):
     queued = Signal(str)  # a supplement was recorded and queued for the portal: the status bar's message
     qr_image_chosen = Signal(object)  # Path of an image holding a receipt's QR
     home_requested = Signal()
+    handed_back = Signal(str)  # a hand-back was recorded (its event's uuid): the citizen's rating follows
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,6 +123,7 @@ class DossierListPage(QWidget):
         self.supplement_dialog: Any = None
         self.stop_dialog: Any = None
         self.camera_dialog: Any = None
+        self.hand_back_dialog: Any = None
         self.search = QLineEdit()
         self.search.setObjectName("dossierSearch")
         self.search.setPlaceholderText("Tìm theo mã hồ sơ, họ tên hoặc số định danh (không cần dấu)")
@@ -116,6 +131,21 @@ class DossierListPage(QWidget):
         self.filter = QComboBox()
         for label, _lifecycle, _sync in FILTERS:
             self.filter.addItem(label)
+        self.worklist = QComboBox()
+        self.worklist.setObjectName("worklistFilter")
+        self.worklist.addItem("Mọi hồ sơ", None)
+        for key, label in WORKLISTS:
+            self.worklist.addItem(label, key)
+        self.received_from = self._date_box("từ ngày")
+        self.received_to = self._date_box("đến ngày")
+        self.due_on = self._date_box("ngày hẹn trả")
+        self.procedure = QComboBox()
+        self.procedure.addItem("Mọi thủ tục", None)
+        self.procedure.setMaximumWidth(230)
+        self.portal_status = QComboBox()
+        self.portal_status.addItem("Mọi trạng thái trên cổng", None)
+        for status in STATUSES.values():
+            self.portal_status.addItem(f"{status.code}. {status.short}", status.code)
         self.model = DossierTableModel()
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -126,6 +156,9 @@ class DossierListPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.reprint_button = primary_button("In lại giấy hẹn")
+        self.hand_back_button = QPushButton("&Trả kết quả… (F6)")
+        self.hand_back_button.setObjectName("handBackButton")
+        self.hand_back_button.setShortcut("F6")
         self.detail_button = QPushButton("Xem chi tiết")
         self.qr_button = QPushButton("Đọc mã QR từ ảnh…")
         self.camera_button = QPushButton("Quét QR bằng máy ảnh")
@@ -140,14 +173,24 @@ class DossierListPage(QWidget):
         top.addWidget(self.qr_button)
         top.addWidget(self.camera_button)
         top.addWidget(self.filter, 1)
+        filters = QHBoxLayout()
+        for label, widget in (("&Việc cần làm:", self.worklist), ("Nhận &từ:", self.received_from), ("đế&n:", self.received_to),
+                              ("Thủ tụ&c:", self.procedure), ("Trạng thái cổn&g:", self.portal_status), ("Hẹn t&rả ngày:", self.due_on)):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            filters.addWidget(caption)
+            filters.addWidget(widget)
+        filters.addStretch(1)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
         bottom.addWidget(self.home_button)
         bottom.addWidget(self.detail_button)
+        bottom.addWidget(self.hand_back_button)
         bottom.addWidget(self.reprint_button)
         layout = QVBoxLayout(self)
         layout.addWidget(title("Danh sách hồ sơ"))
         layout.addLayout(top)
+        layout.addLayout(filters)
         layout.addWidget(self.error)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
@@ -156,7 +199,12 @@ class DossierListPage(QWidget):
         self.search.returnPressed.connect(self.refresh)
         self._debounce.timeout.connect(self.refresh)
         self.filter.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.table.doubleClicked.connect(lambda _index: self._detail())
+        for combo in (self.worklist, self.procedure, self.portal_status):
+            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        for box in (self.received_from, self.received_to, self.due_on):
+            box.editingFinished.connect(self.refresh)
+        self.table.activated.connect(lambda _index: self._open_row())  # Enter or a double click
+        self.hand_back_button.clicked.connect(self._hand_back_selected)
         self.reprint_button.clicked.connect(self._reprint)
         self.detail_button.clicked.connect(self._detail)
         self.qr_button.clicked.connect(self._choose_qr_image)
@@ -164,11 +212,67 @@ class DossierListPage(QWidget):
         self.home_button.clicked.connect(self.home_requested)
         self.qr_image_chosen.connect(self._lookup_qr_image)
 
+    @staticmethod
+    def _date_box(what: str) -> QLineEdit:
+        box = QLineEdit()
+        box.setPlaceholderText("dd/mm/yyyy")
+        box.setToolTip(f"Lọc {what} (dd/mm/yyyy); để trống: không lọc")
+        box.setFixedWidth(112)
+        return box
+
+    def set_procedures(self, procedures: Sequence[tuple[str, str]]) -> None:
+        """The procedure filter's choices: (code, name), once the catalogue is known."""
+        self.procedure.blockSignals(True)
+        self.procedure.clear()
+        self.procedure.addItem("Mọi thủ tục", None)
+        for code, name in procedures:
+            self.procedure.addItem(f"{name} ({code})", code)
+        self.procedure.blockSignals(False)
+
+    def show_worklist(self, key: str | None) -> None:
+        """Open on one work list (from the home screen's counts), every other filter cleared."""
+        for combo in (self.procedure, self.portal_status, self.filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        for box in (self.received_from, self.received_to, self.due_on):
+            box.clear()
+        self.search.clear()
+        self.worklist.blockSignals(True)
+        self.worklist.setCurrentIndex(max(0, self.worklist.findData(key)))
+        self.worklist.blockSignals(False)
+        self.refresh()
+        self.table.setFocus()
+
+    def list_filter(self) -> ListFilter | None:
+        """The filters as typed, or None after saying which date is not one."""
+        days = {}
+        for name, box in (("received_from", self.received_from), ("received_to", self.received_to), ("due_on", self.due_on)):
+            text = box.text().strip()
+            days[name] = parse_date(text) if text else None
+            if text and days[name] is None:
+                show_banner(self.error, f"Ngày {text!r} không hợp lệ; nhập theo dạng dd/mm/yyyy.")
+                box.setFocus()
+                return None
+        return ListFilter(worklist=self.worklist.currentData(), procedure_code=self.procedure.currentData(),
+                          portal_status=self.portal_status.currentData(), **days)
+
     def refresh(self) -> None:
         show_banner(self.error, None)
+        if self.procedure.count() == 1:  # the catalogue is in memory: no query
+            self.set_procedures([(p.code, p.name) for p in self._session.context.catalogue.latest()])
         _label, lifecycle, sync_state = FILTERS[self.filter.currentIndex()]
         query = code_from_text(self.search.text()) or self.search.text()  # a pasted tracking URL finds its code
-        self._session.run(search(self._session.context, query, lifecycle, sync_state).success(self.set_rows))
+        filters = self.list_filter()
+        if filters is not None:
+            self._session.run(find_worklist(self._session.context, query, filters, lifecycle, sync_state).success(self.set_rows))
+
+    def _open_row(self) -> None:
+        """Enter on a row: the hand-back in the "result ready" list, the dossier's detail elsewhere."""
+        if self.worklist.currentData() == "result_ready":
+            self._hand_back_selected()
+        else:
+            self._detail()
 
     def _lookup_qr_image(self, path: Path) -> None:
         self._session.run(code_from_image(path).success(self.show_code).failure(self.show_error))
@@ -223,6 +327,7 @@ class DossierListPage(QWidget):
         self.detail_dialog.reprint_requested.connect(self.reprint_requested)
         self.detail_dialog.supplement_requested.connect(self._record_supplement)
         self.detail_dialog.stop_requested.connect(self._stop)
+        self.detail_dialog.hand_back_requested.connect(self.open_hand_back)
         self.detail_dialog.open()
 
     def _stop(self, code: str) -> None:
@@ -263,8 +368,26 @@ class DossierListPage(QWidget):
         self.camera_dialog.code_found.connect(self.show_code)
         self.camera_dialog.open()
 
+    def _hand_back_selected(self) -> None:
+        code = self.selected_code()
+        if code:
+            self.open_hand_back(code)
+
+    def open_hand_back(self, code: str) -> None:
+        """The result side of one dossier: hand back, mark ready, void, form 04."""
+        self._session.run(hand_back_form(self._session.context, code).success(self._open_hand_back).failure(self.show_error))
+
+    def _open_hand_back(self, form: Any) -> None:
+        from ui.pages.hand_back import HandBackDialog
+
+        dialog = self.hand_back_dialog = HandBackDialog(self._session, form, self)
+        dialog.changed.connect(self.queued)
+        dialog.handed_back.connect(self.handed_back)
+        dialog.finished.connect(lambda _result: self.refresh())
+        dialog.open()
+
     def close_dialogs(self) -> None:
         """Close whichever of them is open: the idle lock hides every screen with personal data."""
-        for dialog in (self.detail_dialog, self.supplement_dialog, self.stop_dialog, self.camera_dialog):
+        for dialog in (self.detail_dialog, self.supplement_dialog, self.stop_dialog, self.camera_dialog, self.hand_back_dialog):
             if dialog is not None and dialog.isVisible():
                 dialog.reject()

@@ -1,4 +1,4 @@
-"""Home: find a procedure (without diacritics), resume a draft, see recent dossiers."""
+"""Home: find a procedure (without diacritics), resume a draft, see recent dossiers and the work lists' counts."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from forms.catalogue import Catalogue
 from forms.timezone import VN_TZ
 from kiosk.dossier.drafts import DraftSummary
 from kiosk.dossier.search import LIFECYCLE_LABELS, SYNC_LABELS, DossierSummary
+from kiosk.dossier.worklists import WORKLISTS
+from ui.operations.counter import worklist_counts
 from ui.operations.dossiers import home_overview
 from ui.pages.widgets import banner, show_banner, title
 
@@ -35,6 +37,7 @@ class HomePage(QWidget):
     draft_chosen = Signal(str)
     dossier_chosen = Signal(str)
     list_requested = Signal()
+    worklist_requested = Signal(str)  # a work list's key (kiosk/dossier/worklists.py)
     admin_requested = Signal()
     logout_requested = Signal()
     guidance_resume_requested = Signal()  # the citizen is back with a guidance notice: start from its number
@@ -62,6 +65,16 @@ class HomePage(QWidget):
         self.admin_button = QPushButton("Quản trị")
         self.admin_button.setObjectName("adminButton")
         self.admin_button.hide()  # only for the admin role (set_officer)
+        self.worklist_buttons: dict[str, QPushButton] = {}
+        worklists = QHBoxLayout()
+        for number, (key, label) in enumerate(WORKLISTS, start=1):
+            button = QPushButton(f"{label}: …")
+            button.setObjectName(f"worklist_{key}")
+            button.setToolTip(f"Mở danh sách (Ctrl+{number})")
+            button.setShortcut(f"Ctrl+{number}")
+            button.clicked.connect(lambda _checked=False, k=key: self.worklist_requested.emit(k))
+            self.worklist_buttons[key] = button
+            worklists.addWidget(button)
 
         left = QGroupBox("Chọn thủ tục để tiếp nhận hồ sơ")
         left_layout = QVBoxLayout(left)
@@ -95,6 +108,7 @@ class HomePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.warning)
+        layout.addLayout(worklists)
         layout.addLayout(body, 1)
 
         self.admin_button.clicked.connect(self.admin_requested)
@@ -126,6 +140,20 @@ class HomePage(QWidget):
     def refresh(self) -> None:
         """Load the officer's drafts, the latest dossiers and any clock warning."""
         self._session.run(home_overview(self._session.context, self._session.officer).success(self._show_overview))
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """Count the work lists on the database worker (after each pull, and when the home screen shows)."""
+        self._session.run(worklist_counts(self._session.context).success(self.set_counts).failure(lambda _message: None))
+
+    def set_counts(self, counts: dict[str, int]) -> None:
+        for number, (key, label) in enumerate(WORKLISTS, start=1):
+            n = counts.get(key, 0)
+            button = self.worklist_buttons[key]
+            button.setText(f"{label}: {n}")
+            button.setShortcut(f"Ctrl+{number}")  # setText resets a button's shortcut to the text's mnemonic
+            urgent = key == "overdue" and n > 0
+            button.setStyleSheet("color: #a40000; font-weight: bold;" if urgent else "")
 
     def _show_overview(self, overview: HomeOverview) -> None:
         self.set_drafts(overview.drafts)

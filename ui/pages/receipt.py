@@ -19,6 +19,7 @@ class ReceiptPage(PaperPage):
     new_dossier_requested = Signal()
     home_requested = Signal()
     reprint_loaded = Signal()  # a stored dossier's receipt is shown again (reprint)
+    rating_requested = Signal(str)  # the dossier's code: the citizen rates the receipt
 
     WHAT = "giấy hẹn"
 
@@ -33,12 +34,15 @@ class ReceiptPage(PaperPage):
         self.appointment_label.setObjectName("appointment")
         self.appointment_label.setStyleSheet("font-size: 18px;")
         self.new_button = QPushButton("Hồ sơ mới")
+        self.rate_button = QPushButton("Mời công dân đánh &giá (F8)")
+        self.rate_button.setShortcut("F8")  # F9 is the books page (ui/window/books_nav.py)
         self.home_button = QPushButton("Về trang chủ")
         self.side.addWidget(QLabel("Mã hồ sơ:"))
         self.side.addWidget(self.code_label)
         self.side.addWidget(self.appointment_label)
-        self.add_controls(self.new_button, self.home_button)
+        self.add_controls(self.rate_button, self.new_button, self.home_button)
         self.new_button.clicked.connect(self.new_dossier_requested)
+        self.rate_button.clicked.connect(lambda: self._data is not None and self.rating_requested.emit(self._data.dossier_code))
         self.home_button.clicked.connect(self.home_requested)
 
     @property

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         from ui.pages.receipt import ReceiptPage
         from ui.pages.wizard import WizardPage
         from ui.window.books_nav import install_books
+        from ui.window.counter_nav import install_counter
         from ui.window.housekeeping import Housekeeping
         from ui.window.notice_actions import NoticeActions
         from ui.window.sync_controller import SyncController
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.queue_page.sync_now_requested.connect(lambda: self.sync.trigger(force=True))
         self.housekeeping.failed.connect(lambda message: self._notify(message, 30_000))
         install_books(self)  # "Sổ theo dõi và báo cáo" (F9)
+        install_counter(self)  # the rating screen, the work lists
         self.pages_built = True
 
     # --- start-up ---------------------------------------------------------------------------------
@@ -275,8 +277,6 @@ class MainWindow(QMainWindow):
         if self.officer is not None and self.home_page.admin_offered:
             self.stack.setCurrentWidget(self.admin_page)
             self.admin_page.open()
-
-    # --- helpers ----------------------------------------------------------------------------------
 
     def _notify(self, message: str, timeout_ms: int = 15_000) -> None:
         self.statusBar().showMessage(message, timeout_ms)

@@ -1,4 +1,5 @@
-"""`python -m ui.window.screenshots OUT_DIR`: screenshots at 1366x768 of login, home, a wizard error and the receipt (docs/screenshots.md)."""
+"""`python -m ui.window.screenshots OUT_DIR`: screenshots at 1366x768 of login, home, a wizard error, the receipt, the
+work lists, the hand-back and the citizen's rating (docs/screenshots.md)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def take(out_dir: Path, data_dir: Path) -> list[Path]:
     make_application(sys.argv[:1])
     out_dir.mkdir(parents=True, exist_ok=True)
     window = MainWindow(data_dir, demo=True)
+    window.setProperty("shots_dir", str(out_dir))
     window.resize(WIDTH, HEIGHT)
     window.show()
     window.start()
@@ -92,6 +94,7 @@ def take(out_dir: Path, data_dir: Path) -> list[Path]:
     window.stack.setCurrentWidget(window.list_page)
     _wait(lambda: window.list_page.model.rowCount() > 0)
     shot("07-dossier-list")
+    _counter_screens(window, shot)
     window._go_home()
     window._open_admin()
     _wait(lambda: window.admin_page.table.rowCount() > 0)
@@ -102,6 +105,49 @@ def take(out_dir: Path, data_dir: Path) -> list[Path]:
     window.tasks.shutdown()
     window.close()
     return shots
+
+
+def _counter_screens(window, shot) -> None:
+    """The result side: the dossier just received is marked ready, listed, handed back, rated."""
+    from PySide6.QtWidgets import QDialog
+
+    from kiosk.dossier.handback import mark_result_ready
+
+    page = window.list_page
+    code = page.model.rows[0].code
+    mark_result_ready(window.ctx, code, window.officer)  # as "Đánh dấu đã có kết quả" does, here on the GUI thread
+    window._go_home()
+    _wait(lambda: window.home_page.worklist_buttons["result_ready"].text().endswith(": 1"))
+    shot("10-home-worklists")
+    window.home_page.worklist_requested.emit("result_ready")
+    _wait(lambda: page.model.rowCount() == 1)
+    shot("11-worklist-result-ready")
+    page.open_hand_back(code)
+    _wait(lambda: page.hand_back_dialog is not None and page.hand_back_dialog.isVisible())
+    dialog: QDialog = page.hand_back_dialog
+    dialog.authorised_radio.setChecked(True)
+    dialog.name.setText("Lê Văn Hùng")
+    dialog.id_number.setText("082088004321")
+    dialog.authorisation.setText("Văn bản ủy quyền có chứng thực ngày 20/11/2026")
+    dialog.result_no.setText("45/2026/TP-HT")
+
+    def grab(name: str) -> None:
+        _settle()
+        path = window_shots_dir / f"{name}.png"
+        dialog.grab().save(str(path))
+
+    window_shots_dir = Path(window.property("shots_dir"))
+    grab("12-hand-back")
+    dialog.record()
+    _wait(lambda: dialog.preview.pixmap() is not None and not dialog.preview.pixmap().isNull())
+    grab("13-hand-back-slip")
+    dialog.done_button.click()
+    _wait(lambda: window.stack.currentWidget() is window.rating.page)
+    shot("14-rating")
+    window.rating.page.choose(3)
+    shot("15-rating-reason")
+    window.rating.page.skip()
+    _wait(lambda: window.stack.currentWidget() is page)
 
 
 def main() -> int:
