@@ -100,11 +100,11 @@ def hand_back(ctx: KioskContext, officer: OfficerRef, code: str, typed: HandBack
 
     def work() -> tuple[EventResult, HandBackSlip]:
         from kiosk.dossier.handback import hand_back as record
-        from ui.operations.handback_slip import load_hand_back_slip
+        from kiosk.printed.notice_load import load_notice
 
         result = record(ctx, code, receiver_name=typed.receiver_name, officer=officer, receiver_id=typed.receiver_id,
                         authorisation=typed.authorisation, by=typed.by, fee_vnd=typed.fee_vnd, result_no=typed.result_no)
-        return result, load_hand_back_slip(ctx, result.uuid)
+        return result, load_notice(ctx, result.uuid, "hand_back", actor=officer.username, reprint=False)
 
     return Op(work)
 
