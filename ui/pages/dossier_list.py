@@ -378,7 +378,7 @@ class DossierListPage(QWidget):
         self._session.run(hand_back_form(self._session.context, code).success(self._open_hand_back).failure(self.show_error))
 
     def _open_hand_back(self, form: Any) -> None:
-        from ui.pages.hand_back import HandBackDialog
+        from ui.pages.counter.hand_back import HandBackDialog
 
         dialog = self.hand_back_dialog = HandBackDialog(self._session, form, self)
         dialog.changed.connect(self.queued)

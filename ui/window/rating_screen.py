@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
-from ui.pages.rating import RatingPage
+from ui.pages.counter.rating import RatingPage
 
 if TYPE_CHECKING:
     from ui.window.main_window import MainWindow
