@@ -5,7 +5,9 @@ processing stopped. What goes: the form values, the submitter's name and ID numb
 (the code stays searchable), the revisions' snapshots and frozen sync bodies, officers' notes from the
 portal, the attachment rows and, once no other dossier shares them, the encrypted files. What stays: code, procedure,
 dates, appointment, statuses and their history, the documents checklist, and the audit trail, so the
-receipt still reprints as a summary. SQLite's `secure_delete` (kiosk/db.py) overwrites the freed pages
+receipt still reprints as a summary. Guidance and refusal notices that never became a dossier follow the same
+period, counted from the notice once the portal has it: their `local` part (the citizen's answers, name, ID
+number, the note) is cleared and the notice reprints with the purged placeholder. SQLite's `secure_delete` (kiosk/db.py) overwrites the freed pages
 and the WAL is checkpointed afterwards, so the purged bytes do not linger in the files.
 """
 
@@ -33,9 +35,11 @@ class PurgeReport:
     purged: list[str] = field(default_factory=list)  # codes
     files_removed: int = 0
     as_of: datetime | None = None
+    notices_purged: list[str] = field(default_factory=list)  # notice numbers of guidance/refusal without a dossier
 
     def as_dict(self) -> dict[str, object]:
-        return {"ok": True, "purged": self.purged, "files_removed": self.files_removed, "as_of": self.as_of}
+        return {"ok": True, "purged": self.purged, "files_removed": self.files_removed, "as_of": self.as_of,
+                "notices_purged": self.notices_purged}
 
 
 def due_for_purge(ctx: KioskContext, now: datetime, days: int) -> list[int]:
@@ -91,10 +95,45 @@ def purge(ctx: KioskContext, *, actor: str = "system:retention", now: datetime |
                 counter_event.local = None  # a hand-back's receiver, a guidance notice's answers (docs/counter-events.md)
             audit.record(session, actor, "dossier.purged", dossier_id=dossier.id, code=dossier.code, retention_days=days, files=len(shas))
             report.purged.append(dossier.code or "")
-    if report.purged:
+    _purge_standalone_notices(ctx, report, actor=actor, now=now, days=days)
+    if report.purged or report.notices_purged:
         checkpoint(ctx)
-        log.info("retention: personal data of %d dossiers purged", len(report.purged))
+        log.info("retention: personal data of %d dossiers and %d notices purged", len(report.purged), len(report.notices_purged))
     return report
+
+
+STANDALONE_KINDS = ("guidance", "refusal")  # the notices that may have no dossier (docs/counter-events.md)
+
+
+def _purge_standalone_notices(ctx: KioskContext, report: PurgeReport, *, actor: str, now: datetime, days: int) -> None:
+    """Clear what stays local of guidance and refusal notices with no dossier, `days` after the notice.
+
+    Only once the portal holds the notice (its outbox entry delivered): until then `local` is all there is of the
+    citizen's visit besides the body. A guidance notice resumed after this starts from an empty form.
+    """
+    cutoff = now - timedelta(days=days)
+    delivered = (
+        select(OutboxEntry.id)
+        .where(OutboxEntry.event_id == CounterEvent.id, OutboxEntry.state == "delivered")
+        .exists()
+    )
+    query = select(CounterEvent.id).where(
+        CounterEvent.dossier_id.is_(None),
+        CounterEvent.kind.in_(STANDALONE_KINDS),
+        func.coalesce(func.json_type(CounterEvent.local), "null") != "null",  # SQL NULL or JSON null: already cleared
+        CounterEvent.at <= cutoff,
+        delivered,
+    )
+    with ctx.read() as session:
+        ids = list(session.scalars(query.order_by(CounterEvent.id)))
+    for event_id in ids:
+        with ctx.transaction() as session:
+            event = session.get(CounterEvent, event_id)
+            if event is None or event.local is None:
+                continue
+            event.local = None
+            audit.record(session, actor, "notice.purged", kind=event.kind, notice_number=event.notice_number, retention_days=days)
+            report.notices_purged.append(event.notice_number or "")
 
 
 

@@ -99,6 +99,8 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
             if report.purged
             else f"Không có hồ sơ nào quá {days} ngày lưu trữ."
         )
+        if report.notices_purged:
+            text += f" Đã xóa thông tin cá nhân trên {len(report.notices_purged)} phiếu hướng dẫn/từ chối không thành hồ sơ."
         out.emit(report.as_dict() | {"retention_days": days}, text)
         return EXIT_OK
 

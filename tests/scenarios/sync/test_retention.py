@@ -130,3 +130,37 @@ def test_kiosk_admin_purge_reports_in_json(kiosk, capsys) -> None:
     code = main(["--data-dir", str(kiosk.data.root), "purge", "--json"])
     report = json.loads(capsys.readouterr().out)
     assert code == 0 and report["ok"] and report["purged"] == [] and report["retention_days"] == 30
+
+
+def test_guidance_and_refusal_notices_without_a_dossier_lose_their_personal_part_after_the_period(kiosk, portal) -> None:  # noqa: F811
+    """A citizen turned away leaves a name and an ID number on the PC; they go after the same period, once the portal
+    holds the notice, and the notice still reprints without them."""
+    from kiosk.dossier.notices import record_guidance, record_refusal
+    from kiosk.dossier.retention import purge
+    from kiosk.printed.load import PURGED_NAME
+    from kiosk.printed.notice_load import load_notice
+    from kiosk.storage.models import AuditEvent, CounterEvent, utcnow
+    from sync.engine import SyncEngine
+
+    officer = add_officer(kiosk)
+    procedure = kiosk.catalogue.latest()[0]
+    typed = {"submitter_name": "Đinh Thị Mận", "submitter_id_number": "001190012345"}
+    guided = record_guidance(kiosk, procedure, typed, [procedure.documents[0].id], "Mang bản chính", officer)
+    refused = record_refusal(kiosk, procedure, typed, "Không thuộc thẩm quyền của xã", officer)
+    now = utcnow()
+    assert purge(kiosk, now=now + timedelta(days=31)).notices_purged == []  # the portal does not have them yet
+    assert SyncEngine(kiosk).run_once(force=True).ok
+    assert purge(kiosk, now=now + timedelta(days=29)).notices_purged == []  # default 30 days: not yet
+    report = purge(kiosk, now=now + timedelta(days=31))
+    assert sorted(report.notices_purged) == sorted([guided.notice_number, refused.notice_number])
+    assert purge(kiosk, now=now + timedelta(days=400)).notices_purged == []  # idempotent
+
+    dump = _dump(kiosk.data.root)
+    for secret in ("Đinh Thị Mận", "001190012345", "Mang bản chính"):
+        assert secret not in dump and json.dumps(secret)[1:-1] not in dump
+    with kiosk.read() as session:
+        events = list(session.scalars(select(CounterEvent).where(CounterEvent.kind.in_(("guidance", "refusal")))))
+        actions = [e.details["notice_number"] for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "notice.purged"))]
+    assert all(e.local is None and e.body for e in events) and sorted(actions) == sorted(report.notices_purged)
+    notice = load_notice(kiosk, refused.notice_number, "refusal", actor="lan", reprint=True)
+    assert notice.citizen.name == PURGED_NAME and notice.number == refused.notice_number
