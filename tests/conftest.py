@@ -159,3 +159,38 @@ def start_main_window(qtbot, root: Path, officers=(("lan", "Trần Thị Lan", "
     window.start()
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.login_page and window.ctx is not None, timeout=20_000)
     return window
+
+
+@pytest.fixture
+def window(qtbot, site_dir: Path):
+    """The real main window on a fresh site with the officer lan (PIN 2468), at the login screen; stopped after."""
+    win = start_main_window(qtbot, site_dir)
+    yield win
+    win.tasks.shutdown()
+
+
+def log_in(qtbot, win, username: str = "lan", pin: str = "2468") -> None:
+    """Log in by keyboard as an officer would and wait for the home screen."""
+    from PySide6.QtCore import Qt
+
+    win.login_page.username.clear()
+    qtbot.keyClicks(win.login_page.username, username)
+    qtbot.keyClicks(win.login_page.pin, pin)
+    qtbot.keyClick(win.login_page.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.home_page, timeout=10_000)
+
+
+def fill_form_pages(qtbot, wizard, values: dict) -> None:
+    """Answer the wizard's form pages with `values` (answers can reveal more fields) and press "Tiếp tục" until the
+    wizard leaves the form; each page must pass validation."""
+    from PySide6.QtCore import Qt
+
+    for _ in range(20):
+        if wizard.step != "form":
+            break
+        for _ in range(3):
+            for field_id, row in list(wizard.rows.items()):
+                if row.widget.isVisibleTo(wizard) and field_id in values and row.widget.value() != values[field_id]:
+                    row.widget.set_value(values[field_id])
+        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
+        assert not wizard.error.isVisible(), wizard.error.text()

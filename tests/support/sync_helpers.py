@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import TEST_SITE
 from gui_thread_guard import seeds
 
@@ -188,3 +190,34 @@ def snapshot_body(ctx, code: str, revision: int) -> bytes | None:
             select(OutboxEntry.snapshot).join(OutboxEntry.dossier).where(Dossier.code == code, OutboxEntry.revision == revision)
         )
     return None if stored is None else build_body(RevisionSnapshot.from_json(stored), ctx.receipt_key)
+
+
+PROXY_READ_TIMEOUT = 1.0  # the kiosk's read timeout through the fault proxy; a stall outlasts it
+
+
+@pytest.fixture
+def proxy(portal):
+    """A fault proxy in front of the `portal` fixture (import both into the test module)."""
+    from fault_proxy import FaultProxy
+
+    with FaultProxy(portal.url, stall_seconds=PROXY_READ_TIMEOUT + 1.5) as fault_proxy:
+        yield fault_proxy
+
+
+@pytest.fixture
+def proxied_kiosk(tmp_path, portal, proxy):
+    """A kiosk enrolled with `portal` that reaches it only through `proxy`."""
+    ctx = make_kiosk(tmp_path / "kiosk", portal, portal_url=proxy.url)
+    yield ctx
+    ctx.close()
+
+
+def trusting_kiosk(root: Path, portal: Any):
+    """A kiosk enrolled with `portal` that trusts its catalogue signing key, as the per-site package pins it."""
+    from kiosk.storage.settings import save_settings
+
+    ctx = make_kiosk(root, portal)
+    key = portal.run_cli("catalogue-key").stdout.strip()
+    ctx.settings = ctx.settings.with_changes(catalogue_public_key=key)
+    save_settings(ctx.data.settings_path, ctx.settings)
+    return ctx

@@ -7,27 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import pypdfium2 as pdfium
-import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 
-from conftest import start_main_window
+from conftest import fill_form_pages, log_in
 from forms.samples import sample_values
 from ui.window.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, site_dir: Path):
-    win = start_main_window(qtbot, site_dir)
-    yield win
-    win.tasks.shutdown()
-
-
-def _login(qtbot, win: MainWindow) -> None:
-    qtbot.keyClicks(win.login_page.username, "lan")
-    qtbot.keyClicks(win.login_page.pin, "2468")
-    qtbot.keyClick(win.login_page.pin, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.home_page, timeout=10_000)
 
 
 def _to_checklist(qtbot, win: MainWindow) -> None:
@@ -36,20 +21,12 @@ def _to_checklist(qtbot, win: MainWindow) -> None:
     qtbot.waitUntil(lambda: win.stack.currentWidget() is wizard, timeout=5_000)
     values = sample_values(wizard.procedure, seed=10, today=date.today())  # divorced: the decree, the ID card
     values["channel"] = "in_person"  # the citizen files in person: no authorisation letter
-    for _ in range(20):
-        if wizard.step != "form":
-            break
-        for _ in range(3):  # answers can reveal more fields
-            for field_id, row in list(wizard.rows.items()):
-                if row.widget.isVisibleTo(wizard) and field_id in values and row.widget.value() != values[field_id]:
-                    row.widget.set_value(values[field_id])
-        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
-        assert not wizard.error.isVisible(), wizard.error.text()
+    fill_form_pages(qtbot, wizard, values)
     assert wizard.step == "documents"
 
 
 def test_ways_pages_and_scans_on_the_checklist(qtbot, window: MainWindow, tmp_path: Path) -> None:
-    _login(qtbot, window)
+    log_in(qtbot, window)
     _to_checklist(qtbot, window)
     wizard = window.wizard_page
     decree, card = wizard.document_rows["ban_an_ly_hon"], wizard.document_rows["giay_to_tuy_than"]

@@ -6,22 +6,14 @@ import re
 from datetime import date
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 
-from conftest import open_raw_db, start_main_window, type_text
+from conftest import open_raw_db, type_text
 from forms.samples import sample_values
 from ui.pages.dossier_list import FILTERS
 from ui.window.main_window import MainWindow
 
 CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}")
-
-
-@pytest.fixture
-def window(qtbot, site_dir: Path):
-    win = start_main_window(qtbot, site_dir)
-    yield win
-    win.tasks.shutdown()
 
 
 def login(qtbot, win: MainWindow, pin: str = "2468") -> None:

@@ -10,41 +10,13 @@ from datetime import date
 from pathlib import Path
 
 import pypdfium2 as pdfium
-import pytest
 from PySide6.QtCore import Qt
 
-from conftest import start_main_window
+from conftest import fill_form_pages, log_in
 from forms.samples import sample_values
 from ui.window.main_window import MainWindow
 
 LOOK_DIR = Path("/tmp/counterui")
-
-
-@pytest.fixture
-def window(qtbot, site_dir: Path):
-    win = start_main_window(qtbot, site_dir)
-    yield win
-    win.tasks.shutdown()
-
-
-def _login(qtbot, win: MainWindow) -> None:
-    qtbot.keyClicks(win.login_page.username, "lan")
-    qtbot.keyClicks(win.login_page.pin, "2468")
-    qtbot.keyClick(win.login_page.pin, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.home_page, timeout=10_000)
-
-
-def _fill_form(qtbot, win: MainWindow, values: dict) -> None:
-    wizard = win.wizard_page
-    for _ in range(20):
-        if wizard.step != "form":
-            break
-        for _ in range(3):
-            for field_id, row in list(wizard.rows.items()):
-                if row.widget.isVisibleTo(wizard) and field_id in values and row.widget.value() != values[field_id]:
-                    row.widget.set_value(values[field_id])
-        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
-        assert not wizard.error.isVisible(), wizard.error.text()
 
 
 def _pdf_of_shown_notice(qtbot, win: MainWindow, path: Path) -> str:
@@ -61,14 +33,14 @@ def _pdf_of_shown_notice(qtbot, win: MainWindow, path: Path) -> str:
 
 
 def test_guidance_from_the_checklist_then_the_citizen_comes_back(qtbot, window: MainWindow, tmp_path: Path) -> None:
-    _login(qtbot, window)
+    log_in(qtbot, window)
     window.home_page.procedure_chosen.emit("1.004873")
     wizard = window.wizard_page
     qtbot.waitUntil(lambda: window.stack.currentWidget() is wizard, timeout=5_000)
     assert not wizard.guidance_button.isVisibleTo(wizard)  # only once the checklist is reached
     values = sample_values(wizard.procedure, seed=10, today=date.today())
     values["channel"] = "in_person"
-    _fill_form(qtbot, window, values)
+    fill_form_pages(qtbot, window.wizard_page, values)
     assert wizard.step == "documents" and wizard.guidance_button.isVisibleTo(wizard)
 
     qtbot.keyClick(wizard, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)  # Ctrl+G
@@ -97,7 +69,7 @@ def test_guidance_from_the_checklist_then_the_citizen_comes_back(qtbot, window: 
 
 
 def test_a_refusal_from_the_home_screen(qtbot, window: MainWindow, tmp_path: Path) -> None:
-    _login(qtbot, window)
+    log_in(qtbot, window)
     qtbot.mouseClick(window.home_page.refusal_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.notices.dialog is not None and window.notices.dialog.isVisible(), timeout=5_000)
     dialog = window.notices.dialog
@@ -116,7 +88,7 @@ def test_a_refusal_from_the_home_screen(qtbot, window: MainWindow, tmp_path: Pat
 def test_a_stop_from_the_dossier_detail(qtbot, window: MainWindow, tmp_path: Path) -> None:
     from kiosk.dossier.submit import submit
 
-    _login(qtbot, window)
+    log_in(qtbot, window)
     ctx, officer = window.session.context, window.session.officer
     procedure = ctx.catalogue.in_force("1.004873", date.today())
     values = sample_values(procedure, seed=4, today=date.today())

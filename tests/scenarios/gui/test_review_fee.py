@@ -5,21 +5,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from conftest import open_raw_db, start_main_window
+from conftest import open_raw_db
 from forms.samples import sample_values
 from ui.window.main_window import MainWindow
 
 SHOTS = Path("/tmp/fees-shots")
-
-
-@pytest.fixture
-def window(qtbot, site_dir: Path):
-    win = start_main_window(qtbot, site_dir)
-    yield win
-    win.tasks.shutdown()
 
 
 def to_review(qtbot, win: MainWindow, code: str, values_change: dict | None = None):

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import REPO
 from portal_server import portal  # noqa: F401 - the fixture
-from sync_helpers import add_officer, make_kiosk
+from sync_helpers import trusting_kiosk, add_officer
 
 SOURCE = REPO / "forms" / "procedures" / "1.004873-xac-nhan-tinh-trang-hon-nhan.json"
 PRINTED_AT = datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc)
@@ -30,12 +30,7 @@ def new_version(tmp_path: Path, version: str, change=None) -> Path:
 
 @pytest.fixture
 def kiosk(tmp_path, portal):  # noqa: F811
-    from kiosk.storage.settings import save_settings
-
-    ctx = make_kiosk(tmp_path / "kiosk", portal)
-    key = portal.run_cli("catalogue-key").stdout.strip()
-    ctx.settings = ctx.settings.with_changes(catalogue_public_key=key)  # what the per-site package pins
-    save_settings(ctx.data.settings_path, ctx.settings)
+    ctx = trusting_kiosk(tmp_path / "kiosk", portal)
     yield ctx
     ctx.close()
 

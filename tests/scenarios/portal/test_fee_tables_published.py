@@ -10,7 +10,7 @@ import pytest
 
 from conftest import REPO
 from portal_server import portal  # noqa: F401 - the fixture
-from sync_helpers import add_officer, make_kiosk
+from sync_helpers import trusting_kiosk, add_officer
 
 HA_NOI = REPO / "forms" / "fees" / "01.json"
 
@@ -31,12 +31,7 @@ def hanoi_table(tmp_path: Path, version: str, amount: int = 15000, change=None) 
 
 @pytest.fixture
 def kiosk(tmp_path, portal):  # noqa: F811
-    from kiosk.storage.settings import save_settings
-
-    ctx = make_kiosk(tmp_path / "kiosk", portal)
-    key = portal.run_cli("catalogue-key").stdout.strip()
-    ctx.settings = ctx.settings.with_changes(catalogue_public_key=key)
-    save_settings(ctx.data.settings_path, ctx.settings)
+    ctx = trusting_kiosk(tmp_path / "kiosk", portal)
     yield ctx
     ctx.close()
 

@@ -11,24 +11,16 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from fault_proxy import FaultProxy
 from portal_server import portal  # noqa: F401 - fixture: a real `kiosk-portal serve` process
-from sync_helpers import add_officer, client_factory, make_kiosk, portal_dossiers, submit_dossiers
+from sync_helpers import proxied_kiosk, proxy  # noqa: F401 - fixtures
+from sync_helpers import PROXY_READ_TIMEOUT, add_officer, client_factory, portal_dossiers, submit_dossiers
 
-READ_TIMEOUT = 1.0
-
-
-@pytest.fixture
-def proxy(portal):  # noqa: F811
-    with FaultProxy(portal.url, stall_seconds=READ_TIMEOUT + 1.5) as fault_proxy:
-        yield fault_proxy
+READ_TIMEOUT = PROXY_READ_TIMEOUT
 
 
 @pytest.fixture
-def kiosk(tmp_path, portal, proxy):  # noqa: F811
-    ctx = make_kiosk(tmp_path / "kiosk", portal, portal_url=proxy.url)
-    yield ctx
-    ctx.close()
+def kiosk(proxied_kiosk):
+    return proxied_kiosk
 
 
 def _sync(ctx, proxy, passes: int = 1):

@@ -4,28 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from fault_proxy import FaultProxy
 from portal_server import portal  # noqa: F401 - fixture: a real `kiosk-portal serve` process
-from sync_helpers import add_officer, assert_portal_holds_exactly, client_factory, make_kiosk, outbox_states, portal_dossiers, submit_dossiers
+from sync_helpers import proxied_kiosk, proxy  # noqa: F401 - fixtures
+from sync_helpers import PROXY_READ_TIMEOUT, add_officer, assert_portal_holds_exactly, client_factory, outbox_states, portal_dossiers, submit_dossiers
 
 FAULTS = ("reset_before", "reset_after", "http500", "http503", "stall", "captive", "malformed")
 # Faults that mean "the network or the portal's front is down": the pass stops instead of timing out entry after entry.
 STOPS_THE_PASS = {"reset_before", "reset_after", "http503", "stall", "captive"}
-READ_TIMEOUT = 1.0
+READ_TIMEOUT = PROXY_READ_TIMEOUT
 ATTACHMENT = 600_000  # three chunks of at most 256 KiB
 
 
 @pytest.fixture
-def proxy(portal):  # noqa: F811
-    with FaultProxy(portal.url, stall_seconds=READ_TIMEOUT + 1.5) as fault_proxy:
-        yield fault_proxy
-
-
-@pytest.fixture
-def kiosk(tmp_path, portal, proxy):  # noqa: F811
-    ctx = make_kiosk(tmp_path / "kiosk", portal, portal_url=proxy.url)
-    yield ctx
-    ctx.close()
+def kiosk(proxied_kiosk):
+    return proxied_kiosk
 
 
 def _engine(ctx, proxy):
