@@ -116,7 +116,7 @@ class MissingItem:
 
 def _procedure_text(name: str, code: str) -> str:
     name, code = name.strip(), code.strip()
-    return f"{name} (mã thủ tục\u00a0{code})" if code else name  # the code never alone on a line
+    return f"{name} (mã\u00a0thủ\u00a0tục\u00a0{code})" if code else name  # "mã thủ tục" and the code stay on one line
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -57,7 +57,7 @@ def test_a_guidance_notice_needs_something_to_ask_for() -> None:
     assert only_note.note == "Ký lại tờ khai."
     with pytest.raises(ValueError, match="without dossier_code"):
         dataclasses.replace(sample_guidance(), dossier_received_at=datetime(2026, 11, 23, tzinfo=timezone.utc))
-    assert sample_guidance().procedure_text == "Xác nhận tình trạng hôn nhân (mã thủ tục\u00a01.004873)"
+    assert sample_guidance().procedure_text == "Xác nhận tình trạng hôn nhân (mã\u00a0thủ\u00a0tục\u00a01.004873)"
 
 
 def test_a_refusal_needs_its_reason_and_the_citizen() -> None:
