@@ -117,6 +117,10 @@ def test_a_result_is_handed_back_rated_and_echoed_by_keyboard(qtbot, portal, tmp
     shown = " ".join(label.text() for label in rating.findChildren(QWidget) if hasattr(label, "text"))
     assert code not in shown and "Tran Van Nhan" not in shown  # no personal data on the citizen's screen
     assert _scroll_bars(window) == []
+    for key, modifier in ((Qt.Key.Key_F9, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier),
+                          (Qt.Key.Key_F2, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier)):
+        qtbot.keyClick(rating, key, modifier)  # the officer's keys do nothing while the citizen has the screen
+        assert window.stack.currentWidget() is rating and rating.step != "thanks"
     qtbot.keyClick(rating, Qt.Key.Key_2)
     assert rating.step == "thanks"
     qtbot.waitUntil(lambda: window.stack.currentWidget() is page, timeout=10_000)

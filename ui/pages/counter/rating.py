@@ -139,6 +139,10 @@ class RatingPage(QWidget):
         if key == Qt.Key.Key_Escape:
             self.skip()
             return
+        chord = event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier)
+        if chord:  # Ctrl+1 is the officer's work-list key: never a citizen's score
+            event.accept()
+            return
         digit = key - Qt.Key.Key_0
         if self.step == "score" and 1 <= digit <= 4:
             self.choose(digit)
