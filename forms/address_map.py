@@ -102,6 +102,7 @@ class _Part:
     text: str
     kind: str | None
     key: str
+    whole: str  # the key of the whole text, type word included ("Quan Hoa" is a ward, not a district)
 
 
 def _key(name: str) -> str:
@@ -128,9 +129,10 @@ def _split_type(text: str) -> tuple[str | None, str]:
 
 def _part(text: str) -> _Part:
     kind, key = _split_type(text)
-    return _Part(text, kind, key)
+    return _Part(text, kind, key, _key(text))
 
 
+@cache
 def _unit(name: str) -> tuple[str | None, str]:
     """The type and key of a name from the data ("Thị xã Buôn Hồ" -> ("thị xã", "buon ho"))."""
     return _split_type(name)
@@ -141,7 +143,7 @@ def _matches(part: _Part, name: str) -> bool:
     if part.key == key and (part.kind is None or part.kind == kind):
         return True
     # A name written without its type word that itself starts like one ("Xuân Phương").
-    return part.kind is not None and _key(part.text) == key
+    return part.kind is not None and part.whole == key
 
 
 @cache
@@ -257,7 +259,7 @@ def map_old_address(text: str) -> AddressMapping:
         return _unknown("", "Địa chỉ trống.")
     last = parts[-1]
     if last.key in _PROVINCE_ALIASES:
-        parts[-1] = _Part(last.text, last.kind, _PROVINCE_ALIASES[last.key])
+        parts[-1] = _Part(last.text, last.kind, _PROVINCE_ALIASES[last.key], last.whole)
     # The old form first: its district part never names a 2025 commune, while an old commune
     # and district written without type words ("Dịch Vọng, Cầu Giấy, Hà Nội") could pass for
     # a street and a 2025 commune.
