@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from forms.counter import EVENT_STATUS
-from kiosk.storage.models import CounterEvent, Dossier, PortalStatusEvent
+from kiosk.storage.models import CounterEvent, Dossier, OutboxEntry, PortalStatusEvent
 from sync import wire
 
 log = logging.getLogger(__name__)
@@ -19,18 +19,26 @@ def _sequence(cursor: str) -> int | None:
     return int(cursor) if cursor.isdigit() and len(cursor) < 19 else None
 
 
-def _older_than_kiosk_event(session: Any, dossier: Dossier, change: Any) -> bool:
-    """True when a change that echoes no event was made before a kiosk event of the dossier not yet echoed:
-    the event (hand-back, stop, result ready) is newer, and its echo, later in the portal's sequence, is coming."""
-    pending = session.scalars(
-        select(CounterEvent.at).where(
+def _kiosk_event_awaits_echo(session: Any, dossier: Dossier) -> bool:
+    """True while a kiosk event of the dossier that sets a status (hand-back, stop, result ready) is not voided, not
+    rejected by the portal and not yet echoed: the counter has acted, and the echo, later in the portal's sequence
+    than anything the portal did without knowing of it, will set the status. No clock is compared: a kiosk's clock
+    may be wrong, the portal's sequence is not."""
+    rejected = (
+        select(OutboxEntry.id)
+        .where(OutboxEntry.event_id == CounterEvent.id, OutboxEntry.state == "rejected")
+        .exists()
+    )
+    waiting = session.scalar(
+        select(CounterEvent.id).where(
             CounterEvent.dossier_id == dossier.id,
             CounterEvent.kind.in_(tuple(EVENT_STATUS)),
             CounterEvent.voided_at.is_(None),
             CounterEvent.echo_cursor.is_(None),
-        )
-    ).all()
-    return any(at > change.at for at in pending)
+            ~rejected,
+        ).limit(1)
+    )
+    return waiting is not None
 
 
 def apply_change(session: Any, change: Any) -> int:
@@ -38,8 +46,8 @@ def apply_change(session: Any, change: Any) -> int:
 
     Older is defined by the portal's sequence (the cursor): a change numbered below the status shown never
     replaces it, so a status pulled late (4 set before the kiosk's offline hand-back reached the portal) never
-    overrides the echoed 10. A change that echoes no event and was made before a kiosk event still waiting
-    for its echo is history only: the event is newer and its echo will set the status. A change always goes
+    overrides the echoed 10. A change that echoes no event, pulled while a kiosk event of the dossier waits for
+    its echo, is history only: the counter acted, and the echo, sequenced after it, will set the status. A change always goes
     into the history (portal_status_event); an echo marks its event as echoed.
     """
     dossier = session.scalar(select(Dossier).where(Dossier.uuid == change.uuid)) if change.uuid else None
@@ -70,8 +78,8 @@ def apply_change(session: Any, change: Any) -> int:
     if sequence is not None and dossier.portal_status_cursor is not None and sequence < dossier.portal_status_cursor:
         log.info("status change %s for %s is older than the status shown (%s): history only", change.cursor, dossier.code, dossier.portal_status_cursor)
         return 1
-    if not event_uuid and _older_than_kiosk_event(session, dossier, change):
-        log.info("status change %s for %s predates a kiosk event waiting for its echo: history only", change.cursor, dossier.code)
+    if not event_uuid and _kiosk_event_awaits_echo(session, dossier):
+        log.info("status change %s for %s came before the echo of a kiosk event: history only", change.cursor, dossier.code)
         return 1
     dossier.portal_status = change.status
     dossier.portal_status_at = change.at

@@ -131,6 +131,31 @@ def test_a_status_set_before_the_hand_back_reached_the_portal_never_overrides_th
     assert _dossier(kiosk, code).portal_status == 10
 
 
+def test_a_kiosk_clock_a_day_behind_does_not_let_the_back_office_override_the_hand_back(kiosk, portal, proxy, tmp_path) -> None:  # noqa: F811
+    """The hand-back is recorded at the kiosk's time, a day behind; the back office then sets 4 (portal time, later).
+    Until the echo arrives the kiosk still shows 9, and the echo ends it on 10: no clock decides."""
+    from datetime import timedelta
+
+    from kiosk.dossier.handback import hand_back
+    from kiosk.storage.models import utcnow
+
+    officer, code = _ready_dossier(kiosk, portal, proxy, tmp_path)
+    handed = hand_back(kiosk, code, receiver_name=_dossier(kiosk, code).submitter_name, officer=officer,
+                       now=utcnow() - timedelta(days=1))
+    portal.run_cli("set-status", code, "4", "--note", "đang xác minh")  # the back office has not heard of it yet
+    proxy.set_fault("http500", match=r"^PUT /api/v1/events/")
+    report = _sync(kiosk, proxy)
+    assert report.failed == 1 and report.status_changes == 1
+    assert _dossier(kiosk, code).portal_status == 9, "the counter handed the result back; a 4 pulled before the echo is history"
+    proxy.clear()
+    report = _sync(kiosk, proxy, passes=3)
+    assert report.ok and report.remaining == 0, report
+    assert [(c.status, c.event_uuid) for c in _changes(kiosk, code)] == [(9, None), (4, None), (10, handed.uuid)]
+    assert _dossier(kiosk, code).portal_status == 10
+    portal.run_cli("set-status", code, "4", "--note", "mở lại để đính chính")  # after the echo: the back office knows newer
+    assert _sync(kiosk, proxy).status_changes == 1 and _dossier(kiosk, code).portal_status == 4
+
+
 @pytest.mark.parametrize("mode", ["reset_after", "captive", "http500"])
 def test_faults_during_a_batch_of_events_deliver_each_exactly_once(mode, kiosk, portal, proxy, tmp_path) -> None:  # noqa: F811
     from kiosk.dossier.handback import hand_back
