@@ -35,10 +35,13 @@ def open_data_folder(root: Path, *, demo: bool) -> Op[KioskContext]:
 
 
 def import_core() -> None:
-    """Import the core and the pages behind the login: on the worker, while the login already takes keys.
+    """Import the core (SQLAlchemy, the models, the dossier modules: about a second on a slow PC) on the worker,
+    while the login already takes keys.
 
-    Python imports are thread-safe and these modules create no widgets when imported, so the GUI thread
-    later builds the pages from modules already loaded.
+    Only the core: the pages (Qt widget classes, and Qt's print, chart and camera modules they load) are imported
+    on the GUI thread when the window builds them. Loading PySide6 classes on a worker while the GUI thread runs
+    Qt crashed the process now and then (a segmentation fault importing ui/pages/paper.py, which loads
+    QtPrintSupport); the pages cost about 0.2 s there.
     """
     import kiosk.dossier.overview  # noqa: F401
     import kiosk.dossier.search  # noqa: F401
@@ -47,11 +50,3 @@ def import_core() -> None:
     import kiosk.security.audit  # noqa: F401
     import kiosk.security.officers  # noqa: F401
     import kiosk.storage.context  # noqa: F401
-    import ui.pages.admin  # noqa: F401
-    import ui.pages.dossier_list  # noqa: F401
-    import ui.pages.home  # noqa: F401
-    import ui.pages.queue  # noqa: F401
-    import ui.pages.receipt  # noqa: F401
-    import ui.pages.wizard  # noqa: F401
-    import ui.window.sync_controller  # noqa: F401
-    import ui.window.sync_status  # noqa: F401
