@@ -385,6 +385,10 @@ def build_parser() -> argparse.ArgumentParser:
     from ui.admin.report_commands import register as register_reports
 
     register_reports(add, _open, _os_account)
+
+    from ui.admin.idcard_command import register as register_id_card
+
+    register_id_card(add)
     return parser
 
 
