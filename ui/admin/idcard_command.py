@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from forms.idcard import FIELD_LABELS, IdCard, NotACard, describe, name_lacks_diacritics, parse_payload
+from forms.idcard.payload import FIELD_LABELS, IdCard, NotACard, describe, name_lacks_diacritics, parse_payload
 
 EXIT_OK, EXIT_NOT_A_CARD = 0, 2
 
@@ -44,12 +44,20 @@ def read_payload(args: argparse.Namespace) -> IdCard | NotACard:
 
 
 def with_mapped_address(payload: dict[str, Any], card: IdCard) -> dict[str, Any]:
-    """The one place the residence mapped to the 2025 units joins the output.
+    """The residence mapped to the 2025 units (forms/idcard/address.py) joins the output as `address_2025`:
+    the street line, the candidates (one when certain, several for a split commune), or the reason it is unknown."""
+    from forms.idcard.address import map_old_address
 
-    For now the residence is printed as read (cards before July 2025 carry the old commune, district and
-    province); the address mapper will add `"address_2025"` here, and the text output prints it beside.
-    """
-    return payload
+    mapping = map_old_address(card.residence)
+    candidates = [
+        {"commune_code": c.commune_code, "commune": c.commune_name, "province_code": c.province_code, "province": c.province_name}
+        for c in mapping.candidates
+    ]
+    text = "; hoặc ".join(f"{mapping.line + ', ' if mapping.line else ''}{c['commune']}, {c['province']}" for c in candidates)
+    return payload | {
+        "address_2025": {"line": mapping.line, "old_units": mapping.old_units, "candidates": candidates, "reason": mapping.reason},
+        "address_2025_text": text or f"(chưa xác định: {mapping.reason})",
+    }
 
 
 def card_text(card: IdCard, payload: dict[str, Any]) -> str:
@@ -62,8 +70,8 @@ def card_text(card: IdCard, payload: dict[str, Any]) -> str:
         f"{FIELD_LABELS['sex']}: {card.sex_label}",
         f"{FIELD_LABELS['residence']}: {card.residence}",
     ]
-    if payload.get("address_2025"):
-        lines.append(f"Địa chỉ theo đơn vị hành chính 2025: {payload['address_2025']}")
+    if payload.get("address_2025_text"):
+        lines.append(f"Địa chỉ theo đơn vị hành chính 2025: {payload['address_2025_text']}")
     lines.append(f"{FIELD_LABELS['issue_date']}: {card.issue_date:%d/%m/%Y}" if card.issue_date else f"{FIELD_LABELS['issue_date']}: (không có)")
     if name_lacks_diacritics(card.full_name):
         lines.append(f"Cảnh báo: {MSG_RETYPE}")

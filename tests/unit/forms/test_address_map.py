@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from forms import geo
-from forms.address_map import map_old_address
+from forms.idcard.address import map_old_address
 
 KNOWN_UNREACHED = {"25294", "29938", "10888", "25807", "21523", "21292", "27826", "05665"}
 TABLE = Path(geo.__file__).parent / "data" / "address_map_2025.json"

@@ -1,4 +1,4 @@
-"""forms.idcard: real card payload shapes parse to a checked person; anything else is "not a card", never a raise."""
+"""forms.idcard.payload: real card payload shapes parse to a checked person; anything else is "not a card", never a raise."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forms.idcard import (
+from forms.idcard.payload import (
     MSG_RECEIPT_QR,
     IdCard,
     NotACard,
@@ -159,7 +159,7 @@ def test_name_lacks_diacritics(name: str, flagged: bool) -> None:
 
 
 def test_the_payload_is_never_logged(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="forms.idcard")
+    caplog.set_level(logging.DEBUG, logger="forms.idcard.payload")
     for text in (payload(*MOTHER), payload(MOTHER[0], "", MOTHER[2], "05032000", *MOTHER[4:])):
         parse(text)
     for secret in (MOTHER[0], MOTHER[1], "Tuyết", "Kiến Xương"):

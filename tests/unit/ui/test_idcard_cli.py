@@ -12,7 +12,7 @@ from cli_helpers import run
 
 OLD_ADDRESS = "Thôn Đông, xã Vũ Hòa, huyện Kiến Xương, tỉnh Thái Bình"
 CARD = f"034190001234|151234567|Nguyễn Thị Ánh Tuyết|05031990|Nữ|{OLD_ADDRESS}|20042021"
-JSON_KEYS = {"ok", "number", "old_number", "full_name", "birth_date", "sex", "sex_label", "residence", "issue_date", "name_lacks_diacritics"}
+JSON_KEYS = {"address_2025", "address_2025_text", "ok", "number", "old_number", "full_name", "birth_date", "sex", "sex_label", "residence", "issue_date", "name_lacks_diacritics"}
 
 
 def id_card(capsys: pytest.CaptureFixture[str], tmp_path: Path, *args: str, stdin: str = "") -> tuple[int, str, str]:
@@ -41,6 +41,17 @@ def test_json_shape_of_a_card(capsys, tmp_path) -> None:
     body = json.loads(out)
     assert set(body) == JSON_KEYS
     assert body["ok"] is True and body["birth_date"] == "1990-03-05" and body["sex"] == "nu" and body["issue_date"] == "2021-04-20"
+
+
+def test_the_old_address_is_mapped_to_the_2025_units(capsys, tmp_path) -> None:
+    card = CARD.replace(OLD_ADDRESS, "Thôn 3, Xã Ea Tu, Thành phố Buôn Ma Thuột, Đắk Lắk")
+    code, out, _ = id_card(capsys, tmp_path, "--text", "-", stdin=card)
+    assert code == 0 and "Địa chỉ theo đơn vị hành chính 2025: Thôn 3, Phường Tân An, Đắk Lắk" in out
+    code, out, _ = id_card(capsys, tmp_path, "--text", "-", "--json", stdin=card)
+    mapped = json.loads(out)["address_2025"]
+    assert mapped["line"] == "Thôn 3" and [c["commune"] for c in mapped["candidates"]] == ["Phường Tân An"] and mapped["reason"] is None
+    code, out, _ = id_card(capsys, tmp_path, "--text", "-", "--json", stdin=CARD)  # a commune merged before 2025: a reason
+    assert json.loads(out)["address_2025"]["candidates"] == [] and "chọn xã, phường mới" in json.loads(out)["address_2025"]["reason"]
 
 
 def test_name_without_diacritics_is_flagged(capsys, tmp_path) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from forms import geo
 from forms.text import fold, nfc
 
-_TABLE = Path(__file__).parent / "data" / "address_map_2025.json"
+_TABLE = Path(__file__).parent.parent / "data" / "address_map_2025.json"
 
 # Unit-type words, longest first, as (folded spelling, canonical type). Abbreviations are the
 # ones printed on cards and typed at counters ("TP.", "Q.", "P.", "H.", "TX.", "TT.", "X.").
