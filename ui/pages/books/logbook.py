@@ -40,7 +40,30 @@ if TYPE_CHECKING:
     from ui.session import Session
 
 PERIOD_CHOICES = (("day", "Hôm nay"), ("month", "Tháng này"), ("quarter", "Quý này"), ("year", "Năm nay"), ("range", "Khoảng ngày tự chọn"))
-_WIDTHS = (50, 250, 220, 170, 260, 180, 120, 120, 120, 200, 80)  # the logbook table's columns, in pixels
+# The logbook table fits 1366x768 without scrolling sideways: STT, the dossier code and the three dates ("HH:MM" over
+# "dd/mm/yyyy") take what their text needs on one line; the other columns share the rest in these proportions and
+# wrap, as do the headings.
+_SAMPLES = {0: "STT", 1: "000.00.00.H00-000000-0000", 6: "00/00/0000", 7: "00/00/0000", 8: "00/00/0000"}
+_WEIGHTS = {2: 13, 3: 10.5, 4: 15, 5: 9.5, 9: 10.5, 10: 5.4}
+
+
+class _FittingTable(QTableWidget):
+    """A table whose columns always fill its width: rows grow, the table never scrolls sideways."""
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        metrics = self.fontMetrics()
+        widths = {column: metrics.horizontalAdvance(sample) + 18 for column, sample in _SAMPLES.items()}
+        rest = max(0, self.viewport().width() - sum(widths.values()))
+        total = sum(_WEIGHTS.values())
+        widths.update({column: int(rest * weight / total) for column, weight in _WEIGHTS.items()})
+        widths[10] += self.viewport().width() - sum(widths.values())  # what rounding left over
+        for column, width in widths.items():
+            self.setColumnWidth(column, width)
+        self.resizeRowsToContents()
 
 
 def _qdate(day: date) -> QDate:
@@ -80,16 +103,18 @@ class BooksPage(QWidget):
         for button in (self.xlsx_button, self.pdf_button):
             button.setEnabled(False)
 
-        self.table = QTableWidget(0, len(HEADINGS))
+        self.table = _FittingTable(0, len(HEADINGS))
         self.table.setObjectName("logbookTable")
         self.table.setHorizontalHeaderLabels(HEADINGS)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate(_WIDTHS):
-            self.table.setColumnWidth(column, width)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value))
+        header.setFixedHeight(2 * header.fontMetrics().lineSpacing() + 12)  # the longer headings wrap to two lines
         self.report_view = ReportView()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.table, "Sổ theo dõi hồ sơ (mẫu 07)")
@@ -179,7 +204,7 @@ class BooksPage(QWidget):
                 if column in (0, 6, 7, 8):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(row, column, item)
-        self.table.resizeRowsToContents()
+        self.table.fit_columns()
         volumes = ", ".join(book.volumes)
         show_banner(self.message, f"{len(book.rows)} hồ sơ trong sổ" + (f" (quyển {volumes})" if volumes else "")
                     + f", {book.field_label.lower()}." if book.rows else "Không có hồ sơ nào trong kỳ đã chọn.")
