@@ -1,8 +1,8 @@
 """The "Sổ theo dõi và báo cáo" page: the logbook (form 07) of a period and lĩnh vực, and the period report with charts.
 
 The period and the lĩnh vực are chosen at the top (a day, this month, quarter or year, or any range); "Xem" reads
-both on the database worker; "Xuất Excel" / "Xuất PDF" write the tab shown. Only the logbook table may scroll
-sideways, inside itself: the page fits 1366x768.
+both on the database worker; "Xuất Excel" / "Xuất PDF" write the tab shown; "In sổ" prints the logbook with the PDF's
+drawing. Nothing scrolls sideways at 1366x768: the logbook table's columns share its width and wrap.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QPageLayout
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,7 +34,7 @@ from forms.model import FIELD_LABELS
 from forms.timezone import local_today
 from kiosk.books.logbook import HEADINGS
 from kiosk.books.report import period_of
-from ui.operations.books import export_logbook, export_report, read_logbook, read_report
+from ui.operations.books import export_logbook, export_report, print_logbook, read_logbook, read_report
 from ui.pages.books.report import ReportView
 from ui.pages.widgets import banner, primary_button, show_banner, title
 
@@ -83,6 +85,8 @@ class BooksPage(QWidget):
         self.book: Any = None
         # Where an export goes: a save dialog; tests put a function returning a path here.
         self.ask_path: Callable[[str, str], Path | None] = self._ask_path
+        # Which printer "In sổ" uses: the standard print dialog; tests put a function returning a PDF QPrinter here.
+        self.ask_printer: Callable[[], QPrinter | None] = self._ask_printer
         self.message = banner("banner")
         self.period = QComboBox()
         for key, label in PERIOD_CHOICES:
@@ -99,8 +103,11 @@ class BooksPage(QWidget):
         self.show_button = primary_button("Xem")
         self.xlsx_button = QPushButton("Xuất Excel")
         self.pdf_button = QPushButton("Xuất PDF")
+        self.print_button = QPushButton("&In sổ…")
+        self.print_button.setObjectName("printLogbook")
+        self.print_button.setToolTip("In sổ theo dõi hồ sơ của kỳ đang xem (khổ A4 ngang), như tệp PDF (Alt+I)")
         self.home_button = QPushButton("Về trang chủ")
-        for button in (self.xlsx_button, self.pdf_button):
+        for button in (self.xlsx_button, self.pdf_button, self.print_button):
             button.setEnabled(False)
 
         self.table = _FittingTable(0, len(HEADINGS))
@@ -121,7 +128,7 @@ class BooksPage(QWidget):
         self.tabs.addTab(self.report_view, "Báo cáo")
 
         controls = QHBoxLayout()
-        for label, widget in (("&Kỳ:", self.period), ("Từ &ngày:", self.start), ("Đế&n ngày:", self.end), ("&Lĩnh vực:", self.field)):
+        for label, widget in (("&Kỳ:", self.period), ("Từ &ngày:", self.start), ("Đến ngà&y:", self.end), ("&Lĩnh vực:", self.field)):
             caption = QLabel(label)
             caption.setBuddy(widget)
             controls.addWidget(caption)
@@ -133,6 +140,7 @@ class BooksPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.xlsx_button)
         buttons.addWidget(self.pdf_button)
+        buttons.addWidget(self.print_button)
         layout = QVBoxLayout(self)
         layout.addWidget(title("Sổ theo dõi và báo cáo"))
         layout.addLayout(controls)
@@ -144,6 +152,7 @@ class BooksPage(QWidget):
         self.show_button.clicked.connect(self.refresh)
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
         self.pdf_button.clicked.connect(lambda: self.export("pdf"))
+        self.print_button.clicked.connect(self.print_book)
         self.home_button.clicked.connect(self.home_requested)
         self.start.dateChanged.connect(lambda _d: self._custom())
         self.end.dateChanged.connect(lambda _d: self._custom())
@@ -218,6 +227,7 @@ class BooksPage(QWidget):
         ready = self.book is not None and self.report_view.report is not None
         self.xlsx_button.setEnabled(ready)
         self.pdf_button.setEnabled(ready)
+        self.print_button.setEnabled(self.book is not None)
 
     # --- exports -----------------------------------------------------------------------------------
 
@@ -244,3 +254,24 @@ class BooksPage(QWidget):
             op = export_report(ctx, self.report_view.report, charts, path, fmt, actor)
         show_banner(self.message, "Đang ghi tệp…")
         self._session.run(op.success(lambda target: show_banner(self.message, f"Đã lưu {target}")).failure(self._failed))
+
+    # --- printing ----------------------------------------------------------------------------------
+
+    def _ask_printer(self) -> QPrinter | None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("In sổ theo dõi hồ sơ")
+        return printer if dialog.exec() == QPrintDialog.DialogCode.Accepted else None
+
+    def print_book(self) -> None:
+        """Print the logbook shown (whichever tab is open) on the printer the officer picks, on the database worker."""
+        if self.book is None:
+            return
+        printer = self.ask_printer()
+        if printer is None:
+            return
+        self._printer = printer  # held until the worker is done with it
+        show_banner(self.message, "Đang gửi sổ tới máy in…")
+        op = print_logbook(self._session.context, self.book, printer, self._session.actor)
+        self._session.run(op.success(lambda _none: show_banner(self.message, "Đã gửi sổ theo dõi hồ sơ tới máy in.")).failure(self._failed))
