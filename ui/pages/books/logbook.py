@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, Signal
 from PySide6.QtGui import QPageLayout
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -52,19 +52,30 @@ _WEIGHTS = {2: 13, 3: 10.5, 4: 15, 5: 9.5, 9: 10.5, 10: 5.4}
 class _FittingTable(QTableWidget):
     """A table whose columns always fill its width: rows grow, the table never scrolls sideways."""
 
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        self.fit_columns()
+    def viewportEvent(self, event: Any) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize:  # the table resized, or its up-and-down scroll bar came or went
+            self.fit_columns()
+        return super().viewportEvent(event)
 
     def fit_columns(self) -> None:
-        metrics = self.fontMetrics()
-        widths = {column: metrics.horizontalAdvance(sample) + 18 for column, sample in _SAMPLES.items()}
-        rest = max(0, self.viewport().width() - sum(widths.values()))
+        # Taller rows may bring the up-and-down scroll bar, which narrows the viewport: fit again (twice at most).
+        for _ in range(3):
+            width = self.viewport().width()
+            self._fit(width)
+            if self.viewport().width() == width:
+                return
+
+    def _fit(self, width: int) -> None:
+        least = self.horizontalHeader().minimumSectionSize()  # the header widens a narrower column to this
+        cells, heads = self.fontMetrics(), self.horizontalHeader().fontMetrics()
+        widths = {column: max(least, cells.horizontalAdvance(sample) + 18, heads.horizontalAdvance(sample) + 18)
+                  for column, sample in _SAMPLES.items()}
+        rest = max(0, width - sum(widths.values()))
         total = sum(_WEIGHTS.values())
         widths.update({column: int(rest * weight / total) for column, weight in _WEIGHTS.items()})
-        widths[10] += self.viewport().width() - sum(widths.values())  # what rounding left over
-        for column, width in widths.items():
-            self.setColumnWidth(column, width)
+        widths[10] += width - sum(widths.values())  # what rounding left over
+        for column, share in widths.items():
+            self.setColumnWidth(column, share)
         self.resizeRowsToContents()
 
 
