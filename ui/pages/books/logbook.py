@@ -45,8 +45,9 @@ PERIOD_CHOICES = (("day", "Hôm nay"), ("month", "Tháng này"), ("quarter", "Qu
 # The logbook table fits 1366x768 without scrolling sideways: STT, the dossier code and the three dates ("HH:MM" over
 # "dd/mm/yyyy") take what their text needs on one line; the other columns share the rest in these proportions and
 # wrap, as do the headings.
-_SAMPLES = {0: "STT", 1: "000.00.00.H00-000000-0000", 6: "00/00/0000", 7: "00/00/0000", 8: "00/00/0000"}
-_WEIGHTS = {2: 13, 3: 10.5, 4: 15, 5: 9.5, 9: 10.5, 10: 5.4}
+_DAY = "00/00/0000"
+# Per column, in form 07's order: the text it must show whole (its width), or its share of the rest.
+_COLUMNS: tuple[str | float, ...] = ("STT", "000.00.00.H00-000000-0000", 13, 10.5, 15, 9.5, _DAY, _DAY, _DAY, 10.5, 5.4)
 
 
 class _FittingTable(QTableWidget):
@@ -68,13 +69,13 @@ class _FittingTable(QTableWidget):
     def _fit(self, width: int) -> None:
         least = self.horizontalHeader().minimumSectionSize()  # the header widens a narrower column to this
         cells, heads = self.fontMetrics(), self.horizontalHeader().fontMetrics()
-        widths = {column: max(least, cells.horizontalAdvance(sample) + 18, heads.horizontalAdvance(sample) + 18)
-                  for column, sample in _SAMPLES.items()}
-        rest = max(0, width - sum(widths.values()))
-        total = sum(_WEIGHTS.values())
-        widths.update({column: int(rest * weight / total) for column, weight in _WEIGHTS.items()})
-        widths[10] += width - sum(widths.values())  # what rounding left over
-        for column, share in widths.items():
+        widths = [max(least, cells.horizontalAdvance(c) + 18, heads.horizontalAdvance(c) + 18) if isinstance(c, str) else 0
+                  for c in _COLUMNS]
+        rest = max(0, width - sum(widths))
+        total = sum(c for c in _COLUMNS if not isinstance(c, str))
+        widths = [w if isinstance(c, str) else int(rest * c / total) for w, c in zip(widths, _COLUMNS)]
+        widths[-1] += width - sum(widths)  # what rounding left over
+        for column, share in enumerate(widths):
             self.setColumnWidth(column, share)
         self.resizeRowsToContents()
 
