@@ -47,6 +47,22 @@ def export_logbook(ctx: KioskContext, book: Any, path: Path, fmt: str, actor: st
     return Op(work)
 
 
+def print_logbook(ctx: KioskContext, book: Any, printer: Any, actor: str) -> Op[None]:
+    """Print the logbook shown on ``printer`` (chosen in the print dialog) with the PDF's drawing; audited as an
+    export ("print"): the book holds names, addresses and phones."""
+
+    def work() -> None:
+        from forms.timezone import local_today
+        from kiosk.books.logbook import record_export
+        from kiosk.printed.load import place_name
+        from ui.printing.logbook_render import print_logbook as to_printer
+
+        to_printer(book, printer, unit_name=ctx.settings.unit_name, place_name=place_name(ctx.settings), today=local_today(ctx.now()))
+        record_export(ctx, actor, "logbook", book.start, book.end, "print")
+
+    return Op(work)
+
+
 def export_report(ctx: KioskContext, report: Any, charts: list[Any], path: Path, fmt: str, actor: str) -> Op[Path]:
     """Write the report shown to XLSX or PDF (with `charts`, rendered on the GUI thread) and record the export."""
 

@@ -136,14 +136,16 @@ class DossierListPage(QWidget):
         self.worklist.addItem("Mọi hồ sơ", None)
         for key, label in WORKLISTS:
             self.worklist.addItem(label, key)
-        self.received_from = self._date_box("từ ngày")
-        self.received_to = self._date_box("đến ngày")
+        self.received_from = self._date_box("ngày nhận, từ")
+        self.received_to = self._date_box("ngày nhận, đến")
         self.due_on = self._date_box("ngày hẹn trả")
         self.procedure = QComboBox()
         self.procedure.addItem("Mọi thủ tục", None)
-        self.procedure.setMaximumWidth(230)
+        # Procedure names are long: the box takes the row's spare width and elides, never widens the page.
+        self.procedure.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.procedure.setMinimumContentsLength(28)
         self.portal_status = QComboBox()
-        self.portal_status.addItem("Mọi trạng thái trên cổng", None)
+        self.portal_status.addItem("Mọi trạng thái", None)
         for status in STATUSES.values():
             self.portal_status.addItem(f"{status.code}. {status.short}", status.code)
         self.model = DossierTableModel()
@@ -173,14 +175,18 @@ class DossierListPage(QWidget):
         top.addWidget(self.qr_button)
         top.addWidget(self.camera_button)
         top.addWidget(self.filter, 1)
-        filters = QHBoxLayout()
-        for label, widget in (("&Việc cần làm:", self.worklist), ("Nhận &từ:", self.received_from), ("đế&n:", self.received_to),
-                              ("Thủ tụ&c:", self.procedure), ("Trạng thái cổn&g:", self.portal_status), ("Hẹn t&rả ngày:", self.due_on)):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            filters.addWidget(caption)
-            filters.addWidget(widget)
-        filters.addStretch(1)
+        # Two filter rows so every label and box shows whole at 1366x768: what to list, then the days.
+        lists = QHBoxLayout()
+        days = QHBoxLayout()
+        for row, items in ((lists, (("&Việc cần làm:", self.worklist), ("Thủ tụ&c:", self.procedure), ("Trạng thái trên cổn&g:", self.portal_status))),
+                           (days, (("&Nhận từ ngày:", self.received_from), ("đến ngà&y:", self.received_to), ("Hẹn t&rả ngày:", self.due_on)))):
+            for label, widget in items:
+                caption = QLabel(label)
+                caption.setBuddy(widget)
+                row.addWidget(caption)
+                row.addWidget(widget, 1 if widget is self.procedure else 0)
+                row.addSpacing(8)
+        days.addStretch(1)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
         bottom.addWidget(self.home_button)
@@ -190,10 +196,16 @@ class DossierListPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(title("Danh sách hồ sơ"))
         layout.addLayout(top)
-        layout.addLayout(filters)
+        layout.addLayout(lists)
+        layout.addLayout(days)
         layout.addWidget(self.error)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
+        chain = (self.search, self.qr_button, self.camera_button, self.filter, self.worklist, self.procedure, self.portal_status,
+                 self.received_from, self.received_to, self.due_on, self.table, self.home_button, self.detail_button,
+                 self.hand_back_button, self.reprint_button)
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
         self.search.textChanged.connect(lambda _text: self._debounce.start())
         self.search.returnPressed.connect(self.refresh)
@@ -216,8 +228,9 @@ class DossierListPage(QWidget):
     def _date_box(what: str) -> QLineEdit:
         box = QLineEdit()
         box.setPlaceholderText("dd/mm/yyyy")
-        box.setToolTip(f"Lọc {what} (dd/mm/yyyy); để trống: không lọc")
-        box.setFixedWidth(112)
+        box.setToolTip(f"Lọc theo {what} (dd/mm/yyyy); để trống: không lọc")
+        # Wide enough for the placeholder and a typed date in the current font, with the frame's padding.
+        box.setFixedWidth(box.fontMetrics().horizontalAdvance("dd/mm/yyyy  ") + 24)
         return box
 
     def set_procedures(self, procedures: Sequence[tuple[str, str]]) -> None:

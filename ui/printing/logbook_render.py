@@ -12,13 +12,14 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPageLayout
+from PySide6.QtPrintSupport import QPrinter
 
 from forms.text import format_vnd
 from kiosk.books.logbook import HEADINGS, Logbook
 from kiosk.books.report import Report
 from ui.printing.flow_pages import Flow
-from ui.printing.page_output import RenderError, write_pdf
+from ui.printing.page_output import RenderError, page_size, print_pages, write_pdf
 from ui.printing.report_charts import CHART_RATIO
 
 LOGBOOK_TITLE = "SỔ THEO DÕI HỒ SƠ"
@@ -32,7 +33,7 @@ def _period(start: date, end: date) -> str:
     return f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
 
 
-def render_logbook_pdf(book: Logbook, path: Path, *, unit_name: str, place_name: str, today: date) -> Path:
+def _logbook_flow(book: Logbook, unit_name: str, place_name: str, today: date) -> Flow:
     """Form 07 on landscape A4: header, title, volume and period, the table with its heading row on every page."""
     flow = Flow("A4", landscape=True, table_scale=0.72)
     flow.c.header_blocks(unit_name, place_name, today)
@@ -44,8 +45,22 @@ def render_logbook_pdf(book: Logbook, path: Path, *, unit_name: str, place_name:
     if not rows:
         rows = [("", "", "Không có hồ sơ trong kỳ", "", "", "", "", "", "", "", "")]
     flow.table(HEADINGS, rows, _LOGBOOK_WEIGHTS, _CENTRED)
+    return flow
+
+
+def render_logbook_pdf(book: Logbook, path: Path, *, unit_name: str, place_name: str, today: date) -> Path:
+    """The logbook as a PDF file (landscape A4)."""
+    flow = _logbook_flow(book, unit_name, place_name, today)
     return write_pdf(path, "A4", f"Sổ theo dõi hồ sơ {_period(book.start, book.end)}", flow.pages(),
                      "sổ theo dõi hồ sơ", RenderError, landscape=True)
+
+
+def print_logbook(book: Logbook, printer: QPrinter, *, unit_name: str, place_name: str, today: date) -> None:
+    """The same pages on ``printer`` (the print dialog's choice), turned to landscape A4 as the PDF is."""
+    printer.setPageSize(page_size("A4"))
+    printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+    printer.setDocName(f"Sổ theo dõi hồ sơ {_period(book.start, book.end)}")
+    print_pages(printer, _logbook_flow(book, unit_name, place_name, today).pages(), "sổ theo dõi hồ sơ", RenderError)
 
 
 def report_lines(data: Report) -> list[tuple[str, str]]:

@@ -10,7 +10,6 @@ import math
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
-    QBarSeries,
     QBarSet,
     QChart,
     QHorizontalBarSeries,
@@ -91,38 +90,39 @@ def procedure_chart(report: Report) -> QChart:
 
 
 def results_chart(report: Report) -> QChart:
-    """Results returned on time and late, overdue now, stopped."""
+    """Results returned on time and late, overdue now, stopped: one bar each, the count in its label (a count
+    drawn on a short bar would not read), laid sideways so the labels never need cutting."""
     chart = _chart("Kết quả giải quyết")
-    series = QBarSeries()
-    labels = ["Đúng hẹn", "Quá hẹn", "Quá hạn chưa trả", "Dừng giải quyết"]
+    labels = ["Trả đúng hẹn", "Trả quá hẹn", "Quá hạn, chưa trả", "Dừng giải quyết"]
     values = [report.returned_on_time, report.returned_late, report.overdue_now, report.stopped]
     bars = QBarSet("Số hồ sơ")
     bars.setColor(QColor(_GREEN))
-    for value in values:
+    for value in reversed(values):
         bars.append(value)
+    series = QHorizontalBarSeries()
     series.append(bars)
-    series.setLabelsVisible(True)
     chart.addSeries(series)
-    axis_x = QBarCategoryAxis()
-    axis_x.append(labels)
-    axis_x.setLabelsFont(QFont(FAMILY, 9))
-    axis_y = count_axis(max(values))
-    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+    axis_y = QBarCategoryAxis()
+    axis_y.append([f"{label} ({value})" for label, value in zip(reversed(labels), reversed(values))])
+    axis_y.setLabelsFont(QFont(FAMILY, 9))
+    axis_x = count_axis(max(values))
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-    series.attachAxis(axis_x)
+    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(axis_y)
+    series.attachAxis(axis_x)
     chart.legend().setVisible(False)
     return chart
 
 
-def satisfaction_chart(report: Report) -> QChart:
-    """The share of each satisfaction level (1–4)."""
+def satisfaction_chart(report: Report, slice_labels: bool = True) -> QChart:
+    """The share of each satisfaction level (1–4); without ``slice_labels`` only the legend names them (a narrow
+    chart on screen, where labels beside the slices would be cut short)."""
     chart = _chart(f"Mức độ hài lòng ({report.rated} lượt đánh giá)")
     series = QPieSeries()
     for count, colour in zip(report.ratings, (_GREEN, _BLUE, _ORANGE, _RED)):
         piece = series.append(f"{count.label}: {count.count} ({report.share(count.count):g}%)", max(count.count, 0))
         piece.setColor(QColor(colour))
-        piece.setLabelVisible(count.count > 0)
+        piece.setLabelVisible(slice_labels and count.count > 0)
         piece.setLabelFont(QFont(FAMILY, 9))
     if not report.rated:
         empty = series.append("Chưa có lượt đánh giá", 1)
@@ -132,9 +132,9 @@ def satisfaction_chart(report: Report) -> QChart:
     return chart
 
 
-def build_charts(report: Report) -> list[QChart]:
+def build_charts(report: Report, screen: bool = False) -> list[QChart]:
     """The report's charts in the order the screen and the PDF show them (GUI thread)."""
-    return [procedure_chart(report), results_chart(report), satisfaction_chart(report)]
+    return [procedure_chart(report), results_chart(report), satisfaction_chart(report, slice_labels=not screen)]
 
 
 def render_chart(chart: QChart, width: int, height: int, scale: int = _PDF_SCALE) -> QImage:

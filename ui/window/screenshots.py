@@ -1,5 +1,5 @@
 """`python -m ui.window.screenshots OUT_DIR`: screenshots at 1366x768 of login, home, a wizard error, the receipt, the
-work lists, the hand-back and the citizen's rating (docs/screenshots.md)."""
+work lists, the hand-back, the citizen's rating, the logbook, the report and the notice papers (docs/screenshots.md)."""
 
 from __future__ import annotations
 
@@ -94,7 +94,10 @@ def take(out_dir: Path, data_dir: Path) -> list[Path]:
     window.stack.setCurrentWidget(window.list_page)
     _wait(lambda: window.list_page.model.rowCount() > 0)
     shot("07-dossier-list")
-    _counter_screens(window, shot)
+    _counter_screens(window, shot, shots)
+    from ui.window.books_shots import shoot_books
+
+    shoot_books(window, shot, _wait)
     window._go_home()
     window._open_admin()
     _wait(lambda: window.admin_page.table.rowCount() > 0)
@@ -107,7 +110,7 @@ def take(out_dir: Path, data_dir: Path) -> list[Path]:
     return shots
 
 
-def _counter_screens(window, shot) -> None:
+def _counter_screens(window, shot, shots: list[Path]) -> None:
     """The result side: the dossier just received is marked ready, listed, handed back, rated."""
     from PySide6.QtWidgets import QDialog
 
@@ -135,6 +138,7 @@ def _counter_screens(window, shot) -> None:
         _settle()
         path = window_shots_dir / f"{name}.png"
         dialog.grab().save(str(path))
+        shots.append(path)
 
     window_shots_dir = Path(window.property("shots_dir"))
     grab("12-hand-back")

@@ -1,8 +1,8 @@
 """The "Sổ theo dõi và báo cáo" page driven by keyboard in the real main window, on a generated month.
 
 F9 from the home screen opens it; a period typed in the date fields and "Xem" fill the logbook table (form 07) and
-the report with its charts; "Xuất Excel" writes the logbook; only the logbook table may scroll sideways at
-1366x768. Screenshots of both tabs go to /tmp/logbook/.
+the report with its charts; "Xuất Excel" writes the logbook; "In sổ" (Alt+I) prints it with the PDF's drawing;
+nothing scrolls sideways at 1366x768. Screenshots of both tabs go to /tmp/logbook/.
 """
 
 from __future__ import annotations
@@ -34,12 +34,23 @@ def _seed(site_dir: Path):
             ctx.close()
 
 
+def _pages_text(path: Path) -> list[str]:
+    """Each page's text with every space and line break removed (a heading may wrap in its cell)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return ["".join(pdf[i].get_textpage().get_text_range().split()) for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
 def _no_sideways_scroll(page) -> list[str]:
-    """Scroll areas of the page (but the logbook table) that scroll sideways now."""
+    """Scroll areas of the page that scroll sideways now."""
     from PySide6.QtWidgets import QAbstractScrollArea
 
     return [w.objectName() or type(w).__name__ for w in page.findChildren(QAbstractScrollArea)
-            if w.isVisible() and w is not page.table and w.horizontalScrollBar().isVisible()]
+            if w.isVisible() and w.horizontalScrollBar().isVisible()]
 
 
 def test_the_books_page_by_keyboard(qtbot, site_dir: Path, tmp_path: Path) -> None:
@@ -93,6 +104,30 @@ def test_the_books_page_by_keyboard(qtbot, site_dir: Path, tmp_path: Path) -> No
     qtbot.waitUntil(written.exists, timeout=10_000)
     rows = list(load_workbook(written).active.iter_rows(values_only=True))
     assert list(rows[0]) == FORM_07 and len(rows) == 1 + len(tally.codes)
+
+    # "In sổ" (Alt+I) prints the logbook with the PDF's drawing: here on a printer that writes a PDF file.
+    printed = tmp_path / "printed.pdf"
+
+    def pdf_printer():
+        from PySide6.QtPrintSupport import QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        return printer
+
+    page.ask_printer = pdf_printer
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: "Đã gửi sổ" in page.message.text(), timeout=20_000)
+    pages = _pages_text(printed)
+    assert "SỔTHEODÕIHỒSƠ" in pages[0] and "Tênthủtụchànhchính" in pages[0]
+    assert all(code.replace(" ", "") in "".join(pages) for code in tally.codes)
+    assert pages[-1].endswith(f"Trang{len(pages)}/{len(pages)}")
+    import pypdfium2 as pdfium
+
+    width, height = pdfium.PdfDocument(str(printed))[0].get_size()
+    assert width > height  # landscape A4, as the PDF export
 
     qtbot.keyClick(page.home_button, Qt.Key.Key_Space)
     assert window.stack.currentWidget() is window.home_page

@@ -13,27 +13,14 @@ from pathlib import Path
 
 import requests
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from portal_server import portal  # noqa: F401 - the fixture
+from scroll_bars import wrong_scroll_bars
 from sync_helpers import add_officer, make_kiosk, submit_dossiers
 from test_sync_gui import open_window
 
 AUTHORISED_ID = "001090012345"
-
-
-def _scroll_bars(widget: QWidget) -> list[str]:
-    """What scrolls where it should not: any sideways bar; an up-and-down bar on anything but a list or a preview."""
-    wrong = []
-    for area in widget.findChildren(QAbstractScrollArea):
-        if not area.isVisibleTo(widget):
-            continue
-        if area.horizontalScrollBar().isVisible():
-            wrong.append(f"{type(area).__name__} {area.objectName()} scrolls sideways")
-        long_list = isinstance(area, QAbstractItemView) or area.widget() is not None and area.widget().objectName() == "slipPreview"
-        if area.verticalScrollBar().isVisible() and not long_list:
-            wrong.append(f"{type(area).__name__} {area.objectName()} scrolls up and down")
-    return wrong
 
 
 def _key(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
@@ -67,7 +54,7 @@ def test_a_result_is_handed_back_rated_and_echoed_by_keyboard(qtbot, portal, tmp
     _synced(window, qtbot)  # status 9 is pulled; the home screen's counts follow
     home = window.home_page
     qtbot.waitUntil(lambda: home.worklist_buttons["result_ready"].text().endswith(": 1"), timeout=10_000)
-    assert _scroll_bars(window) == []
+    assert wrong_scroll_bars(window) == []
 
     # Home → "Đã có kết quả, chờ trả" (Ctrl+3) → the row → Enter opens the hand-back.
     home.search.setFocus()
@@ -75,7 +62,7 @@ def test_a_result_is_handed_back_rated_and_echoed_by_keyboard(qtbot, portal, tmp
     page = window.list_page
     qtbot.waitUntil(lambda: window.stack.currentWidget() is page and page.model.rowCount() == 1, timeout=10_000)
     assert page.model.rows[0].code == code and page.worklist.currentData() == "result_ready"
-    assert _scroll_bars(window) == []
+    assert wrong_scroll_bars(window) == []
     page.table.setFocus()
     _key(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.hand_back_dialog is not None and page.hand_back_dialog.isVisible(), timeout=10_000)
@@ -84,7 +71,7 @@ def test_a_result_is_handed_back_rated_and_echoed_by_keyboard(qtbot, portal, tmp
     qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.name)
     assert "Phí, lệ phí" in dialog.fee_label.text()
-    assert _scroll_bars(dialog) == []
+    assert wrong_scroll_bars(dialog) == []
 
     # An authorised person: Alt+Y, then the fields by Tab, Enter records.
     _key(qtbot, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
@@ -105,7 +92,7 @@ def test_a_result_is_handed_back_rated_and_echoed_by_keyboard(qtbot, portal, tmp
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1 and dialog.slip is not None, timeout=10_000)
     assert dialog.slip.collected_by is not None and dialog.slip.collected_by.id_number == AUTHORISED_ID
     qtbot.waitUntil(lambda: dialog.preview.pixmap() is not None and not dialog.preview.pixmap().isNull(), timeout=20_000)
-    assert _scroll_bars(dialog) == []
+    assert wrong_scroll_bars(dialog) == []
     pdf = tmp_path / "slip.pdf"
     dialog.save_pdf_to(pdf)
     qtbot.waitUntil(pdf.exists, timeout=20_000)
@@ -116,7 +103,7 @@ def test_a_result_is_handed_back_rated_and_echoed_by_keyboard(qtbot, portal, tmp
     qtbot.waitUntil(lambda: window.stack.currentWidget() is rating, timeout=10_000)
     shown = " ".join(label.text() for label in rating.findChildren(QWidget) if hasattr(label, "text"))
     assert code not in shown and "Tran Van Nhan" not in shown  # no personal data on the citizen's screen
-    assert _scroll_bars(window) == []
+    assert wrong_scroll_bars(window) == []
     for key, modifier in ((Qt.Key.Key_F9, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier),
                           (Qt.Key.Key_F2, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier)):
         qtbot.keyClick(rating, key, modifier)  # the officer's keys do nothing while the citizen has the screen
