@@ -111,7 +111,7 @@ class DossierDetailDialog(QDialog):
         if detail.summary.portal_status == SUPPLEMENT_STATUS:
             self.requested_panel, self.guidance_button = self._requested_panel(detail)
         self.reprint_button = QPushButton("In lại giấy hẹn")
-        self.supplement_button = primary_button("Ghi nhận giấy tờ bổ sung")
+        self.supplement_button = primary_button("Ghi nhận giấy tờ &bổ sung")
         self.supplement_button.setEnabled(detail.summary.portal_status == SUPPLEMENT_STATUS)
         self.supplement_button.setToolTip("Dùng khi cổng yêu cầu bổ sung hồ sơ (trạng thái 5).")
         self.stop_button = QPushButton("Dừng giải quyết…")
