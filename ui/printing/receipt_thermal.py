@@ -86,7 +86,7 @@ def compose(data: ReceiptData, copy_label: str, raster: bool) -> Composer:
     c.paragraph([("Giấy tờ đã nhận:", body)], gap=0.5 * u)
     for i, doc in enumerate(data.documents, 1):
         how = doc.kind_label if data.layout_version == LAYOUT_2018 else way_text(doc)
-        runs = [(doc.name.strip() or BLANK, body), (f" — {how.strip()}" if how.strip() else "", small)]
+        runs = [(doc.name.strip() or BLANK, body), (f" ({how.strip()})" if how.strip() else "", small)]
         runs.append((f", {doc.quantity:02d} bản" if doc.quantity > 1 else "", small))
         list_item(c, f"{i}.", [r for r in runs if r[0]], indent_pt=2.0)
     if not data.documents:
