@@ -132,6 +132,10 @@ class SiteSettings:
     # The default is what an upgraded site's settings.json (which lacks the key) means: True. `init_site`
     # writes False for a new site (docs/receipt-2025.md).
     receipt_copy_marker: bool = _setting(True, "In hai liên (Liên 1: Lưu, Liên 2: Giao người nộp) trên giấy tiếp nhận", _bool)
+    # "Tiếp nhận và in giấy hẹn" prints this many copies on the default printer, without a dialog (docs/printing.md);
+    # with the marker on, the first two are "Liên 1: Lưu" and "Liên 2: Giao người nộp".
+    receipt_copies: int = _setting(2, "Số bản giấy tiếp nhận in ra khi tiếp nhận (1–4)", _int_range(1, 4))
+    receipt_two_up: bool = _setting(False, "In hai bản giấy tiếp nhận (khổ A5) trên một tờ A4", _bool)
     scan_required: bool = _setting(
         False, "Bắt buộc quét giấy tờ nộp (đủ số trang) trước khi tiếp nhận", _bool
     )

@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
 
     def _submitted(self, data: Any, clock_warning: str | None) -> None:
         self._queued(None)
-        self.receipt_page.show_receipt(data, heading="Đã tiếp nhận hồ sơ", notice=clock_warning)
+        self.receipt_page.show_submitted(data, clock_warning)  # prints the site's copies on the default printer
         self.stack.setCurrentWidget(self.receipt_page)
 
     # --- sync, and the other pages ------------------------------------------------------------------
