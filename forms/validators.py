@@ -26,6 +26,7 @@ _MAX_SCALAR_LENGTH = 200
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+_TWO_DIGIT_YEAR = re.compile(r"\d{6}|\d{1,2}/\d{1,2}/\d{2}", re.ASCII)  # "050390", "5/3/90": which century?
 _DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?", re.ASCII)
 _DIGITS = re.compile(r"[0-9]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
@@ -275,6 +276,8 @@ def check_date(
     if _is_empty(value):
         return None
     day = parse_date(value)
+    if day is None and isinstance(value, str) and _TWO_DIGIT_YEAR.fullmatch(value.strip()):
+        return "Năm phải đủ 4 chữ số (năm 2 chữ số không rõ thế kỷ): gõ 05031990 hoặc 05/03/1990."
     if day is None:
         return "Ngày không hợp lệ (nhập theo dạng ngày/tháng/năm, ví dụ 25/12/1990)."
     if not_future:

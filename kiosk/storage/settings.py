@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from forms.codes import UNIT_ID_MESSAGE, is_unit_id
+from forms.prefill.defaults import KINH, check_ethnicity
 from kiosk.errors import InputError, NotInitialisedError
 from kiosk.storage.files import write_atomic
 
@@ -31,6 +32,10 @@ def _commune(value: Any) -> str | None:
     if geo.commune(value) is None:
         return f"Không có xã/phường mã {value} trong danh mục đơn vị hành chính 2025."
     return None
+
+
+def _optional_commune(value: Any) -> str | None:
+    return None if value == "" else _commune(value)
 
 
 def _kiosk_number(value: Any) -> str | None:
@@ -142,6 +147,12 @@ class SiteSettings:
     resolving_agency: str = _setting(
         "", "Cơ quan chủ trì giải quyết (để trống: theo danh mục thủ tục)", _text(300)
     )
+    # What a new dossier starts with (docs/retyping.md): filled only where empty, never over a draft or a card.
+    registration_place: str = _setting("", "Nơi đăng ký điền sẵn cho hồ sơ mới (để trống: tên cơ quan tiếp nhận)", _text(200))
+    residence_commune: str = _setting(
+        "", "Xã/phường cư trú chọn sẵn trong ô địa chỉ (mã 5 chữ số; để trống: xã của điểm tiếp nhận)", _optional_commune
+    )
+    default_ethnicity: str = _setting(KINH, "Dân tộc điền sẵn (mã theo danh mục: 01 Kinh, 02 Tày, 03 Thái, 08 Mông…)", check_ethnicity)
     # The citizen's rating screen (docs/counter-screens.md): 0 turns the main window to the citizen.
     rating_screen: int = _setting(0, "Màn hình đánh giá của người dân (0: dùng màn hình chính; 1, 2…: màn hình phụ số)", _int_range(0, 8))
 

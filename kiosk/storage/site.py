@@ -37,6 +37,7 @@ EDITABLE = (
     "unit_name", "place_name", "hotline", "office_open", "office_close", "saturday_morning", "saturday_close",
     "result_collection", "idle_lock_minutes", "retention_days", "portal_ca_bundle",
     "receipt_copy_marker", "receipt_copies", "receipt_two_up", "scan_required", "resolving_agency",
+    "registration_place", "residence_commune", "default_ethnicity",
 )
 
 

@@ -29,6 +29,7 @@ import shiboken6
 from forms import geo
 from forms.text import fold
 from forms.validators import parse_date
+from ui.pages.entry.dates import show_with_slashes, typed_date
 
 AttachHandler = Callable[[Path, Callable[[dict[str, Any]], None]], None]
 NONE_LABEL = "— chọn —"
@@ -186,19 +187,18 @@ class NumberField(LineField):
 
 
 class DateField(LineField):
-    """dd/mm/yyyy on screen, ISO in the values; text that is not a date stays as typed so the error shows."""
+    """dd/mm/yyyy (or 8 digits, ui/pages/entry/dates.py) typed, ISO in the values; text that is not a date stays as typed so the error shows."""
 
     def __init__(self, field: Any, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
-        self.edit.setPlaceholderText(getattr(field, "placeholder", None) or "ngày/tháng/năm, ví dụ 05/09/1990")
+        self.edit.setPlaceholderText(getattr(field, "placeholder", None) or "ngày/tháng/năm, ví dụ 05/09/1990 hoặc 05091990")
         self.edit.setMaxLength(10)
+        self.edit.editingFinished.connect(lambda: show_with_slashes(self.edit))
 
     def value(self) -> Any:
         text = self.edit.text().strip()
-        if not text:
-            return None
-        parsed = parse_date(text) if text.count("/") == 2 and len(text.split("/")[-1]) == 4 else None
-        return parsed.isoformat() if isinstance(parsed, date) else text
+        parsed = typed_date(text) if text else None
+        return parsed.isoformat() if parsed is not None else (text or None)
 
     def set_value(self, value: Any) -> None:
         parsed = parse_date(value) if value else None
@@ -304,6 +304,7 @@ class AddressField(FieldWidget):
         self.commune.addItem("— xã/phường —", None)
         make_searchable(self.commune)
         self.input = self.line
+        self.preselected: tuple[Any, Any] = (None, None)  # the site's commune (ui/pages/entry/site_defaults.py)
         layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.line, 0, 0, 1, 2)
@@ -328,8 +329,8 @@ class AddressField(FieldWidget):
     def value(self) -> Any:
         line = self.line.text()
         province, commune = self.province.currentData(), self.commune.currentData()
-        if not line.strip() and not province and not commune:
-            return None
+        if not line.strip() and (province, commune) in ((None, None), self.preselected):
+            return None  # nothing typed: the site's pre-selected commune is no answer
         return {"line": line, "commune_code": commune or "", "province_code": province or ""}
 
     def set_value(self, value: Any) -> None:

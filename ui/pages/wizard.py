@@ -26,6 +26,8 @@ from forms.timezone import VN_TZ
 from forms.wizard import DOCUMENTS, FORM, REVIEW, Reception, ReceivedItem, Wizard
 from ui.operations.dossiers import ResumedDraft, resume_draft, save_draft, store_attachment, store_scan, submit
 from ui.pages.checklist import DocumentRow
+from ui.pages.entry.same_as import add_address_menus, same_as_submitter_bar
+from ui.pages.entry.site_defaults import new_dossier_values, preselect_communes
 from ui.pages.fee_box import FeeBox, fee_computer
 from ui.pages.fields import FieldWidget, make_field_widget
 from ui.pages.widgets import banner, primary_button, show_banner, subtitle, title
@@ -134,6 +136,8 @@ class WizardPage(QWidget):
     def start(self, procedure: Procedure, values: dict[str, Any], page_index: int, draft_uuid: str | None) -> None:
         self.procedure = procedure
         ctx = self._session.ctx
+        if draft_uuid is None:  # a new dossier: the site's defaults in the fields still empty (docs/retyping.md)
+            values = new_dossier_values(ctx.settings if ctx else None, procedure, values)
         self.flow = Reception(procedure, dict(values), page_index, scan_required=bool(ctx and ctx.settings.scan_required))
         self.draft_uuid = draft_uuid or str(uuid.uuid4())
         self.document_rows = {}
@@ -212,7 +216,11 @@ class WizardPage(QWidget):
         grid.setColumnStretch(1, 1)
         grid.setColumnMinimumWidth(0, 260)
         self.rows = {}
-        row_index = 0
+        rows, values = (lambda: self.rows), (lambda: self.wizard.values if self.wizard else {})
+        same_as = same_as_submitter_bar(self.procedure, page, rows, values)  # first in the tab order (docs/retyping.md)
+        if same_as is not None:
+            grid.addWidget(same_as, 0, 1)
+        row_index = 1 if same_as is not None else 0
         for field in page.fields:
             widget = make_field_widget(field, container, attach=self._attach)
             widget.set_value(self.wizard.values.get(field.id, field.default))
@@ -240,6 +248,8 @@ class WizardPage(QWidget):
             if isinstance(widget.input, QLineEdit):
                 widget.input.installEventFilter(self)
         grid.setRowStretch(row_index, 1)
+        add_address_menus(self.procedure, rows, values)
+        preselect_communes((row.widget for row in self.rows.values()), self._session.ctx.settings if self._session.ctx else None)
         self.scroll.setWidget(container)
         self.back_button.setEnabled(self.wizard.can_back)
         self.next_button.setText("Tiếp tục →")

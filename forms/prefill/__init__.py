@@ -1,0 +1,1 @@
+"""Answers a new dossier starts with so the officer does not retype them (docs/retyping.md)."""
