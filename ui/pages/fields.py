@@ -30,6 +30,7 @@ from forms import geo
 from forms.text import fold
 from forms.validators import parse_date
 from ui.pages.entry.dates import show_with_slashes, typed_date
+from ui.pages.entry.wrapping import LONG_LABEL, choice_box
 
 AttachHandler = Callable[[Path, Callable[[dict[str, Any]], None]], None]
 NONE_LABEL = "— chọn —"
@@ -267,10 +268,11 @@ class MultiChoiceField(FieldWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         self.boxes: list[tuple[Any, QCheckBox]] = []
+        columns = 1 if any(len(choice.label) > LONG_LABEL for choice in field.choices) else 2
         for i, choice in enumerate(field.choices):
-            box = QCheckBox(choice.label)
+            box, cell = choice_box(choice.label)  # a long label wraps (ui/pages/entry/wrapping.py)
             box.setObjectName(f"input_{field.id}_{choice.value}")
-            grid.addWidget(box, i // 2, i % 2)
+            grid.addWidget(cell, i // columns, i % columns)
             self.boxes.append((choice.value, box))
             box.toggled.connect(lambda _checked: self.changed.emit())
         self.input = self.boxes[0][1] if self.boxes else self

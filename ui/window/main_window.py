@@ -40,7 +40,7 @@ class MainWindow(QMainWindow):
         self.session = Session(self.tasks)
         self.setWindowTitle("Một Cửa Kiosk — Tiếp nhận hồ sơ")
         self.resize(1366, 768)
-        self.setMinimumSize(1024, 700)
+        self.setMinimumSize(1024, 560)  # 1366x768 at 125% scaling leaves 1093x582 (issue 14; docs/screenshots.md)
 
         self.stack = QStackedWidget()
         self.message_page = MessagePage()
