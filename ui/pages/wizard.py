@@ -29,6 +29,7 @@ from ui.pages.checklist import DocumentRow
 from ui.pages.fee_box import FeeBox, fee_computer
 from ui.pages.fields import FieldWidget, make_field_widget
 from ui.pages.widgets import banner, primary_button, show_banner, subtitle, title
+from ui.pages.wizard_parts.declaration import DeclarationField, is_declaration
 from ui.pages.wizard_parts.keys import ask_to_leave, install_wizard_keys, labelled
 
 if TYPE_CHECKING:
@@ -219,8 +220,10 @@ class WizardPage(QWidget):
         self.rows = {}
         row_index = 0
         for field in page.fields:
-            widget = make_field_widget(field, container, attach=self._attach)
+            widget = DeclarationField(field, container) if is_declaration(field) else make_field_widget(field, container, attach=self._attach)
             widget.set_value(self.wizard.values.get(field.id, field.default))
+            if isinstance(widget, DeclarationField) and self.wizard.values.get(field.id) is None:
+                self.wizard.set(field.id, False)  # unticked is "not affirmed": the definition's own message, not "nhập"
             label = QLabel(field.label + (" <span style='color:#b00020'>*</span>" if field.required else ""))
             label.setWordWrap(True)
             label.setBuddy(widget.input)
