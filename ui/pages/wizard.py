@@ -342,6 +342,12 @@ class WizardPage(QWidget):
         if self.flow.back(self.documents_received() if self.flow.step == DOCUMENTS else None):
             self._render_step()
 
+    def jump_to(self, link: str) -> None:
+        """The review's "[Sửa]" beside a section: back to that page; the answers and the ticks stay."""
+        if self.flow is not None and link.startswith("page:") and self.flow.go_to(link.removeprefix("page:")):
+            show_banner(self.error, None)
+            self._render_step()
+
     def _submit(self) -> None:
         officer = self._session.officer
         if officer is None or self.flow is None or self.procedure is None:
@@ -428,7 +434,8 @@ class WizardPage(QWidget):
         review = self.flow.review()
         parts = [f"<h3>{html.escape(review.procedure_name)} (mã {html.escape(review.procedure_code)})</h3>"]
         for section in review.sections:
-            parts.append(f"<h4>{html.escape(section.title)}</h4><table cellpadding='3'>")
+            jump = f" <a href='page:{html.escape(section.page_id)}'>[Sửa]</a>" if section.page_id else ""
+            parts.append(f"<h4>{html.escape(section.title)}{jump}</h4><table cellpadding='3'>")
             for row in section.rows:
                 shown = row.value if row.markup else html.escape(row.value)
                 parts.append(f"<tr><td width='300'>{html.escape(row.label)}</td><td><b>{shown}</b></td></tr>")
@@ -443,6 +450,8 @@ class WizardPage(QWidget):
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByKeyboard | Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        label.linkActivated.connect(self.jump_to)  # Tab reaches each "[Sửa]", Enter follows it
         container = QWidget()
         column = QVBoxLayout(container)
         ctx = self._session.context
