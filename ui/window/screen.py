@@ -32,7 +32,14 @@ def scaled_stylesheet(text: str, scale: float) -> str:
 
 
 def apply_text_size(app: QApplication, large: bool) -> None:
-    """The shipped stylesheet and font, at the large size when the site asks for it (from the original each time)."""
+    """The shipped stylesheet and font, at the large size when the site asks for it (from the original each time).
+
+    Only on a change: a new stylesheet re-polishes every widget (a second on a counter PC), and the admin screen
+    saves all settings at once, most often without touching this one.
+    """
+    if app.property("kiosk_large_text") == large:
+        return
+    app.setProperty("kiosk_large_text", large)
     scale = LARGE_TEXT_SCALE if large else 1.0
     app.setFont(QFont(FONT_FAMILY, round(FONT_POINTS * scale)))
     app.setStyleSheet(scaled_stylesheet(asset_path("style.qss").read_text(encoding="utf-8"), scale))
