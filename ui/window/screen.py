@@ -46,8 +46,17 @@ def apply_text_size(app: QApplication, large: bool) -> None:
 
 
 def show_on_screen(window: MainWindow) -> None:
-    """How the application first shows its window: maximised, the taskbar left visible (F11 for full screen)."""
-    window.showMaximized()
+    """How the application first shows its window: maximised, the taskbar left visible (F11 for full screen).
+
+    Not on a screen smaller than the window's minimum size (the headless "offscreen" screen of `kiosk --screenshot`
+    is 800x600): there a maximised window would be cut below what its pages are laid out for.
+    """
+    screen = window.screen().availableGeometry()
+    minimum = window.minimumSize()
+    if screen.width() >= minimum.width() and screen.height() >= minimum.height():
+        window.showMaximized()
+    else:
+        window.show()
 
 
 def toggle_full_screen(window: MainWindow) -> None:
