@@ -154,6 +154,7 @@ class SiteSettings:
     )
     default_ethnicity: str = _setting(KINH, "Dân tộc điền sẵn (mã theo danh mục: 01 Kinh, 02 Tày, 03 Thái, 08 Mông…)", check_ethnicity)
     # The citizen's rating screen (docs/counter-screens.md): 0 turns the main window to the citizen.
+    large_text: bool = _setting(False, "Chữ lớn trên màn hình (cỡ chữ toàn bộ ứng dụng x1,25)", _bool)
     rating_screen: int = _setting(0, "Màn hình đánh giá của người dân (0: dùng màn hình chính; 1, 2…: màn hình phụ số)", _int_range(0, 8))
 
     def errors(self) -> dict[str, str]:
