@@ -35,6 +35,7 @@ def choice_box(text: str) -> tuple[QCheckBox, QWidget]:
     cell = QWidget()
     layout = QHBoxLayout(cell)
     layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)  # a box without text keeps its label spacing: the text starts where a short label's does
     layout.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
     layout.addWidget(_BoxLabel(text, box), 1)
     return box, cell
