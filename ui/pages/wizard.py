@@ -26,7 +26,7 @@ from forms.timezone import VN_TZ
 from forms.wizard import DOCUMENTS, FORM, REVIEW, Reception, ReceivedItem, Wizard
 from ui.operations.dossiers import ResumedDraft, resume_draft, save_draft, store_attachment, store_scan, submit
 from ui.pages.checklist import DocumentRow
-from ui.pages.entry.same_as import add_address_menus, same_as_submitter_bar
+from ui.pages.entry.same_as import add_address_menus, add_same_as_submitter
 from ui.pages.entry.site_defaults import new_dossier_values, preselect_communes
 from ui.pages.fee_box import FeeBox, fee_computer
 from ui.pages.fields import FieldWidget, make_field_widget
@@ -222,11 +222,7 @@ class WizardPage(QWidget):
         grid.setColumnStretch(1, 1)
         grid.setColumnMinimumWidth(0, 260)
         self.rows = {}
-        rows, values = (lambda: self.rows), (lambda: self.wizard.values if self.wizard else {})
-        same_as = same_as_submitter_bar(self.procedure, page, rows, values)  # first in the tab order (docs/retyping.md)
-        if same_as is not None:
-            grid.addWidget(same_as, 0, 1)
-        row_index = 1 if same_as is not None else 0
+        row_index = 0
         for field in page.fields:
             widget = DeclarationField(field, container) if is_declaration(field) else make_field_widget(field, container, attach=self._attach)
             widget.set_value(self.wizard.values.get(field.id, field.default))
@@ -256,6 +252,8 @@ class WizardPage(QWidget):
             if isinstance(widget.input, QLineEdit):
                 widget.input.installEventFilter(self)
         grid.setRowStretch(row_index, 1)
+        rows, values = (lambda: self.rows), (lambda: self.wizard.values if self.wizard else {})
+        add_same_as_submitter(self.procedure, page, rows, values)  # docs/retyping.md
         add_address_menus(self.procedure, rows, values)
         preselect_communes((row.widget for row in self.rows.values()), self._session.ctx.settings if self._session.ctx else None)
         self.scroll.setWidget(container)

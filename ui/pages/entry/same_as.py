@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QPushButton, QToolButton, QWidget
 
 from forms.idcard.people import conflicts
 from forms.model import Page, Procedure
@@ -64,33 +64,30 @@ class CopyAnswers:
                 rows[field_id].widget.set_value(value)
 
 
-def same_as_submitter_bar(procedure: Procedure, page: Page, rows: Rows, values: Values) -> QWidget | None:
-    """The "Giống người nộp hồ sơ" button for a page that holds another person of the form; None elsewhere."""
+def add_same_as_submitter(procedure: Procedure, page: Page, rows: Rows, values: Values) -> QPushButton | None:
+    """"Giống người nộp hồ sơ" (Alt+G) beside the name of another person of the form, so it shows and hides with
+    that person's fields and comes next in the tab order; None on a page without such a person."""
     person = person_on_page(procedure, page.id)
-    if person is None or not copied_from_submitter(procedure, person, {f.id: "x" for f in procedure.top_fields()}):
+    name_row = rows().get(person.fields["name"]) if person is not None else None
+    if person is None or name_row is None or not copied_from_submitter(procedure, person, {f.id: "x" for f in procedure.top_fields()}):
         return None
-    bar = QWidget()
-    bar.setObjectName("sameAsSubmitterBar")
     button = QPushButton("&Giống người nộp hồ sơ")
     button.setObjectName("sameAsSubmitter")
     button.setToolTip("Chép họ tên, số định danh, ngày sinh, giới tính và nơi cư trú của người nộp hồ sơ (Alt+G).")
-    note = QLabel("")
-    note.setObjectName("sameAsNote")
-    layout = QHBoxLayout(bar)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(button)
-    layout.addWidget(note, 1)
-    copier = CopyAnswers(bar, rows, values)
-    bar.copier = copier  # type: ignore[attr-defined]
+    name_row.widget.layout().addWidget(button)
+    QWidget.setTabOrder(name_row.widget.input, button)  # made after the page's boxes: put it right after the name
+    copier = CopyAnswers(button, rows, values)
+    button.copier = copier  # type: ignore[attr-defined]
 
     def copy() -> None:
         answers = copied_from_submitter(procedure, person, values())
-        note.setText("" if answers else "Chưa có thông tin người nộp hồ sơ để chép (trang đầu).")
         if answers:
             copier.apply(answers)
+        else:
+            QMessageBox.information(button, "Chưa có thông tin", "Chưa có thông tin người nộp hồ sơ để chép (trang đầu).")
 
     button.clicked.connect(copy)
-    return bar
+    return button
 
 
 def add_address_menus(procedure: Procedure, rows: Rows, values: Values) -> None:
@@ -120,3 +117,4 @@ def add_address_menus(procedure: Procedure, rows: Rows, values: Values) -> None:
 
         menu.aboutToShow.connect(fill)
         widget.layout().addWidget(button, 0, 2)
+        QWidget.setTabOrder(widget.line, button)  # right after the street line
