@@ -10,8 +10,9 @@ from sqlalchemy import select
 from forms import formengine
 from forms.received import ReceivedItem, received_items
 from forms.text import normalise
-from kiosk.dossier.attachments import attachment_from_ref, attachment_refs, item_scans
 from forms.timezone import VN_TZ
+from kiosk.dossier.appointment import appointment_date
+from kiosk.dossier.attachments import attachment_from_ref, attachment_refs, item_scans
 from kiosk.dossier.revisions import received_documents, write_revision
 from kiosk.dossier.submit import SubmitRefused
 from kiosk.errors import InputError
@@ -22,6 +23,7 @@ from kiosk.storage.models import Dossier
 log = logging.getLogger(__name__)
 
 AMENDABLE = ("submitted", "amended")
+SUPPLEMENT_REQUESTED = 5  # the portal's "Yêu cầu bổ sung hồ sơ": the time limit restarts when the dossier is complete
 
 
 def amend(
@@ -41,6 +43,12 @@ def amend(
     transaction writes the dossier, its documents, a new outbox entry and an audit event. Earlier
     revisions still waiting are not touched: each keeps the snapshot taken when it was queued.
     Raises SubmitRefused (nothing written) on invalid input.
+
+    Documents recorded while the portal's status is 5 complete the dossier, and the time limit counts from the
+    receipt of a complete dossier (Decree 118/2025, Circular 03/2025): the appointment is computed again from
+    now exactly as submit computes it at receipt (same calendar, processing days of the version received under,
+    15:00 rule), so the revision's snapshot carries it to the portal; the audit keeps the old and the new one.
+    Any other amendment keeps the appointment.
     """
     now = ctx.now()
     documents = dict(documents or {})
@@ -88,6 +96,13 @@ def amend(
 
         revision = max([dossier.revision or 1] + [e.revision for e in dossier.outbox]) + 1
         dossier.lifecycle = "amended"
+        details = {"code": dossier.code, "revision": revision, "documents": sorted(documents), "values_changed": values_changed, "note": note}
+        if documents and dossier.portal_status == SUPPLEMENT_REQUESTED:
+            old = (dossier.appointment_date.isoformat() if dossier.appointment_date else None, dossier.appointment_time)
+            dossier.appointment_date = appointment_date(now, procedure.processing_days, ctx.calendar)
+            dossier.appointment_time = ctx.settings.office_close
+            details["appointment"] = {"from": {"date": old[0], "time": old[1]}, "complete_at": now.isoformat(timespec="seconds"),
+                                      "to": {"date": dossier.appointment_date.isoformat(), "time": dossier.appointment_time}}
         write_revision(
             session,
             dossier,
@@ -100,7 +115,7 @@ def amend(
             now=now,
             actor=officer.username,
             action="dossier.amended",
-            details={"code": dossier.code, "revision": revision, "documents": sorted(documents), "values_changed": values_changed, "note": note},
+            details=details,
         )
         log.info("dossier %s amended: revision %d queued", dossier.code, revision)
         return revision

@@ -137,6 +137,25 @@ class StatusEvent:
 
 
 @dataclass(frozen=True)
+class RequestedItem:
+    """An item the portal asks for with status 5: a checklist item (doc_id) or, for words the portal typed that
+    name no item of the checklist, that text as it came (doc_id None)."""
+
+    doc_id: str | None
+    name: str
+
+
+def requested_items(dossier: Dossier, missing: Any) -> tuple[RequestedItem, ...]:
+    """The portal's list (doc ids, as `kiosk-portal set-status CODE 5 --missing` sends them) named from the
+    checklist of the version the dossier was received under, in the portal's order."""
+    definition = (dossier.procedure.definition if dossier.procedure is not None else None) or {}
+    documents = definition.get("documents") or []
+    names = {str(d.get("id")): str(d.get("name") or d.get("id")) for d in documents if isinstance(d, dict)}
+    items = [str(m).strip() for m in (missing or []) if str(m).strip()]
+    return tuple(RequestedItem(m, names[m]) if m in names else RequestedItem(None, m) for m in dict.fromkeys(items))
+
+
+@dataclass(frozen=True)
 class DossierDetail:
     """Everything the officer's detail view shows of one dossier (the three states kept apart)."""
 
@@ -149,6 +168,7 @@ class DossierDetail:
     portal_status_note: str | None
     history: tuple[StatusEvent, ...]
     documents: tuple[tuple[str, str, int], ...]
+    requested: tuple[RequestedItem, ...] = ()  # status 5: what the portal's latest status change asks for
 
 
 def dossier_detail(session: Session, code: str) -> DossierDetail | None:
@@ -163,7 +183,8 @@ def dossier_detail(session: Session, code: str) -> DossierDetail | None:
     latest = max(dossier.outbox, key=lambda entry: entry.revision, default=None)
     events = session.scalars(
         select(PortalStatusEvent).where(PortalStatusEvent.dossier_id == dossier.id).order_by(PortalStatusEvent.at, PortalStatusEvent.id)
-    )
+    ).all()
+    asked = [e for e in events if e.status == 5 and e.missing]
     return DossierDetail(
         summary=summary,
         revision=dossier.revision,
@@ -174,6 +195,7 @@ def dossier_detail(session: Session, code: str) -> DossierDetail | None:
         portal_status_note=dossier.portal_status_note,
         history=tuple(StatusEvent(e.status, short_label(e.status) or str(e.status), e.note, e.at) for e in events),
         documents=tuple((d.name, d.kind, d.quantity) for d in dossier.documents),
+        requested=requested_items(dossier, asked[-1].missing) if asked and dossier.portal_status == 5 else (),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -111,12 +112,34 @@ def submit(ctx: KioskContext, officer: OfficerRef, procedure: Procedure, values:
     return Op(work)
 
 
-def amend(ctx: KioskContext, officer: OfficerRef, code: str, documents: dict[str, int], note: str) -> Op[int]:
-    """Record the supplementary documents the portal asked for: the dossier's next revision, queued for the portal."""
+@dataclass(frozen=True)
+class Supplemented:
+    """A supplement recorded: its revision, and the appointment when it was computed again (status 5), else None."""
 
-    def work() -> int:
+    revision: int
+    appointment: tuple[date, str] | None
+
+
+def amend(ctx: KioskContext, officer: OfficerRef, code: str, documents: dict[str, int], note: str) -> Op[Supplemented]:
+    """Record the supplementary documents the portal asked for: the dossier's next revision, queued for the portal;
+    in status 5 the appointment restarts from now (kiosk/dossier/amend.py), which the window offers to reprint."""
+
+    def work() -> Supplemented:
         from kiosk.dossier.amend import amend as record
 
-        return record(ctx, code=code, officer=officer, documents=documents, note=note)
+        before = _appointment(ctx, code)
+        revision = record(ctx, code=code, officer=officer, documents=documents, note=note)
+        after = _appointment(ctx, code)
+        return Supplemented(revision, after if after != before else None)
 
     return Op(work)
+
+
+def _appointment(ctx: KioskContext, code: str) -> tuple[date, str] | None:
+    from sqlalchemy import select
+
+    from kiosk.storage.models import Dossier
+
+    with ctx.read() as session:
+        row = session.execute(select(Dossier.appointment_date, Dossier.appointment_time).where(Dossier.code == code)).first()
+        return (row[0], row[1] or "") if row is not None and row[0] is not None else None

@@ -34,6 +34,19 @@ def record_guidance(ctx: KioskContext, officer: OfficerRef, procedure: Procedure
     return Op(work)
 
 
+def record_dossier_guidance(ctx: KioskContext, officer: OfficerRef, code: str, missing: Sequence[str],
+                           note: str) -> Op[NoticeData]:
+    """Record form 02 for received dossier `code` the portal sent back (status 5); returns the notice to print."""
+
+    def work() -> NoticeData:
+        from kiosk.dossier.notices import record_guidance as record
+
+        result = record(ctx, None, {}, list(missing), note, officer, code=code)
+        return _printed(ctx, result.uuid, "guidance", officer)
+
+    return Op(work)
+
+
 def record_refusal(ctx: KioskContext, officer: OfficerRef, procedure: Procedure, values: dict[str, Any],
                    reason: str) -> Op[NoticeData]:
     """Record form 03 (the name and ID number stay on this PC); returns the notice to print."""

@@ -1,11 +1,12 @@
-"""A dossier's detail: the three states side by side, the portal's status history, reprint and supplements."""
+"""A dossier's detail: the three states side by side, the portal's status history, reprint and supplements; in status 5
+the items the portal asks for, with form 02 (docs/counter-screens.md, "Status 5: the portal asks for more")."""
 
 from __future__ import annotations
 
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from forms.model import KIND_LABELS
 from forms.timezone import VN_TZ
@@ -32,6 +33,19 @@ def detail_flag(detail: DossierDetail, name: str) -> bool:
 
 def _when(value) -> str:
     return value.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y") if value else "—"
+
+
+def requested_html(detail: DossierDetail) -> str:
+    """Status 5, said plainly: what the portal asks the citizen to add, and its note."""
+    names = [item.name for item in detail.requested]
+    parts = ["<b>Cổng yêu cầu bổ sung hồ sơ.</b> "]
+    if names:
+        parts.append("Giấy tờ cần bổ sung:<ol>" + "".join(f"<li>{html.escape(n)}</li>" for n in names) + "</ol>")
+    else:
+        parts.append("Cổng không gửi kèm danh sách giấy tờ; xem ghi chú của cổng.<br>")
+    if detail.portal_status_note:
+        parts.append(f"Ghi chú của cổng: <i>{html.escape(detail.portal_status_note)}</i>")
+    return "".join(parts)
 
 
 def detail_html(detail: DossierDetail) -> str:
@@ -76,6 +90,7 @@ class DossierDetailDialog(QDialog):
     supplement_requested = Signal(str)
     stop_requested = Signal(str)  # the citizen asks to stop the dossier (form 05)
     hand_back_requested = Signal(str)  # the result side: hand back, mark ready, void, form 04
+    guidance_requested = Signal(str)  # status 5: record and print form 02 for the items the portal asks for
 
     def __init__(self, detail: DossierDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,8 +107,11 @@ class DossierDetailDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
+        self.requested_panel = self.guidance_button = None
+        if detail.summary.portal_status == SUPPLEMENT_STATUS:
+            self.requested_panel, self.guidance_button = self._requested_panel(detail)
         self.reprint_button = QPushButton("In lại giấy hẹn")
-        self.supplement_button = primary_button("Ghi nhận giấy tờ bổ sung")
+        self.supplement_button = primary_button("Ghi nhận giấy tờ &bổ sung")
         self.supplement_button.setEnabled(detail.summary.portal_status == SUPPLEMENT_STATUS)
         self.supplement_button.setToolTip("Dùng khi cổng yêu cầu bổ sung hồ sơ (trạng thái 5).")
         self.stop_button = QPushButton("Dừng giải quyết…")
@@ -110,6 +128,8 @@ class DossierDetailDialog(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(title(f"Hồ sơ {code}"))
+        if self.requested_panel is not None:
+            layout.addWidget(self.requested_panel)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
         close.clicked.connect(self.accept)
@@ -117,3 +137,23 @@ class DossierDetailDialog(QDialog):
         self.supplement_button.clicked.connect(lambda: (self.supplement_requested.emit(code), self.accept()))
         self.stop_button.clicked.connect(lambda: (self.stop_requested.emit(code), self.accept()))
         self.hand_back_button.clicked.connect(lambda: (self.hand_back_requested.emit(code), self.accept()))
+        if self.guidance_button is not None:
+            self.guidance_button.clicked.connect(lambda: (self.guidance_requested.emit(code), self.accept()))
+            self.guidance_button.setFocus()
+
+    @staticmethod
+    def _requested_panel(detail: DossierDetail) -> tuple[QFrame, QPushButton]:
+        """Above the details, not inside the scroll: the first thing the officer reads, and form 02 one key away."""
+        panel = QFrame()
+        panel.setObjectName("requestedPanel")
+        panel.setStyleSheet("#requestedPanel { background: #fff4e5; border: 1px solid #e0a040; border-radius: 4px; }")
+        text = QLabel(requested_html(detail))
+        text.setObjectName("requestedText")
+        text.setTextFormat(Qt.TextFormat.RichText)
+        text.setWordWrap(True)
+        button = QPushButton("&In phiếu yêu cầu bổ sung (mẫu 02)")
+        button.setObjectName("guidanceButton")
+        row = QHBoxLayout(panel)
+        row.addWidget(text, 1)
+        row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        return panel, button

@@ -30,7 +30,6 @@ from forms.validators import parse_date
 from kiosk.dossier.search import LIFECYCLE_LABELS, SYNC_LABELS, DossierSummary
 from kiosk.dossier.worklists import WORKLISTS, ListFilter
 from ui.operations.counter import find_worklist, hand_back_form
-from ui.operations.dossiers import amend
 from ui.operations.lookup import code_from_image, dossier_detail
 from ui.pages.widgets import banner, primary_button, show_banner, title
 
@@ -115,12 +114,15 @@ class DossierListPage(QWidget):
     qr_image_chosen = Signal(object)  # Path of an image holding a receipt's QR
     home_requested = Signal()
     handed_back = Signal(str)  # a hand-back was recorded (its event's uuid): the citizen's rating follows
+    supplement_dialog = property(lambda self: self.status5.supplement_dialog)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        from ui.pages.counter.supplement_request import SupplementRequest
+
         super().__init__(parent)
         self._session = session
+        self.status5 = SupplementRequest(self, session)  # status 5: form 02, the supplement, the receipt again
         self.detail_dialog: Any = None  # the dialogs opened from here, which an idle lock closes
-        self.supplement_dialog: Any = None
         self.stop_dialog: Any = None
         self.camera_dialog: Any = None
         self.hand_back_dialog: Any = None
@@ -338,7 +340,8 @@ class DossierListPage(QWidget):
 
         self.detail_dialog = DossierDetailDialog(detail, self)
         self.detail_dialog.reprint_requested.connect(self.reprint_requested)
-        self.detail_dialog.supplement_requested.connect(self._record_supplement)
+        self.detail_dialog.supplement_requested.connect(lambda _code: self.status5.supplement(detail))
+        self.detail_dialog.guidance_requested.connect(lambda _code: self.status5.guidance(detail))
         self.detail_dialog.stop_requested.connect(self._stop)
         self.detail_dialog.hand_back_requested.connect(self.open_hand_back)
         self.detail_dialog.open()
@@ -353,24 +356,6 @@ class DossierListPage(QWidget):
         dialog = self.stop_dialog = StopDialog(code, self)
         dialog.accepted.connect(lambda: self._session.run(
             stop_dossier(ctx, officer, code, dialog.reason()).success(self.notice_recorded.emit).failure(self.show_error)
-        ))
-        dialog.open()
-
-    def _record_supplement(self, code: str) -> None:
-        from ui.pages.supplement import SupplementDialog
-
-        officer, ctx = self._session.officer, self._session.context
-        row = next((r for r in self.model.rows if r.code == code), None)
-        # The supplement follows the checklist of the version the dossier was received under, as amend() does.
-        procedure = (ctx.catalogue.get(row.procedure_code, row.procedure_version) or ctx.catalogue.get(row.procedure_code)) if row else None
-        if officer is None or procedure is None:
-            return
-        dialog = self.supplement_dialog = SupplementDialog(code, procedure, self)
-        done = f"Đã ghi nhận bổ sung cho hồ sơ {code} (lần {{}}); sẽ gửi lên cổng."
-        dialog.accepted.connect(lambda: self._session.run(
-            amend(ctx, officer, code, dialog.documents(), dialog.note())
-            .success(lambda revision: self.queued.emit(done.format(revision)))
-            .failure(self.show_error)
         ))
         dialog.open()
 
@@ -401,6 +386,7 @@ class DossierListPage(QWidget):
 
     def close_dialogs(self) -> None:
         """Close whichever of them is open: the idle lock hides every screen with personal data."""
-        for dialog in (self.detail_dialog, self.supplement_dialog, self.stop_dialog, self.camera_dialog, self.hand_back_dialog):
+        for dialog in (self.detail_dialog, self.stop_dialog, self.camera_dialog, self.hand_back_dialog):
             if dialog is not None and dialog.isVisible():
                 dialog.reject()
+        self.status5.close_dialogs()

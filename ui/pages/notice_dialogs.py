@@ -55,16 +55,24 @@ def _text_box(placeholder: str) -> QPlainTextEdit:
 class GuidanceDialog(_InputDialog):
     """Form 02: tick what the citizen must bring from the procedure's checklist, add a note."""
 
-    def __init__(self, procedure: Procedure, received: Sequence[str] = (), parent: QWidget | None = None) -> None:
+    def __init__(self, procedure: Procedure, received: Sequence[str] = (), parent: QWidget | None = None, *,
+                 ticked: Sequence[str] | None = None, note: str = "", code: str = "") -> None:
+        """`ticked` (status 5: the items the portal asks for) replaces the default of every required item not
+        received; `code` names the received dossier the notice is about; `note` starts the note box."""
         super().__init__("Hướng dẫn bổ sung, hoàn thiện hồ sơ", "Ghi và in phiếu", parent)
-        self.body.addWidget(QLabel(f"{procedure.name} — đánh dấu giấy tờ người dân cần bổ sung:"))
+        about = f"Hồ sơ {code} — {procedure.name}" if code else procedure.name
+        self.body.addWidget(QLabel(f"{about} — đánh dấu giấy tờ người dân cần bổ sung:"))
         self.boxes: dict[str, QCheckBox] = {}
         for doc in procedure.documents:
             box = QCheckBox(f"{doc.name} ({KIND_LABELS.get(doc.kind, doc.kind)})")
-            box.setChecked(doc.required and doc.id not in received)  # what the checklist still lacks, to start with
+            if ticked is not None:
+                box.setChecked(doc.id in ticked)
+            else:
+                box.setChecked(doc.required and doc.id not in received)  # what the checklist still lacks, to start with
             self.boxes[doc.id] = box
             self.body.addWidget(box)
         self.note_edit = _text_box("Ghi chú, hướng dẫn cụ thể (in trên phiếu)")
+        self.note_edit.setPlainText(note)
         self.body.addWidget(self.note_edit)
 
     def missing(self) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -19,7 +21,8 @@ from ui.pages.widgets import banner, show_banner, title
 
 
 class SupplementDialog(QDialog):
-    def __init__(self, code: str, procedure: Procedure, parent: QWidget | None = None) -> None:
+    def __init__(self, code: str, procedure: Procedure, parent: QWidget | None = None, *, ticked: Sequence[str] = ()) -> None:
+        """`ticked`: the items the portal asked for (status 5), ticked to start with; the officer unticks what did not come."""
         super().__init__(parent)
         self.setWindowTitle(f"Bổ sung hồ sơ {code}")
         self.rows: dict[str, tuple[QCheckBox, QSpinBox]] = {}
@@ -29,6 +32,7 @@ class SupplementDialog(QDialog):
             spin = QSpinBox()
             spin.setRange(1, 100)
             spin.setValue(doc.quantity)
+            box.setChecked(doc.id in ticked)
             grid.addWidget(box, i, 0)
             grid.addWidget(spin, i, 1)
             self.rows[doc.id] = (box, spin)
