@@ -61,6 +61,7 @@ class WizardPage(QWidget):
     submitted = Signal(object, object)  # the receipt's data, the clock warning (str or None)
     cancelled = Signal()
     notice_recorded = Signal(object)  # a guidance notice was recorded from here: its paper, for the notice screen
+    rendered = Signal(str)  # a step was drawn ("form", "documents", "review"): the ID-card marks follow it
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +75,7 @@ class WizardPage(QWidget):
         self.fee_box: FeeBox | None = None  # on the review step
         self.review_text: QLabel | None = None
         self._dirty = False
+        self.hold_draft: Callable[[], bool] = lambda: False  # true mid-scanner-burst (ui/pages/idcard): no save then
 
         self.heading = title("")
         self.progress = subtitle("")
@@ -143,8 +145,7 @@ class WizardPage(QWidget):
         self._dirty = False
         show_banner(self.error, None)
         show_banner(self.version_notice, None)
-        self.guidance_button.setVisible(False)
-        self._render_form_page()
+        self._render_step()
 
     def show_resumed_from(self, text: str) -> None:
         """Say where the answers came from (a guidance notice): the version notice's banner."""
@@ -183,6 +184,9 @@ class WizardPage(QWidget):
 
     def flush_draft(self) -> None:
         self._save_timer.stop()
+        if self.hold_draft():  # a scanner is typing: save once it has finished (its text is never saved)
+            self._save_timer.start()
+            return
         if self.wizard is None or self.procedure is None or not self._dirty:
             return
         self._dirty = False
@@ -251,6 +255,16 @@ class WizardPage(QWidget):
         if self._session.ctx is None:
             return
         self._session.run(store_attachment(self._session.ctx, path).success(on_stored).failure(self.show_error))
+
+    def take_answers(self, answers: dict[str, Any]) -> None:
+        """Answers not typed here (an ID card's): stored, shown if their page is, and saved like typed ones."""
+        assert self.wizard is not None
+        for field_id, value in answers.items():
+            self.wizard.set(field_id, value)
+            if field_id in self.rows:
+                self.rows[field_id].widget.set_value(value)
+        self._refresh_visibility()
+        self._mark_dirty()
 
     def _current_errors(self) -> dict[str, str]:
         assert self.wizard is not None and self.procedure is not None
@@ -360,6 +374,7 @@ class WizardPage(QWidget):
         assert self.flow is not None
         self.guidance_button.setVisible(self.flow.step != FORM)  # on the checklist and the review
         {FORM: self._render_form_page, DOCUMENTS: self._render_documents, REVIEW: self._render_review}[self.flow.step]()
+        self.rendered.emit(self.flow.step)
 
     # --- documents checklist ----------------------------------------------------------------------
 
