@@ -58,9 +58,11 @@ class KeyBurstDetector(QObject):
 
     text_read = Signal(str)
 
-    def __init__(self, parent: QObject | None = None, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, parent: QObject | None = None, *, clock: Callable[[], float] = time.monotonic,
+                 scope: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._clock = clock
+        self.scope = scope  # only keys for this widget's window count (a dialog over it types its own keys)
+        self.clock = clock  # injectable: tests drive a burst's timing with their own clock
         self._active = False
         self._last = float("-inf")
         self._buffer: list[str] = []
@@ -77,7 +79,7 @@ class KeyBurstDetector(QObject):
     @property
     def in_burst(self) -> bool:
         """Keys are arriving at machine speed right now: a draft saved now could hold part of a card's text."""
-        return bool(self._buffer) and (self._sure or self._clock() - self._last <= GAP_S * 3)
+        return bool(self._buffer) and (self._sure or self.clock() - self._last <= GAP_S * 3)
 
     def set_active(self, active: bool) -> None:
         app = QApplication.instance()
@@ -108,7 +110,7 @@ class KeyBurstDetector(QObject):
         kind = event.type()
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride):
             return False
-        if not isinstance(event, QKeyEvent) or not self._is_target(watched):
+        if not isinstance(event, QKeyEvent) or not self._is_target(watched) or not self._in_scope(watched):
             return False
         if kind != QEvent.Type.KeyPress:
             return self._sure  # a swallowed key's release and shortcut check go too
@@ -120,10 +122,17 @@ class KeyBurstDetector(QObject):
         focus = QApplication.focusWidget()
         return watched is focus if focus is not None else isinstance(watched, QWidget) and watched.isWindow()
 
+    def _in_scope(self, watched: QObject) -> bool:
+        if self.scope is None:
+            return True
+        return isinstance(watched, QWidget) and watched.window() is self.scope.window()
+
     def _key(self, event: QKeyEvent) -> bool:
-        now = self._clock()
+        now = self.clock()
         gap = now - self._last
         self._last = now
+        if gap < 0:  # the clock was replaced (a test) or jumped: a new burst, never the old one's tail
+            gap = float("inf")
         if event.key() in _ENTER and not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
             if self._sure:
                 self._finish()

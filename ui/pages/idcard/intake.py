@@ -55,7 +55,7 @@ class CardIntake(QObject):
         self._pending: IdCard | None = None  # read on the home screen, for the procedure the officer picks next
         self.chooser: CardChooser | None = None
         self.camera_dialog: Any = None
-        self.burst = KeyBurstDetector(self, clock=clock)
+        self.burst = KeyBurstDetector(self, clock=clock, scope=wizard)
         self.serial = SerialCardReader(self)
         self.marks = CardMarks(wizard)
         wizard.hold_draft = lambda: self.burst.in_burst  # no draft mid-burst: it could hold part of the card's text
