@@ -114,7 +114,8 @@ class WizardPage(QWidget):
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(DRAFT_SAVE_DELAY_MS)
-        self._save_timer.timeout.connect(self.flush_draft)
+        # Not while a scanner is typing (ui/pages/idcard): the draft is saved once it has finished, never its text.
+        self._save_timer.timeout.connect(lambda: self._save_timer.start() if self.hold_draft() else self.flush_draft())
         self.back_button.clicked.connect(self.go_back)
         self.next_button.clicked.connect(self.go_next)
         self.draft_button.clicked.connect(self.flush_draft)
@@ -184,9 +185,6 @@ class WizardPage(QWidget):
 
     def flush_draft(self) -> None:
         self._save_timer.stop()
-        if self.hold_draft():  # a scanner is typing: save once it has finished (its text is never saved)
-            self._save_timer.start()
-            return
         if self.wizard is None or self.procedure is None or not self._dirty:
             return
         self._dirty = False

@@ -112,3 +112,18 @@ def test_a_burst_that_is_no_card_stays_typed(qtbot, window: MainWindow) -> None:
     qtbot.wait(50)
     assert field.value() == "123456789012|abc"
     assert intake.chooser is None
+
+
+def test_the_draft_waits_while_a_scanner_is_typing(qtbot, window: MainWindow) -> None:
+    log_in(qtbot, window)
+    wizard = _open_birth_registration(qtbot, window)
+    intake = window.card_intake
+    wizard.rows["submitter_name"].widget.input.setFocus()
+    clock = FakeClock()
+    intake.burst.clock = clock
+    scanner_types(PAYLOAD, clock, enter=False)
+    assert wizard.hold_draft()  # mid-burst: the autosave waits
+    scanner_types("", clock)  # the closing Enter
+    assert not wizard.hold_draft()
+    qtbot.waitUntil(lambda: intake.chooser is not None and intake.chooser.isVisible(), timeout=5_000)
+    intake.chooser.reject()

@@ -26,6 +26,7 @@ GAP_S = 0.035  # the longest pause between two keys of one burst; a fast typist 
 SILENCE_MS = 250  # a scanner set to send no Enter: the burst ends after this much quiet
 MAX_BURST = 2000  # a card's payload is ~150 characters; past this it is not a card (forms.idcard.payload)
 _CARD_START = re.compile(r"[0-9]{12}\|", re.ASCII)
+_CARD_PREFIX = re.compile(r"[0-9]{1,12}\|?", re.ASCII)  # what a card's burst has typed before it is sure
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -79,7 +80,10 @@ class KeyBurstDetector(QObject):
     @property
     def in_burst(self) -> bool:
         """Keys are arriving at machine speed right now: a draft saved now could hold part of a card's text."""
-        return bool(self._buffer) and (self._sure or self.clock() - self._last <= GAP_S * 3)
+        if self._sure:
+            return True
+        typed = "".join(self._buffer)
+        return len(typed) >= 4 and _CARD_PREFIX.fullmatch(typed) is not None and self.clock() - self._last <= GAP_S * 3
 
     def set_active(self, active: bool) -> None:
         app = QApplication.instance()
