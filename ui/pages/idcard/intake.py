@@ -70,8 +70,9 @@ class CardIntake(QObject):
     def set_screen(self, widget: QWidget | None) -> None:
         """The window shows `widget`: the keyboard burst is watched on the wizard and the home screen only."""
         self.burst.set_active(widget is self._wizard or widget is self._home)
-        if widget is not self._home and widget is not self._wizard:
-            self._pending = None
+        if widget is not self._home and widget is not self._wizard and self._pending is not None:
+            self._pending = None  # forgotten: the home banner that named it goes too
+            self._home.set_warning(None)
 
     def set_port(self, name: str) -> None:
         self.serial.set_port(name)
