@@ -153,6 +153,13 @@ class Wizard:
         self._page_id = pages[index - 1].id
         return True
 
+    def go_to(self, page_id: str) -> bool:
+        """Show a visible page by its id (the review's jump back); False if it is not one of the visible pages."""
+        if page_id not in {p.id for p in self.pages}:
+            return False
+        self._page_id = page_id
+        return True
+
     def validate(self) -> dict[str, str]:
         return validate(self.proc, self.values, self.today)
 
@@ -189,6 +196,7 @@ class ReviewRow:
 class ReviewSection:
     title: str
     rows: tuple[ReviewRow, ...]
+    page_id: str = ""  # the form page it lists: where "Sửa" on the review takes the officer (Reception.go_to)
 
 
 @dataclass(frozen=True)
@@ -302,6 +310,14 @@ class Reception:
             return True
         return self.form.back()
 
+    def go_to(self, page_id: str) -> bool:
+        """From the review, back to one form page to correct it (the checklist's ticks are kept in `received`);
+        "Tiếp tục" then walks the pages after it, the checklist and the review again."""
+        if self.step != REVIEW or not self.form.go_to(page_id):
+            return False
+        self.step = FORM
+        return True
+
     def checklist(self) -> list[ChecklistItem]:
         """The documents these answers call for; ticked and counted as the officer left them, else the listed quantity."""
         previous = self.received
@@ -320,7 +336,7 @@ class Reception:
                 for field in page.fields
                 if is_visible(self.proc, field, values, self.form.today)
             )
-            sections.append(ReviewSection(page.title, rows))
+            sections.append(ReviewSection(page.title, rows, page.id))
         names = {doc.id: doc for doc in self.proc.documents}
         documents = tuple(
             ReviewDocument(names[doc_id].name, names[doc_id].kind_label, item.quantity, item.describe(names[doc_id]))

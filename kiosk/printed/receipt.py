@@ -8,6 +8,7 @@ months 1 and 2 get a leading zero ("ngày 05 tháng 02 năm 2026", but "tháng 1
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
@@ -150,6 +151,55 @@ class ReceiptData:
         if not agency or " ".join(agency.casefold().split()) == " ".join(self.agency_name.casefold().split()):
             return ""
         return agency
+
+
+def print_labels(data: ReceiptData, count: int) -> tuple[str, ...]:
+    """The copy labels of ``count`` printed copies (the site's ``receipt_copies``): unmarked copies where the site
+    prints no "Liên" marker; with it, "Liên 1: Lưu" and "Liên 2: Giao người nộp" first, then "Liên 3"…; a single
+    marked copy is the one handed over (the counter keeps the dossier itself)."""
+    if count < 1:
+        raise ValueError(f"at least one copy is printed, got {count}")
+    labels = data.copy_labels
+    if labels == ("",):
+        return ("",) * count
+    if count == 1:
+        return (labels[-1],)
+    extra = tuple(f"Liên {i}" for i in range(len(labels) + 1, count + 1))
+    return (tuple(labels) + extra)[:count]
+
+
+def sheet_pairs(labels: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Copies two to an A4 sheet (the site's ``receipt_two_up``): a sheet always holds two, to be cut apart, so a
+    lone last copy is printed twice rather than beside a blank half."""
+    if not labels:
+        raise ValueError("at least one copy label is needed")
+    padded = labels + labels[-1:] if len(labels) % 2 else labels
+    return tuple(padded[i:i + 2] for i in range(0, len(padded), 2))
+
+
+def short_tracking_address(url: str) -> str:
+    """``dichvucong.example.gov.vn/tra-cuu/000.31.05.H56-261123-0007``: what the citizen types, without the scheme and
+    the token (the QR carries the whole address; the token only proves the paper is genuine)."""
+    parts = urlsplit(url)
+    return f"{parts.netloc}{parts.path}" if parts.netloc else url
+
+
+UNIT_NAME = "Bộ phận Tiếp nhận và Trả kết quả"
+
+
+def result_collection_in_full(data: ReceiptData) -> str:
+    """Where the result is collected, naming the unit in full ("Bộ phận Tiếp nhận và Trả kết quả, Ủy ban nhân dân xã
+    Tân Hưng"): the site's text when it already names the agency, else the agency added after it; the shipped generic
+    default ("… của UBND xã") becomes the full name of the receiving unit."""
+    place = " ".join(data.result_collection.split())
+    agency = " ".join(data.agency_name.split())
+    if not agency:
+        return place
+    if agency.casefold() in place.casefold():
+        return place
+    if not place or place.casefold().startswith(UNIT_NAME.casefold()):
+        return f"{UNIT_NAME}, {agency}"
+    return f"{place}, {agency}"
 
 
 def _day(n: int) -> str:

@@ -139,6 +139,10 @@ class SiteSettings:
     # The default is what an upgraded site's settings.json (which lacks the key) means: True. `init_site`
     # writes False for a new site (docs/receipt-2025.md).
     receipt_copy_marker: bool = _setting(True, "In hai liên (Liên 1: Lưu, Liên 2: Giao người nộp) trên giấy tiếp nhận", _bool)
+    # "Tiếp nhận và in giấy hẹn" prints this many copies on the default printer, without a dialog (docs/printing.md);
+    # with the marker on, the first two are "Liên 1: Lưu" and "Liên 2: Giao người nộp".
+    receipt_copies: int = _setting(2, "Số bản giấy tiếp nhận in ra khi tiếp nhận (1–4)", _int_range(1, 4))
+    receipt_two_up: bool = _setting(False, "In hai bản giấy tiếp nhận (khổ A5) trên một tờ A4", _bool)
     scan_required: bool = _setting(
         False, "Bắt buộc quét giấy tờ nộp (đủ số trang) trước khi tiếp nhận", _bool
     )
@@ -146,6 +150,7 @@ class SiteSettings:
         "", "Cơ quan chủ trì giải quyết (để trống: theo danh mục thủ tục)", _text(300)
     )
     # The citizen's rating screen (docs/counter-screens.md): 0 turns the main window to the citizen.
+    large_text: bool = _setting(False, "Chữ lớn trên màn hình (cỡ chữ toàn bộ ứng dụng x1,25)", _bool)
     rating_screen: int = _setting(0, "Màn hình đánh giá của người dân (0: dùng màn hình chính; 1, 2…: màn hình phụ số)", _int_range(0, 8))
     # An ID-card QR scanner in USB-serial (CDC/COM) mode (docs/admin.md); "" when it types as a keyboard or is absent.
     scanner_port: str = _setting("", "Cổng máy quét mã QR thẻ căn cước ở chế độ COM (ví dụ COM3 hoặc /dev/ttyACM0; để trống nếu không dùng)", _serial_port)

@@ -36,7 +36,7 @@ NEW_SITE_DEFAULTS = {"receipt_copy_marker": False}
 EDITABLE = (
     "unit_name", "place_name", "hotline", "office_open", "office_close", "saturday_morning", "saturday_close",
     "result_collection", "idle_lock_minutes", "retention_days", "portal_ca_bundle",
-    "receipt_copy_marker", "scan_required", "resolving_agency",
+    "receipt_copy_marker", "receipt_copies", "receipt_two_up", "scan_required", "resolving_agency", "large_text",
 )
 
 

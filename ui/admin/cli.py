@@ -355,7 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("receipt", cmd_receipt, "xuất giấy tiếp nhận và hẹn trả kết quả ra PDF")
     p.add_argument("code", help="mã hồ sơ")
     p.add_argument("--pdf", required=True, help="tệp PDF ghi ra")
-    p.add_argument("--paper", choices=["A4", "A5"], default="A4")
+    p.add_argument("--paper", choices=["A4", "A5", "A4x2", "80mm"], default="A4",  # ui/printing/receipt_render.py
+                   help="A4, A5, A4x2 (hai bản trên một tờ A4 ngang), 80mm (cuộn giấy in nhiệt)")
 
     p = add("dossiers", cmd_dossiers, "liệt kê / tìm hồ sơ (không dấu: mã, họ tên, số định danh)")
     p.add_argument("--search", help="từ khóa")

@@ -55,6 +55,25 @@ def print_receipt(data: Paper, printer: QPrinter) -> Op[None]:
     return Op(work)
 
 
+def print_copies(data: ReceiptData, printer: QPrinter, count: int, two_up: bool) -> Op[int]:
+    """Print the site's ``count`` copies of the receipt on ``printer`` without a dialog (the "Tiếp nhận và in giấy
+    hẹn" path; docs/printing.md): two to a landscape A4 sheet when ``two_up``, the 80 mm slip on a roll printer,
+    else one copy a page on the printer's paper. Returns the number of copies sent. Only the painting runs, on the
+    worker: the GUI thread just finds the printer."""
+
+    def work() -> int:
+        from kiosk.printed.receipt import print_labels
+        from ui.printing.receipt_render import TWO_UP, print_receipt as to_printer
+        from ui.printing.receipt_thermal import THERMAL, is_roll
+
+        labels = print_labels(data, count)
+        paper = THERMAL if is_roll(printer) else TWO_UP if two_up else None
+        to_printer(data, printer, labels, paper)
+        return len(labels)
+
+    return Op(work)
+
+
 def save_pdf(data: Paper, path: Path, paper: str) -> Op[Path]:
     def work() -> Path:
         if _is_receipt(data):

@@ -55,7 +55,7 @@ class PaperPage(QWidget):
         layout.addWidget(side_widget)
         layout.addWidget(scroll, 1)
 
-        self.print_button.clicked.connect(self._print)
+        self.print_button.clicked.connect(self.print_clicked)
         self.pdf_button.clicked.connect(self._save_pdf)
         self.paper.currentTextChanged.connect(lambda _paper: self._render_preview())
 
@@ -84,6 +84,14 @@ class PaperPage(QWidget):
         self._render_preview()
         self.print_button.setFocus()
 
+    def paper_key(self) -> str:
+        """The chosen paper: the item's data where a page gives one ("A4x2", "80mm"), else its text ("A4")."""
+        return self.paper.currentData() or self.paper.currentText()
+
+    def print_clicked(self) -> None:
+        """The Print button: the system dialog here; the receipt prints straight to the default printer."""
+        self._print()
+
     # --- what a subclass names -----------------------------------------------------------------------
 
     def print_title(self) -> str:
@@ -98,7 +106,7 @@ class PaperPage(QWidget):
         if self._data is None:
             return
         self.preview.setText(f"Đang dựng {self.WHAT}…")
-        render_preview(self._data, self.paper.currentText()).success(self._show_image).failure(self._show_error).run_in_background(self._tasks)
+        render_preview(self._data, self.paper_key()).success(self._show_image).failure(self._show_error).run_in_background(self._tasks)
 
     def _show_image(self, image: QImage) -> None:
         self.preview.setPixmap(QPixmap.fromImage(image))
@@ -136,7 +144,7 @@ class PaperPage(QWidget):
         if self._data is None:
             return
         (
-            save_pdf(self._data, path, self.paper.currentText())
+            save_pdf(self._data, path, self.paper_key())
             .success(lambda saved: show_banner(self.notice, f"Đã lưu PDF: {saved}"))
             .failure(self._show_error)
             .run_in_background(self._tasks)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 class QueuePage(QWidget):
     sync_now_requested = Signal()
     home_requested = Signal()
+    dossier_chosen = Signal(str)  # Enter or a double click on a row: its dossier code
 
     HEADERS = ("Mã hồ sơ", "Lần", "Trạng thái gửi", "Số lần thử", "Thử lại lúc", "Lỗi gần nhất")
 
@@ -31,6 +32,9 @@ class QueuePage(QWidget):
         self.table.setHorizontalHeaderLabels(self.HEADERS)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.activated.connect(lambda index: self._choose(index.row()))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.sync_button = primary_button("Đồng bộ ngay")
@@ -70,6 +74,13 @@ class QueuePage(QWidget):
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         show_banner(self.message, problem or (None if entries else "Không có hồ sơ nào đang chờ gửi."))
+        if entries:
+            self.table.selectRow(0)  # Enter opens the first at once
+
+    def _choose(self, row: int) -> None:
+        item = self.table.item(row, 0)
+        if item is not None and item.text():
+            self.dossier_chosen.emit(item.text())
 
     def show_message(self, text: str | None) -> None:
         show_banner(self.message, text)

@@ -29,6 +29,8 @@ from ui.pages.checklist import DocumentRow
 from ui.pages.fee_box import FeeBox, fee_computer
 from ui.pages.fields import FieldWidget, make_field_widget
 from ui.pages.widgets import banner, primary_button, show_banner, subtitle, title
+from ui.pages.wizard_parts.declaration import DeclarationField, is_declaration
+from ui.pages.wizard_parts.keys import ask_to_leave, install_wizard_keys, labelled
 
 if TYPE_CHECKING:
     from ui.session import Session
@@ -89,8 +91,7 @@ class WizardPage(QWidget):
         self.back_button = QPushButton("← Quay lại")
         self.draft_button = QPushButton("Lưu nháp")
         self.exit_button = QPushButton("Thoát (giữ bản nháp)")
-        self.next_button = primary_button("Tiếp tục →")
-        self.next_button.setShortcut("Ctrl+Return")
+        self.next_button = primary_button(labelled("Tiếp tục"))
         self.guidance_button = QPushButton("Hướng dẫn bổ sung… (Ctrl+G)")
         self.guidance_button.setShortcut("Ctrl+G")
         self.guidance_button.setToolTip("Người dân chưa đủ giấy tờ: ghi và in phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02).")
@@ -121,6 +122,9 @@ class WizardPage(QWidget):
         self.draft_button.clicked.connect(self.flush_draft)
         self.exit_button.clicked.connect(self._exit)
         self.guidance_button.clicked.connect(self.open_guidance)
+        self.shortcuts = install_wizard_keys(self)  # Ctrl+Enter: "Tiếp tục" on every step; Esc: one page back
+        self.confirm_leave: Callable[[bool], bool] = lambda draft_kept: ask_to_leave(self, draft_kept)
+        self._draft_kept = False  # a draft of this dossier is on disk (resumed, or saved since)
 
     @property
     def wizard(self) -> Wizard | None:
@@ -143,6 +147,7 @@ class WizardPage(QWidget):
         self.touched = set(values)  # a resumed draft shows its errors at once
         self.heading.setText(procedure.name)
         self.saved_label.setText("Bản nháp đã lưu." if draft_uuid else "")
+        self._draft_kept = bool(draft_uuid)
         self._dirty = False
         show_banner(self.error, None)
         show_banner(self.version_notice, None)
@@ -174,6 +179,7 @@ class WizardPage(QWidget):
         self.next_button.setEnabled(True)
 
     def draft_saved(self) -> None:
+        self._draft_kept = True
         self.saved_label.setText("Bản nháp đã lưu tự động.")
 
     def show_error(self, message: str) -> None:
@@ -216,8 +222,10 @@ class WizardPage(QWidget):
         self.rows = {}
         row_index = 0
         for field in page.fields:
-            widget = make_field_widget(field, container, attach=self._attach)
+            widget = DeclarationField(field, container) if is_declaration(field) else make_field_widget(field, container, attach=self._attach)
             widget.set_value(self.wizard.values.get(field.id, field.default))
+            if isinstance(widget, DeclarationField) and self.wizard.values.get(field.id) is None:
+                self.wizard.set(field.id, False)  # unticked is "not affirmed": the definition's own message, not "nhập"
             label = QLabel(field.label + (" <span style='color:#b00020'>*</span>" if field.required else ""))
             label.setWordWrap(True)
             label.setBuddy(widget.input)
@@ -244,7 +252,7 @@ class WizardPage(QWidget):
         grid.setRowStretch(row_index, 1)
         self.scroll.setWidget(container)
         self.back_button.setEnabled(self.wizard.can_back)
-        self.next_button.setText("Tiếp tục →")
+        self.next_button.setText(labelled("Tiếp tục"))
         self._refresh_visibility()
         self._show_errors(self._current_errors(), only_touched=True)
         self._focus_first()
@@ -325,10 +333,31 @@ class WizardPage(QWidget):
             return
         self._render_step()
 
+    def press_next(self) -> None:
+        """Ctrl+Enter: as a click on "Tiếp tục", and like it refused while a submit is under way (disabled)."""
+        if self.flow is not None and self.next_button.isEnabled() and self.next_button.isVisible():
+            self.next_button.click()
+
+    def step_back_or_leave(self) -> None:
+        """Esc: one page back; on the first page, leave the wizard once the officer says so (the draft is kept)."""
+        if self.flow is None:
+            return
+        if self.flow.can_back:
+            self.go_back()
+            return
+        if self.confirm_leave(self._draft_kept or self._dirty):
+            self._exit()
+
     def go_back(self) -> None:
         assert self.flow is not None
         show_banner(self.error, None)
         if self.flow.back(self.documents_received() if self.flow.step == DOCUMENTS else None):
+            self._render_step()
+
+    def jump_to(self, link: str) -> None:
+        """The review's "[Sửa]" beside a section: back to that page; the answers and the ticks stay."""
+        if self.flow is not None and link.startswith("page:") and self.flow.go_to(link.removeprefix("page:")):
+            show_banner(self.error, None)
             self._render_step()
 
     def _submit(self) -> None:
@@ -393,7 +422,7 @@ class WizardPage(QWidget):
         column.addStretch(1)
         self.scroll.setWidget(container)
         self.back_button.setEnabled(True)
-        self.next_button.setText("Xem lại →")
+        self.next_button.setText(labelled("Xem lại"))
         first = next(iter(self.document_rows.values()), None)
         if first:
             first.box.setFocus()
@@ -418,7 +447,8 @@ class WizardPage(QWidget):
         review = self.flow.review()
         parts = [f"<h3>{html.escape(review.procedure_name)} (mã {html.escape(review.procedure_code)})</h3>"]
         for section in review.sections:
-            parts.append(f"<h4>{html.escape(section.title)}</h4><table cellpadding='3'>")
+            jump = f" <a href='page:{html.escape(section.page_id)}'>[Sửa]</a>" if section.page_id else ""
+            parts.append(f"<h4>{html.escape(section.title)}{jump}</h4><table cellpadding='3'>")
             for row in section.rows:
                 shown = row.value if row.markup else html.escape(row.value)
                 parts.append(f"<tr><td width='300'>{html.escape(row.label)}</td><td><b>{shown}</b></td></tr>")
@@ -433,6 +463,8 @@ class WizardPage(QWidget):
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByKeyboard | Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        label.linkActivated.connect(self.jump_to)  # Tab reaches each "[Sửa]", Enter follows it
         container = QWidget()
         column = QVBoxLayout(container)
         ctx = self._session.context
@@ -441,7 +473,7 @@ class WizardPage(QWidget):
         column.addWidget(label)
         column.addStretch(1)
         self.scroll.setWidget(container)
-        self.next_button.setText("Tiếp nhận và in giấy hẹn")
+        self.next_button.setText(labelled("Tiếp nhận và in giấy hẹn"))
         self.next_button.setFocus()
 
     # --- keyboard ---------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ receiving unit, the submitter's ID number, the authorised-person block when one 
 document was provided (a column of the table), the channel, the resolving agency when it is not the
 receiving unit, "(nếu có)" on the logbook line and the note for the officer's digital signature. The
 "Liên" marker is the site's option (``ReceiptData.copy_labels``). Composed from receipt_layout's blocks.
+The result-collection line names the receiving unit in full and the tracking line is the short address (host and
+path): the QR carries the token (docs/printing.md).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from kiosk.printed.receipt import (
     format_appointment,
     format_time_received,
     processing_time_text,
+    result_collection_in_full,
+    short_tracking_address,
     way_text,
 )
 from ui.printing.layout_blocks import pair
@@ -60,7 +64,7 @@ def compose(device, dpi: float, width: float, data: ReceiptData, copy_label: str
     c.field("4. Thời gian nhận hồ sơ: ", format_time_received(data.received_at))
     c.field("5. Thời gian trả kết quả giải quyết hồ sơ: ",
             format_appointment(data.appointment_date, data.appointment_time), bold_value=True)
-    c.field("6. Đăng ký nhận kết quả tại: ", data.result_collection)
+    c.field("6. Đăng ký nhận kết quả tại: ", result_collection_in_full(data))
     if data.channel_label:
         c.field("Hình thức nộp hồ sơ: ", data.channel_label)
     if data.agency_to_print:
@@ -72,6 +76,6 @@ def compose(device, dpi: float, width: float, data: ReceiptData, copy_label: str
     small = c.font(s.small, italic=True)
     if data.hotline.strip():
         c.paragraph([(f"Đường dây nóng: {data.hotline.strip()}.", small)], gap=0.0)
-    c.paragraph([("Tra cứu hồ sơ: ", small), (data.tracking_url, c.font(s.small))])
+    c.paragraph([("Tra cứu hồ sơ: ", small), (short_tracking_address(data.tracking_url), c.font(s.small))])
     c.signatures(data, officer_note=DIGITAL_SIGNATURE_NOTE)
     return c

@@ -28,7 +28,10 @@ class RenderError(RuntimeError):
     """A paper could not be written or printed; the message is for the officer."""
 
 
-def page_size(paper: str) -> QPageSize:
+def page_size(paper: str | QPageSize) -> QPageSize:
+    """A named paper ("A4", "A5") or a custom size (the 80 mm roll, as long as its receipt) as it is."""
+    if isinstance(paper, QPageSize):
+        return paper
     try:
         return QPageSize(_PAPER_IDS[paper.upper()])
     except KeyError:
@@ -43,10 +46,11 @@ def _paint_pages(painter: QPainter, new_page: Callable[[], bool], rect: QRectF,
         paint(painter, rect)
 
 
-def write_pdf(path: Path, paper: str, title: str, pages: Sequence[PaintPage], what: str,
-              error: type[RenderError] = RenderError, landscape: bool = False) -> Path:
-    """A PDF with one page per ``pages`` entry on ``paper`` (turned for a wide table: ``landscape``); ``what``
-    ("giấy tiếp nhận") names the paper in errors."""
+def write_pdf(path: Path, paper: str | QPageSize, title: str, pages: Sequence[PaintPage], what: str,
+              error: type[RenderError] = RenderError, landscape: bool = False,
+              margins_mm: QMarginsF | None = None) -> Path:
+    """A PDF with one page per ``pages`` entry on ``paper`` (turned for a wide table or two copies: ``landscape``);
+    ``what`` ("giấy tiếp nhận") names the paper in errors; ``margins_mm`` replaces the 15 mm (a roll's 4 mm)."""
     if not pages:
         raise ValueError("at least one page is needed")
     path = Path(path)
@@ -56,7 +60,7 @@ def write_pdf(path: Path, paper: str, title: str, pages: Sequence[PaintPage], wh
         writer.setResolution(PDF_DPI)
         writer.setTitle(title)
         writer.setCreator("Một Cửa Kiosk")
-        margins = QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM)
+        margins = margins_mm or QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM)
         orientation = QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
         writer.setPageLayout(QPageLayout(size, orientation, margins,
                                          QPageLayout.Unit.Millimeter))
@@ -76,7 +80,8 @@ def write_pdf(path: Path, paper: str, title: str, pages: Sequence[PaintPage], wh
     return path
 
 
-def page_image(paper: str, dpi: int, paint: PaintPage, landscape: bool = False) -> QImage:
+def page_image(paper: str | QPageSize, dpi: int, paint: PaintPage, landscape: bool = False,
+               margins_mm: QMarginsF | None = None) -> QImage:
     """One page as a white image at ``dpi``, for the on-screen preview."""
     size_mm: QSizeF = page_size(paper).size(QPageSize.Unit.Millimeter)  # exact, unlike points
     if landscape:
@@ -87,23 +92,27 @@ def page_image(paper: str, dpi: int, paint: PaintPage, landscape: bool = False) 
     image.setDotsPerMeterX(dots_per_metre)
     image.setDotsPerMeterY(dots_per_metre)
     image.fill(0xFFFFFFFF)
-    margin = MARGIN_MM * dpi / 25.4
+    m = margins_mm or QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM)
+    k = dpi / 25.4
     painter = QPainter(image)
     try:
-        paint(painter, QRectF(margin, margin, image.width() - 2 * margin, image.height() - 2 * margin))
+        paint(painter, QRectF(m.left() * k, m.top() * k, image.width() - (m.left() + m.right()) * k,
+                              image.height() - (m.top() + m.bottom()) * k))
     finally:
         painter.end()
     return image
 
 
 def print_pages(printer: QPrinter, pages: Sequence[PaintPage], what: str,
-                error: type[RenderError] = RenderError) -> None:
-    """Print one page per ``pages`` entry on ``printer`` (its paper size is kept; margins at least 15 mm)."""
+                error: type[RenderError] = RenderError, margins_mm: QMarginsF | None = None) -> None:
+    """Print one page per ``pages`` entry on ``printer`` (its paper size is kept; margins at least 15 mm, or
+    ``margins_mm`` for a roll)."""
     if not pages:
         raise ValueError("at least one page is needed")
     current = printer.pageLayout().margins(QPageLayout.Unit.Millimeter)
-    wanted = QMarginsF(max(current.left(), MARGIN_MM), max(current.top(), MARGIN_MM),
-                       max(current.right(), MARGIN_MM), max(current.bottom(), MARGIN_MM))
+    floor = margins_mm or QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM)
+    wanted = QMarginsF(max(current.left(), floor.left()), max(current.top(), floor.top()),
+                       max(current.right(), floor.right()), max(current.bottom(), floor.bottom()))
     printer.setPageMargins(wanted, QPageLayout.Unit.Millimeter)
     painter = QPainter()
     if not painter.begin(printer):

@@ -1,8 +1,14 @@
-"""Printer availability for `kiosk-admin doctor` (Qt's printer list; works offscreen)."""
+"""Printer availability for `kiosk-admin doctor` (Qt's printer list; works offscreen) and the default printer the
+receipt goes to without a dialog."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kiosk.admin.doctor import Finding
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
 
 
 def printer_checks() -> list[Finding]:
@@ -21,3 +27,17 @@ def printer_checks() -> list[Finding]:
     default = QPrinterInfo.defaultPrinter()
     name = default.printerName() if not default.isNull() else printers[0].printerName()
     return [Finding("printer", "ok", f"Máy in sẵn sàng: {name}.", f"Printer available: {name}.")]
+
+
+def default_printer() -> QPrinter | None:
+    """The system's default printer, ready to print at its full resolution; None when the machine has none.
+
+    Kept apart from the printing itself (``ui.operations.printing.print_copies`` takes any QPrinter) so a test
+    hands a PDF-backed QPrinter where a counter has its real one. Call it on the GUI thread (it asks CUPS or the
+    Windows spooler, which answer at once)."""
+    from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+
+    info = QPrinterInfo.defaultPrinter()
+    if info.isNull():
+        return None
+    return QPrinter(info, QPrinter.PrinterMode.HighResolution)

@@ -362,6 +362,8 @@ class Composer:
         p.fillPath(path, QColor(Qt.GlobalColor.black))
         p.restore()
 
+    draw_qr = _draw_qr  # the 80 mm layout centres the symbol itself (receipt_thermal)
+
     def field(self, label: str, value: str, bold_value: bool = False) -> None:
         s = self.style
         value_font = self.font(s.body, bold=bold_value)

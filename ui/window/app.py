@@ -9,10 +9,8 @@ import time
 
 STARTED = time.monotonic()  # as early as this module loads: start-up time is measured from here (and by bench/)
 
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
-from assets import asset_path
 from kiosk import __version__
 from ui.logfile import rotating_file_handler
 from kiosk.storage.paths import DataDir, owner_problem, resolve_data_dir
@@ -42,8 +40,9 @@ def make_application(argv: list[str]) -> QApplication:
 
     register_fonts()
     app.setApplicationName("Một Cửa Kiosk")
-    app.setFont(QFont("Noto Sans", 12))
-    app.setStyleSheet(asset_path("style.qss").read_text(encoding="utf-8"))
+    from ui.window.screen import apply_text_size
+
+    apply_text_size(app, large=False)  # the site's setting applies once its data folder is open (ui/window/screen.py)
     return app  # type: ignore[return-value]
 
 
@@ -66,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.startup_check:
         window.ready.connect(lambda at_login: print(f"ready: {'login' if at_login else 'message'} {time.monotonic() - STARTED:.3f} s", flush=True))
         window.opened.connect(lambda ok: _report_opened(app, ok))
-    window.show()
+    from ui.window.screen import show_on_screen
+
+    show_on_screen(window)
     window.start()
     if args.screenshot:
         _screenshot_when_ready(app, window, args.screenshot)

@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         from ui.window.counter_nav import install_counter
         from ui.window.housekeeping import Housekeeping
         from ui.window.notice_actions import NoticeActions
+        from ui.window.screen import install_screen
         from ui.window.sync_controller import SyncController
         from ui.window.sync_status import SyncStatusWidget
 
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         install_books(self)  # "Sổ theo dõi và báo cáo" (F9)
         install_counter(self)  # the rating screen, the work lists
         install_card_intake(self)  # the ID card's QR: scanner (keyboard or serial), webcam, image file
+        install_screen(self)  # F11, the site's text size, Enter on the queue
         self.pages_built = True
 
     # --- start-up ---------------------------------------------------------------------------------
@@ -205,10 +207,8 @@ class MainWindow(QMainWindow):
         minutes = self.session.context.settings.idle_lock_minutes
         self.session.officer = None
         self.session.run(session_ops.record_idle_lock(self.session.context, officer, minutes).failure(lambda _message: None))
-        self.login_page.show_locked(
-            officer.username,
-            f"Màn hình đã tự khóa sau {minutes} phút không thao tác. Hồ sơ đang nhập được giữ nguyên; nhập mã PIN để tiếp tục.",
-        )
+        self.login_page.show_locked(officer.username, f"Màn hình đã tự khóa sau {minutes} phút không thao tác. "
+                                    "Hồ sơ đang nhập được giữ nguyên; nhập mã PIN để tiếp tục.")
         self.stack.setCurrentWidget(self.login_page)
 
     def _logout(self) -> None:
@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
 
     def _submitted(self, data: Any, clock_warning: str | None) -> None:
         self._queued(None)
-        self.receipt_page.show_receipt(data, heading="Đã tiếp nhận hồ sơ", notice=clock_warning)
+        self.receipt_page.show_submitted(data, clock_warning)  # prints the site's copies on the default printer
         self.stack.setCurrentWidget(self.receipt_page)
 
     # --- sync, and the other pages ------------------------------------------------------------------
