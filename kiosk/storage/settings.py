@@ -98,6 +98,13 @@ def _text(max_len: int, required: bool = False) -> Check:
     return check
 
 
+def _serial_port(value: Any) -> str | None:
+    """A serial port name: "COM3" on Windows, a device path such as /dev/ttyACM0 elsewhere; "" for none."""
+    if not isinstance(value, str) or len(value) > 100 or any(ch.isspace() or ord(ch) < 32 for ch in value):
+        return "Phải là tên cổng như COM3 hoặc /dev/ttyACM0 (không có khoảng trắng), hoặc để trống."
+    return None
+
+
 def _bool(value: Any) -> str | None:
     return None if isinstance(value, bool) else "Giá trị phải là true hoặc false."
 
@@ -156,6 +163,8 @@ class SiteSettings:
     # The citizen's rating screen (docs/counter-screens.md): 0 turns the main window to the citizen.
     large_text: bool = _setting(False, "Chữ lớn trên màn hình (cỡ chữ toàn bộ ứng dụng x1,25)", _bool)
     rating_screen: int = _setting(0, "Màn hình đánh giá của người dân (0: dùng màn hình chính; 1, 2…: màn hình phụ số)", _int_range(0, 8))
+    # An ID-card QR scanner in USB-serial (CDC/COM) mode (docs/admin.md); "" when it types as a keyboard or is absent.
+    scanner_port: str = _setting("", "Cổng máy quét mã QR thẻ căn cước ở chế độ COM (ví dụ COM3 hoặc /dev/ttyACM0; để trống nếu không dùng)", _serial_port)
 
     def errors(self) -> dict[str, str]:
         """Each invalid setting's key and its Vietnamese message."""

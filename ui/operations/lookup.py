@@ -59,17 +59,25 @@ def code_from_image(path: Path) -> Op[str]:
     return Op(work)
 
 
-def frame_code(image: QImage) -> str | None:
-    """The dossier code in a camera frame, if its QR is readable (runs on the worker)."""
+def frame_texts(image: QImage) -> list[str]:
+    """Every barcode text zxing-cpp reads in a camera frame (runs on the worker): the one decoder the camera uses,
+    for a receipt's QR (`frame_code`) and an ID card's (ui/operations/idcard.py)."""
     from PIL import Image
     from PySide6.QtGui import QImage
 
-    from kiosk.dossier.lookup import code_from_text, decode_pil
+    from kiosk.dossier.lookup import decode_pil
 
     gray = image.convertToFormat(QImage.Format.Format_Grayscale8)
     data = bytes(gray.constBits())
     pil = Image.frombuffer("L", (gray.width(), gray.height()), data, "raw", "L", gray.bytesPerLine(), 1)
-    for text in decode_pil(pil):
+    return decode_pil(pil)
+
+
+def frame_code(image: QImage) -> str | None:
+    """The dossier code in a camera frame, if its QR is readable (runs on the worker)."""
+    from kiosk.dossier.lookup import code_from_text
+
+    for text in frame_texts(image):
         code = code_from_text(text)
         if code:
             return code

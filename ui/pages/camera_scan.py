@@ -1,8 +1,11 @@
-"""Read the receipt's QR with the webcam (QtMultimedia); frames are decoded with zxing-cpp off the GUI thread (ui.operations.lookup)."""
+"""Read a QR with the webcam (QtMultimedia): a receipt's by default, an ID card's with `card_from_frame`; frames are
+decoded with zxing-cpp off the GUI thread by the `decoder` given (an Op-returning function of one frame)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
@@ -17,15 +20,21 @@ log = logging.getLogger(__name__)
 DECODE_EVERY_N_FRAMES = 5
 
 
+RECEIPT_HEADING = "Đưa mã QR trên giấy hẹn vào trước máy ảnh"
+
+
 class CameraScanDialog(QDialog):
-    """Shows the camera picture; closes with the code as soon as a receipt QR is read."""
+    """Shows the camera picture; closes with what `decoder` found (a receipt's code by default) as soon as it finds it."""
 
-    code_found = Signal(str)
+    code_found = Signal(object)  # the decoder's result: a dossier code (str), an IdCard
 
-    def __init__(self, tasks: TaskManager, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: TaskManager, parent: QWidget | None = None, *,
+                 decoder: Callable[[Any], Any] = code_from_frame, heading: str = RECEIPT_HEADING,
+                 window_title: str = "Quét mã QR trên giấy hẹn") -> None:
         super().__init__(parent)
-        self.setWindowTitle("Quét mã QR trên giấy hẹn")
+        self.setWindowTitle(window_title)
         self._tasks = tasks
+        self._decoder = decoder
         self._frames = 0
         self._decoding = False
         self.preview = QLabel("Đang mở máy ảnh…")
@@ -34,7 +43,7 @@ class CameraScanDialog(QDialog):
         self.message = banner("banner")
         close = QPushButton("Đóng")
         layout = QVBoxLayout(self)
-        layout.addWidget(title("Đưa mã QR trên giấy hẹn vào trước máy ảnh"))
+        layout.addWidget(title(heading))
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.message)
         layout.addWidget(close)
@@ -76,9 +85,9 @@ class CameraScanDialog(QDialog):
             return
         self._decoding = True
         copy = image.copy()
-        code_from_frame(copy).success(self._decoded).failure(lambda _message: setattr(self, "_decoding", False)).run_in_background(self._tasks)
+        self._decoder(copy).success(self._decoded).failure(lambda _message: setattr(self, "_decoding", False)).run_in_background(self._tasks)
 
-    def _decoded(self, code: str | None) -> None:
+    def _decoded(self, code: Any) -> None:
         self._decoding = False
         if code and self.isVisible():
             self.code_found.emit(code)

@@ -65,6 +65,7 @@ class WizardPage(QWidget):
     submitted = Signal(object, object)  # the receipt's data, the clock warning (str or None)
     cancelled = Signal()
     notice_recorded = Signal(object)  # a guidance notice was recorded from here: its paper, for the notice screen
+    rendered = Signal(str)  # a step was drawn ("form", "documents", "review"): the ID-card marks follow it
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +79,7 @@ class WizardPage(QWidget):
         self.fee_box: FeeBox | None = None  # on the review step
         self.review_text: QLabel | None = None
         self._dirty = False
+        self.hold_draft: Callable[[], bool] = lambda: False  # true mid-scanner-burst (ui/pages/idcard): no save then
 
         self.heading = title("")
         self.progress = subtitle("")
@@ -115,7 +117,8 @@ class WizardPage(QWidget):
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(DRAFT_SAVE_DELAY_MS)
-        self._save_timer.timeout.connect(self.flush_draft)
+        # Not while a scanner is typing (ui/pages/idcard): the draft is saved once it has finished, never its text.
+        self._save_timer.timeout.connect(lambda: self._save_timer.start() if self.hold_draft() else self.flush_draft())
         self.back_button.clicked.connect(self.go_back)
         self.next_button.clicked.connect(self.go_next)
         self.draft_button.clicked.connect(self.flush_draft)
@@ -152,8 +155,7 @@ class WizardPage(QWidget):
         self._dirty = False
         show_banner(self.error, None)
         show_banner(self.version_notice, None)
-        self.guidance_button.setVisible(False)
-        self._render_form_page()
+        self._render_step()
 
     def show_resumed_from(self, text: str) -> None:
         """Say where the answers came from (a guidance notice): the version notice's banner."""
@@ -267,6 +269,16 @@ class WizardPage(QWidget):
         if self._session.ctx is None:
             return
         self._session.run(store_attachment(self._session.ctx, path).success(on_stored).failure(self.show_error))
+
+    def take_answers(self, answers: dict[str, Any]) -> None:
+        """Answers not typed here (an ID card's): stored, shown if their page is, and saved like typed ones."""
+        assert self.wizard is not None
+        for field_id, value in answers.items():
+            self.wizard.set(field_id, value)
+            if field_id in self.rows:
+                self.rows[field_id].widget.set_value(value)
+        self._refresh_visibility()
+        self._mark_dirty()
 
     def _current_errors(self) -> dict[str, str]:
         assert self.wizard is not None and self.procedure is not None
@@ -397,6 +409,7 @@ class WizardPage(QWidget):
         assert self.flow is not None
         self.guidance_button.setVisible(self.flow.step != FORM)  # on the checklist and the review
         {FORM: self._render_form_page, DOCUMENTS: self._render_documents, REVIEW: self._render_review}[self.flow.step]()
+        self.rendered.emit(self.flow.step)
 
     # --- documents checklist ----------------------------------------------------------------------
 

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         from ui.pages.receipt import ReceiptPage
         from ui.pages.wizard import WizardPage
         from ui.window.books_nav import install_books
+        from ui.window.card_nav import install_card_intake
         from ui.window.counter_nav import install_counter
         from ui.window.housekeeping import Housekeeping
         from ui.window.notice_actions import NoticeActions
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         self.housekeeping.failed.connect(lambda message: self._notify(message, 30_000))
         install_books(self)  # "Sổ theo dõi và báo cáo" (F9)
         install_counter(self)  # the rating screen, the work lists
+        install_card_intake(self)  # the ID card's QR: scanner (keyboard or serial), webcam, image file
         install_screen(self)  # F11, the site's text size, Enter on the queue
         self.pages_built = True
 
@@ -280,9 +282,6 @@ class MainWindow(QMainWindow):
 
     def _notify(self, message: str, timeout_ms: int = 15_000) -> None:
         self.statusBar().showMessage(message, timeout_ms)
-
-    def _ctx(self) -> KioskContext:
-        return self.session.context
 
     def shutdown(self) -> None:
         """Stop the sync timer and the task helper's workers (the event loop has ended or the window is closing)."""

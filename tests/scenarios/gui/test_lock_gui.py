@@ -66,7 +66,7 @@ def test_pin_brute_force_locks_the_account(qtbot, window: MainWindow, site_dir: 
 def test_idle_window_locks_itself_and_keeps_the_open_draft(qtbot, window: MainWindow, site_dir: Path) -> None:
     from kiosk.storage.context import open_kiosk
 
-    assert window._ctx().settings.idle_lock_minutes == 5  # the default
+    assert window.session.context.settings.idle_lock_minutes == 5  # the default
     try_pin(qtbot, window, "2468")
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=10_000)
     qtbot.keyClicks(window.home_page.search, "khai sinh")
