@@ -26,8 +26,7 @@ from forms.timezone import VN_TZ
 from forms.wizard import DOCUMENTS, FORM, REVIEW, Reception, ReceivedItem, Wizard
 from ui.operations.dossiers import ResumedDraft, resume_draft, save_draft, store_attachment, store_scan, submit
 from ui.pages.checklist import DocumentRow
-from ui.pages.entry.same_as import add_address_menus, add_same_as_submitter
-from ui.pages.entry.site_defaults import new_dossier_values, preselect_communes
+from ui.pages.entry.hooks import equip_form_page, starting_values
 from ui.pages.fee_box import FeeBox, fee_computer
 from ui.pages.fields import FieldWidget, make_field_widget
 from ui.pages.widgets import banner, primary_button, show_banner, subtitle, title
@@ -143,8 +142,7 @@ class WizardPage(QWidget):
     def start(self, procedure: Procedure, values: dict[str, Any], page_index: int, draft_uuid: str | None) -> None:
         self.procedure = procedure
         ctx = self._session.ctx
-        if draft_uuid is None:  # a new dossier: the site's defaults in the fields still empty (docs/retyping.md)
-            values = new_dossier_values(ctx.settings if ctx else None, procedure, values)
+        values = starting_values(ctx.settings if ctx else None, procedure, values, draft_uuid)  # docs/retyping.md
         self.flow = Reception(procedure, dict(values), page_index, scan_required=bool(ctx and ctx.settings.scan_required))
         self.draft_uuid = draft_uuid or str(uuid.uuid4())
         self.document_rows = {}
@@ -254,10 +252,8 @@ class WizardPage(QWidget):
             if isinstance(widget.input, QLineEdit):
                 widget.input.installEventFilter(self)
         grid.setRowStretch(row_index, 1)
-        rows, values = (lambda: self.rows), (lambda: self.wizard.values if self.wizard else {})
-        add_same_as_submitter(self.procedure, page, rows, values)  # docs/retyping.md
-        add_address_menus(self.procedure, rows, values)
-        preselect_communes((row.widget for row in self.rows.values()), self._session.ctx.settings if self._session.ctx else None)
+        equip_form_page(self.procedure, page, lambda: self.rows, lambda: self.wizard.values if self.wizard else {},
+                        self._session.ctx.settings if self._session.ctx else None)  # docs/retyping.md
         self.scroll.setWidget(container)
         self.back_button.setEnabled(self.wizard.can_back)
         self.next_button.setText(labelled("Tiếp tục"))
