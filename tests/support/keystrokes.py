@@ -45,6 +45,7 @@ class Keyboard:
         self.count = 0
         self.bursts = 0
         self.tally: Counter[str] = Counter()
+        self.moves: Counter[str] = Counter()  # of `tally`, the Tabs and arrow keys (moving, not typing)
 
     # --- where keys go ----------------------------------------------------------------------------
 
@@ -69,6 +70,8 @@ class Keyboard:
     def key(self, key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier, times: int = 1) -> None:
         for _ in range(times):
             self._add(1)
+            if key in (Qt.Key.Key_Tab, Qt.Key.Key_Down, Qt.Key.Key_Up):
+                self.moves[self.where()] += 1
             QTest.keyClick(self.target(), key, modifiers)
             QApplication.processEvents()
 
