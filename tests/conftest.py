@@ -180,13 +180,13 @@ def log_in(qtbot, win, username: str = "lan", pin: str = "2468") -> None:
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.home_page, timeout=10_000)
 
 
-def fill_form_pages(qtbot, wizard, values: dict) -> None:
+def fill_form_pages(qtbot, wizard, values: dict, until_page: str | None = None) -> None:
     """Answer the wizard's form pages with `values` (answers can reveal more fields) and press "Tiếp tục" until the
-    wizard leaves the form; each page must pass validation."""
+    wizard leaves the form, or shows the page `until_page`; each page must pass validation."""
     from PySide6.QtCore import Qt
 
     for _ in range(20):
-        if wizard.step != "form":
+        if wizard.step != "form" or (until_page is not None and wizard.wizard.page.id == until_page):
             break
         for _ in range(3):
             for field_id, row in list(wizard.rows.items()):
@@ -194,3 +194,21 @@ def fill_form_pages(qtbot, wizard, values: dict) -> None:
                     row.widget.set_value(values[field_id])
         qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
         assert not wizard.error.isVisible(), wizard.error.text()
+    if until_page is not None:
+        assert wizard.step == "form" and wizard.wizard.page.id == until_page, f"never reached {until_page}"
+
+
+def pdf_page_text(path: Path, look_dir: Path | None = None) -> str:
+    """The first page's text of a PDF, NFC and single-spaced; with `look_dir`, its 150 dpi render saved there to look at."""
+    import unicodedata
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        if look_dir is not None:
+            look_dir.mkdir(parents=True, exist_ok=True)
+            pdf[0].render(scale=150 / 72, grayscale=True).to_pil().save(look_dir / f"{path.stem}.png")
+        return " ".join(unicodedata.normalize("NFC", pdf[0].get_textpage().get_text_range()).split())
+    finally:
+        pdf.close()

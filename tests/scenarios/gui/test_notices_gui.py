@@ -5,14 +5,12 @@ home screen, a stop from a dossier's detail. Each PDF is read back with pypdfium
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from pathlib import Path
 
-import pypdfium2 as pdfium
 from PySide6.QtCore import Qt
 
-from conftest import fill_form_pages, log_in
+from conftest import fill_form_pages, log_in, pdf_page_text
 from forms.samples import sample_values
 from ui.window.main_window import MainWindow
 
@@ -23,13 +21,7 @@ def _pdf_of_shown_notice(qtbot, win: MainWindow, path: Path) -> str:
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.notices.page and win.notices.page.data is not None, timeout=10_000)
     win.notices.page.save_pdf_to(path)
     qtbot.waitUntil(path.exists, timeout=10_000)
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        LOOK_DIR.mkdir(parents=True, exist_ok=True)
-        pdf[0].render(scale=150 / 72, grayscale=True).to_pil().save(LOOK_DIR / f"{path.stem}.png")
-        return " ".join(unicodedata.normalize("NFC", pdf[0].get_textpage().get_text_range()).split())
-    finally:
-        pdf.close()
+    return pdf_page_text(path, LOOK_DIR)
 
 
 def test_guidance_from_the_checklist_then_the_citizen_comes_back(qtbot, window: MainWindow, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
-from conftest import log_in
+from conftest import fill_form_pages, log_in
 from forms.samples import sample_values
 from ui.window.main_window import MainWindow
 
@@ -20,20 +20,6 @@ def _open(qtbot, win: MainWindow, code: str):
     wizard = win.wizard_page
     qtbot.waitUntil(lambda: win.stack.currentWidget() is wizard, timeout=5_000)
     return wizard
-
-
-def _answer_until(qtbot, wizard, values: dict, page_id: str) -> None:
-    """Answer each page with `values` and press "Tiếp tục" until the wizard shows `page_id`."""
-    for _ in range(12):
-        if wizard.wizard.page.id == page_id:
-            return
-        for _ in range(3):
-            for field_id, row in list(wizard.rows.items()):
-                if row.widget.isVisibleTo(wizard) and field_id in values and row.widget.value() != values[field_id]:
-                    row.widget.set_value(values[field_id])
-        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
-        assert not wizard.error.isVisible(), wizard.error.text()
-    raise AssertionError(f"never reached {page_id}")
 
 
 def test_a_date_typed_as_eight_digits(qtbot, window: MainWindow) -> None:
@@ -92,7 +78,7 @@ def test_same_as_the_submitter_and_same_address(qtbot, window: MainWindow) -> No
     log_in(qtbot, window)
     wizard = _open(qtbot, window, "1.001193")
     values = sample_values(wizard.procedure, seed=9, today=date.today())  # a woman files; the father is known
-    _answer_until(qtbot, wizard, values, "me")
+    fill_form_pages(qtbot, wizard, values, until_page="me")
     submitted = dict(wizard.wizard.values)
     for field_id in ("mother_full_name", "mother_birth_date", "mother_residence", "mother_id_number", "mother_id_paper_type"):
         wizard.rows[field_id].widget.set_value(None)
@@ -131,7 +117,7 @@ def test_same_as_the_submitter_and_same_address(qtbot, window: MainWindow) -> No
     # The father's page: his address from the mother's, through the menu beside the box.
     values = {**values, **{k: v for k, v in answers.items() if k.startswith("mother_")}}
     values.pop("father_residence", None)
-    _answer_until(qtbot, wizard, values, "cha")
+    fill_form_pages(qtbot, wizard, values, until_page="cha")
     tool = wizard.findChild(type(button).__mro__[1], "sameAddress_father_residence")
     assert tool is not None and tool.focusPolicy() & Qt.FocusPolicy.TabFocus
     menu = tool.menu()

@@ -10,14 +10,13 @@ saved as a picture at 1366x768 under /tmp/counterui/.
 from __future__ import annotations
 
 import json
-import unicodedata
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-import pypdfium2 as pdfium
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication
 
+from conftest import pdf_page_text
 from forms.samples import sample_values
 from forms.timezone import VN_TZ
 from portal_server import portal  # noqa: F401 - the fixture
@@ -39,16 +38,6 @@ def _receive_two_weeks_ago(ctx, officer) -> str:  # noqa: ANN001
     values = sample_values(procedure, seed=10, today=received.date())
     values["channel"] = "in_person"
     return submit(ctx, procedure=procedure, values=values, officer=officer, now=received).code
-
-
-def _pdf_text(path: Path) -> str:
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        LOOK_DIR.mkdir(parents=True, exist_ok=True)
-        pdf[0].render(scale=150 / 72, grayscale=True).to_pil().save(LOOK_DIR / f"{path.stem}.png")
-        return " ".join(unicodedata.normalize("NFC", pdf[0].get_textpage().get_text_range()).split())
-    finally:
-        pdf.close()
 
 
 def _sideways(widget) -> list[str]:  # noqa: ANN001
@@ -120,7 +109,7 @@ def test_status_5_from_the_portal_to_form_02_the_supplement_and_the_new_appointm
     pdf = tmp_path / "status5-form02.pdf"
     notices.save_pdf_to(pdf)
     qtbot.waitUntil(pdf.exists, timeout=20_000)
-    text = _pdf_text(pdf)
+    text = pdf_page_text(pdf, LOOK_DIR)
     for wanted in ("PHIẾU YÊU CẦU BỔ SUNG", code, names["giay_to_tuy_than"], "Ảnh chân dung 4x6 cm"):
         assert wanted in text, wanted
     assert names["ban_an_ly_hon"][:40] in text
