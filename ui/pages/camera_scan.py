@@ -30,11 +30,13 @@ class CameraScanDialog(QDialog):
 
     def __init__(self, tasks: TaskManager, parent: QWidget | None = None, *,
                  decoder: Callable[[Any], Any] = code_from_frame, heading: str = RECEIPT_HEADING,
-                 window_title: str = "Quét mã QR trên giấy hẹn") -> None:
+                 window_title: str = "Quét mã QR trên giấy hẹn",
+                 otherwise: str = "hoặc chọn ảnh chụp mã QR, hoặc gõ mã hồ sơ") -> None:
         super().__init__(parent)
         self.setWindowTitle(window_title)
         self._tasks = tasks
         self._decoder = decoder
+        self._otherwise = otherwise  # what the officer can do without a camera, for the message
         self._frames = 0
         self._decoding = False
         self.preview = QLabel("Đang mở máy ảnh…")
@@ -62,7 +64,7 @@ class CameraScanDialog(QDialog):
         self.sink.videoFrameChanged.connect(self._frame)
         devices = QMediaDevices.videoInputs()
         if not devices:
-            self._no_camera("Không tìm thấy máy ảnh (webcam). Hãy cắm máy ảnh, hoặc chọn ảnh chụp mã QR, hoặc gõ mã hồ sơ.")
+            self._no_camera(f"Không tìm thấy máy ảnh (webcam). Hãy cắm máy ảnh, {self._otherwise}.")
             return
         self.session = QMediaCaptureSession(self)
         self.camera = QCamera(devices[0], self)

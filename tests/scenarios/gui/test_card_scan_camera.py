@@ -56,3 +56,15 @@ def test_an_image_without_a_card_says_so(qtbot, window: MainWindow, tmp_path: Pa
     with qtbot.waitSignal(window.card_intake.notice, timeout=10_000) as said:
         window.card_intake.read_image_file(blank)
     assert said.args[0].startswith("Không tìm thấy mã QR trong ảnh")
+
+
+def test_without_a_camera_the_card_dialog_offers_the_image_file_not_a_dossier_code(qtbot, window: MainWindow) -> None:
+    log_in(qtbot, window)
+    window.home_page.procedure_chosen.emit("1.001193")
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.wizard_page, timeout=5_000)
+    window.card_intake.read_with_camera()
+    dialog = window.card_intake.camera_dialog
+    qtbot.waitUntil(lambda: dialog.message.isVisible(), timeout=10_000)  # this machine has no webcam
+    text = dialog.message.text()
+    assert "Không tìm thấy máy ảnh" in text and "Shift+F7" in text and "mã hồ sơ" not in text
+    dialog.reject()

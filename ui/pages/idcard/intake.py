@@ -98,6 +98,7 @@ class CardIntake(QObject):
         dialog = self.camera_dialog = CameraScanDialog(
             self._session.tasks, self._wizard, decoder=card_from_frame,
             heading="Đưa mã QR trên thẻ căn cước vào trước máy ảnh", window_title="Quét mã QR trên thẻ căn cước",
+            otherwise="hoặc đọc thẻ từ ảnh (Shift+F7), hoặc gõ thông tin trên thẻ",
         )
         dialog.code_found.connect(lambda card: isinstance(card, IdCard) and self.take_card(card))
         dialog.open()
