@@ -33,7 +33,6 @@ class NoticePage(PaperPage):
         self.number_label = QLabel()
         self.number_label.setObjectName("noticeNumber")
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.number_label.setStyleSheet("font-size: 22px; font-weight: bold; color: #0b4f8a;")
         self.about_label = QLabel()
         self.about_label.setWordWrap(True)
         self.home_button = QPushButton("Về trang chủ")

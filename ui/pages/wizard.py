@@ -242,7 +242,7 @@ class WizardPage(QWidget):
             if field.help:
                 help_label = QLabel(field.help)
                 help_label.setWordWrap(True)
-                help_label.setStyleSheet("color: #555; font-size: 13px;")
+                help_label.setObjectName("fieldHelp")
                 grid.addWidget(help_label, row_index, 1)
                 row_index += 1
             grid.addWidget(error, row_index, 1)

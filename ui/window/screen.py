@@ -3,6 +3,7 @@ Enter on the queue opening the dossier (in the dossier list, where its detail li
 
 The text size is the whole application's: the stylesheet sizes its text in pixels (assets/style.qss), which wins
 over the application font, so "large text" scales both: every `font-size: Npx` of the stylesheet and the font.
+Sizes of single widgets are rules of the stylesheet too (by object name), never inline in code, so they scale.
 """
 
 from __future__ import annotations

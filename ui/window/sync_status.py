@@ -43,11 +43,11 @@ class SyncStatusWidget(QWidget):
         self.progress.setFormat("%p%")
         self.progress.hide()
         self.queue_button = QPushButton("Hàng đợi gửi")
+        self.queue_button.setObjectName("syncQueueButton")
         self.sync_button = QPushButton("Đồng bộ ngay")
         self.sync_button.setObjectName("syncNow")
         for button in (self.queue_button, self.sync_button):
             button.setMinimumHeight(28)
-            button.setStyleSheet("min-height: 26px; padding: 2px 10px; font-size: 14px;")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.state_label, self.queue_label, self.last_label, self.error_label, self.progress, self.queue_button, self.sync_button):

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from ui.session import Session
 
 THANKS_MS = 1500  # how long "Cảm ơn" stays before the screen goes back to the officer
-_BIG = "font-size: 26px; padding: 18px;"
 
 
 class RatingPage(QWidget):
@@ -36,16 +35,15 @@ class RatingPage(QWidget):
         heading = QLabel("Ông/Bà vui lòng đánh giá mức độ hài lòng\nvới việc giải quyết thủ tục hôm nay")
         heading.setObjectName("pageTitle")
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        heading.setStyleSheet("font-size: 30px; font-weight: bold;")
         self.hint = QLabel("Bấm phím số 1, 2, 3 hoặc 4 (hoặc chạm vào nút). Bấm Esc để bỏ qua.")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint.setStyleSheet("font-size: 18px;")
+        self.hint.setObjectName("ratingHint")
 
         self.score_buttons: dict[int, QPushButton] = {}
         scores = QHBoxLayout()
         for score, label in RATING_SCORES.items():
             button = QPushButton(f"{score}\n{label}")
-            button.setStyleSheet(_BIG)
+            button.setObjectName("ratingScore")
             button.setMinimumHeight(140)
             button.clicked.connect(lambda _checked=False, s=score: self.choose(s))
             self.score_buttons[score] = button
@@ -55,12 +53,12 @@ class RatingPage(QWidget):
 
         reason_title = QLabel("Xin cho biết lý do (bấm phím số hoặc chạm vào lý do); Esc: không nêu lý do")
         reason_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        reason_title.setStyleSheet("font-size: 20px;")
+        reason_title.setObjectName("ratingReasonTitle")
         self.reason_buttons: list[tuple[str, QPushButton]] = []
         grid = QGridLayout()
         for i, reason in enumerate(rating_reasons()):
             button = QPushButton(f"{i + 1}. {reason.label}")
-            button.setStyleSheet("font-size: 20px; padding: 12px; text-align: left;")
+            button.setObjectName("ratingReason")
             button.clicked.connect(lambda _checked=False, r=reason.id: self._send(r))
             self.reason_buttons.append((reason.id, button))
             grid.addWidget(button, i // 2, i % 2)
@@ -71,7 +69,7 @@ class RatingPage(QWidget):
 
         self.thanks = QLabel("Cảm ơn Ông/Bà đã đánh giá!")
         self.thanks.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.thanks.setStyleSheet("font-size: 34px; font-weight: bold; color: #0b6b2f;")
+        self.thanks.setObjectName("ratingThanks")
 
         self.steps = QStackedWidget()
         for page in (score_page, reason_page, self.thanks):
