@@ -18,6 +18,7 @@ from ui.pages.message import MessagePage
 from ui.session import Session
 from ui.tasks import TaskManager
 from ui.window.idle_lock import IdleLock
+from ui.window.sync_status import ElidedLabel
 
 if TYPE_CHECKING:
     from kiosk.security.officers import OfficerRef
@@ -53,7 +54,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.message_page)
         self.stack.addWidget(self.login_page)
         self.setCentralWidget(self.stack)
-        self.site_status = QLabel()
+        self.site_status = ElidedLabel()  # gives way first in a narrow window (ui/window/sync_status.py)
         self.busy_status = QLabel()
         self.statusBar().addWidget(self.site_status, 1)
         self.statusBar().addPermanentWidget(self.busy_status)

@@ -1,17 +1,24 @@
-"""Status-bar indicator: online / offline / syncing, queued count, last successful sync, upload progress, "Đồng bộ ngay"."""
+"""Status-bar indicator: online / offline / syncing, queued count, last successful sync, upload progress, "Đồng bộ ngay".
+
+At the narrowest window (1366x768 at 125% scaling leaves 1093 px) the status bar cannot hold everything, so it gives
+way in a fixed order: the state, the queue count, the last sync and the two buttons stay whole (fixed width); the
+latest problem and the site line (`ElidedLabel`, also used by the main window) shorten with "…", their whole text
+in the tooltip (the problem also in the queue view).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
 
-from forms.timezone import VN_TZ
+from forms.timezone import VN_TZ, local_today
 
 STATE_TEXT = {
-    "disabled": ("#777777", "Không đồng bộ (chưa kết nối cổng)"),
+    "disabled": ("#777777", "Chưa kết nối cổng"),  # short: it must fit a 1093 px window whole
     "offline": ("#b00020", "Mất kết nối cổng"),
     "online": ("#1b7f3b", "Đã kết nối cổng"),
     "refused": ("#b00020", "Cổng từ chối máy này"),
@@ -19,7 +26,56 @@ STATE_TEXT = {
 }
 
 
-ERROR_WIDTH_PX = 420
+ERROR_WIDTH_PX = 420  # the problem never takes more of the bar than this
+ELIDED_MIN_PX = 60  # a shortened label keeps at least this much (a word and "…")
+
+
+class ElidedLabel(QLabel):
+    """A one-line plain-text label that gives way: narrower than its text, it shows the start and "…".
+
+    `text()` is what is shown; `full_text()` the whole, also its tooltip. The layout may shrink it down to
+    `ELIDED_MIN_PX` (or its whole text, when shorter), so neighbours with a fixed width keep theirs.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def full_text(self) -> str:
+        return self._full
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        self._full = text
+        self.setToolTip(text)
+        self.updateGeometry()
+        self._show_elided()
+
+    def _text_width(self) -> int:
+        margins = self.contentsMargins()
+        return self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right() + 2 * self.margin() + 2
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self._text_width(), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(min(ELIDED_MIN_PX, self._text_width()), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._show_elided()
+
+    def _show_elided(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.contentsRect().width())
+        if shown != super().text():
+            super().setText(shown)
+
+
+def last_sync_time(moment: datetime) -> str:
+    """"09:41" today, "09:41 05/12" another day: the date only when it says something (room in the status bar)."""
+    local = moment.astimezone(VN_TZ)
+    return f"{local:%H:%M}" if local.date() == local_today() else f"{local:%H:%M %d/%m}"
 
 
 class SyncStatusWidget(QWidget):
@@ -34,7 +90,8 @@ class SyncStatusWidget(QWidget):
         self.queue_label.setObjectName("syncQueue")
         self.last_label = QLabel()
         # The latest problem stays in sight (the status-bar message fades); full text in the tooltip and the queue view.
-        self.error_label = QLabel()
+        self.error_label = ElidedLabel()
+        self.error_label.setMaximumWidth(ERROR_WIDTH_PX)
         self.error_label.setObjectName("syncError")
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.hide()
@@ -48,6 +105,8 @@ class SyncStatusWidget(QWidget):
         self.sync_button.setObjectName("syncNow")
         for button in (self.queue_button, self.sync_button):
             button.setMinimumHeight(28)
+        for whole in (self.state_label, self.queue_label, self.last_label, self.queue_button, self.sync_button):
+            whole.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.state_label, self.queue_label, self.last_label, self.error_label, self.progress, self.queue_button, self.sync_button):
@@ -76,7 +135,7 @@ class SyncStatusWidget(QWidget):
         queued = int(getattr(status, "queued", 0) or 0)
         self.queue_label.setText(f"· Chờ gửi: {queued}")
         last = getattr(status, "last_success_at", None)
-        self.last_label.setText(f"· Đồng bộ lần cuối: {last.astimezone(VN_TZ):%H:%M %d/%m}" if last else "· Chưa đồng bộ lần nào")
+        self.last_label.setText(f"· Đồng bộ lần cuối: {last_sync_time(last)}" if last else "· Chưa đồng bộ lần nào")
         self.show_error(current_problem(status))
 
     def show_error(self, message: str | None) -> None:
@@ -84,8 +143,7 @@ class SyncStatusWidget(QWidget):
             self.error_label.hide()
             self.error_label.setToolTip("")
             return
-        text = f"· ⚠ {message}"
-        self.error_label.setText(QFontMetrics(self.error_label.font()).elidedText(text, Qt.TextElideMode.ElideRight, ERROR_WIDTH_PX))
+        self.error_label.setText(f"· ⚠ {message}")
         self.error_label.setToolTip(message)
         self.error_label.show()
 
