@@ -1,8 +1,15 @@
-"""Drafts: a dossier being filled in, saved on every page change so it survives a crash or a power cut."""
+"""Drafts: a dossier being filled in, saved on every page change so it survives a crash or a power cut.
+
+Besides the answers a draft keeps what the screen needs to carry on where it was left (today: which fields an ID
+card filled and which persons the officer has compared with the card, ui/pages/idcard/marks.py). It is stored under
+the reserved key `SCREEN_KEY` of the row's values (no migration: that column is JSON; no field id starts with "_",
+forms/schema.json), and never read as an answer: `DraftSummary` hands it apart (`screen`), the search key and the
+submitter's name come from the answers only, and a submit writes the wizard's answers over the row's values.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
@@ -31,7 +38,11 @@ class DraftSummary:
     submitter_name: str | None
     updated_at: datetime
     page_index: int
-    values: dict[str, Any]
+    values: dict[str, Any]  # the answers only
+    screen: dict[str, Any] = field(default_factory=dict)  # what the screen kept with the draft (see the module)
+
+
+SCREEN_KEY = "_screen"
 
 
 def save_draft(
@@ -41,9 +52,13 @@ def save_draft(
     values: Mapping[str, Any],
     page_index: int,
     draft_uuid: str | None = None,
+    screen: Mapping[str, Any] | None = None,
 ) -> str:
-    """Create or update a draft; returns its UUID. Called on every page change and on a timer by the UI."""
-    clean_values = normalise(dict(values))
+    """Create or update a draft; returns its UUID. Called on every page change and on a timer by the UI.
+
+    `screen`: what the screen keeps with the draft beyond the answers (JSON-able; see the module), or nothing.
+    """
+    clean_values = normalise({key: value for key, value in values.items() if key != SCREEN_KEY})
     with ctx.transaction() as session:
         dossier = session.scalar(select(Dossier).where(Dossier.uuid == draft_uuid)) if draft_uuid else None
         if dossier is not None and dossier.lifecycle != "draft":
@@ -60,7 +75,7 @@ def save_draft(
             if draft_uuid:
                 dossier.uuid = draft_uuid
             session.add(dossier)
-        dossier.values = clean_values
+        dossier.values = {**clean_values, SCREEN_KEY: normalise(dict(screen))} if screen else clean_values
         dossier.wizard_page = page_index
         dossier.updated_at = utcnow()
         dossier.submitter_name = str(clean_values.get("submitter_name") or "")[:120] or None
@@ -76,7 +91,11 @@ def list_drafts(ctx: KioskContext, officer_id: int | None = None) -> list[DraftS
         if officer_id is not None:
             query = query.where(Dossier.officer_id == officer_id)
         rows = session.execute(query.order_by(Dossier.updated_at.desc())).all()
-        return [
-            DraftSummary(d.uuid, d.procedure_code, d.procedure_version, name, d.submitter_name, d.updated_at, d.wizard_page, dict(d.values))
-            for d, name in rows
-        ]
+        return [_summary(dossier, name) for dossier, name in rows]
+
+
+def _summary(dossier: Dossier, procedure_name: str) -> DraftSummary:
+    values = dict(dossier.values or {})
+    screen = values.pop(SCREEN_KEY, None)
+    return DraftSummary(dossier.uuid, dossier.procedure_code, dossier.procedure_version, procedure_name, dossier.submitter_name,
+                        dossier.updated_at, dossier.wizard_page, values, screen if isinstance(screen, dict) else {})

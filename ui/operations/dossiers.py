@@ -63,13 +63,16 @@ def resume_draft(ctx: KioskContext, draft_uuid: str) -> Op[ResumedDraft | None]:
 
 
 def save_draft(ctx: KioskContext, officer: OfficerRef, procedure: Procedure, values: dict[str, Any], page_index: int,
-               draft_uuid: str) -> Op[str]:
-    """Save what is typed so far (automatically, or "Lưu nháp"); it survives a crash or a power cut."""
+               draft_uuid: str, screen: dict[str, Any] | None = None) -> Op[str]:
+    """Save what is typed so far (automatically, or "Lưu nháp"); it survives a crash or a power cut.
+
+    `screen`: what the wizard keeps with the draft beyond the answers (the ID card's marks; kiosk/dossier/drafts.py).
+    """
 
     def work() -> str:
         from kiosk.dossier.drafts import save_draft as save
 
-        return save(ctx, officer, procedure, values, page_index, draft_uuid)
+        return save(ctx, officer, procedure, values, page_index, draft_uuid, screen)
 
     return Op(work)
 

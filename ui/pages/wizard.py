@@ -9,16 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from forms import formengine
 from forms.model import Field, Procedure
@@ -79,6 +70,9 @@ class WizardPage(QWidget):
         self.review_text: QLabel | None = None
         self._dirty = False
         self.hold_draft: Callable[[], bool] = lambda: False  # true mid-scanner-burst (ui/pages/idcard): no save then
+        # What the draft keeps beyond the answers (the ID card's marks, ui/pages/idcard/marks.py): given, taken back.
+        self.screen_state: Callable[[], dict[str, Any]] = dict
+        self.restore_screen: Callable[[str, dict[str, Any]], None] = lambda _draft_uuid, _state: None
 
         self.heading = title("")
         self.progress = subtitle("")
@@ -170,6 +164,7 @@ class WizardPage(QWidget):
             self.notice.emit("Thủ tục của bản nháp này không còn được cung cấp.")
             return
         draft = resumed.draft
+        self.restore_screen(draft.uuid, draft.screen)
         self.start(resumed.procedure, draft.values, draft.page_index, draft.uuid)
         show_banner(self.version_notice, resumed.version_notice)
         self.resumed.emit()
@@ -199,7 +194,8 @@ class WizardPage(QWidget):
         officer = self._session.officer
         if officer is None:  # locked or logged out: the lock saved the draft before it forgot the officer
             return
-        op = save_draft(self._session.context, officer, self.procedure, dict(self.wizard.values), self.wizard.index, self.draft_uuid)
+        op = save_draft(self._session.context, officer, self.procedure, dict(self.wizard.values), self.wizard.index, self.draft_uuid,
+                        self.screen_state())
         self._session.run(op.success(lambda _uuid: self.draft_saved()).failure(self.show_error))
 
     def _mark_dirty(self) -> None:

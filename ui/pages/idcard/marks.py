@@ -3,13 +3,18 @@
 The QR is not signed: what it filled is a pre-fill the officer compares with the card in hand. Each filled field
 carries the property `fromCard` (styled in assets/style.qss) and a tooltip; a bar above the page says
 "Điền từ thẻ — hãy đối chiếu" with the person's check box; the review page lists the persons not yet checked.
-The marks live in memory for the open dossier only (a resumed draft has none: the officer typed or checked it).
+
+The marks are kept with the draft (`state`, saved by `WizardPage.flush_draft` under the draft's reserved key,
+kiosk/dossier/drafts.py; `restore` when it is resumed), so a dossier left and taken up again still shows what the
+card filled and who is not yet checked. Kept: per person (page id), its label, the field ids, the name field to
+retype, whether it is checked, and the holder's name only when it is one of the answers (the officer may have kept
+a typed name instead). Never the QR's text nor a field the form does not have; the submitted dossier has none of it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -22,6 +27,7 @@ MARK_PROPERTY = "fromCard"
 MARK_TIP = "Điền từ thẻ căn cước — hãy đối chiếu với thẻ."
 RETYPE_TIP = "Họ tên đọc được không có dấu: hãy gõ lại có dấu theo thẻ."
 CHECK_TEXT = "Đã đối chiếu với thẻ"
+STATE_KEY = "card_marks"  # in the wizard's screen state kept with the draft
 
 
 @dataclass
@@ -64,6 +70,8 @@ class CardMarks(QFrame):
         outer = wizard.layout()
         outer.insertWidget(outer.indexOf(wizard.error), self)
         wizard.rendered.connect(self.refresh)
+        wizard.screen_state = self.state
+        wizard.restore_screen = self.restore
 
     # --- what was filled --------------------------------------------------------------------------
 
@@ -79,7 +87,38 @@ class CardMarks(QFrame):
     def unchecked(self) -> list[str]:
         """The persons filled from a card whose fields the officer has not yet compared with it (page titles)."""
         self._follow_draft()
-        return [entry.label for page_id, entry in self.filled.items() if page_id not in self.checked]
+        procedure = self._wizard.procedure
+        pages = {page.id for page in procedure.pages} if procedure is not None else set()
+        return [entry.label for page_id, entry in self.filled.items() if page_id not in self.checked and page_id in pages]
+
+    # --- kept with the draft ----------------------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        """The marks of the open dossier, for its draft (empty when no card filled anything)."""
+        self._follow_draft()
+        wizard = self._wizard.wizard
+        answers = {value for value in (wizard.values.values() if wizard is not None else ()) if isinstance(value, str)}
+        people = [
+            {"page": page_id, "label": entry.label, "name": entry.name if entry.name in answers else "",
+             "fields": sorted(entry.fields), "retype": entry.retype, "checked": page_id in self.checked}
+            for page_id, entry in self.filled.items()
+        ]
+        return {STATE_KEY: people} if people else {}
+
+    def restore(self, draft_uuid: str, state: dict[str, Any]) -> None:
+        """The marks a draft kept (`state`), before the wizard shows it; anything malformed is left out."""
+        self._draft = draft_uuid
+        self.filled.clear()
+        self.checked.clear()
+        people = state.get(STATE_KEY)
+        for person in people if isinstance(people, list) else []:
+            if not isinstance(person, dict) or not isinstance(person.get("page"), str):
+                continue
+            fields = {str(field_id) for field_id in person.get("fields") or []}
+            retype = person.get("retype") if person.get("retype") in fields else None
+            self.filled[person["page"]] = _Filled(str(person.get("label") or ""), str(person.get("name") or ""), fields, retype)
+            if person.get("checked") is True:
+                self.checked.add(person["page"])
 
     def _follow_draft(self) -> None:
         if self._wizard.draft_uuid != self._draft:  # another dossier: its own marks (none yet)
@@ -99,9 +138,10 @@ class CardMarks(QFrame):
             done = page.id in self.checked
             self._mark_rows(entry, not done)
             note = " Họ tên đọc được không có dấu: hãy gõ lại có dấu theo thẻ." if entry.retype and not done else ""
+            whose = entry.name or entry.label  # a resumed draft whose typed name was kept does not keep the card's
             self.text.setText(
-                f"Điền từ thẻ — hãy đối chiếu: các ô tô vàng được điền từ thẻ căn cước của {entry.name}.{note}"
-                if not done else f"Đã đối chiếu các ô điền từ thẻ căn cước của {entry.name}."
+                f"Điền từ thẻ — hãy đối chiếu: các ô tô vàng được điền từ thẻ căn cước của {whose}.{note}"
+                if not done else f"Đã đối chiếu các ô điền từ thẻ căn cước của {whose}."
             )
             self.check.blockSignals(True)
             self.check.setChecked(done)
@@ -137,4 +177,5 @@ class CardMarks(QFrame):
             self.checked.add(page.id)
         else:
             self.checked.discard(page.id)
+        wizard.take_answers({})  # no new answer, but the draft is saved again: it keeps the tick
         self.refresh()
