@@ -15,8 +15,10 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Mapping
 
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QCompleter, QLineEdit
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QCompleter, QLineEdit
+
+import shiboken6
 
 from forms.prefill.offices import is_office_field, office_suggestions
 from forms.text import fold
@@ -43,6 +45,7 @@ class FoldedCompleter(QCompleter):
         self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setMaxVisibleItems(10)
         self.setWidget(edit)  # not edit.setCompleter: the box must never receive the folded key
+        QGuiApplication.instance().focusWindowChanged.connect(self._give_back_activation)
         self._edit = edit
         edit.textEdited.connect(self._typed)
         edit.installEventFilter(self)
@@ -76,13 +79,27 @@ class FoldedCompleter(QCompleter):
         if isinstance(real, str):
             self._edit.setText(real)  # textChanged → the field's `changed` → stored in the wizard
 
+    def _give_back_activation(self, *_: Any) -> None:
+        """A closed popup leaves the window it came from active, so the next page's first box takes the focus.
+        Window managers do this themselves; a platform without one (offscreen, some kiosk setups) may make the
+        popup the active window after it is hidden, and the keys typed next would go nowhere."""
+        edit = self._edit
+        if not shiboken6.isValid(self) or not shiboken6.isValid(edit) or self.popup().isVisible():
+            return  # a page already gone, or the popup still open
+        popup = self.popup()
+        window = edit.window()
+        if window.isVisible() and QApplication.activeWindow() is not window and QApplication.activeWindow() in (popup, None):
+            window.activateWindow()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Down in the box with the popup closed opens it on what is typed (all the names when empty). Enter in
         the open popup with no name highlighted closes it and acts as in any text box (the wizard moves on):
         the officer typed an office of their own while some names still matched."""
+        popup = self.popup()
+        if watched is popup and event.type() == QEvent.Type.Hide:
+            self._give_back_activation()
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent) or event.modifiers():
             return super().eventFilter(watched, event)
-        popup = self.popup()
         if watched is self._edit and event.key() == Qt.Key.Key_Down and not popup.isVisible():
             self._open(self._edit.text(), keep_closed_when_empty=False)
             return True
