@@ -27,10 +27,11 @@ FOLDED_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class FoldedCompleter(QCompleter):
-    """A popup of `names` for one line edit, found by folded words anywhere in a name."""
+    """A popup of `names` for one line edit: the folded text typed, found anywhere in a folded name."""
 
     def __init__(self, edit: QLineEdit, names: Iterable[str]) -> None:
         super().__init__(edit)
+        self._edit = edit  # first: Qt may call eventFilter as soon as the completer is attached
         self.setObjectName("foldedCompleter")
         model = QStandardItemModel(self)
         for name in names:
@@ -46,7 +47,6 @@ class FoldedCompleter(QCompleter):
         self.setMaxVisibleItems(10)
         self.setWidget(edit)  # not edit.setCompleter: the box must never receive the folded key
         QGuiApplication.instance().focusWindowChanged.connect(self._give_back_activation)
-        self._edit = edit
         edit.textEdited.connect(self._typed)
         edit.installEventFilter(self)
         self.activated[QModelIndex].connect(self._picked)
