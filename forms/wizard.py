@@ -32,15 +32,49 @@ from forms.received import ReceivedItem, default_item, quantities, received_item
 from forms.text import normalise
 from forms.validators import parse_date
 
-__all__ = ["DOCUMENTS", "FORM", "REVIEW", "ChecklistItem", "Reception", "ReceivedItem", "Review", "Wizard"]
+__all__ = ["DOCUMENTS", "FORM", "REVIEW", "ChecklistItem", "Reception", "ReceivedItem", "Review", "Wizard", "screen_groups"]
 
 FORM, DOCUMENTS, REVIEW = "form", "documents", "review"  # the steps, in order
 
 
 # --- the form's pages ---------------------------------------------------------------------------
 
+def is_one_question(page: Page) -> bool:
+    """A page that asks one thing (its other fields, if any, appear only for some answers): the renderer shows it
+    on the screen of the page before it instead of a screen of its own (issue 14; no definition changes)."""
+    unconditional = [f for f in page.fields if f.visible_if is None]
+    return len(unconditional) == 1 and unconditional[0].type != "group"
+
+
+def screen_groups(proc: Procedure) -> tuple[tuple[Page, ...], ...]:
+    """The procedure's pages in screens: each page with the one-question pages right after it (a one-question
+    first page goes with the page after it). Fixed by the definition, so answers never regroup the screens."""
+    groups: list[tuple[Page, ...]] = []
+    for page in proc.pages:
+        if groups and is_one_question(page):
+            groups[-1] = groups[-1] + (page,)
+        else:
+            groups.append((page,))
+    if len(groups) > 1 and len(groups[0]) == 1 and is_one_question(groups[0][0]):
+        groups[0:2] = [groups[0] + groups[1]]
+    return tuple(groups)
+
+
+def merged_page(pages: tuple[Page, ...]) -> Page:
+    """One screen's pages as one page: the first page's id and title, every page's fields in order."""
+    if len(pages) == 1:
+        return pages[0]
+    first = pages[0]
+    return Page(first.id, first.title, tuple(f for page in pages for f in page.fields), None, first.block)
+
+
 class Wizard:
-    """Page-by-page flow over a procedure's visible pages; refuses to advance past errors."""
+    """Screen-by-screen flow over a procedure's visible pages; refuses to advance past errors.
+
+    A screen is one page, or a page with the one-question pages after it (`screen_groups`). `page` is the
+    current screen as one page (what to render and validate), `sections` where each merged page starts.
+    `index` stays a page index (the screen's first page among the visible pages): what drafts store.
+    """
 
     def __init__(self, proc: Procedure, values: Mapping | None = None, page_index: int = 0, today: date | None = None):
         self.proc = proc
@@ -49,6 +83,7 @@ class Wizard:
         for field in proc.top_fields():
             if field.default is not None and field.id not in self.values:
                 self.values[field.id] = normalise(field.default)  # a fresh copy, never the definition's
+        self._groups = screen_groups(proc)
         pages = self.pages
         index = page_index if isinstance(page_index, int) and 0 <= page_index < len(pages) else 0
         self._page_id = pages[index].id if pages else None
@@ -58,37 +93,61 @@ class Wizard:
         return visible_pages(self.proc, self.values, self.today)
 
     @property
+    def screens(self) -> list[tuple[Page, ...]]:
+        """The visible pages, screen by screen (a screen none of whose pages is visible is skipped)."""
+        visible = {p.id for p in self.pages}
+        screens = [tuple(p for p in group if p.id in visible) for group in self._groups]
+        return [screen for screen in screens if screen]
+
+    def _screen_index(self) -> int:
+        """The screen holding the current page; if it was hidden by a change, the nearest visible one before it."""
+        visible = {p.id for p in self.pages}
+        shown = [any(p.id in visible for p in group) for group in self._groups]
+        if not any(shown):
+            return -1
+        held = next((i for i, group in enumerate(self._groups) if any(p.id == self._page_id for p in group)), 0)
+        before = [i for i in range(held + 1) if shown[i]]
+        group_index = before[-1] if before else shown.index(True)
+        return sum(shown[:group_index])
+
+    @property
+    def screen(self) -> tuple[Page, ...]:
+        """The current screen's visible pages."""
+        i = self._screen_index()
+        return self.screens[i] if i >= 0 else ()
+
+    @property
     def page(self) -> Page | None:
-        """The current page; if it was hidden by a change, the nearest visible page before it."""
-        pages = self.pages
-        if not pages:
-            return None
-        visible = {p.id for p in pages}
-        order = [p.id for p in self.proc.pages]
-        if self._page_id in visible:
-            return next(p for p in pages if p.id == self._page_id)
-        position = order.index(self._page_id) if self._page_id in order else 0
-        for page_id in reversed(order[:position]):
-            if page_id in visible:
-                return next(p for p in pages if p.id == page_id)
-        return pages[0]
+        """The current screen as one page (its pages' fields in order); None when no page is visible."""
+        screen = self.screen
+        return merged_page(screen) if screen else None
+
+    @property
+    def sections(self) -> list[tuple[str, str]]:
+        """(title, first field id) of each page merged into the current screen after its first."""
+        return [(page.title, page.fields[0].id) for page in self.screen[1:] if page.fields]
 
     @property
     def index(self) -> int:
-        page = self.page
-        return 0 if page is None else [p.id for p in self.pages].index(page.id)
+        screen = self.screen
+        return 0 if not screen else [p.id for p in self.pages].index(screen[0].id)
+
+    @property
+    def screen_index(self) -> int:
+        """The current screen's position among the visible screens (0 first)."""
+        return max(self._screen_index(), 0)
 
     @property
     def can_back(self) -> bool:
-        return self.index > 0
+        return self._screen_index() > 0
 
     @property
     def is_last(self) -> bool:
-        return self.index >= len(self.pages) - 1
+        return self._screen_index() >= len(self.screens) - 1
 
     @property
     def progress(self) -> str:
-        return f"Bước {self.index + 1}/{max(len(self.pages), 1)}"
+        return f"Bước {self._screen_index() + 1}/{max(len(self.screens), 1)}"
 
     def set(self, field_id: str, value: Any) -> str | None:
         """Store one answer (top-level id or "group[i].sub") and return its message, if any."""
@@ -135,26 +194,24 @@ class Wizard:
         return page_errors(self.proc, self.page, self.values, self.today) if self.page else {}
 
     def next(self) -> dict[str, str]:
-        """Advance when the current page is valid; else stay and return its errors."""
+        """Advance when the current screen is valid; else stay and return its errors."""
         errors = self.errors()
         if errors:
             return errors
-        pages = self.pages
-        index = self.index
-        if index < len(pages) - 1:
-            self._page_id = pages[index + 1].id
+        screens, index = self.screens, self._screen_index()
+        if index < len(screens) - 1:
+            self._page_id = screens[index + 1][0].id
         return {}
 
     def back(self) -> bool:
-        pages = self.pages
-        index = self.index
-        if index == 0:
+        screens, index = self.screens, self._screen_index()
+        if index <= 0:
             return False
-        self._page_id = pages[index - 1].id
+        self._page_id = screens[index - 1][0].id
         return True
 
     def go_to(self, page_id: str) -> bool:
-        """Show a visible page by its id (the review's jump back); False if it is not one of the visible pages."""
+        """Show the screen holding a visible page (the review's jump back); False if it is not a visible page."""
         if page_id not in {p.id for p in self.pages}:
             return False
         self._page_id = page_id

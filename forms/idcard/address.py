@@ -151,6 +151,13 @@ def _table() -> dict[str, dict]:
     return json.loads(_TABLE.read_text(encoding="utf-8"))["provinces"]
 
 
+def old_units() -> dict[str, dict]:
+    """The old→2025 table, read once: provinces[old code] = {name, districts: {district name: [[commune name,
+    old code, [2025 codes]]]}} (the file's "format" key). For readers other than map_old_address
+    (forms.prefill.offices builds the reverse: a 2025 commune's predecessors)."""
+    return _table()
+
+
 @cache
 def _new_communes() -> dict[str, tuple[geo.Commune, ...]]:
     return {p.code: tuple(geo.communes(p.code)) for p in geo.provinces()}

@@ -97,4 +97,5 @@ def answer_page(kb: Keyboard, wizard, answers: dict[str, Any]) -> None:
         done.add(field_id)
         assert not _needs(widget, answers[field_id]), (field_id, widget.value(), answers[field_id])
     kb.ctrl_enter()
-    assert not wizard.error.isVisible(), (page_id, wizard.error.text())
+    assert not wizard.error.isVisible(), (page_id, wizard.error.text(),
+                                          {f: r.error.text() for f, r in wizard.rows.items() if r.error.text()})

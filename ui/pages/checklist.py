@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -166,3 +167,24 @@ class DocumentRow(QWidget):
             self.scan_label.setText(f"Đã quét {scanned} trang")
         ok = not self.scans or scanned == pages
         self.scan_label.setStyleSheet("" if ok else "color: #b00020;")
+
+
+class BoxArrows(QObject):
+    """Down and Up move between the checklist's tick boxes, one key per item (Tab still walks every part of a
+    line: its way, kind, quantity, pages, scans). Space ticks, as on any check box."""
+
+    def __init__(self, rows: list[DocumentRow], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._boxes = [row.box for row in rows]
+        for box in self._boxes:
+            box.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and watched in self._boxes \
+                and not event.modifiers() and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+            step = 1 if event.key() == Qt.Key.Key_Down else -1
+            index = self._boxes.index(watched) + step  # type: ignore[arg-type]
+            if 0 <= index < len(self._boxes):
+                self._boxes[index].setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return super().eventFilter(watched, event)

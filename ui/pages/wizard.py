@@ -9,44 +9,31 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from forms import formengine
-from forms.model import Field, Procedure
+from forms.model import Procedure
 from forms.timezone import VN_TZ
 from forms.wizard import DOCUMENTS, FORM, REVIEW, Reception, ReceivedItem, Wizard
 from ui.operations.dossiers import ResumedDraft, resume_draft, save_draft, store_attachment, store_scan, submit
-from ui.pages.checklist import DocumentRow
+from ui.pages.checklist import BoxArrows, DocumentRow
 from ui.pages.entry.hooks import equip_form_page, starting_values
 from ui.pages.fee_box import FeeBox, fee_computer
-from ui.pages.fields import FieldWidget, make_field_widget
 from ui.pages.widgets import banner, primary_button, show_banner, subtitle, title
-from ui.pages.wizard_parts.declaration import DeclarationField, is_declaration
+from ui.pages.wizard_parts.form_grid import Row, build_form_grid
 from ui.pages.wizard_parts.keys import ask_to_leave, install_wizard_keys, labelled
 
 if TYPE_CHECKING:
     from ui.session import Session
 
 DRAFT_SAVE_DELAY_MS = 1500
-
-
-class _Row:
-    """A field's label, widget, help and error label, shown or hidden together."""
-
-    def __init__(self, field: Field, widget: FieldWidget, label: QLabel, error: QLabel, help_label: QLabel | None) -> None:
-        self.field, self.widget, self.label, self.error, self.help = field, widget, label, error, help_label
-
-    def set_visible(self, visible: bool) -> None:
-        for part in (self.widget, self.label, self.help):
-            if part is not None:
-                part.setVisible(visible)
-        if not visible:
-            self.error.hide()
-
-    def show_error(self, message: str | None) -> None:
-        self.error.setText(message or "")
-        self.error.setVisible(bool(message) and self.widget.isVisibleTo(self.widget.parentWidget()))
-        self.widget.set_invalid(bool(message))
 
 
 class WizardPage(QWidget):
@@ -63,7 +50,7 @@ class WizardPage(QWidget):
         self.procedure: Procedure | None = None
         self.flow: Reception | None = None  # the steps and their rules; this page renders them
         self.draft_uuid = ""
-        self.rows: dict[str, _Row] = {}
+        self.rows: dict[str, Row] = {}
         self.touched: set[str] = set()
         self.document_rows: dict[str, DocumentRow] = {}
         self.fee_box: FeeBox | None = None  # on the review step
@@ -213,41 +200,12 @@ class WizardPage(QWidget):
         assert self.wizard is not None and self.procedure is not None
         page = self.wizard.page
         self.progress.setText(f"{self.wizard.progress} — {page.title}")
-        container = QWidget()
-        grid = QGridLayout(container)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnMinimumWidth(0, 260)
-        self.rows = {}
-        row_index = 0
-        for field in page.fields:
-            widget = DeclarationField(field, container) if is_declaration(field) else make_field_widget(field, container, attach=self._attach)
-            widget.set_value(self.wizard.values.get(field.id, field.default))
-            if isinstance(widget, DeclarationField) and self.wizard.values.get(field.id) is None:
-                self.wizard.set(field.id, False)  # unticked is "not affirmed": the definition's own message, not "nhập"
-            label = QLabel(field.label + (" <span style='color:#b00020'>*</span>" if field.required else ""))
-            label.setWordWrap(True)
-            label.setBuddy(widget.input)
-            error = QLabel()
-            error.setObjectName("fieldError")
-            error.setWordWrap(True)
-            error.hide()
-            help_label = None
-            grid.addWidget(label, row_index, 0, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(widget, row_index, 1)
-            row_index += 1
-            if field.help:
-                help_label = QLabel(field.help)
-                help_label.setWordWrap(True)
-                help_label.setObjectName("fieldHelp")
-                grid.addWidget(help_label, row_index, 1)
-                row_index += 1
-            grid.addWidget(error, row_index, 1)
-            row_index += 1
-            self.rows[field.id] = _Row(field, widget, label, error, help_label)
-            widget.changed.connect(lambda fid=field.id: self._field_changed(fid))
-            if isinstance(widget.input, QLineEdit):
-                widget.input.installEventFilter(self)
-        grid.setRowStretch(row_index, 1)
+        sections = {field_id: title for title, field_id in self.wizard.sections}
+        container, self.rows, added = build_form_grid(page, sections, self.wizard.values, self._attach, self)
+        for field_id, value in added.items():
+            self.wizard.set(field_id, value)
+        for field_id, row in self.rows.items():
+            row.widget.changed.connect(lambda fid=field_id: self._field_changed(fid))
         equip_form_page(self.procedure, page, lambda: self.rows, lambda: self.wizard.values if self.wizard else {},
                         self._session.ctx.settings if self._session.ctx else None)  # docs/retyping.md
         self.scroll.setWidget(container)
@@ -287,8 +245,22 @@ class WizardPage(QWidget):
 
     def _refresh_visibility(self) -> None:
         assert self.wizard is not None and self.procedure is not None
+        if self._screen_changed():  # an answer showed or hid a page merged into this screen: draw it again,
+            QTimer.singleShot(0, self._rerender_keeping_focus)  # once the widget that changed is done signalling
+            return
         for row in self.rows.values():
             row.set_visible(formengine.is_visible(self.procedure, row.field, self.wizard.values))
+
+    def _screen_changed(self) -> bool:
+        return self.step == FORM and self.wizard is not None and [f.id for f in self.wizard.page.fields] != list(self.rows)
+
+    def _rerender_keeping_focus(self) -> None:
+        if not self._screen_changed():
+            return
+        focused = next((fid for fid, row in self.rows.items() if row.widget.isAncestorOf(self.focusWidget())), None)
+        self._render_form_page()
+        if focused in self.rows:
+            self.rows[focused].widget.input.setFocus()
 
     def _show_errors(self, errors: dict[str, str], *, only_touched: bool) -> None:
         for field_id, row in self.rows.items():
@@ -356,9 +328,14 @@ class WizardPage(QWidget):
 
     def jump_to(self, link: str) -> None:
         """The review's "[Sửa]" beside a section: back to that page; the answers and the ticks stay."""
-        if self.flow is not None and link.startswith("page:") and self.flow.go_to(link.removeprefix("page:")):
+        page_id = link.removeprefix("page:")
+        if self.flow is not None and link.startswith("page:") and self.flow.go_to(page_id):
             show_banner(self.error, None)
             self._render_step()
+            page = next((p for p in self.flow.form.screen if p.id == page_id), None)
+            row = self.rows.get(page.fields[0].id) if page is not None and page.fields else None
+            if row is not None:  # a page merged into the screen: the cursor at its heading's first field
+                row.widget.input.setFocus()
 
     def _submit(self) -> None:
         officer = self._session.officer
@@ -420,6 +397,7 @@ class WizardPage(QWidget):
                 QWidget.setTabOrder(previous, row.box)
             previous = row.record
         column.addStretch(1)
+        BoxArrows(list(self.document_rows.values()), container)
         self.scroll.setWidget(container)
         self.back_button.setEnabled(True)
         self.next_button.setText(labelled("Xem lại"))

@@ -27,9 +27,9 @@ def test_ctrl_enter_walks_every_procedure_to_its_receipt(qtbot, window: MainWind
         window.home_page.procedure_chosen.emit(code)
         qtbot.waitUntil(lambda: window.stack.currentWidget() is wizard, timeout=5_000)
         wizard.start(wizard.procedure, sample_values(wizard.procedure, seed=3, today=today), 0, None)
-        pages = len(wizard.wizard.pages)
+        pages = len(wizard.wizard.screens)
         for number in range(1, pages + 1):
-            assert wizard.step == "form" and wizard.wizard.index == number - 1, (code, number, wizard.error.text())
+            assert wizard.step == "form" and wizard.wizard.screen_index == number - 1, (code, number, wizard.error.text())
             assert wizard.next_button.text() == "Tiếp tục (Ctrl+Enter)"
             ctrl_enter(qtbot, wizard)
             assert not wizard.error.isVisible(), (code, number, wizard.error.text())

@@ -33,7 +33,7 @@ def test_escape_steps_back_and_asks_before_leaving(qtbot, window: MainWindow) ->
     wizard = window.wizard_page
     qtbot.waitUntil(lambda: window.stack.currentWidget() is wizard, timeout=5_000)
     wizard.start(wizard.procedure, sample_values(wizard.procedure, seed=3, today=date.today()), 0, None)
-    pages = len(wizard.wizard.pages)
+    pages = len(wizard.wizard.screens)
     for _ in range(pages):
         press(qtbot, wizard, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     wizard.tick_all_documents()
@@ -44,11 +44,11 @@ def test_escape_steps_back_and_asks_before_leaving(qtbot, window: MainWindow) ->
     assert wizard.step == "documents"
     assert all(row.box.isChecked() for row in wizard.document_rows.values())  # the ticks survive the step back
     press(qtbot, wizard, Qt.Key.Key_Escape)
-    assert wizard.step == "form" and wizard.wizard.index == pages - 1
+    assert wizard.step == "form" and wizard.wizard.screen_index == pages - 1
     for index in range(pages - 2, -1, -1):
         press(qtbot, wizard, Qt.Key.Key_Escape)
-        assert wizard.wizard.index == index
-    assert wizard.step == "form" and wizard.wizard.index == 0
+        assert wizard.wizard.screen_index == index
+    assert wizard.step == "form" and wizard.wizard.screen_index == 0
 
     # On the first page: a typed change, then Esc asks; "Ở lại" keeps the officer where they were.
     first = next(row for row in wizard.rows.values() if row.field.type == "text" and row.widget.isVisibleTo(wizard))

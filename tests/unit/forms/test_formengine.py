@@ -23,7 +23,7 @@ from forms.formengine import (
     validate,
     visible_pages,
 )
-from forms.wizard import Wizard
+from forms.wizard import Wizard, screen_groups
 
 TODAY = date(2026, 3, 15)
 MALE_1990 = "001090123456"  # prefix 001, G=0 (male, 1900s), YY=90
@@ -345,17 +345,47 @@ def test_wizard_follows_visible_pages(proc: Procedure) -> None:
     assert wizard.page.id == "chung"
     wizard.set("kind", "b")
     assert [p.id for p in wizard.pages] == ["nguoi_nop", "chung", "ngay", "chi_b", "thay_doi"]
-    assert wizard.next() == {} and wizard.page.id == "ngay"
-    assert wizard.next() == {} and wizard.page.id == "chi_b"
+    # "chi_b" asks one thing: it shares the screen of "ngay", under its own heading
+    assert wizard.next() == {} and wizard.page.id == "ngay" and wizard.sections == [("Chỉ cho loại B", "b_note")]
+    assert [f.id for f in wizard.page.fields] == ["start_date", "end_date", "b_note"]
     assert wizard.next() == {"b_note": "Vui lòng nhập thông tin này."}
     wizard.set("b_note", "ghi chú")
     assert wizard.next() == {} and wizard.page.id == "thay_doi" and wizard.is_last
     assert wizard.next() == {} and wizard.page.id == "thay_doi"  # the last page stays
-    assert wizard.back() and wizard.page.id == "chi_b"
-    wizard.values["kind"] = "a"  # the page the officer is on disappears: fall back to the one before
-    assert wizard.page.id == "ngay" and wizard.progress == "Bước 3/4"
+    assert wizard.back() and wizard.page.id == "ngay" and wizard.progress == "Bước 3/4"
+    wizard.values["kind"] = "a"  # the merged page disappears: the screen keeps its other page, no heading
+    assert wizard.page.id == "ngay" and wizard.sections == [] and [f.id for f in wizard.page.fields] == ["start_date", "end_date"]
     assert wizard.back() and wizard.back() and wizard.page.id == "nguoi_nop"
     assert not wizard.back() and wizard.index == 0
+
+
+def test_one_question_pages_share_a_screen(proc: Procedure) -> None:
+    assert [[p.id for p in group] for group in screen_groups(proc)] == [["nguoi_nop"], ["chung"], ["ngay", "chi_b"], ["an_het"], ["thay_doi"]]
+    values = {**valid_values(), "kind": "b"}
+    wizard = Wizard(proc, values, page_index=3, today=TODAY)  # a draft saved on "chi_b" opens on its screen
+    assert wizard.page.id == "ngay" and wizard.index == 2 and wizard.progress == "Bước 3/4"
+    wizard = Wizard(proc, values, today=TODAY)
+    assert wizard.go_to("chi_b") and wizard.page.id == "ngay"  # the review's [Sửa] beside the merged page
+    assert not wizard.go_to("an_het")  # not a visible page
+    wizard.set("b_note", "")  # the merged page's errors stop the screen
+    assert "b_note" in wizard.next() and wizard.page.id == "ngay"
+
+
+def test_a_one_question_first_page_joins_the_next_and_a_group_stands_alone(tmp_path: Path) -> None:
+    root = tmp_path / "forms"
+    for sub in ("procedures", "common", "choices"):
+        (root / sub).mkdir(parents=True)
+    one = {"id": "hoi", "label": "Câu hỏi", "type": "text", "required": True}
+    pages = [{"id": "mot", "title": "Một", "fields": [one]},
+             {"id": "hai", "title": "Hai", "fields": [{**one, "id": "a"}, {**one, "id": "b"}]},
+             {"id": "nhom", "title": "Nhóm", "fields": [PAGES[-1]["fields"][1]]}]
+    doc = {"format": 1, "code": "9.000002", "version": "1", "name": "Thử", "processing_days": 1, "fee": {"amount_vnd": 0},
+           "documents": DOCUMENTS[:1], "pages": pages}
+    (root / "procedures" / "p.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    catalogue = load_catalogue(root / "procedures", root / "common", root / "choices")
+    assert [str(e) for e in catalogue.errors] == []
+    groups = screen_groups(catalogue.get("9.000002"))
+    assert [[p.id for p in group] for group in groups] == [["mot", "hai"], ["nhom"]]
 
 
 def test_wizard_set_rejects_unknown_fields_and_edits_groups(proc: Procedure) -> None:

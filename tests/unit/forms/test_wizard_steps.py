@@ -12,7 +12,7 @@ from test_formengine import TODAY, proc, valid_values  # noqa: F401 - `proc` is 
 def at_checklist(proc: Procedure, values: dict | None = None) -> Reception:
     """A reception whose form is filled and passed: the officer is at the documents checklist."""
     flow = Reception(proc, values or valid_values(), today=TODAY)
-    for _page in flow.form.pages:
+    for _screen in flow.form.screens:
         assert flow.next() == {}
     assert flow.step == DOCUMENTS
     return flow

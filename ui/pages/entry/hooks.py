@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from forms.model import Page, Procedure
+from ui.pages.entry.derived import guess_requester, link_birth_places
+from ui.pages.entry.office_completer import add_office_completers
 from ui.pages.entry.same_as import Rows, Values, add_address_menus, add_same_as_submitter
 from ui.pages.entry.site_defaults import new_dossier_values, preselect_communes
 
@@ -15,7 +17,11 @@ def starting_values(settings: Any, procedure: Procedure, values: Mapping[str, An
 
 
 def equip_form_page(procedure: Procedure, page: Page, rows: Rows, values: Values, settings: Any) -> None:
-    """After a form page's boxes are made: the copy buttons, and the site's commune in the empty address boxes."""
+    """After a form page's boxes are made: the copy buttons, the site's commune in the empty address boxes, the
+    office suggestions, the birth place following the facility, and the requester guessed from the submitter."""
     add_same_as_submitter(procedure, page, rows, values)
     add_address_menus(procedure, rows, values)
     preselect_communes((row.widget for row in rows().values()), settings)
+    add_office_completers(rows, settings)
+    link_birth_places(rows, values, settings)
+    guess_requester(procedure, rows, values)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QApplication
 
+from forms import formengine
 from forms.idcard.address import Candidate, map_old_address
 from forms.idcard.payload import IdCard, name_lacks_diacritics
 from forms.idcard.people import CardPerson, card_answers, conflicts
@@ -30,11 +31,23 @@ def default_person(wizard: WizardPage, people: tuple[CardPerson, ...]) -> int:
             for index, person in enumerate(people):
                 if field_id in person.field_ids:
                     return index
-    page = wizard.wizard.page if wizard.wizard is not None and wizard.step == "form" else None
+    shown = {page.id for page in wizard.wizard.screen} if wizard.wizard is not None and wizard.step == "form" else set()
     for index, person in enumerate(people):
-        if page is not None and person.page_id == page.id:
+        if person.page_id in shown:
             return index
     return 0
+
+
+def focus_next_missing(wizard: WizardPage) -> None:
+    """After a card filled a block: the cursor goes to the first field of the screen still waiting for an answer
+    (the officer goes on typing there; nothing to Tab through), or stays where it was when none is."""
+    if wizard.step != "form" or wizard.wizard is None or wizard.procedure is None:
+        return
+    missing = formengine.page_errors(wizard.procedure, wizard.wizard.page, wizard.wizard.values)
+    for field_id, row in wizard.rows.items():
+        if field_id in missing and row.widget.isVisibleTo(wizard):
+            row.widget.input.setFocus()
+            return
 
 
 def fill_person(wizard: WizardPage, marks: CardMarks, person: CardPerson, card: IdCard, candidate: Candidate | None,
@@ -53,6 +66,7 @@ def fill_person(wizard: WizardPage, marks: CardMarks, person: CardPerson, card: 
         retype = name_field if name_field in chosen and name_lacks_diacritics(card.full_name) else None
         marks.record(person.page_id, person.label, card.full_name, set(chosen), retype)
         tick_id_card(wizard)
+        focus_next_missing(wizard)
         kept = len(found) - len(taken & set(found))
         parts = [f"Đã điền thông tin từ thẻ căn cước của {card.full_name} vào mục \"{person.label}\"; hãy đối chiếu với thẻ."]
         if kept:
