@@ -12,9 +12,14 @@ from typing import Any
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QWidget
 
 from keystrokes import Keyboard
+from ui.pages.entry.office_completer import folded_completer
 
 # What an officer types in a long list to find an entry (no diacritics needed: the search is folded).
 QUERIES = {"Thành phố Hồ Chí Minh": "minh", "Phường Bến Cát": "ben cat"}
+
+
+# What an officer types to find a suggested office (ui/pages/entry/office_completer.py), then Down + Enter.
+OFFICE_QUERIES = {"UBND xã Tân Hưng, huyện Bàu Bàng, tỉnh Bình Dương": "tan"}
 
 
 def tab_to(kb: Keyboard, widget: QWidget, limit: int = 30) -> None:
@@ -78,6 +83,13 @@ def enter_field(kb: Keyboard, widget, answer: Any) -> None:
         combo = widget.input
         choose(kb, combo, combo.itemText(combo.findData(answer)))
         return
+    completer = folded_completer(widget.input) if kind == "text" else None
+    query = OFFICE_QUERIES.get(str(answer))
+    if completer is not None and query is not None and completer.matches(query)[:1] == [answer]:
+        kb.type(query)
+        kb.down()
+        kb.enter()
+        return
     kb.type(str(answer))
 
 
@@ -93,7 +105,8 @@ def answer_page(kb: Keyboard, wizard, answers: dict[str, Any]) -> None:
         field_id = pending[0]
         widget = wizard.rows[field_id].widget
         tab_to(kb, widget.input)
-        enter_field(kb, widget, answers[field_id])
+        if _needs(widget, answers[field_id]):  # leaving the field before may have filled this one (a derived answer)
+            enter_field(kb, widget, answers[field_id])
         done.add(field_id)
         assert not _needs(widget, answers[field_id]), (field_id, widget.value(), answers[field_id])
     kb.ctrl_enter()

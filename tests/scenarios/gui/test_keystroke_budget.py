@@ -16,13 +16,8 @@ from keystrokes import Keyboard
 from officer_walk import answer_page
 from ui.window.main_window import MainWindow
 
-BUDGET_TYPED = 250  # issue 14's limits
+BUDGET_TYPED = 250  # issue 14's limits (docs/keystrokes.md has the figures reached and where the keys go)
 BUDGET_SCANNED = 120
-# Not reached yet (docs/keystrokes.md, "The gap"): on main the run takes 309 keys typed and 149 scanned. Until the
-# cuts land the test holds the figures reached, so nothing makes the counter slower; lower these as keys are cut,
-# down to the budgets above (the counting rules themselves stay as they are).
-REACHED_TYPED = 309
-REACHED_SCANNED = 149
 
 FATHER = IdCard(
     number="025090481736",  # a man born in 1990 (century digit 0)
@@ -33,6 +28,7 @@ FATHER = IdCard(
     residence=MOTHER.residence,  # the parents live together: the same old address, the same 2025 commune
     issue_date=dt.date(2022, 1, 10),
 )
+BEN_CAT_SITE = {"commune_code": "25813", "unit_name": "UBND phường Bến Cát"}  # Phường Bến Cát, Thành phố Hồ Chí Minh
 HOME = {"line": "Ấp 3", "commune_code": "25813", "province_code": "79"}  # MOTHER.residence in 2025 units
 
 
@@ -52,12 +48,13 @@ def answers_by_page(today: dt.date) -> dict[str, dict[str, Any]]:
         "nguoi_yeu_cau": {"requester_relationship": "me"},
         "tre_em": {"child_full_name": "Trần Minh Đức", "child_birth_date": (today - dt.timedelta(days=20)).isoformat(),
                    "child_sex": "nam", "child_ethnicity": "01", "child_birth_place_kind": "co_so_y_te",
-                   "child_birth_facility": "Trạm y tế phường Bến Cát", "child_birth_place": "Phường Bến Cát",
+                   "child_birth_facility": "Trạm y tế phường Bến Cát",
+                   "child_birth_place": "Phường Bến Cát, Thành phố Hồ Chí Minh",
                    "birth_type": "both"},
         "me": {**_person(MOTHER, "mother", residence="mother_residence"), "mother_ethnicity": "01"},
         "cha": {**_person(FATHER, "father", residence="father_residence"), "father_ethnicity": "01"},
         "ket_hon_cha_me": {"parents_married": True, "parents_marriage_date": "2015-05-20",
-                           "parents_marriage_office": "UBND xã Tân Hưng"},
+                           "parents_marriage_office": "UBND xã Tân Hưng, huyện Bàu Bàng, tỉnh Bình Dương"},
         "cam_doan": {"sworn_statement": True},
     }
 
@@ -154,6 +151,8 @@ def report(name: str, kb: Keyboard) -> None:
 
 def test_a_birth_registration_fits_the_keystroke_budget(qtbot, window: MainWindow) -> None:
     log_in(qtbot, window)
+    # A birth is registered where a parent lives (Luật Hộ tịch, art. 13): the counter is the family's own commune.
+    window.ctx.adopt(settings=window.ctx.settings.with_changes(**BEN_CAT_SITE))
     typed, typed_values, typed_docs = run(qtbot, window, scan=False)
     scanned, scanned_values, scanned_docs = run(qtbot, window, scan=True)
     report("typed in full", typed)
@@ -164,5 +163,5 @@ def test_a_birth_registration_fits_the_keystroke_budget(qtbot, window: MainWindo
                  if typed_values.get(k) != scanned_values.get(k)}
     assert differing == {}, differing
     assert [doc for doc, _way in typed_docs] == [doc for doc, _way in scanned_docs]
-    assert typed.count <= max(BUDGET_TYPED, REACHED_TYPED), typed.tally
-    assert scanned.count <= max(BUDGET_SCANNED, REACHED_SCANNED), scanned.tally
+    assert typed.count <= BUDGET_TYPED, typed.tally
+    assert scanned.count <= BUDGET_SCANNED, scanned.tally
