@@ -181,14 +181,18 @@ def wizard_steps(draw, proc: Procedure) -> list:
 
 
 def assert_wizard_consistent(wizard: Wizard) -> None:
-    pages = wizard.pages
-    index = wizard.index
-    assert pages, "every procedure has at least one visible page"
-    assert 0 <= index < len(pages)
-    assert wizard.page is not None and wizard.page.id == pages[index].id
-    assert wizard.can_back == (index > 0)
-    assert wizard.is_last == (index == len(pages) - 1)
-    assert wizard.progress == f"Bước {index + 1}/{len(pages)}"
+    """The screen shown is a visible one (a one-question page shares the screen of the page before it), and the
+    page index drafts store is that screen's first page."""
+    pages, screens = wizard.pages, wizard.screens
+    index, shown = wizard.index, wizard.screen_index
+    assert pages and screens, "every procedure has at least one visible page"
+    assert [p.id for screen in screens for p in screen] == [p.id for p in pages]
+    assert 0 <= shown < len(screens)
+    assert wizard.page is not None and wizard.page.id == screens[shown][0].id == pages[index].id
+    assert [f.id for f in wizard.page.fields] == [f.id for p in screens[shown] for f in p.fields]
+    assert wizard.can_back == (shown > 0)
+    assert wizard.is_last == (shown == len(screens) - 1)
+    assert wizard.progress == f"Bước {shown + 1}/{len(screens)}"
 
 
 @pytest.mark.parametrize("proc", PROCEDURES, ids=lambda p: p.code)
@@ -203,16 +207,16 @@ def test_wizard_random_walk_stays_on_a_visible_page(proc: Procedure, data) -> No
             if step[0] == "set":
                 assert_message(wizard.set(step[1], step[2]))
             elif step[0] == "next":
-                before, pages, expected = wizard.index, wizard.pages, wizard.errors()
+                before, screens, expected = wizard.screen_index, wizard.screens, wizard.errors()
                 result = wizard.next()
                 assert_errors(result)
                 assert result == expected
-                assert wizard.index == (before if result else min(before + 1, len(pages) - 1))
+                assert wizard.screen_index == (before if result else min(before + 1, len(screens) - 1))
             elif step[0] == "back":
-                before = wizard.index
+                before = wizard.screen_index
                 moved = wizard.back()
                 assert moved == (before > 0)
-                assert wizard.index == max(before - 1, 0)
+                assert wizard.screen_index == max(before - 1, 0)
             elif step[0] == "add_item":
                 index = wizard.add_item(step[1])
                 assert index is None or (isinstance(index, int) and wizard.values[step[1]][index] is not None)
