@@ -58,7 +58,7 @@ def canonical_id_number(value: Any) -> str:
     return compact_number(value)
 
 
-_PHONE_EXTRA = str.maketrans({".": None, "(": None, ")": None, "\uff0b": "+", "\uff0e": None})
+_PHONE_EXTRA = str.maketrans({".": None, "\uff0b": "+", "\uff0e": None})  # dots (0912.345.678), full-width + and .
 
 
 def national_phone(value: Any) -> str | None:
