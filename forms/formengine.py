@@ -18,7 +18,7 @@ from forms import geo
 from forms import validators
 from forms.model import DocumentSpec, Field, Page, Procedure
 from forms.evaluation import holds
-from forms.text import fold, normalise
+from forms.text import canonical_id_number, fold, normalise
 
 log = logging.getLogger(__name__)
 
@@ -362,10 +362,9 @@ def _clean_value(field: Field, value: Any) -> Any:
         return {k: value[k] for k in ADDRESS_KEYS if k in value}
     if field.type in ("number", "yesno", "date"):
         return coerce(field, value)
-    if field.type == "phone" and validators.check_phone(value) is None:
-        return validators.normalise_phone(value)
-    if field.type == "id_number" and isinstance(value, str) and re.fullmatch(r"[0-9 ]+", value):
-        return value.replace(" ", "")
+    # ID and phone numbers: exactly the form their validator checked (forms/text.py, docs/canonical-forms.md).
+    if field.type in ("phone", "id_number") and isinstance(value, (str, int)) and not isinstance(value, bool):
+        return validators.normalise_phone(value) if field.type == "phone" else canonical_id_number(value)
     return value
 
 

@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from forms.text import fold, nfc
+from forms.text import canonical_id_number, canonical_phone, fold, national_phone, nfc
 from forms.timezone import VN_TZ
 
 # The checks run on every keystroke and later under Hypothesis: none of them may raise,
@@ -30,7 +30,6 @@ _TWO_DIGIT_YEAR = re.compile(r"\d{6}|\d{1,2}/\d{1,2}/\d{2}", re.ASCII)  # "05039
 _DECIMAL = re.compile(r"[+-]?\d+(?:\.\d+)?", re.ASCII)
 _DIGITS = re.compile(r"[0-9]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
-_PHONE_SEPARATORS = re.compile(r"[\s.\-]")
 
 MSG_REQUIRED = "Vui lòng nhập thông tin này."
 MSG_INVALID = "Giá trị không hợp lệ."
@@ -318,7 +317,7 @@ def check_id_number(
     text = _text(value)
     if text is None:
         return "Số định danh không hợp lệ."
-    digits = "".join(text.split())
+    digits = canonical_id_number(text)  # what the cleaner stores: one function decides both (docs/canonical-forms.md)
     if not _DIGITS.fullmatch(digits):
         return "Số định danh chỉ gồm chữ số."
     if len(digits) == 9:
@@ -356,30 +355,12 @@ def check_id_number(
     return None
 
 
-def _national_phone(value: Any) -> str | None:
-    """Digits of a phone number in national form (0 + 9 digits), or None if it has no such shape."""
-    text = _text(value)
-    if text is None or len(text) > _MAX_SCALAR_LENGTH:
-        return None
-    compact = _PHONE_SEPARATORS.sub("", text)
-    if compact.startswith("+84"):
-        rest = compact[3:]
-    elif compact.startswith("84") and len(compact) == 11:
-        rest = compact[2:]
-    elif compact.startswith("0"):
-        rest = compact[1:]
-    else:
-        return None
-    if len(rest) != 9 or not _DIGITS.fullmatch(rest):
-        return None
-    return "0" + rest
-
-
 def check_phone(value: Any) -> str | None:
     """A Vietnamese mobile number: 0 + 9 digits or +84 + 9 digits, on a known mobile prefix."""
     if _is_empty(value):
         return None
-    number = _national_phone(value)
+    text = _text(value)
+    number = national_phone(text) if text is not None and len(text) <= _MAX_SCALAR_LENGTH else None
     if number is None:
         return "Số điện thoại di động phải có 10 chữ số, bắt đầu bằng 0 (hoặc +84 và 9 chữ số)."
     prefixes = mobile_prefixes()
@@ -390,15 +371,14 @@ def check_phone(value: Any) -> str | None:
 
 
 def normalise_phone(value: Any) -> str:
-    """The number as "0xxxxxxxxx" for storage and the portal; unparseable input comes back stripped.
+    """The number as "0xxxxxxxxx" for storage and the portal (`forms.text.canonical_phone`); unparseable input
+    comes back stripped.
 
     Call it after check_phone passed; returning the input rather than raising keeps a
     half-typed field harmless.
     """
-    number = _national_phone(value)
-    if number is not None:
-        return number
-    return _text(value) or ""
+    text = _text(value)
+    return canonical_phone(text) if text is not None else ""
 
 
 def check_email(value: Any) -> str | None:

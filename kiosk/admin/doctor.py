@@ -76,6 +76,9 @@ def run_checks(root: Path, extra_checks: Sequence[Callable[[Any], list[Finding]]
         if not officers:
             findings.append(Finding("officers", "error", "Chưa có cán bộ nào: thêm bằng kiosk-admin officer add.", "No officer accounts: add one with kiosk-admin officer add."))
         findings.append(_queue(queued, oldest, clock(), demo=ctx.settings.demo))
+        from kiosk.admin.uncanonical import uncanonical_findings
+
+        findings.extend(uncanonical_findings(ctx))  # numbers migration 0008 could not make whole (docs/canonical-forms.md)
         for check in extra_checks:
             try:
                 findings.extend(check(ctx))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from forms.text import normalise
+from forms.text import canonical_id_number, normalise, well_formed_id_number
 from forms.timezone import VN_TZ
 from kiosk.dossier.events import EventResult, clean_text, find_received, latest_event, result_of, write_event
 from kiosk.errors import InputError
@@ -81,14 +81,14 @@ def hand_back(
     roles.require(officer, "receive")
     now = now or ctx.now()
     name = clean_text(receiver_name, "họ tên người nhận kết quả", limit=120)
-    id_number = clean_text(receiver_id, "số định danh người nhận", limit=12, required=False)
+    id_number = clean_text(canonical_id_number(receiver_id or ""), "số định danh người nhận", limit=12, required=False)
     paper = clean_text(authorisation, "giấy ủy quyền", limit=300, required=False)
     result_no = clean_text(result_no, "số văn bản kết quả", limit=60, required=False)
     if by not in BY:
         raise InputError("Cách trả kết quả phải là tại quầy (counter) hoặc qua bưu chính (post).")
     if fee_vnd is not None and (isinstance(fee_vnd, bool) or not isinstance(fee_vnd, int) or not 0 <= fee_vnd <= 100_000_000):
         raise InputError("Phí, lệ phí thu khi trả kết quả phải là số đồng từ 0 đến 100.000.000.")
-    if id_number and not (id_number.isdigit() and len(id_number) in (9, 12)):
+    if id_number and not well_formed_id_number(id_number):
         raise InputError("Số định danh người nhận phải gồm 12 chữ số (hoặc 9 chữ số của CMND cũ).")
     authorised = bool(paper)
     if authorised and not id_number:

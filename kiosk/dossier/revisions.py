@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from forms.catalogue import DocumentSpec, Procedure
 from forms.received import ReceivedItem
-from kiosk.dossier.search import search_key
+from kiosk.dossier.search import id_number_column, search_key
 from kiosk.errors import KioskError
 from kiosk.printed.receipt import LAYOUT_2018
 from kiosk.security import audit
@@ -182,7 +182,7 @@ def write_revision(
     dossier.values = dict(values)
     dossier.updated_at = now
     dossier.submitter_name = str(values.get("submitter_name") or "")[:120] or None
-    dossier.submitter_id_number = str(values.get("submitter_id_number") or "")[:12] or None
+    dossier.submitter_id_number = id_number_column(values)
     dossier.search_key = search_key(dossier.code, values)
     position = max((d.position for d in dossier.documents), default=0)
     for spec, item in documents:

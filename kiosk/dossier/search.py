@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from kiosk.storage.models import Dossier, OutboxEntry
 from kiosk.storage.models import Procedure as ProcedureRow
 from forms.statuses import short_label
-from forms.text import fold
+from forms.text import canonical_id_number, fold, well_formed_id_number
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,20 @@ class DossierSummary:
 
 
 def search_key(code: str | None, values: Mapping[str, Any]) -> str:
-    """The words a dossier is found by, without diacritics: its code, the submitter's name and ID number."""
-    parts = [code or "", str(values.get("submitter_name") or ""), str(values.get("submitter_id_number") or "")]
+    """The words a dossier is found by, without diacritics: its code, the submitter's name and ID number.
+
+    The ID number in its canonical form (a draft's answers are not cleaned yet), so "001099012345" finds
+    one typed "0010 9901 2345"; fold() leaves apostrophes out, so "hbia" and "h'bia" both find "H’Bia".
+    """
+    parts = [code or "", str(values.get("submitter_name") or ""), canonical_id_number(values.get("submitter_id_number"))]
     return fold(" ".join(parts))
+
+
+def id_number_column(values: Mapping[str, Any]) -> str | None:
+    """`dossier.submitter_id_number`: the canonical ID number, never cut; None when there is none or it is not
+    an ID number's shape (the column is 12 characters, and a cut value would be found by nobody)."""
+    number = canonical_id_number(values.get("submitter_id_number"))
+    return number if well_formed_id_number(number) else None
 
 
 SEARCH_INDEX = table("dossier_search", column("rowid"), column("search_key"))  # FTS5 trigram index, migration 0004

@@ -29,6 +29,8 @@ TODAY = dt.date(2026, 6, 1)
         ("001000000000", "1900-01-01", "nam"),
         ("001326000000", "2026-05-31", "nu"),  # born this year
         ("001090123456", "not a date", None),  # a bad birth date is the date field's problem
+        ("001-090-123456", None, None),  # dashes and full-width digits: the canonical form is 001090123456
+        ("００１０９０１２３４５６", None, None),
     ],
 )
 def test_valid_id_numbers(number, birth_date, sex):
@@ -42,8 +44,8 @@ def test_valid_id_numbers(number, birth_date, sex):
         ("0010901234567", None, None, "đúng 12 chữ số (đang có 13)"),
         (1090123456, None, None, "đúng 12 chữ số"),  # an int has lost the leading zeros
         ("00109012345A", None, None, "chỉ gồm chữ số"),
-        ("001-090-123456", None, None, "chỉ gồm chữ số"),
-        ("００１０９０１２３４５６", None, None, "chỉ gồm chữ số"),  # full-width digits
+        ("001_090_123456", None, None, "chỉ gồm chữ số"),
+        ("001.090.123456", None, None, "chỉ gồm chữ số"),  # a dot is not a separator of an ID number
         ("003090123456", None, None, "Ba chữ số đầu (003)"),
         ("000090123456", None, None, "Ba chữ số đầu (000)"),
         ("097090123456", None, None, "Ba chữ số đầu (097)"),
