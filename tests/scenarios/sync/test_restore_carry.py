@@ -52,13 +52,14 @@ def test_dossiers_received_after_the_backup_survive_the_restore_and_reach_the_po
     officer = add_officer(ctx)
     [before] = submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=2000, seed=1)
     assert SyncEngine(ctx).run_once().delivered == 1
+    [pending] = submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=2000, seed=5)  # queued in the backup
     ctx.close()
     status, made, _ = _cli(capsys, "--data-dir", str(root), "backup", "--out", str(tmp_path / "b.db"))
     assert status == 0
 
     ctx = open_kiosk(root)
     [delivered_after] = submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=3000, seed=2)
-    assert SyncEngine(ctx).run_once().delivered == 1  # on the portal already: must not be sent again
+    assert SyncEngine(ctx).run_once().delivered == 2  # on the portal already: must not be sent again
     queued = submit_dossiers(ctx, officer, 2, tmp_path / "scans", size=4000, seed=3)  # receipts printed, not yet sent
     uuids_before = _dossiers(ctx)
     states_before = outbox_states(ctx)
@@ -73,10 +74,11 @@ def test_dossiers_received_after_the_backup_survive_the_restore_and_reach_the_po
         assert _dossiers(ctx) == uuids_before  # same codes, same UUIDs
         assert outbox_states(ctx) == states_before  # queued stays queued, delivered stays delivered
         assert states_before[(queued[0], 1)] == "queued" and states_before[(delivered_after, 1)] == "delivered"
+        assert states_before[(pending, 1)] == "delivered"  # queued in the backup, delivered since: stays delivered
 
         report = SyncEngine(ctx).run_once()
         assert report.ok and report.delivered == 2 and report.remaining == 0
-        assert_portal_holds_exactly(ctx, portal, [before, delivered_after, *queued])  # attachments too, each once
+        assert_portal_holds_exactly(ctx, portal, [before, pending, delivered_after, *queued])  # attachments too, each once
 
         [after] = submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=1000, seed=4)
         assert after not in uuids_before and int(after[-3:]) > max(int(code[-3:]) for code in uuids_before)
