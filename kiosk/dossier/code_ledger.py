@@ -40,3 +40,42 @@ class CodeLedger:
             return
         data[key] = number
         write_atomic(self.path, json.dumps(data, sort_keys=True).encode("utf-8"))
+
+    def read_or_none(self) -> dict[str, int] | None:
+        """The ledger, or None when it is missing or unreadable (a restore must then say it cannot tell)."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        return {str(k): int(v) for k, v in data.items() if isinstance(v, int)}
+
+
+def codes_after(ledger: dict[str, int], counters: dict[str, int], unit_id: str, known: set[str]) -> list[str]:
+    """Dossier codes the ledger says were handed out above `counters` (a restored backup's) and not in `known`.
+
+    These are the "codes that may have been issued": receipts printed after the backup whose dossier is not in
+    the restored database, or numbers a crash burnt (the ledger is written before the dossier commits).
+    Ledger keys of dossier codes are "day:YYMMDD:K" and "day:YYMMDD:SERIES:K" (kiosk/dossier/codes.py).
+    """
+    from datetime import date
+
+    from forms.codes import format_code
+
+    found = []
+    for key, high in sorted(ledger.items()):
+        parts = key.split(":")
+        if parts[0] != "day" or len(parts) not in (3, 4) or not parts[-1].isdigit() or len(parts[1]) != 6 or not parts[1].isdigit():
+            continue
+        series = parts[2] if len(parts) == 4 else ""
+        yymmdd = parts[1]
+        try:
+            day = date(2000 + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:]))
+        except ValueError:
+            continue
+        for number in range(counters.get(key, 0) + 1, high + 1):
+            code = format_code(unit_id, day, int(parts[-1]), number, series)
+            if code not in known:
+                found.append(code)
+    return found

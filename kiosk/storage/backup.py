@@ -6,8 +6,9 @@ The online backup API copies a consistent snapshot while the kiosk keeps working
 not copied: they are encrypted, content-addressed files that a restore leaves in place.
 
 A restore checks the backup (it opens with the key, `integrity_check` is ok, its schema is not newer
-than this version), keeps a copy of the current database first, copies the backup in, migrates it,
-resets the audit head to the restored chain and records the restore. Dossier numbers continue above
+than this version), keeps a copy of the current database first, reads it, copies the backup in, migrates it,
+resets the audit head to the restored chain, carries over every dossier and event the backup lacks
+(kiosk/storage/carry.py, docs/restore.md) and records the restore and what it carried. Dossier numbers continue above
 the code ledger (kiosk/code_ledger.py), which a restore never rolls back, so no code is reissued.
 """
 
@@ -28,6 +29,8 @@ from kiosk.security.keystore import load_data_key
 from kiosk.storage.models import utcnow
 from kiosk.storage.files import replacing
 from kiosk.storage.paths import DataDir
+from kiosk.storage.carry import CarryReport
+from sqlalchemy import select
 
 log = logging.getLogger(__name__)
 
@@ -156,12 +159,40 @@ def backup_if_due(ctx: object, now: datetime | None = None) -> BackupInfo | None
     return backup(ctx)
 
 
-def restore(root: Path, source: Path, *, actor: str) -> tuple[Path, Path]:
-    """Restore `source` over the data folder's database; returns (restored file, safety copy of the old one).
+@dataclass(frozen=True)
+class RestoreReport:
+    """What a restore did (docs/restore.md): the CLI prints it and `--json` gives it as is."""
 
-    Run it with the kiosk closed. The current database is kept as `backups/kiosk-…-before-restore.db`.
+    restored: Path  # the backup file restored
+    previous_kept_as: Path | None  # the safety copy of the database it replaced (None: there was none)
+    current_readable: bool  # False: the replaced database could not be read, nothing was carried
+    unreadable_reason: str | None
+    carried: CarryReport | None
+    possibly_issued: list[str] | None  # codes in the ledger the restored database lacks; None: cannot tell
+
+    def as_dict(self) -> dict[str, object]:
+        carried = self.carried.as_dict() if self.carried else None
+        return {
+            "ok": True, "restored": str(self.restored),
+            "previous_kept_as": str(self.previous_kept_as) if self.previous_kept_as else None,
+            "current_readable": self.current_readable, "unreadable_reason": self.unreadable_reason,
+            "carried": carried, "carried_codes": carried["dossiers"] if carried else [],
+            "carried_events": carried["events"] if carried else 0,
+            "possibly_issued": self.possibly_issued, "possibly_issued_known": self.possibly_issued is not None,
+        }
+
+
+def restore(root: Path, source: Path, *, actor: str) -> RestoreReport:
+    """Restore `source` over the data folder's database, carrying over what the backup lacks (kiosk/storage/carry.py).
+
+    Run it with the kiosk closed. The current database is kept as `backups/kiosk-…-before-restore.db` (byte for
+    byte when it cannot be opened). When it cannot be read, nothing can be carried: the report lists the codes the
+    code ledger says were handed out after the backup, for the officer to re-enter from the paper copies.
     """
+    from kiosk.dossier.code_ledger import FILE_NAME, CodeLedger, codes_after
+    from kiosk.storage.carry import Unreadable, carry, read_rows
     from kiosk.storage.context import open_kiosk
+    from kiosk.storage.models import CodeSequence, Dossier
 
     data = DataDir(Path(root))
     key = load_data_key(data.root)
@@ -174,18 +205,55 @@ def restore(root: Path, source: Path, *, actor: str) -> tuple[Path, Path]:
     if int(revision) > int(head_revision()):
         raise InputError(f"Bản sao lưu thuộc phiên bản phần mềm mới hơn (lược đồ {revision}); hãy cập nhật phần mềm trước.")
     stamp = utcnow().astimezone().strftime("%Y%m%d-%H%M%S")
-    safety = backups_dir(data) / f"kiosk-{stamp}-before-restore.db"
+    safety: Path | None = backups_dir(data) / f"kiosk-{stamp}-before-restore.db"
     safety.parent.mkdir(parents=True, exist_ok=True)
+    current, reason = None, None
     if data.db_path.exists():
-        _copy(data.db_path, safety, key)
+        try:
+            _copy(data.db_path, safety, key)
+        except Exception:  # noqa: BLE001 - it does not open: keep its bytes (and its WAL) as they are
+            _keep_raw(data.db_path, safety)
+        try:
+            current = read_rows(safety, key)
+        except Unreadable as exc:
+            reason = str(exc)
+            for path in _database_files(data.db_path):
+                path.unlink(missing_ok=True)  # the backup API cannot write into a file it cannot open
+    else:
+        safety, reason = None, "không có cơ sở dữ liệu hiện tại"
     _copy(source, data.db_path, key)  # the online backup API writes the pages into the live file
     ctx = open_kiosk(data.root)  # migrates an older schema
     try:
         with ctx.transaction() as session:
             audit.reset_head(session, data.audit_head_path)
         with ctx.transaction() as session:
-            audit.record(session, actor, "backup.restored", file=source.name, safety_copy=safety.name)
+            counters = {row.key: row.last for row in session.query(CodeSequence)}
+            audit.record(session, actor, "backup.restored", file=source.name, safety_copy=safety.name if safety else None)
+            carried = carry(session, current) if current is not None else None
+            known = {code for code in session.scalars(select(Dossier.code).where(Dossier.code.is_not(None)))}
+            ledger = CodeLedger(data.root / FILE_NAME).read_or_none()
+            possibly = codes_after(ledger, counters, ctx.settings.unit_id, known) if ledger is not None else None
+            audit.record(
+                session, actor, "backup.carried", current_readable=current is not None,
+                dossiers=len(carried.dossiers) if carried else 0, codes=carried.dossiers if carried else [],
+                updated=carried.updated if carried else [], drafts=carried.drafts if carried else 0,
+                events=carried.events if carried else 0, possibly_issued=possibly,
+            )
     finally:
         ctx.close()
-    log.warning("database restored from %s (previous kept as %s)", source.name, safety.name)
-    return source, safety
+    log.warning("database restored from %s (previous kept as %s; carried %s)", source.name, safety and safety.name,
+                carried and len(carried.dossiers))
+    return RestoreReport(source, safety, current is not None, reason, carried, possibly)
+
+
+def _database_files(db_path: Path) -> list[Path]:
+    return [db_path, db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm")]
+
+
+def _keep_raw(db_path: Path, safety: Path) -> None:
+    """A byte copy of a database that does not open (and of its WAL), so nothing is thrown away."""
+    import shutil
+
+    for path, target in zip(_database_files(db_path)[:2], (safety, safety.with_name(safety.name + "-wal"))):
+        if path.exists():
+            shutil.copyfile(path, target)

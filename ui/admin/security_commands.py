@@ -118,12 +118,10 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
     def cmd_restore(args: argparse.Namespace, out: Any) -> int:
         from kiosk.storage.backup import restore
         from kiosk.storage.paths import resolve_data_dir
+        from ui.admin.restore_summary import summary_text
 
-        restored, safety = restore(resolve_data_dir(args.data_dir), Path(args.file), actor=os_account())
-        out.emit(
-            {"ok": True, "restored": str(restored), "previous_kept_as": str(safety)},
-            f"Đã khôi phục cơ sở dữ liệu từ {restored}. Bản trước khi khôi phục được giữ tại {safety}.",
-        )
+        report = restore(resolve_data_dir(args.data_dir), Path(args.file), actor=os_account())
+        out.emit(report.as_dict(), summary_text(report))
         return EXIT_OK
 
     p = sub.add_parser("backup", parents=[common], help="sao lưu cơ sở dữ liệu (mã hóa) ngay; mặc định vào <thư mục dữ liệu>/backups")

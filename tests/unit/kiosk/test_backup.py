@@ -51,7 +51,8 @@ def test_a_restored_backup_followed_by_new_submits_reissues_no_code(ctx, officer
     ctx2.close()
     status, restored = _cli(capsys, "--data-dir", str(site_dir), "restore", made["path"])
     assert status == 0 and Path(restored["previous_kept_as"]).is_file()
-    assert _codes(site_dir) == sorted(first)  # the backup's content is back
+    assert _codes(site_dir) == sorted(first + handed_out_after_backup)  # the backup's content, and what came after
+    assert restored["carried_codes"] == handed_out_after_backup
 
     ctx3 = open_kiosk(site_dir)
     try:
