@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
+from kiosk.clock.floor import PortalCheck
 from kiosk.storage.context import KioskContext
 from kiosk.admin.doctor import Finding
 from kiosk.storage.models import utcnow
 from sync.credentials import load_credentials
 from sync.engine import default_client
+from sync.clock_check import record_confirmed, timed_health
 from sync.errors import PortalError
 
 SKEW_WARNING_S = 120
@@ -33,19 +35,18 @@ def portal_checks(ctx: KioskContext, clock: Callable[[], datetime] = utcnow) -> 
         findings.append(Finding("enrolment", "ok", f"Đã đăng ký với cổng (mã máy {credentials.kiosk_id}).", f"Enrolled as kiosk {credentials.kiosk_id}."))
     client = default_client(ctx, timeout=(5.0, 10.0))
     try:
-        sent = clock()
         try:
-            answer = client.health()
+            answer, reading = timed_health(client, clock)
         except PortalError as exc:
             findings.append(Finding("portal", "error", f"Không kết nối được cổng {ctx.settings.portal_url}: {exc.message}",
                                     f"The portal {ctx.settings.portal_url} cannot be reached: check the network, then the address."))
             return findings
-        received = clock()
         findings.append(Finding("portal", "ok", f"{answer.get('portal_name') or ctx.settings.portal_url} trả lời (cổng dịch vụ công).", "The portal answers."))
-        findings.append(_skew(answer.get("time"), sent, received))
+        findings.append(_skew(reading))
         if credentials is not None:
             try:
                 client.status_changes(None, limit=1)
+                record_confirmed(ctx, reading)  # an authenticated answer: the comparison counts (docs/clock.md)
             except PortalError as exc:
                 findings.append(Finding("enrolment", "error", exc.message, "The portal refuses this kiosk's credentials: enrol again with a new code."))
     finally:
@@ -53,13 +54,10 @@ def portal_checks(ctx: KioskContext, clock: Callable[[], datetime] = utcnow) -> 
     return findings
 
 
-def _skew(portal_time: object, sent: datetime, received: datetime) -> Finding:
-    try:
-        theirs = datetime.fromisoformat(str(portal_time))
-    except ValueError:
+def _skew(reading: PortalCheck | None) -> Finding:
+    if reading is None:
         return Finding("clock_skew", "warning", "Cổng không cho biết giờ; không so được đồng hồ.", "The portal gave no time; clock not compared.")
-    ours = sent + (received - sent) / 2
-    skew = (ours - theirs).total_seconds()
+    skew = reading.skew_s
     minutes = abs(skew) / 60
     direction_vi, direction_en = ("nhanh", "ahead of") if skew > 0 else ("chậm", "behind")
     if abs(skew) > SKEW_ERROR_S:

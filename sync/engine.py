@@ -17,6 +17,7 @@ from typing import Any, Callable
 from filelock import FileLock
 from filelock import Timeout as LockBusy
 
+from kiosk.clock.floor import load as load_clock
 from kiosk.security import vault
 from kiosk.storage.context import KioskContext
 from kiosk.errors import KioskError
@@ -24,6 +25,7 @@ from kiosk.storage.models import utcnow
 from kiosk.printed.token import public_key_of
 from sync import meta, outbox, wire
 from sync.client import DEFAULT_TIMEOUT, PortalClient
+from sync.clock_check import record_confirmed, skew_message, timed_health
 from sync.credentials import load_credentials
 from sync.errors import (
     BadAnswer,
@@ -35,6 +37,7 @@ from sync.errors import (
     Unauthorized,
 )
 from sync.outbox import Prepared, QueueItem
+from sync.schedule import is_network_failure
 from sync.status_pull import apply_change
 
 log = logging.getLogger(__name__)
@@ -84,6 +87,9 @@ class SyncReport:
     catalogue: Any = field(default=None, repr=False)  # the new catalogue, adopted by the context's owner
     settings_changed: bool = False  # a pending enrolment wrote settings.json: the owner reloads it
     message: str | None = None  # a problem of the whole pass, for the officer (unreachable, 401, …)
+    network_failure: bool = False  # the network, not an answer from the portal, stopped the pass (sync/schedule.py)
+    clock_skew_s: float | None = None  # kiosk minus portal, from a comparison an authenticated answer confirmed
+    clock_message: str | None = None  # the skew for the status bar when over 15 minutes (docs/clock.md)
     errors: list[EntryError] = field(default_factory=list)
 
     @property
@@ -120,6 +126,7 @@ class SyncStatus:
     last_error: str | None
     last_error_at: datetime | None
     last_attempt_at: datetime | None
+    clock_message: str | None = None  # the latest trusted comparison's skew, when over 15 minutes
 
 
 def default_client(ctx: KioskContext, *, timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> PortalClient:
@@ -138,8 +145,10 @@ def lock_path(ctx: KioskContext) -> Any:
 class SyncEngine:
     """Runs sync passes for one data folder; one sender at a time across processes (a lock file)."""
 
-    def __init__(self, ctx: KioskContext, client_factory: ClientFactory | None = None, *, rng: random.Random | None = None) -> None:
+    def __init__(self, ctx: KioskContext, client_factory: ClientFactory | None = None, *, rng: random.Random | None = None,
+                 clock: Callable[[], datetime] = utcnow) -> None:
         self.ctx = ctx
+        self.clock = clock  # the kiosk's clock as compared with the portal's (tests fake it)
         self.client_factory = client_factory or default_client
         self.rng = rng
         self._cancel = threading.Event()
@@ -204,9 +213,10 @@ class SyncEngine:
     def _talk(self, client: PortalClient, report: SyncReport, force: bool, progress: ProgressCallback | None) -> bool:
         """Returns True when every phase ran (entries may still have failed individually)."""
         try:
-            client.health()
+            _answer, reading = timed_health(client, self.clock)
         except PortalError as exc:
             report.message = exc.message
+            report.network_failure = is_network_failure(exc)
             return False
         report.reachable = True
         try:
@@ -228,6 +238,8 @@ class SyncEngine:
                     return False
         try:
             report.status_changes = self._pull_status(client)
+            if record_confirmed(self.ctx, reading) is not None and reading is not None:  # an authenticated answer came
+                report.clock_skew_s, report.clock_message = reading.skew_s, skew_message(reading)
             self._fetch_catalogue(client, report)
             report.catalogue_fetched = True
             self._report(client)
@@ -254,7 +266,9 @@ class SyncEngine:
             return True
         except PortalError as exc:
             if exc.retry:
-                outbox.mark_failed(self.ctx, entry_id, exc.message, escalate=not exc.connectivity, rng=self.rng)
+                cut = is_network_failure(exc)  # the reconnect probe decides when to try again (sync/schedule.py)
+                outbox.mark_failed(self.ctx, entry_id, exc.message, backoff=not cut, escalate=not exc.connectivity, rng=self.rng)
+                report.network_failure = report.network_failure or cut
                 report.failed += 1
                 report.errors.append(EntryError(prepared.code, prepared.revision, "failed", exc.message))
                 log.info("%s r%d not delivered (attempt %d): %s", prepared.code, prepared.revision, attempt, type(exc).__name__)
@@ -444,6 +458,7 @@ def status(ctx: KioskContext) -> SyncStatus:
         last_error=last_error,
         last_error_at=last_error_at,
         last_attempt_at=last_attempt,
+        clock_message=skew_message(load_clock(ctx.data.root).last_check),
     )
 
 

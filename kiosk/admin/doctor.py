@@ -64,15 +64,10 @@ def run_checks(root: Path, extra_checks: Sequence[Callable[[Any], list[Finding]]
         if not ctx.catalogue.errors:
             findings.append(Finding("forms", "ok", f"{len(ctx.catalogue.latest())} thủ tục sẵn sàng.", f"{len(ctx.catalogue.latest())} procedures loaded."))
         with ctx.transaction() as session:
-            from kiosk.dossier.codes import clock_warning
-
-            warning = clock_warning(session, clock())
             waiting = OutboxEntry.state.in_(("queued", "failed", "sending"))
             queued = session.scalar(select(func.count()).select_from(OutboxEntry).where(waiting))
             oldest = session.scalar(select(func.min(OutboxEntry.created_at)).where(waiting))
             officers = session.scalar(text("SELECT count(*) FROM officer WHERE active"))
-        if warning:
-            findings.append(Finding("clock", "error", warning, "The PC clock is earlier than the newest dossier: set the date and time."))
         if not officers:
             findings.append(Finding("officers", "error", "Chưa có cán bộ nào: thêm bằng kiosk-admin officer add.", "No officer accounts: add one with kiosk-admin officer add."))
         findings.append(_queue(queued, oldest, clock(), demo=ctx.settings.demo))
@@ -84,6 +79,9 @@ def run_checks(root: Path, extra_checks: Sequence[Callable[[Any], list[Finding]]
                 findings.extend(check(ctx))
             except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
                 findings.append(Finding("doctor", "warning", f"Một bước kiểm tra không chạy được ({type(exc).__name__}).", f"A check could not run ({type(exc).__name__})."))
+        from kiosk.clock.findings import clock_findings
+
+        findings.extend(clock_findings(ctx, clock()))  # after the portal's checks: they may have confirmed the clock
     finally:
         ctx.close()
     return findings

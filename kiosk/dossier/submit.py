@@ -16,6 +16,7 @@ from forms.received import ReceivedItem, quantities, received_items
 from forms.text import normalise
 from forms.timezone import VN_TZ
 from forms.versions import carry_over, requirement_changes
+from kiosk.clock.floor import check_receiving
 from kiosk.dossier.appointment import appointment_date
 from kiosk.dossier.attachments import StoredFile, attachment_from_ref, attachment_refs, item_scans, store_file
 from kiosk.dossier.codes import allocate_code, clock_warning
@@ -93,9 +94,11 @@ def submit(
 
     `documents` maps a checklist item's id to a `ReceivedItem` (its way, kind, page count, scans…) or to a
     bare quantity (the item's listed way and kind); ids the procedure does not list are ignored.
-    Raises SubmitRefused (nothing written) on invalid input, StorageError when the disk fails.
+    Raises SubmitRefused (nothing written) on invalid input, ClockBehind when the clock reads more than a day
+    before the clock floor (docs/clock.md), StorageError when the disk fails.
     """
     now = now or ctx.now()
+    check_receiving(ctx.data.root, now)
     local_today = now.astimezone(VN_TZ).date()
     typed_under, procedure = procedure, _in_force(ctx, procedure, local_today)
     if procedure is not typed_under:

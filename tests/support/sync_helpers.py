@@ -43,8 +43,10 @@ def add_officer(ctx):
 
 
 @seeds
-def submit_dossiers(ctx, officer, count: int, scratch: Path, *, size: int = 600_000, seed: int = 0) -> list[str]:
-    """`count` dossiers of varied procedures, each with one attachment of `size` random bytes; returns codes."""
+def submit_dossiers(ctx, officer, count: int, scratch: Path, *, size: int = 600_000, seed: int = 0, now=None) -> list[str]:
+    """`count` dossiers of varied procedures, each with one attachment of `size` random bytes; returns codes.
+
+    `now` stands in for the kiosk's clock at receipt (tests of a wrong clock); None: the clock."""
     from kiosk.dossier.submit import submit
     from forms.samples import sample_values
 
@@ -57,7 +59,7 @@ def submit_dossiers(ctx, officer, count: int, scratch: Path, *, size: int = 600_
         values = sample_values(procedure, seed=seed * 1000 + i, today=date.today())
         scan = scratch / f"scan-{seed}-{i}.pdf"
         scan.write_bytes(rng.randbytes(size))
-        codes.append(submit(ctx, procedure=procedure, values=values, officer=officer, extra_files=[scan]).code)
+        codes.append(submit(ctx, procedure=procedure, values=values, officer=officer, extra_files=[scan], now=now).code)
     return codes
 
 

@@ -390,6 +390,10 @@ def build_parser() -> argparse.ArgumentParser:
     from ui.admin.idcard_command import register as register_id_card
 
     register_id_card(add)
+
+    from ui.admin.clock_command import register as register_clock
+
+    register_clock(add, _open, _os_account)
     return parser
 
 

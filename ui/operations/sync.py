@@ -49,6 +49,17 @@ def sync_pass(ctx: KioskContext, *, force: bool) -> Op[PassOutcome]:
     return Op(work, network=True, reports_progress=True)
 
 
+def health_probe(ctx: KioskContext) -> Op[bool]:
+    """The portal's health check only (after a network cut, every 2–3 s): True on the real portal's answer."""
+
+    def work() -> bool:
+        from sync.engine import probe
+
+        return probe(ctx)
+
+    return Op(work, network=True)
+
+
 def sync_status(ctx: KioskContext) -> Op[Any]:
     """The status bar's figures, read on the database worker."""
     return Op(lambda: read_status(ctx))

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from sync.schedule import Reconnect, Step
 from ui.operations import sync as sync_ops
 from ui.tasks import TaskManager, user_message
 
@@ -40,6 +41,9 @@ class SyncController(QObject):
         self._tasks = tasks if tasks is not None else TaskManager(self)
         self._interval_ms = AUTO_INTERVAL_MS
         self._rng = random.Random()
+        self._plan = Reconnect(AUTO_INTERVAL_MS / 1000, INTERVAL_JITTER, self._rng)
+        self._stopped = False
+        self._next = "pass"  # what the timer starts: "pass", or "probe" after a network cut (sync/schedule.py)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._tick)
@@ -55,19 +59,31 @@ class SyncController(QObject):
     def set_interval(self, milliseconds: int) -> None:
         """How often, on average, the kiosk looks for the portal by itself (tests shorten it)."""
         self._interval_ms = milliseconds
-        if self._timer.isActive():
+        self._plan.interval_s = milliseconds / 1000
+        if self._timer.isActive() and self._next == "pass":
             self._arm()
 
     def next_wait_ms(self) -> int:
         """The next wait before looking for the portal: the interval, jittered so kiosks drift apart."""
-        return max(1, round(self._interval_ms * self._rng.uniform(1 - INTERVAL_JITTER, 1 + INTERVAL_JITTER)))
+        return max(1, round(self._plan.ordinary(0.0).at * 1000))
 
     def _arm(self) -> None:
-        self._timer.start(self.next_wait_ms())
+        self._schedule(self._plan.ordinary(0.0))
+
+    def _schedule(self, step: Step) -> None:
+        self._next = step.action
+        self._timer.start(max(1, round(step.at * 1000)))
 
     def _tick(self) -> None:
+        if self._next == "probe":  # the network was cut: a health check every 2–3 s, a pass soon after an answer
+            sync_ops.health_probe(self._ctx).success(self._probed).failure(lambda _m: self._probed(False)).run_in_background(self._tasks)
+            return
         self._arm()
         self.trigger(force=False)
+
+    def _probed(self, answered: bool) -> None:
+        if not self._stopped and self.state != "disabled" and self._next == "probe" and not self._running:
+            self._schedule(self._plan.after_probe(bool(answered), 0.0))
 
     def start(self, ctx: Any) -> None:
         """Begin automatic sync for an enrolled, non-demo site; a demo or unconfigured site stays disabled."""
@@ -111,6 +127,11 @@ class SyncController(QObject):
             adopt_report(self._ctx, outcome.report)  # what the pass changed (catalogue, settings), adopted on the GUI thread
             self._set_state(state_after(outcome.report))
             self.pass_finished.emit(outcome.report)
+            if not self._stopped and self.state != "disabled":
+                if getattr(outcome.report, "network_failure", False):
+                    self._schedule(self._plan.probe(0.0))
+                elif self._next == "probe" or not self._timer.isActive():
+                    self._arm()  # back from a cut: the ordinary interval again
         if outcome.status is not None:
             self.status_changed.emit(outcome.status)
         if self._again is not None:
@@ -132,5 +153,6 @@ class SyncController(QObject):
             self.state_changed.emit(state)
 
     def shutdown(self, timeout_ms: int = 5_000) -> bool:
+        self._stopped = True
         self._timer.stop()
         return self._tasks.wait_network(timeout_ms)

@@ -95,6 +95,12 @@ class SyncStatusWidget(QWidget):
         self.error_label.setObjectName("syncError")
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.hide()
+        # The clock's skew against the portal after a pass, when over 15 minutes (docs/clock.md).
+        self.clock_label = ElidedLabel()
+        self.clock_label.setMaximumWidth(ERROR_WIDTH_PX)
+        self.clock_label.setObjectName("syncClock")
+        self.clock_label.setStyleSheet("color: #b00020;")
+        self.clock_label.hide()
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(160)
         self.progress.setFormat("%p%")
@@ -109,7 +115,7 @@ class SyncStatusWidget(QWidget):
             whole.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.state_label, self.queue_label, self.last_label, self.error_label, self.progress, self.queue_button, self.sync_button):
+        for widget in (self.state_label, self.queue_label, self.last_label, self.error_label, self.clock_label, self.progress, self.queue_button, self.sync_button):
             layout.addWidget(widget)
         self.sync_button.clicked.connect(self.sync_now_requested)
         self.queue_button.clicked.connect(self.queue_requested)
@@ -137,6 +143,9 @@ class SyncStatusWidget(QWidget):
         last = getattr(status, "last_success_at", None)
         self.last_label.setText(f"· Đồng bộ lần cuối: {last_sync_time(last)}" if last else "· Chưa đồng bộ lần nào")
         self.show_error(current_problem(status))
+        skew = getattr(status, "clock_message", None)
+        self.clock_label.setText(f"· ⏰ {skew}" if skew else "")
+        self.clock_label.setVisible(bool(skew))
 
     def show_error(self, message: str | None) -> None:
         if not message:

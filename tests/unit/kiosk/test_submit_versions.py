@@ -5,7 +5,7 @@ received with, and answers typed under an older version are re-checked against t
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -57,7 +57,10 @@ def test_a_birth_dossier_received_on_2026_12_02_needs_no_marriage_certificate(ct
     assert stored(ctx, result.code).procedure_version == "2026.3"
 
 
-def test_a_birth_dossier_received_under_the_earlier_version_reprints_what_it_was_received_with(ctx, officer) -> None:
+def test_a_birth_dossier_received_under_the_earlier_version_reprints_what_it_was_received_with(ctx, officer, monkeypatch) -> None:
+    from kiosk.clock import floor
+
+    monkeypatch.setattr(floor, "RELEASE_AT", floor.RELEASE_AT - timedelta(days=730))  # receiving in 2024: a release of then
     before = date(2024, 12, 20)  # Decree 07/2025 came into force on 9 January 2025
     old = ctx.catalogue.in_force("1.001193", before)
     assert old.version == "2026.1"
