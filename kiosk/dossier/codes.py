@@ -89,8 +89,12 @@ def allocate_notice_number(session: Session, kind: str, kiosk_number: int, at: d
     return f"{kiosk_number}/{number}/{year}"
 
 
-def clock_warning(session: Session, now: datetime) -> str | None:
-    """A Vietnamese warning when the PC clock reads earlier than the newest dossier received."""
+def clock_warning(session: Session, now: datetime, *, confirmed: bool = False) -> str | None:
+    """A Vietnamese warning when the PC clock reads earlier than the newest dossier received. `confirmed`: the
+    portal found this clock right within the last day (kiosk.clock.floor.confirmed_recently), so the newest
+    dossier was dated by a clock that ran ahead before it was put right: no warning (docs/clock.md)."""
+    if confirmed:
+        return None
     newest = session.scalar(
         select(Dossier.received_at).where(Dossier.received_at.is_not(None)).order_by(Dossier.received_at.desc()).limit(1)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.clock import floor
 from kiosk.dossier.codes import clock_warning
 from kiosk.dossier.search import DossierSummary, search_dossiers
 from kiosk.dossier.drafts import DraftSummary, list_drafts
@@ -24,5 +25,6 @@ def home_overview(ctx: KioskContext, officer_id: int | None) -> HomeOverview:
     drafts = list_drafts(ctx, officer_id)
     with ctx.read() as session:
         recent = search_dossiers(session, "", limit=RECENT)
-        warning = clock_warning(session, ctx.now())
+        now = ctx.now()
+        warning = clock_warning(session, now, confirmed=floor.confirmed_recently(floor.load(ctx.data.root), now))
     return HomeOverview(drafts, recent, warning)

@@ -16,6 +16,7 @@ from forms.received import ReceivedItem, quantities, received_items
 from forms.text import normalise
 from forms.timezone import VN_TZ
 from forms.versions import carry_over, requirement_changes
+from kiosk.clock import floor as clock_floor
 from kiosk.clock.floor import check_receiving
 from kiosk.dossier.appointment import appointment_date
 from kiosk.dossier.attachments import StoredFile, attachment_from_ref, attachment_refs, item_scans, store_file
@@ -127,8 +128,9 @@ def submit(
             raise SubmitRefused(f"Tệp đính kèm {ref.get('filename', '')} không còn trong kho; hãy đính kèm lại.")
 
     due = appointment_date(now, procedure.processing_days, ctx.calendar)
+    confirmed = clock_floor.confirmed_recently(clock_floor.load(ctx.data.root), now)
     with ctx.transaction() as session:
-        warning = clock_warning(session, now)
+        warning = clock_warning(session, now, confirmed=confirmed)
         row = procedure_row(session, procedure)
         dossier = None
         if draft_uuid:

@@ -102,3 +102,18 @@ def test_a_build_stamp_raises_the_release_floor(tmp_path, monkeypatch) -> None:
 def test_the_skew_reads_in_the_largest_unit() -> None:
     assert floor.skew_text(-3 * 365 * 86400).startswith("Đồng hồ máy lệch 3 năm so với cổng (máy chậm hơn)")
     assert floor.skew_text(20 * 60).startswith("Đồng hồ máy lệch 20 phút so với cổng (máy nhanh hơn)")
+
+
+def test_the_home_and_receipt_clock_warnings_end_once_the_portal_confirms_the_corrected_clock(ctx, officer) -> None:
+    """A clock that ran two hours fast dated a dossier; put right, it reads earlier than that dossier. Until the
+    portal confirms it, home and the receipt warn; after, the warning is a false alarm and is gone."""
+    from kiosk.dossier.overview import home_overview
+
+    right_now = datetime.now(timezone.utc)
+    _receive(ctx, officer, right_now + timedelta(hours=2))  # the clock ran fast
+    ctx.now = lambda: right_now  # the administrator put it right
+    assert "chậm hơn hồ sơ mới nhất" in (home_overview(ctx, None).clock_warning or "")
+    assert _receive(ctx, officer, right_now).clock_warning
+    floor.confirm(ctx.data.root, floor.PortalCheck(portal_time=right_now - timedelta(seconds=9), kiosk_time=right_now - timedelta(seconds=5)))
+    assert home_overview(ctx, None).clock_warning is None
+    assert _receive(ctx, officer, right_now + timedelta(minutes=1)).clock_warning is None
