@@ -202,6 +202,29 @@ def fill_form_pages(qtbot, wizard, values: dict, until_page: str | None = None) 
         assert wizard.step == "form" and shown(), f"never reached {until_page}"
 
 
+def walk_sample_dossier(qtbot, window, code: str) -> None:
+    """Start procedure `code` with sample answers and press Ctrl+Enter through every step (ticking the whole
+    checklist) until the wizard is left or shows an error (a refused submit stays on the review with it)."""
+    from datetime import date
+
+    from PySide6.QtCore import Qt
+
+    from forms.samples import sample_values
+
+    wizard = window.wizard_page
+    window.home_page.procedure_chosen.emit(code)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is wizard, timeout=5_000)
+    wizard.start(wizard.procedure, sample_values(wizard.procedure, seed=3, today=date.today()), 0, None)
+    for _ in range(30):
+        if window.stack.currentWidget() is not wizard or wizard.error.isVisible():
+            break
+        if wizard.step == "documents":
+            wizard.tick_all_documents()
+        if wizard.next_button.isEnabled():
+            qtbot.keyClick(wizard.focusWidget() or wizard, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.wait(50)
+
+
 def pdf_page_text(path: Path, look_dir: Path | None = None) -> str:
     """The first page's text of a PDF, NFC and single-spaced; with `look_dir`, its 150 dpi render saved there to look at."""
     import unicodedata

@@ -3,28 +3,12 @@ to set the clock, no code is issued; after the administrator's override the same
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from PySide6.QtCore import Qt
 
-from conftest import log_in
-from forms.samples import sample_values
+from conftest import log_in, walk_sample_dossier
 from ui.window.main_window import MainWindow
-
-
-def _walk_to_submit(qtbot, window: MainWindow, code: str) -> None:
-    wizard = window.wizard_page
-    window.home_page.procedure_chosen.emit(code)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is wizard, timeout=5_000)
-    wizard.start(wizard.procedure, sample_values(wizard.procedure, seed=3, today=date.today()), 0, None)
-    for _ in range(30):
-        if window.stack.currentWidget() is not wizard or wizard.error.isVisible():
-            break
-        if wizard.step == "documents":
-            wizard.tick_all_documents()
-        if wizard.next_button.isEnabled():
-            qtbot.keyClick(wizard.focusWidget() or wizard, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-        qtbot.wait(50)
 
 
 def test_a_clock_years_behind_the_floor_is_refused_on_screen_and_the_override_lets_it_through(qtbot, window: MainWindow) -> None:
@@ -36,7 +20,7 @@ def test_a_clock_years_behind_the_floor_is_refused_on_screen_and_the_override_le
     later = utcnow() + timedelta(days=3 * 365)  # the portal once said so: this PC's clock is three years behind it
     floor.save(root, floor.ClockState(later, "portal"))
     log_in(qtbot, window)
-    _walk_to_submit(qtbot, window, "1.004873")
+    walk_sample_dossier(qtbot, window, "1.004873")
     wizard = window.wizard_page
     qtbot.waitUntil(lambda: wizard.error.isVisible(), timeout=20_000)
     assert window.stack.currentWidget() is wizard

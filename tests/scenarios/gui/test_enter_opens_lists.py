@@ -7,24 +7,13 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
-from conftest import log_in
+from conftest import log_in, walk_sample_dossier
 from forms.samples import sample_values
 from ui.window.main_window import MainWindow
 
 
 def submit_one(qtbot, window: MainWindow, code: str) -> None:
-    wizard = window.wizard_page
-    window.home_page.procedure_chosen.emit(code)
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is wizard, timeout=5_000)
-    wizard.start(wizard.procedure, sample_values(wizard.procedure, seed=3, today=date.today()), 0, None)
-    for _ in range(30):
-        if window.stack.currentWidget() is not wizard:
-            break
-        if wizard.step == "documents":
-            wizard.tick_all_documents()
-        if wizard.next_button.isEnabled():
-            qtbot.keyClick(wizard.focusWidget() or wizard, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-        qtbot.wait(50)
+    walk_sample_dossier(qtbot, window, code)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.receipt_page, timeout=20_000)
 
 
