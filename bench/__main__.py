@@ -5,8 +5,9 @@ Prints one JSON report and writes docs/benchmarks.md. Every figure is the median
 which uses the same connection settings, key, chunk size and keep-alive session as the product, so a
 ratio is never improved by slowing the baseline. Figures: submit; search at 10k and 100k dossiers
 (--large adds 1M); cold start to the login; resident memory at the dossier list with 100k dossiers;
-receipt rendering; loopback sync goodput; the emulated rural link (tc netem; "not run" with the reason
-where the kernel has no netem); portal ingest when 200 kiosks reconnect at once.
+receipt rendering; loopback sync goodput; the emulated rural link (a user-space link emulator between two
+TUN devices, checked by its own self-check first; tc netem as well where the kernel has it: bench/rural.py,
+bench/rural_tun.py); portal ingest when 200 kiosks reconnect at once.
 """
 
 from __future__ import annotations

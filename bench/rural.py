@@ -398,8 +398,8 @@ class Child:
     """bench/rural_child.py in the kiosk namespace; its stdout is a stream of JSON events."""
 
     def __init__(
-        self, link: RuralLink, root: Path, portal_url: str, code: str, kiosk_number: int, *, dossiers: int, size: int, seed: int, mode: str,
-        connect_timeout: float | None = None,
+        self, link: Any, root: Path, portal_url: str, code: str, kiosk_number: int, *, dossiers: int, size: int, seed: int, mode: str,
+        connect_timeout: float | None = None, deadline: float = CHILD_DEADLINE,
     ) -> None:
         from portal_server import _env
 
@@ -409,7 +409,7 @@ class Child:
         self._queue: queue.Queue[dict[str, Any] | None] = queue.Queue()
         args = [
             "--root", str(root), "--portal-url", portal_url, "--code", code, "--kiosk-number", str(kiosk_number),
-            "--dossiers", str(dossiers), "--size", str(size), "--seed", str(seed), "--mode", mode, "--deadline", str(CHILD_DEADLINE),
+            "--dossiers", str(dossiers), "--size", str(size), "--seed", str(seed), "--mode", mode, "--deadline", str(deadline),
         ] + (["--connect-timeout", str(connect_timeout)] if connect_timeout is not None else [])
         with open(self.log_path, "ab") as log_file:
             self.process = subprocess.Popen(
@@ -481,7 +481,7 @@ class Child:
 
 
 @contextmanager
-def kiosk_child(link: RuralLink, portal: Any, root: Path, kiosk_number: int, **kwargs: Any) -> Iterator[Child]:
+def kiosk_child(link: Any, portal: Any, root: Path, kiosk_number: int, **kwargs: Any) -> Iterator[Child]:
     code = portal.enrolment_code(SITE["unit_id"], kiosk_number)
     child = Child(link, root, portal.url, code, kiosk_number, **kwargs)
     try:
@@ -493,11 +493,11 @@ def kiosk_child(link: RuralLink, portal: Any, root: Path, kiosk_number: int, **k
 # --- one run of each kind -----------------------------------------------------------------------------------
 
 
-def goodput_run(link: RuralLink, portal: Any, root: Path, kiosk_number: int, **child_options: Any) -> dict[str, Any]:
-    """One kiosk, GOODPUT_DOSSIERS dossiers waiting, one `run_once(force=True)` over the link."""
-    with kiosk_child(
-        link, portal, root, kiosk_number, dossiers=GOODPUT_DOSSIERS, size=GOODPUT_SIZE, seed=kiosk_number, mode="goodput", **child_options
-    ) as child:
+def goodput_run(
+    link: Any, portal: Any, root: Path, kiosk_number: int, *, dossiers: int = GOODPUT_DOSSIERS, size: int = GOODPUT_SIZE, **child_options: Any
+) -> dict[str, Any]:
+    """One kiosk, `dossiers` dossiers of one `size`-byte scan each waiting, one `run_once(force=True)` over the link."""
+    with kiosk_child(link, portal, root, kiosk_number, dossiers=dossiers, size=size, seed=kiosk_number, mode="goodput", **child_options) as child:
         child.wait_for("ready", READY_TIMEOUT)
         before = link.counters()
         child.go()
@@ -729,15 +729,20 @@ def _logged(scratch: Path, run: dict[str, Any]) -> dict[str, Any]:
 
 
 def bench_rural(scratch: Path, runs: int) -> list[dict[str, Any]]:
-    """The issue-6 figures over netem, or "not run" with the reason; never over another qdisc."""
+    """The rural figures: over the user-space TUN emulator (bench/rural_tun.py, every kernel with TUN devices),
+    and over tc netem as well where the kernel has it (never over another qdisc)."""
+    from bench.rural_tun import bench_rural_tun
+
+    figures = bench_rural_tun(scratch, runs)
     reason = probe_netem()
     if reason is not None:
-        return not_run(reason)
+        for fig in figures[:1]:
+            fig.setdefault("details", []).append(f"tc netem not run here ({reason}); these figures are over the TUN emulator")
+        return figures
     try:
-        return measure(scratch, runs, NETEM)
+        return figures + measure(scratch, runs, NETEM)
     except (LinkError, RuntimeError, TimeoutError, OSError, KeyError, ValueError) as exc:
-        reason = f"{type(exc).__name__}: {exc}"
-        return not_run(reason, status="failed")
+        return figures + not_run(f"{type(exc).__name__}: {exc}", status="failed")
 
 
 def plumbing_check(scratch: Path, runs: int = 3, *, congestion_control: str = CONGESTION_CONTROL, connect_timeout: float | None = None) -> list[dict[str, Any]]:

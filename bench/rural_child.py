@@ -8,10 +8,12 @@ product's own enrolment (sync.enrolment.enrol), submits the dossiers, prints `{"
 waits for `go` on stdin, so that the parent can read the link's counters before the first byte moves.
 Then it runs the product's `SyncEngine.run_once(force=True)` (the officer's "Đồng bộ ngay"): once in
 mode `goodput`; in mode `cut`, where the parent cuts the link meanwhile, the kiosk window's own schedule
-follows until everything is delivered: `run_once(force=False)` every AUTO_INTERVAL_MS of
-ui/window/sync_controller.py, the engine honouring its own back-off. Retrying at once instead would be harsher
-than the product: a timed-out PUT leaves its socket draining its send buffer onto the slow link for
-seconds, competing with the retry.
+follows until everything is delivered: sync/schedule.py's `Reconnect`, as ui/window/sync_controller.py drives
+it (after a network failure a health probe every 2–3 s, a pass 0–5 s after the first answer; otherwise
+`run_once(force=False)` every AUTO_INTERVAL_MS ± jitter, the engine honouring its own back-off).
+Each revision the portal acknowledges is announced at once (`{"event": "delivered", "mono": …}`, the
+system-wide CLOCK_MONOTONIC, which the parent's time.monotonic() shares), so the parent can time the first
+delivery after it restored the link.
 
 The client is the product's own (`sync.engine.default_client`, its timeouts untouched); only two of its
 methods and its session's `request` are wrapped, to count bytes and time requests. Every line on
@@ -188,6 +190,7 @@ def _wrap_put_revision(client: Any, counters: Counters) -> None:
         ack = put(uuid, revision, body, **kwargs)
         counters.bodies += 1
         counters.body_bytes += len(body)
+        emit("delivered", uuid=uuid, revision=revision, mono=time.monotonic())
         return ack
 
     client.put_revision = put_revision
@@ -217,8 +220,18 @@ def _report_fields(report: Any, seconds: float) -> dict[str, Any]:
     }
 
 
+def ui_interval_jitter() -> float:
+    """The window's INTERVAL_JITTER, read from its source like ui_interval_s()."""
+    try:
+        match = re.search(r"^INTERVAL_JITTER\s*=\s*([\d.]+)", (REPO / "ui" / "window" / "sync_controller.py").read_text(encoding="utf-8"), re.M)
+    except OSError:
+        match = None
+    return float(match.group(1)) if match else 0.5
+
+
 def run(args: argparse.Namespace) -> int:
-    from sync.engine import Progress, SyncEngine
+    from sync.engine import Progress, SyncEngine, probe
+    from sync.schedule import Reconnect, Step
 
     ctx = make_kiosk(Path(args.root), args.portal_url, args.code, args.kiosk_number, args.dossiers, args.size, args.seed)
     counters = Counters()
@@ -234,22 +247,36 @@ def run(args: argparse.Namespace) -> int:
         return 1  # the parent went away before starting the run
     started[0] = time.perf_counter()
     passes: list[dict[str, Any]] = []
+    probes: list[dict[str, Any]] = []
     delivered = 0
     deadline = started[0] + args.deadline
-    force = True  # the first pass is the officer's "Đồng bộ ngay"; later ones are the window's timer
+    plan = Reconnect(args.retry_interval, ui_interval_jitter(), random.Random(args.seed + 1))
+    step = Step("pass", 0.0)  # the first pass is the officer's "Đồng bộ ngay"; later ones follow the window's plan
+    force = True
     while True:
+        wait = step.at - (time.perf_counter() - started[0])
+        if time.perf_counter() + max(0.0, wait) > deadline:
+            break
+        if wait > 0:
+            time.sleep(wait)
         begun = time.perf_counter()
+        if step.action == "probe":
+            answered = probe(ctx)
+            probes.append({"at": round(begun - started[0], 3), "seconds": round(time.perf_counter() - begun, 3), "answered": answered})
+            emit("probe", **probes[-1])
+            step = plan.after_probe(answered, time.perf_counter() - started[0])
+            continue
         report = engine.run_once(force=force, progress=progress)
         passes.append({"force": force, "at": round(begun - started[0], 3), **_report_fields(report, time.perf_counter() - begun)})
         delivered += report.delivered
         emit("pass", **passes[-1])
-        if args.mode == "goodput" or report.remaining == 0 or time.perf_counter() + args.retry_interval > deadline:
+        if args.mode == "goodput" or report.remaining == 0:
             break
-        time.sleep(args.retry_interval)
+        step = plan.after_pass(report, time.perf_counter() - started[0])
         force = False
     total_seconds = time.perf_counter() - started[0]
     ctx.close()
-    emit("result", dossiers=args.dossiers, delivered=delivered, seconds=round(total_seconds, 3), passes=passes, counters=counters.summary())
+    emit("result", dossiers=args.dossiers, delivered=delivered, seconds=round(total_seconds, 3), passes=passes, probes=probes, counters=counters.summary())
     return 0
 
 
