@@ -264,7 +264,7 @@ def run(args: argparse.Namespace) -> int:
             answered = probe(ctx)
             probes.append({"at": round(begun - started[0], 3), "seconds": round(time.perf_counter() - begun, 3), "answered": answered})
             emit("probe", **probes[-1])
-            step = plan.after_probe(answered, time.perf_counter() - started[0])
+            step = plan.after_probe(answered, time.perf_counter() - started[0], took=time.perf_counter() - begun)
             continue
         report = engine.run_once(force=force, progress=progress)
         passes.append({"force": force, "at": round(begun - started[0], 3), **_report_fields(report, time.perf_counter() - begun)})

@@ -18,6 +18,7 @@ import requests
 from kiosk import __version__
 from sync import wire
 from sync.credentials import Credentials
+from sync.transport import DeadLinkAdapter
 from sync.errors import (
     BadAnswer,
     EnrolmentRefused,
@@ -101,6 +102,8 @@ class PortalClient:
         self.credentials = credentials
         self.timeout = timeout
         self.session = requests.Session()
+        for scheme in ("http://", "https://"):
+            self.session.mount(scheme, DeadLinkAdapter())  # a dead link ends the request in seconds (sync/transport.py)
         # Passed on every request too: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session's verify.
         self.verify: str | bool = ca_bundle or True
         self.session.verify = self.verify

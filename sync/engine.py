@@ -18,7 +18,6 @@ from filelock import FileLock
 from filelock import Timeout as LockBusy
 
 from kiosk.clock.floor import load as load_clock
-from kiosk.security import vault
 from kiosk.storage.context import KioskContext
 from kiosk.errors import KioskError
 from kiosk.storage.models import utcnow
@@ -28,9 +27,7 @@ from sync.client import DEFAULT_TIMEOUT, PortalClient
 from sync.clock_check import record_confirmed, skew_message, timed_health
 from sync.credentials import load_credentials
 from sync.errors import (
-    BadAnswer,
     Forbidden,
-    LocalFileMissing,
     MissingAttachments,
     NotConfigured,
     PortalError,
@@ -39,6 +36,7 @@ from sync.errors import (
 from sync.outbox import Prepared, QueueItem
 from sync.schedule import is_network_failure
 from sync.status_pull import apply_change
+from sync.uploads import Cancelled, upload_attachments
 
 log = logging.getLogger(__name__)
 
@@ -301,52 +299,20 @@ class SyncEngine:
 
     def _put_revision(self, client: PortalClient, prepared: Prepared, attempt: int, progress: ProgressCallback | None) -> Any:
         """A dossier revision: its attachments first, then its body (uploading again once when the portal misses a file)."""
-        self._upload_attachments(client, prepared, progress)
+        self._upload_attachments(client, prepared, progress, attempt)
         try:
             return client.put_revision(prepared.uuid, prepared.revision, prepared.payload, attempt=attempt)
         except MissingAttachments as exc:
             log.warning("portal misses %d attachments of %s r%d; uploading again", len(exc.missing), prepared.code, prepared.revision)
-            self._upload_attachments(client, prepared, progress)
+            self._upload_attachments(client, prepared, progress, attempt, ask_first=True)
             return client.put_revision(prepared.uuid, prepared.revision, prepared.payload, attempt=attempt)
 
-    def _upload_attachments(self, client: PortalClient, prepared: Prepared, progress: ProgressCallback | None) -> None:
-        """Upload every attachment the portal does not hold completely, resuming from the bytes it holds."""
-        total = sum(a.size for a in prepared.attachments) + len(prepared.payload)
-        done = 0
-        for ref in prepared.attachments:
-            state = client.attachment_status(ref.sha256)
-            if not state.complete:
-                path = self.ctx.data.attachments_dir / ref.sha256
-                try:
-                    opened = vault.Opened(self.ctx.file_key, path)
-                except (OSError, vault.DamagedFile):
-                    raise LocalFileMissing(ref.filename) from None
-                with opened:
-                    try:
-                        damaged = opened.size != ref.size or (state.received == 0 and opened.sha256() != ref.sha256)
-                    except vault.DamagedFile:
-                        damaged = True
-                    if damaged:
-                        raise LocalFileMissing(ref.filename)
-                    offset, stuck = state.received, 0
-                    while not state.complete:
-                        if self._cancel.is_set():
-                            raise _Cancelled()
-                        try:
-                            chunk = opened.read_at(offset, min(wire.CHUNK_SIZE, ref.size - offset))
-                        except vault.DamagedFile:
-                            raise LocalFileMissing(ref.filename) from None
-                        state = client.upload_chunk(ref.sha256, offset, ref.size, chunk)
-                        if state.received == offset and not state.complete:
-                            stuck += 1  # the portal keeps naming an offset without accepting bytes
-                            if stuck >= 3:
-                                raise BadAnswer("attachment upload makes no progress")
-                        offset = state.received
-                        self._emit(progress, Progress(prepared.code, done + offset, total))
-                        if offset >= ref.size and not state.complete:
-                            raise BadAnswer("attachment not complete after its last byte")
-            done += ref.size
-            self._emit(progress, Progress(prepared.code, done, total))
+    def _upload_attachments(self, client: PortalClient, prepared: Prepared, progress: ProgressCallback | None, attempt: int, *, ask_first: bool = False) -> None:
+        """Upload every attachment the portal does not hold completely, resuming from the bytes it holds (sync/uploads.py)."""
+        upload_attachments(
+            self.ctx, client, prepared, attempt=attempt, ask_first=ask_first, cancelled=self._cancel.is_set,
+            emit=lambda sent, total: self._emit(progress, Progress(prepared.code, sent, total)),
+        )
 
     def _pull_status(self, client: PortalClient) -> int:
         """Apply status changes since the stored cursor; the cursor moves in the same transaction (idempotent)."""
@@ -427,8 +393,7 @@ class SyncEngine:
             log.exception("progress callback failed")
 
 
-class _Cancelled(Exception):
-    pass
+_Cancelled = Cancelled
 
 
 # --- for the UI and the CLI -------------------------------------------------------------------------
@@ -473,12 +438,16 @@ def current_problem(status: Any) -> str | None:
         return None
     return str(message)
 
+PROBE_TIMEOUT = (2.0, 3.0)  # connect, read: one round trip each even on EDGE (600 ms), a lost SYN's resend at 1 s included;
+# short enough that probes through a dead link keep their 2–3 s cadence (sync/schedule.py)
+
+
 def probe(ctx: KioskContext, client_factory: ClientFactory | None = None) -> bool:
     """True when the real portal answers its health check (a captive portal or a proxy's page is "offline")."""
     if ctx.settings.demo:
         return False
     try:
-        client = (client_factory or (lambda c: default_client(c, timeout=(5.0, 10.0))))(ctx)
+        client = (client_factory or (lambda c: default_client(c, timeout=PROBE_TIMEOUT)))(ctx)
     except PortalError:
         return False
     try:

@@ -54,8 +54,11 @@ class Reconnect:
     def probe(self, now: float) -> Step:
         return Step("probe", now + self.rng.uniform(*PROBE_EVERY_S))
 
-    def after_probe(self, answered: bool, now: float) -> Step:
-        """`answered`: the real portal's health answer (sync.engine.probe); else keep probing."""
+    def after_probe(self, answered: bool, now: float, took: float = 0.0) -> Step:
+        """`answered`: the real portal's health answer (sync.engine.probe); else keep probing.
+
+        `took`: how long the probe itself ran. Probes *start* 2–3 s apart: one that waited out its timeout on a
+        dead link does not push the next one back (sync.engine.PROBE_TIMEOUT keeps that wait under 3 s)."""
         if answered:
             return Step("pass", now + self.rng.uniform(*START_JITTER_S))
-        return self.probe(now)
+        return Step("probe", now + max(0.0, self.rng.uniform(*PROBE_EVERY_S) - took))

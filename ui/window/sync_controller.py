@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -44,6 +45,7 @@ class SyncController(QObject):
         self._plan = Reconnect(AUTO_INTERVAL_MS / 1000, INTERVAL_JITTER, self._rng)
         self._stopped = False
         self._next = "pass"  # what the timer starts: "pass", or "probe" after a network cut (sync/schedule.py)
+        self._probe_started = 0.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._tick)
@@ -76,6 +78,7 @@ class SyncController(QObject):
 
     def _tick(self) -> None:
         if self._next == "probe":  # the network was cut: a health check every 2–3 s, a pass soon after an answer
+            self._probe_started = time.monotonic()
             sync_ops.health_probe(self._ctx).success(self._probed).failure(lambda _m: self._probed(False)).run_in_background(self._tasks)
             return
         self._arm()
@@ -83,7 +86,7 @@ class SyncController(QObject):
 
     def _probed(self, answered: bool) -> None:
         if not self._stopped and self.state != "disabled" and self._next == "probe" and not self._running:
-            self._schedule(self._plan.after_probe(bool(answered), 0.0))
+            self._schedule(self._plan.after_probe(bool(answered), 0.0, took=time.monotonic() - self._probe_started))
 
     def start(self, ctx: Any) -> None:
         """Begin automatic sync for an enrolled, non-demo site; a demo or unconfigured site stays disabled."""

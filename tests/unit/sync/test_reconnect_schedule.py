@@ -57,3 +57,19 @@ def test_which_failures_are_the_network() -> None:
 class _Top(random.Random):
     def uniform(self, a: float, b: float) -> float:
         return b
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_probes_that_wait_out_their_timeout_still_start_two_to_three_seconds_apart(seed: int) -> None:
+    from sync.engine import PROBE_TIMEOUT
+
+    took = PROBE_TIMEOUT[0]  # a dead link: each probe waits out its connect timeout
+    assert took < 3.0  # otherwise no cadence could hold
+    plan = Reconnect(interval_s=20, rng=random.Random(seed))
+    step = plan.after_pass(SimpleNamespace(network_failure=True), 0.0)
+    starts = []
+    while step.action == "probe" and len(starts) < 10:
+        starts.append(step.at)
+        step = plan.after_probe(False, step.at + took, took=took)  # it answers nothing, `took` seconds after it started
+    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    assert len(gaps) == 9 and all(2.0 <= gap <= 3.0 for gap in gaps), gaps
