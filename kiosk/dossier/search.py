@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Mapping, Sequence
@@ -53,6 +55,20 @@ def id_number_column(values: Mapping[str, Any]) -> str | None:
 SEARCH_INDEX = table("dossier_search", column("rowid"), column("search_key"))  # FTS5 trigram index, migration 0004
 
 
+def _fts_string(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'  # an FTS5 string: every character literal
+
+
+def _phrase(token: str) -> str:
+    """One word of the query for FTS5. Digits written with dashes, dots or slashes ("001-099-012345", as on
+    some papers) also match without them, as ID numbers are stored (forms.text.canonical_id_number); with them
+    kept too, since a dossier code's "-261206-1001" is stored with its dashes."""
+    digits = re.sub(r"[-./\u2010-\u2015\u2212]", "", token)
+    if digits != token and digits.isdigit() and len(digits) >= 3:
+        return f"({_fts_string(token)} OR {_fts_string(digits)})"
+    return _fts_string(token)
+
+
 def search_dossiers(
     session: Session,
     query: str = "",
@@ -88,7 +104,7 @@ def search_dossiers(
     phrases = []
     for token in fold(query).split():
         if len(token) >= 3:
-            phrases.append('"' + token.replace('"', '""') + '"')  # an FTS5 string: every character literal
+            phrases.append(_phrase(token))
             continue
         # Shorter than a trigram: the index cannot answer it, so the folded column is scanned.
         escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

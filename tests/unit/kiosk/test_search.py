@@ -50,6 +50,19 @@ def test_code_and_id_number(ctx, filed) -> None:
     assert names(ctx, number) == {"Trần Văn Đức"}
 
 
+@pytest.mark.parametrize("sep", ["-", ".", "/", "\u2010", "\u2013", " "])
+def test_an_id_number_typed_with_separators_finds_the_dossier(ctx, filed, sep: str) -> None:
+    """Papers print "001-099-012345" or "001.099.012345"; the number is stored without them (canonical form)."""
+    _code, number = filed["Trần Văn Đức"]
+    typed = sep.join([number[:3], number[3:6], number[6:]])
+    assert names(ctx, typed) == {"Trần Văn Đức"}
+
+
+def test_a_code_typed_with_its_dashes_still_finds_only_its_dossier(ctx, filed) -> None:
+    code, _number = filed["Lê Thị Ngọc Ánh"]
+    assert names(ctx, code.split("-", 1)[1]) == {"Lê Thị Ngọc Ánh"}  # "261206-1003": dashes kept in codes
+
+
 @pytest.mark.parametrize(
     "query",
     ['"', '"nguyen"', 'ngu"yen', "%%%", "a_b", "\\\\", "AND", "NOT nguyen", "ngu*", "(nguyen", "nguyen OR tran", "hoa)", "nguyen:"],
