@@ -246,8 +246,8 @@ def restore(root: Path, source: Path, *, actor: str) -> RestoreReport:
             known = {code for code in session.scalars(select(Dossier.code).where(Dossier.code.is_not(None)))}
             ledger = CodeLedger(data.root / FILE_NAME).read_or_none()
             possibly = codes_after(ledger, counters, ctx.settings.unit_id, known) if ledger is not None else None
-            numbers = set(session.execute(select(CounterEvent.kind, CounterEvent.notice_number)
-                                          .where(CounterEvent.notice_number.is_not(None))).tuples())
+            numbers = {(kind, number) for kind, number in session.execute(
+                select(CounterEvent.kind, CounterEvent.notice_number).where(CounterEvent.notice_number.is_not(None)))}
             notices = notices_after(ledger, counters, numbers) if ledger is not None else None
             audit.record(
                 session, actor, "backup.carried", current_readable=current is not None,
