@@ -21,14 +21,14 @@ from ui.pages.widgets import banner, primary_button, show_banner, subtitle, titl
 if TYPE_CHECKING:
     from ui.session import Session
 
-BIG = "font-size: 18px;"
 REENTER, NO_PAPER = "Tiếp nhận lại theo mã này", "Không có bản giấy"
 
 
-def _label(text: str, style: str = BIG) -> QLabel:
+def _label(text: str, name: str = "restoreText") -> QLabel:
+    """A wrapped label; its text size comes from assets/style.qss (#restoreText, #restoreHint, #restoreCode, #restoreDone)."""
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setStyleSheet(style)
+    label.setObjectName(name)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
@@ -126,10 +126,10 @@ class RestoreSummaryPage(QWidget):
         elif view.open_codes:
             box_layout.addWidget(_label("Tìm bản giấy của giấy tiếp nhận mang từng mã. Có bản giấy: tiếp nhận lại hồ sơ theo "
                                         "đúng mã đó. Không có bản giấy và sổ theo dõi không ghi: chọn \"Không có bản giấy\".",
-                                        "font-size: 15px;"))
+                                        "restoreHint"))
         for code in view.open_codes:
             row = QHBoxLayout()
-            row.addWidget(_label(code, "font-size: 22px; font-weight: bold;"), 1)
+            row.addWidget(_label(code, "restoreCode"), 1)
             again, none = QPushButton(REENTER), QPushButton(NO_PAPER)
             again.setObjectName("primary")
             for button in (again, none):
@@ -140,7 +140,7 @@ class RestoreSummaryPage(QWidget):
             self.code_buttons[code] = (again, none)
             box_layout.addLayout(row)
         for code, state in view.done:
-            box_layout.addWidget(_label(f"{code}: {state}", "font-size: 15px; color: #555;"))
+            box_layout.addWidget(_label(f"{code}: {state}", "restoreDone"))
         if view.codes_known and not view.open_codes and not view.done:
             box_layout.addWidget(_label("Không có mã nào cần đối chiếu."))
         return box
