@@ -1,5 +1,5 @@
 """The way to the restore screen (docs/restore.md): after a login while the last restore's report is unread, and from
-the home screen's "Kết quả khôi phục" button while codes remain to look for; and the re-entry of a dossier under a
+the home screen's "Kết quả khôi phục" button (under the greeting) while codes remain to look for; and the re-entry of a dossier under a
 listed code.
 
 Kept out of main_window (which only navigates and stays small). A re-entry: "Tiếp nhận lại theo mã này" goes home
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QSizePolicy
 
 from ui.operations.restore import RestoreView, restore_view
 
@@ -33,7 +33,8 @@ class RestoreNav:
         self.button = QPushButton("Kết quả khôi phục dữ liệu")
         self.button.setObjectName("restoreButton")
         self.button.hide()
-        window.home_page.layout().itemAt(0).layout().insertWidget(1, self.button)  # the home header, beside the greeting
+        self.button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)  # never widens the window's minimum
+        window.home_page.layout().insertWidget(1, self.button)  # full width, under the home screen's greeting
         self.button.clicked.connect(self.open)
         self.page.home_requested.connect(window._go_home)
         self.page.changed.connect(self._follow)
@@ -80,9 +81,10 @@ class RestoreNav:
         """The home screen's button: shown while the report is unread or codes remain open."""
         self.view = view
         if self.pending is not None:
-            self.button.setText(f"Đang tiếp nhận lại mã {self.pending}: chọn thủ tục")
+            self.button.setText(f"Đang tiếp nhận lại hồ sơ mã {self.pending}: chọn thủ tục ghi trên bản giấy "
+                                "(bấm vào đây: màn hình kết quả khôi phục)")
         elif view is not None and view.open_codes:
-            self.button.setText(f"Kết quả khôi phục: còn {len(view.open_codes)} mã cần đối chiếu")
+            self.button.setText(f"Kết quả khôi phục dữ liệu: còn {len(view.open_codes)} mã hồ sơ cần đối chiếu với bản giấy")
         else:
             self.button.setText("Kết quả khôi phục dữ liệu")
         self.button.setVisible(self.pending is not None or (view is not None and view.needs_attention))

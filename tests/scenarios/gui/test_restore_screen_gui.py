@@ -78,6 +78,7 @@ def test_the_officer_sees_the_restore_and_re_enters_a_dossier_under_its_old_code
         qtbot.keyClick(page.code_buttons[lost[1]][0], Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=5_000)
         assert nav.button.isVisible() and lost[1] in nav.button.text()
+        window.home_page.grab().save(str(LOOK_DIR / "restore-home-pending.png"))
         walk_sample_dossier(qtbot, window, "1.004873")
         receipt = window.receipt_page
         qtbot.waitUntil(lambda: window.stack.currentWidget() is receipt and receipt.data is not None, timeout=15_000)
