@@ -10,7 +10,7 @@ the wizard drops the pending code.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QPushButton, QSizePolicy
 
@@ -18,6 +18,8 @@ from ui.operations.restore import RestoreView, restore_view
 
 if TYPE_CHECKING:
     from ui.window.main_window import MainWindow
+
+REUSE_KEY = "reuse_code"  # beside the ID card's marks in what a draft keeps for the screen (kiosk/dossier/drafts.py)
 
 
 class RestoreNav:
@@ -41,6 +43,28 @@ class RestoreNav:
         self.page.reenter_requested.connect(self.reenter)
         window.stack.currentChanged.connect(self._page_changed)
         window.home_page.procedure_chosen.connect(self._procedure_chosen)  # after the window's: the wizard has started
+        self._keep_code_with_the_draft(window.wizard_page)
+
+    def _keep_code_with_the_draft(self, wizard: Any) -> None:
+        """A re-entry saved as a draft keeps its code: resumed later, it is still received under it (the core checks
+        the code again at submit). Wraps what the wizard keeps with a draft (the ID card's marks, ui/pages/idcard)."""
+        given, taken = wizard.screen_state, wizard.restore_screen
+
+        def state() -> dict[str, Any]:
+            return {**given(), **({REUSE_KEY: wizard.reuse_code} if wizard.reuse_code else {})}
+
+        def restore(draft_uuid: str, kept: dict[str, Any]) -> None:
+            taken(draft_uuid, kept)
+            code = kept.get(REUSE_KEY)
+            wizard.reuse_code = code if isinstance(code, str) and code else None
+
+        wizard.screen_state, wizard.restore_screen = state, restore
+        wizard.resumed.connect(lambda: wizard.reuse_code and wizard.show_resumed_from(self._banner(wizard.reuse_code)))
+
+    @staticmethod
+    def _banner(code: str) -> str:
+        return (f"Tiếp nhận lại hồ sơ theo mã cũ {code}, từ bản giấy của giấy tiếp nhận: hồ sơ mang đúng mã này, "
+                "giấy tiếp nhận in lại mã này.")
 
     def open(self) -> None:
         if self.window.officer is not None:
@@ -57,8 +81,7 @@ class RestoreNav:
         wizard, code, self.pending = self.window.wizard_page, self.pending, None
         if code is not None and self.window.stack.currentWidget() is wizard:
             wizard.reuse_code = code
-            wizard.show_resumed_from(f"Tiếp nhận lại hồ sơ theo mã cũ {code}, từ bản giấy của giấy tiếp nhận: hồ sơ mang "
-                                     "đúng mã này, giấy tiếp nhận in lại mã này.")
+            wizard.show_resumed_from(self._banner(code))
         self._follow(self.view)
 
     def _page_changed(self, _index: int) -> None:

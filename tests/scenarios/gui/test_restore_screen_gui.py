@@ -109,3 +109,45 @@ def test_the_officer_sees_the_restore_and_re_enters_a_dossier_under_its_old_code
         assert window.stack.currentWidget() is window.home_page
     finally:
         window.tasks.shutdown()
+
+
+def test_a_re_entry_kept_as_a_draft_is_still_received_under_its_code(qtbot, site_dir) -> None:
+    from forms.samples import sample_values
+
+    lost, _ = _lose_the_database_after_a_backup(site_dir)
+    window = start_main_window(qtbot, site_dir, officers=())
+    try:
+        log_in(qtbot, window)
+        page, wizard = window.restore_nav.page, window.wizard_page
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is page and page.view is not None, timeout=10_000)
+        page.code_buttons[lost[0]][0].click()
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=5_000)
+        window.home_page.procedure_chosen.emit("1.004873")
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is wizard, timeout=5_000)
+        assert wizard.reuse_code == lost[0] and lost[0] in wizard.version_notice.text()
+        wizard.start(wizard.procedure, sample_values(wizard.procedure, seed=3, today=date.today()), 0, None)
+        wizard.reuse_code = lost[0]  # start() above stands in for typing; the re-entry is the one begun from home
+        draft = wizard.draft_uuid
+        qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)  # one page typed: there is a draft to keep
+        assert not wizard.error.isVisible(), wizard.error.text()
+        wizard.exit_button.click()  # "Thoát (giữ bản nháp)"
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page and wizard.reuse_code is None, timeout=5_000)
+        drafts = window.home_page.drafts
+        qtbot.waitUntil(lambda: draft in {drafts.item(i).data(Qt.ItemDataRole.UserRole) for i in range(drafts.count())}, timeout=10_000)
+
+        window.home_page.draft_chosen.emit(draft)  # resumed later: still the re-entry under its code
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is wizard and wizard.draft_uuid == draft, timeout=10_000)
+        assert wizard.reuse_code == lost[0] and lost[0] in wizard.version_notice.text()
+        for _ in range(30):
+            if window.stack.currentWidget() is not wizard or wizard.error.isVisible():
+                break
+            if wizard.step == "documents":
+                wizard.tick_all_documents()
+            if wizard.next_button.isEnabled():
+                qtbot.keyClick(wizard.focusWidget() or wizard, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+            qtbot.wait(50)
+        receipt = window.receipt_page
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is receipt and receipt.data is not None, timeout=15_000)
+        assert receipt.data.dossier_code == lost[0]
+    finally:
+        window.tasks.shutdown()
