@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from kiosk.storage.backup import RestoreReport
+    from kiosk.storage.context import KioskContext
     from kiosk.storage.settings import SiteSettings
 
 FILE_NAME = "restore-report.json"
@@ -141,7 +142,7 @@ def held_codes(session: Session, codes: list[str]) -> set[str]:
     return set(session.scalars(select(Dossier.code).where(Dossier.code.in_(codes)))) if codes else set()
 
 
-def dismiss(ctx: Any, actor: str, code: str) -> None:
+def dismiss(ctx: KioskContext, actor: str, code: str) -> None:
     """The officer's "Không có bản giấy": no paper copy of `code` was found; it leaves the open list, audited (who, which code)."""
     from kiosk.errors import InputError
     from kiosk.security import audit
@@ -155,7 +156,7 @@ def dismiss(ctx: Any, actor: str, code: str) -> None:
     resolve(root, code, DISMISSED, actor, ctx.now())
 
 
-def acknowledge_as(ctx: Any, actor: str) -> None:
+def acknowledge_as(ctx: KioskContext, actor: str) -> None:
     """The officer's "Đã xem": the summary has been read (audited); the open codes stay reachable from the home screen."""
     from kiosk.security import audit
 
