@@ -79,3 +79,22 @@ def codes_after(ledger: dict[str, int], counters: dict[str, int], unit_id: str, 
             if code not in known:
                 found.append(code)
     return found
+
+
+def notices_after(ledger: dict[str, int], counters: dict[str, int], held: set[tuple[str, str]]) -> list[dict[str, str]]:
+    """Notice numbers (guidance, refusal, stop, hand-back) the ledger says were handed out above `counters` and that
+    no counter event in `held` ((kind, number) pairs of the restored database) carries: printed after the backup, or
+    burnt by a crash. Ledger keys of notices are "KIND:YYYY:K" (kiosk/dossier/codes.py `allocate_notice_number`).
+    Listed only: a notice is not re-entered, its paper copy is looked for."""
+    from forms.counter import NUMBERED_KINDS
+
+    found = []
+    for key, high in sorted(ledger.items()):
+        parts = key.split(":")
+        if len(parts) != 3 or parts[0] not in NUMBERED_KINDS or not parts[1].isdigit() or not parts[2].isdigit():
+            continue
+        for number in range(counters.get(key, 0) + 1, high + 1):
+            shown = f"{int(parts[2])}/{number}/{int(parts[1])}"
+            if (parts[0], shown) not in held:
+                found.append({"kind": parts[0], "number": shown})
+    return found

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from forms.codes import code_prefix, format_code, parse_code
 from forms.timezone import VN_TZ
-from kiosk.errors import KioskError
+from kiosk.errors import InputError, KioskError
 from forms.counter import NUMBERED_KINDS
 from kiosk.storage.models import CodeSequence, CounterEvent, Dossier
+
+if TYPE_CHECKING:
+    from kiosk.storage.settings import SiteSettings
 
 PER_KIOSK_DAILY_LIMIT = 999
 
@@ -69,6 +74,26 @@ def allocate_code(session: Session, unit_id: str, kiosk_number: int, received_at
         logbook_volume=f"{kiosk_number:02d}/{local_day.year}",
         logbook_number=book_number,
     )
+
+
+def reentered_code(session: Session, root: Path, settings: SiteSettings, code: str, series: str, received_at: datetime,
+                   actor: str) -> AllocatedCode:
+    """`code` for a dossier re-entered from the paper copy of its receipt, after a restore that listed it as possibly
+    issued (docs/restore.md); InputError with the reason otherwise (kiosk/storage/restore_record.py `reentry_refusal`).
+
+    No day counter moves and the code ledger is not touched (the code is already below its high-water mark): only a
+    new logbook line is numbered. The re-entry is audited in the dossier's transaction.
+    """
+    from kiosk.security import audit
+    from kiosk.storage.restore_record import reentry_refusal
+
+    refusal = reentry_refusal(session, root, settings, code, series)
+    if refusal is not None:
+        raise InputError(refusal)
+    local_day = received_at.astimezone(VN_TZ).date()
+    book_number = _next(session, f"book:{local_day.year}:{settings.kiosk_number}")
+    audit.record(session, actor, "dossier.reentered", code=code)
+    return AllocatedCode(code=code, logbook_volume=f"{settings.kiosk_number:02d}/{local_day.year}", logbook_number=book_number)
 
 
 def allocate_notice_number(session: Session, kind: str, kiosk_number: int, at: datetime) -> str:

@@ -20,7 +20,7 @@ from kiosk.clock import floor as clock_floor
 from kiosk.clock.floor import check_receiving
 from kiosk.dossier.appointment import appointment_date
 from kiosk.dossier.attachments import StoredFile, attachment_from_ref, attachment_refs, item_scans, store_file
-from kiosk.dossier.codes import allocate_code, clock_warning
+from kiosk.dossier.codes import allocate_code, clock_warning, reentered_code
 from kiosk.dossier.fees import FeeInputs, compute, dossier_fee, set_fee
 from kiosk.dossier.revisions import received_documents, write_revision
 from kiosk.errors import InputError
@@ -90,6 +90,7 @@ def submit(
     draft_uuid: str | None = None,
     now: datetime | None = None,
     fee: FeeInputs = FeeInputs(),
+    reuse_code: str | None = None,
 ) -> SubmitResult:
     """Validate, then commit everything in one durable transaction before the receipt can be shown.
 
@@ -97,6 +98,8 @@ def submit(
     bare quantity (the item's listed way and kind); ids the procedure does not list are ignored.
     Raises SubmitRefused (nothing written) on invalid input, ClockBehind when the clock reads more than a day
     before the clock floor (docs/clock.md), StorageError when the disk fails.
+    `reuse_code`: re-enter, from its paper copy, a dossier under a code the last restore listed as possibly issued
+    (docs/restore.md); refused (InputError) for any other code.
     """
     now = now or ctx.now()
     check_receiving(ctx.data.root, now)
@@ -137,7 +140,10 @@ def submit(
             dossier = session.scalar(select(Dossier).where(Dossier.uuid == draft_uuid))
             if dossier is not None and dossier.lifecycle != "draft":
                 raise InputError(f"Hồ sơ {dossier.code} đã được tiếp nhận trước đó.")
-        allocated = allocate_code(session, ctx.settings.unit_id, ctx.settings.kiosk_number, now, procedure.code_series)
+        if reuse_code:
+            allocated = reentered_code(session, ctx.data.root, ctx.settings, reuse_code, procedure.code_series, now, officer.username)
+        else:
+            allocated = allocate_code(session, ctx.settings.unit_id, ctx.settings.kiosk_number, now, procedure.code_series)
         if dossier is None:
             dossier = Dossier(officer_id=officer.id)
             if draft_uuid:
@@ -175,4 +181,9 @@ def submit(
             details={"code": allocated.code, "procedure": procedure.code},
         )
         log.info("dossier %s submitted (procedure %s %s)", allocated.code, procedure.code, procedure.version)
-        return SubmitResult(dossier.uuid, allocated.code, now, due, ctx.settings.office_close, warning)
+        result = SubmitResult(dossier.uuid, allocated.code, now, due, ctx.settings.office_close, warning)
+    if reuse_code:
+        from kiosk.storage.restore_record import RE_ENTERED, resolve
+
+        resolve(ctx.data.root, reuse_code, RE_ENTERED, officer.username, now)
+    return result

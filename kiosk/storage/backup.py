@@ -169,6 +169,17 @@ class RestoreReport:
     unreadable_reason: str | None
     carried: CarryReport | None
     possibly_issued: list[str] | None  # codes in the ledger the restored database lacks; None: cannot tell
+    # notice numbers in the ledger the restored database lacks ({"kind", "number"}); None: cannot tell
+    possibly_issued_notices: list[dict[str, str]] | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RestoreReport:
+        """The report again from `as_dict()` (kiosk/storage/restore_record.py keeps it for the window)."""
+        carried = data.get("carried")
+        kept = data.get("previous_kept_as")
+        return cls(Path(str(data.get("restored", ""))), Path(kept) if kept else None, bool(data.get("current_readable")),
+                   data.get("unreadable_reason"), CarryReport(**carried) if isinstance(carried, dict) else None,
+                   data.get("possibly_issued"), data.get("possibly_issued_notices"))
 
     def as_dict(self) -> dict[str, object]:
         carried = self.carried.as_dict() if self.carried else None
@@ -179,6 +190,7 @@ class RestoreReport:
             "carried": carried, "carried_codes": carried["dossiers"] if carried else [],
             "carried_events": carried["events"] if carried else 0,
             "possibly_issued": self.possibly_issued, "possibly_issued_known": self.possibly_issued is not None,
+            "possibly_issued_notices": self.possibly_issued_notices,
         }
 
 
@@ -189,10 +201,11 @@ def restore(root: Path, source: Path, *, actor: str) -> RestoreReport:
     byte when it cannot be opened). When it cannot be read, nothing can be carried: the report lists the codes the
     code ledger says were handed out after the backup, for the officer to re-enter from the paper copies.
     """
-    from kiosk.dossier.code_ledger import FILE_NAME, CodeLedger, codes_after
+    from kiosk.dossier.code_ledger import FILE_NAME, CodeLedger, codes_after, notices_after
+    from kiosk.storage import restore_record
     from kiosk.storage.carry import Unreadable, carry, read_rows
     from kiosk.storage.context import open_kiosk
-    from kiosk.storage.models import CodeSequence, Dossier
+    from kiosk.storage.models import CodeSequence, CounterEvent, Dossier
 
     data = DataDir(Path(root))
     key = load_data_key(data.root)
@@ -233,17 +246,22 @@ def restore(root: Path, source: Path, *, actor: str) -> RestoreReport:
             known = {code for code in session.scalars(select(Dossier.code).where(Dossier.code.is_not(None)))}
             ledger = CodeLedger(data.root / FILE_NAME).read_or_none()
             possibly = codes_after(ledger, counters, ctx.settings.unit_id, known) if ledger is not None else None
+            numbers = {(kind, number) for kind, number in session.execute(
+                select(CounterEvent.kind, CounterEvent.notice_number).where(CounterEvent.notice_number.is_not(None)))}
+            notices = notices_after(ledger, counters, numbers) if ledger is not None else None
             audit.record(
                 session, actor, "backup.carried", current_readable=current is not None,
                 dossiers=len(carried.dossiers) if carried else 0, codes=carried.dossiers if carried else [],
                 updated=carried.updated if carried else [], drafts=carried.drafts if carried else 0,
-                events=carried.events if carried else 0, possibly_issued=possibly,
+                events=carried.events if carried else 0, possibly_issued=possibly, possibly_issued_notices=notices,
             )
     finally:
         ctx.close()
     log.warning("database restored from %s (previous kept as %s; carried %s)", source.name, safety and safety.name,
                 carried and len(carried.dossiers))
-    return RestoreReport(source, safety, current is not None, reason, carried, possibly)
+    report = RestoreReport(source, safety, current is not None, reason, carried, possibly, notices)
+    restore_record.save(data.root, report, utcnow())  # the window shows it after the next login
+    return report
 
 
 def _database_files(db_path: Path) -> list[Path]:

@@ -1,4 +1,8 @@
-"""The Vietnamese summary `kiosk-admin restore` prints: exactly what the restore did, and what the officer must do."""
+"""The Vietnamese summary `kiosk-admin restore` prints: exactly what the restore did, and what the officer must do.
+
+One source of the wording: the window's restore screen (ui/pages/restore/summary_page.py) shows `what_happened` and
+lists the codes and notice numbers itself, with an action beside each code.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,30 @@ def _codes(codes: list[str]) -> str:
     return listed + (f" … (và {len(codes) - SHOWN} mã khác, xem --json)" if len(codes) > SHOWN else "")
 
 
+# How the summary names each numbered notice (forms.counter.NUMBERED_KINDS).
+NOTICE_NAMES = {
+    "guidance": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "refusal": "Phiếu từ chối tiếp nhận hồ sơ",
+    "stop": "Thông báo dừng giải quyết hồ sơ",
+    "hand_back": "Phiếu giao nhận kết quả",
+}
+REENTER_HOW = ("Với mỗi mã, tìm bản giấy của giấy tiếp nhận; nếu công dân đã nhận giấy mang mã đó, hãy tiếp nhận lại hồ sơ "
+               "từ bản giấy theo đúng mã đó (trong cửa sổ tiếp nhận: màn hình \"Kết quả khôi phục dữ liệu\", nút "
+               "\"Tiếp nhận lại theo mã này\"); không có bản giấy thì chọn \"Không có bản giấy\".")
+NOTICE_HOW = "Hãy tìm bản giấy lưu của từng phiếu; số phiếu không bị cấp lại."
+
+
+def notice_label(notice: dict[str, str]) -> str:
+    """How a notice number is named, e.g. "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ số 1/3/2026"."""
+    return f"{NOTICE_NAMES.get(notice.get('kind', ''), notice.get('kind', ''))} số {notice.get('number', '')}"
+
+
 def summary_text(report: RestoreReport) -> str:
+    return "\n".join(what_happened(report) + codes_lines(report) + notices_lines(report))
+
+
+def what_happened(report: RestoreReport) -> list[str]:
+    """What the restore did with the database and what it carried over (without the lists of codes to look for)."""
     lines = [f"Đã khôi phục cơ sở dữ liệu từ {report.restored}."]
     if report.previous_kept_as:
         lines.append(f"Cơ sở dữ liệu trước khi khôi phục được giữ tại {report.previous_kept_as}.")
@@ -34,15 +61,35 @@ def summary_text(report: RestoreReport) -> str:
     else:
         lines.append(f"KHÔNG đọc được cơ sở dữ liệu trước khi khôi phục ({report.unreadable_reason}): "
                      "các hồ sơ tiếp nhận sau bản sao lưu không được chuyển sang.")
+    return lines
+
+
+def codes_intro(report: RestoreReport) -> str:
+    """The heading of the "codes that may have been issued" (which depends on whether anything was carried)."""
+    if report.carried is None:
+        return "Các mã có thể đã cấp mà máy không còn hồ sơ"
+    return "Các mã đã được giữ chỗ nhưng không có hồ sơ (thường do mất điện lúc lưu)"
+
+
+def codes_lines(report: RestoreReport) -> list[str]:
+    """The dossier codes the code ledger says may have been issued, and what to do with each."""
+    carried, lines = report.carried, []
     if report.possibly_issued is None:
         if carried is None:
             lines.append("Không xác định được những mã hồ sơ đã cấp sau bản sao lưu (sổ mã không đọc được). "
                          "Hãy đối chiếu sổ theo dõi và bản giấy các giấy tiếp nhận từ ngày sao lưu, rồi tiếp nhận lại từng hồ sơ.")
     elif report.possibly_issued:
-        intro = "Các mã có thể đã cấp mà máy không còn hồ sơ" if carried is None else "Các mã đã được giữ chỗ nhưng không có hồ sơ (thường do mất điện lúc lưu)"
-        lines.append(f"{intro} ({len(report.possibly_issued)}): {_codes(report.possibly_issued)}. "
-                     "Với mỗi mã, tìm bản giấy của giấy tiếp nhận; nếu công dân đã nhận giấy mang mã đó, hãy tiếp nhận lại hồ sơ "
-                     "từ bản giấy và ghi mã cũ vào phần ghi chú.")
+        lines.append(f"{codes_intro(report)} ({len(report.possibly_issued)}): {_codes(report.possibly_issued)}. {REENTER_HOW}")
     elif carried is None:
         lines.append("Sổ mã cho biết không có mã hồ sơ nào cấp sau bản sao lưu.")
-    return "\n".join(lines)
+    return lines
+
+
+def notices_lines(report: RestoreReport) -> list[str]:
+    """Notice numbers possibly issued after the backup: listed only (a notice is not re-entered)."""
+    notices = report.possibly_issued_notices
+    if not notices:
+        return []
+    listed = "; ".join(notice_label(n) for n in notices[:SHOWN])
+    more = f" … (và {len(notices) - SHOWN} phiếu khác, xem --json)" if len(notices) > SHOWN else ""
+    return [f"Các số phiếu có thể đã cấp sau bản sao lưu mà máy không còn ({len(notices)}): {listed}{more}. {NOTICE_HOW}"]

@@ -100,8 +100,9 @@ def store_scan(ctx: KioskContext, path: Path) -> Op[dict[str, Any]]:
 
 
 def submit(ctx: KioskContext, officer: OfficerRef, procedure: Procedure, values: dict[str, Any], documents: dict[str, Any],
-           draft_uuid: str, fee: FeeInputs | None = None) -> Op[tuple[ReceiptData, str | None]]:
-    """Receive the dossier (one transaction, synced to disk) and build its receipt; with the clock warning if any."""
+           draft_uuid: str, fee: FeeInputs | None = None, reuse_code: str | None = None) -> Op[tuple[ReceiptData, str | None]]:
+    """Receive the dossier (one transaction, synced to disk) and build its receipt; with the clock warning if any.
+    `reuse_code`: a re-entry under a code the last restore listed (kiosk/dossier/submit.py)."""
 
     def work() -> tuple[ReceiptData, str | None]:
         from kiosk.dossier.fees import FeeInputs
@@ -109,7 +110,7 @@ def submit(ctx: KioskContext, officer: OfficerRef, procedure: Procedure, values:
         from kiosk.printed.load import load_receipt
 
         result = receive(ctx, procedure=procedure, values=values, officer=officer, documents=documents, draft_uuid=draft_uuid,
-                         fee=fee or FeeInputs())
+                         fee=fee or FeeInputs(), reuse_code=reuse_code)
         return load_receipt(ctx, result.code, actor=officer.username, reprint=False), result.clock_warning
 
     return Op(work)

@@ -50,6 +50,7 @@ class WizardPage(QWidget):
         self.procedure: Procedure | None = None
         self.flow: Reception | None = None  # the steps and their rules; this page renders them
         self.draft_uuid = ""
+        self.reuse_code: str | None = None  # re-entry under a code the last restore listed (ui/window/restore_nav.py)
         self.rows: dict[str, Row] = {}
         self.touched: set[str] = set()
         self.document_rows: dict[str, DocumentRow] = {}
@@ -157,8 +158,9 @@ class WizardPage(QWidget):
         self.resumed.emit()
 
     def finished(self) -> None:
-        """Called after a successful submit: nothing left to save."""
+        """Called after a successful submit (or when another officer takes over): nothing left to save or re-enter."""
         self._dirty = False
+        self.reuse_code = None
         self._save_timer.stop()
         self.next_button.setEnabled(True)
 
@@ -192,6 +194,7 @@ class WizardPage(QWidget):
 
     def _exit(self) -> None:
         self.flush_draft()
+        self.reuse_code = None
         self.cancelled.emit()
 
     # --- form pages -------------------------------------------------------------------------------
@@ -343,7 +346,7 @@ class WizardPage(QWidget):
             return
         values, documents = dict(self.flow.values), dict(self.flow.received)
         fee = self.fee_box.inputs() if self.fee_box is not None else None
-        op = submit(self._session.context, officer, self.procedure, values, documents, self.draft_uuid, fee)
+        op = submit(self._session.context, officer, self.procedure, values, documents, self.draft_uuid, fee, self.reuse_code)
         self._session.run(op.success(self._submitted).failure(self.submit_failed))
 
     def _submitted(self, result: tuple[Any, str | None]) -> None:

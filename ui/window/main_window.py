@@ -44,8 +44,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(1024, 560)  # 1366x768 at 125% scaling leaves 1093x582 (issue 14; docs/screenshots.md)
 
         self.stack = QStackedWidget()
-        self.message_page = MessagePage()
-        self.login_page = LoginPage()
+        self.message_page, self.login_page = MessagePage(), LoginPage()
         self.idle = IdleLock(self)
         self._locked_page: QWidget | None = None  # the page an idle lock covered, and whose it was
         self._locked_officer: OfficerRef | None = None
@@ -54,8 +53,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.message_page)
         self.stack.addWidget(self.login_page)
         self.setCentralWidget(self.stack)
-        self.site_status = ElidedLabel()  # gives way first in a narrow window (ui/window/sync_status.py)
-        self.busy_status = QLabel()
+        self.site_status, self.busy_status = ElidedLabel(), QLabel()  # the site gives way first when narrow (sync_status.py)
         self.statusBar().addWidget(self.site_status, 1)
         self.statusBar().addPermanentWidget(self.busy_status)
 
@@ -89,6 +87,7 @@ class MainWindow(QMainWindow):
         from ui.window.card_nav import install_card_intake
         from ui.window.counter_nav import install_counter
         from ui.window.housekeeping import Housekeeping
+        from ui.window.restore_nav import install_restore
         from ui.window.notice_actions import NoticeActions
         from ui.window.screen import install_screen
         from ui.window.sync_controller import SyncController
@@ -130,6 +129,7 @@ class MainWindow(QMainWindow):
         install_counter(self)  # the rating screen, the work lists
         install_card_intake(self)  # the ID card's QR: scanner (keyboard or serial), webcam, image file
         install_screen(self)  # F11, the site's text size, Enter on the queue
+        install_restore(self)  # the restore screen after login, and re-entry under a listed code
         self.pages_built = True
 
     # --- start-up ---------------------------------------------------------------------------------

@@ -139,3 +139,43 @@ def test_an_unreadable_database_is_replaced_and_the_ledger_names_the_codes_to_re
     db.write_bytes(os.urandom(db.stat().st_size))
     text = _restore(capsys, root, made["path"], as_json=False)
     assert "Không xác định được" in text
+
+
+def test_a_dossier_re_entered_under_its_listed_code_reaches_the_portal_under_that_code(tmp_path, portal, capsys) -> None:  # noqa: F811
+    from datetime import date
+
+    from forms.codes import parse_code
+    from forms.samples import sample_values
+    from kiosk.dossier.submit import submit
+    from kiosk.storage.context import open_kiosk
+    from sync.engine import SyncEngine
+
+    root = tmp_path / "kiosk"
+    ctx = make_kiosk(root, portal)
+    officer = add_officer(ctx)
+    [before] = submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=1000, seed=1)
+    ctx.close()
+    status, made, _ = _cli(capsys, "--data-dir", str(root), "backup", "--out", str(tmp_path / "b.db"))
+    assert status == 0
+    ctx = open_kiosk(root)
+    lost = submit_dossiers(ctx, officer, 2, tmp_path / "scans", size=1000, seed=2)  # printed, never sent
+    ctx.close()
+    db = root / "kiosk.db"
+    db.write_bytes(os.urandom(db.stat().st_size))
+    for suffix in ("-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    assert _restore(capsys, root, made["path"])["possibly_issued"] == lost
+
+    ctx = open_kiosk(root)
+    try:
+        series = parse_code(lost[0]).series
+        procedure = next(p for p in ctx.catalogue.latest() if p.code_series == series)
+        values = sample_values(procedure, seed=7, today=date.today())
+        assert submit(ctx, procedure=procedure, values=values, officer=officer, reuse_code=lost[0]).code == lost[0]
+        report = SyncEngine(ctx).run_once()
+        assert report.ok and report.delivered == 2 and report.remaining == 0  # the one from before the backup, and it
+        assert_portal_holds_exactly(ctx, portal, [before, lost[0]])
+    finally:
+        ctx.close()
+    status, verified, _ = _cli(capsys, "--data-dir", str(root), "audit", "verify")
+    assert status == 0 and verified["ok"], verified
