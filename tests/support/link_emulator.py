@@ -107,7 +107,7 @@ class Direction:
     link_free_at: float = 0.0
     in_flight: collections.deque = field(default_factory=collections.deque)  # (deliver_at, lost, packet)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("packets_in", "bytes_in", "delivered", "bytes_delivered", "lost", "queue_dropped", "cut_dropped", "write_errors"), 0))
+        ("packets_in", "bytes_in", "delivered", "bytes_delivered", "lost", "queue_dropped", "cut_dropped", "lost_at_cut_bytes", "write_errors"), 0))
 
     def offer(self, packet: bytes, now: float, cut: bool) -> None:
         self.counts["packets_in"] += 1
@@ -142,8 +142,9 @@ class Direction:
             self.counts["bytes_delivered"] += len(packet)
 
     def drop_everything(self, now: float) -> None:
-        """The signal is gone: what was queued or on the air never arrives."""
+        """The signal is gone: what was queued or on the air never arrives (and must be sent again)."""
         self.counts["cut_dropped"] += len(self.in_flight)
+        self.counts["lost_at_cut_bytes"] += sum(len(packet) for _, lost, packet in self.in_flight if not lost)
         self.in_flight.clear()
         self.link_free_at = now
 
