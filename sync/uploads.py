@@ -46,24 +46,32 @@ def upload_attachments(
     emit: Callable[[int, int], None],
     cancelled: Callable[[], bool],
     ask_first: bool = False,
+    on_sent: Callable[[], None] | None = None,
 ) -> None:
-    """Upload every attachment the portal does not hold completely; `emit(sent, total)` after each chunk."""
+    """Upload every attachment the portal does not hold completely; `emit(sent, total)` after each chunk.
+
+    `on_sent()` once the last byte to send has been handed to the socket (sync/ahead.py), or at the end when none was.
+    """
     total = sum(a.size for a in prepared.attachments) + len(prepared.payload)
     may_hold = ask_first or attempt > 1 or prepared.revision > 1
     shared = set() if may_hold else shared_files(ctx, prepared)
     done = 0
-    for ref in prepared.attachments:
+    for index, ref in enumerate(prepared.attachments):
         if may_hold or ref.sha256 in shared:
             state = client.attachment_status(ref.sha256)
         else:
             state = AttachmentStatus(ref.sha256, ref.size, 0, False)
         if not state.complete:
-            _upload_one(ctx, client, ref, state, lambda offset: emit(done + offset, total), cancelled)
+            last = on_sent if index == len(prepared.attachments) - 1 else None
+            _upload_one(ctx, client, ref, state, lambda offset: emit(done + offset, total), cancelled, last)
         done += ref.size
         emit(done, total)
+    if on_sent is not None:
+        on_sent()
 
 
-def _upload_one(ctx: KioskContext, client: PortalClient, ref, state: AttachmentStatus, emit: Callable[[int], None], cancelled: Callable[[], bool]) -> None:  # noqa: ANN001 - outbox.AttachmentRef
+def _upload_one(ctx: KioskContext, client: PortalClient, ref, state: AttachmentStatus, emit: Callable[[int], None], cancelled: Callable[[], bool],  # noqa: ANN001 - outbox.AttachmentRef
+                on_sent: Callable[[], None] | None = None) -> None:
     path = ctx.data.attachments_dir / ref.sha256
     try:
         opened = vault.Opened(ctx.file_key, path)
@@ -84,7 +92,8 @@ def _upload_one(ctx: KioskContext, client: PortalClient, ref, state: AttachmentS
                 chunk = opened.read_at(offset, min(wire.CHUNK_SIZE, ref.size - offset))
             except vault.DamagedFile:
                 raise LocalFileMissing(ref.filename) from None
-            state = client.upload_chunk(ref.sha256, offset, ref.size, chunk)
+            final = on_sent if offset + len(chunk) >= ref.size else None
+            state = client.upload_chunk(ref.sha256, offset, ref.size, chunk, on_sent=final)
             if state.received == offset and not state.complete:
                 stuck += 1  # the portal keeps naming an offset without accepting bytes
                 if stuck >= 3:
