@@ -225,7 +225,7 @@ class SyncEngine:
             report.refused = isinstance(exc, (Unauthorized, Forbidden))
             return False
         tried: set[int] = set()
-        ahead = UploadAhead(self.ctx, client, lambda: self.client_factory(self.ctx), self._cancel.is_set)  # sync/ahead.py
+        ahead = UploadAhead(self.ctx, client, lambda: self.client_factory(self.ctx), self._cancel.is_set, status_page=STATUS_PAGE)  # sync/ahead.py
         try:
             while True:  # again after each round: delivering revision N makes N+1 due in the same pass
                 batch = [entry_id for entry_id in outbox.due_entries(self.ctx, force=force) if entry_id not in tried]
@@ -242,6 +242,7 @@ class SyncEngine:
                         return False
         finally:
             ahead.close()
+        client = ahead.closing(client)  # answers fetched ahead while the last upload finished (sync/ahead.py)
         try:
             report.status_changes = self._pull_status(client)
             if record_confirmed(self.ctx, reading) is not None and reading is not None:  # an authenticated answer came
