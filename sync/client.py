@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
@@ -37,6 +38,7 @@ from sync.errors import (
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
+IDLE_REUSE_S = 4.0  # a keep-alive connection idle longer may be closed by the portal just as we send (uvicorn: 5 s)
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ class PortalClient:
         self.session.verify = self.verify
         self.session.headers["User-Agent"] = f"mot-cua-kiosk/{__version__}"
         self.session.headers[wire.HEADER_APP_VERSION] = __version__
+        self._idle_since: float | None = None  # when the last answer came (monotonic)
 
     def __repr__(self) -> str:
         return f"PortalClient({self.base_url!r}, kiosk_id={self.credentials.kiosk_id if self.credentials else None!r})"
@@ -167,6 +170,10 @@ class PortalClient:
         # 5 s — never on a 256 kbit/s rural link (8 s). Streamed, it goes out in blocks (16 KiB with urllib3 2.x)
         # and the timeout means "no progress for 5 s" (tests/test_sync_slow_link.py; found by bench/rural.py).
         body = _Body(data, on_sent) if data else data  # (an empty stream would go chunked: empty bytes stay bytes)
+        if self._idle_since is not None and time.monotonic() - self._idle_since > IDLE_REUSE_S:
+            # Two connections (sync/ahead.py) leave one idle for seconds; a request racing the portal's keep-alive
+            # close fails as "unreachable" (measured over bench/rural_tun.py's link): start on a fresh connection.
+            self.session.close()
         try:
             response = self.session.request(
                 method,
@@ -179,6 +186,7 @@ class PortalClient:
                 allow_redirects=False,  # the API never redirects; a redirect is a captive portal's login page
             )
             content = response.content
+            self._idle_since = time.monotonic()
         except requests.exceptions.SSLError as exc:
             log.warning("%s %s: TLS failure: %s", method, path, type(exc).__name__)
             raise TLSFailure() from exc
