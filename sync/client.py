@@ -38,7 +38,9 @@ from sync.errors import (
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
-IDLE_REUSE_S = 4.0  # a keep-alive connection idle longer may be closed by the portal just as we send (uvicorn: 5 s)
+# A keep-alive connection idle longer is not reused: the portal may close it just as our request arrives (uvicorn
+# closes after 5 s idle; on a 2G link the request may wait 1 s or more in the modem's queue before it gets there).
+IDLE_REUSE_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ class PortalClient:
         body = _Body(data, on_sent) if data else data  # (an empty stream would go chunked: empty bytes stay bytes)
         if self._idle_since is not None and time.monotonic() - self._idle_since > IDLE_REUSE_S:
             # Two connections (sync/ahead.py) leave one idle for seconds; a request racing the portal's keep-alive
-            # close fails as "unreachable" (measured over bench/rural_tun.py's link): start on a fresh connection.
+            # close fails as "unreachable" (seen over bench/rural_tun.py's link): start on a fresh connection.
             self.session.close()
         try:
             response = self.session.request(
