@@ -115,6 +115,8 @@ class UploadAhead:
         client = self._other(busy)
         if client is None:
             return
+        with self.ctx.transaction() as session:  # if the pass is cut now, the entry's next send asks first (sync/uploads.py)
+            meta.put(session, meta.UPLOADING_AHEAD, " ".join(ref.sha256 for ref in prepared.attachments))
         job = _Job(following, client)
         job.thread = threading.Thread(target=self._run, args=(job, prepared), name=f"upload-ahead-{following}", daemon=True)
         self._jobs[following] = job

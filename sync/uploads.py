@@ -3,7 +3,8 @@
 Asking the portal first how much of a file it holds costs a round trip per file: 0.3 s on a rural link, about 4%
 of the goodput of a sync of 200 kB scans (bench/rural_tun.py). So the kiosk asks only when the portal may hold
 some of it: a retry (an earlier attempt may have sent bytes), a later revision (its files went with an earlier
-one), or a file another dossier of this kiosk also carries. Otherwise it starts at byte 0 at once; if the portal
+one), a file another dossier of this kiosk also carries, or a file last uploaded ahead (sync/ahead.py: a pass
+cut while it went up leaves its entry at attempt 0). Otherwise it starts at byte 0 at once; if the portal
 holds bytes after all (another kiosk sent the same file), its 409 names where to resume, or it answers
 "complete", and nothing is wrong, only a chunk spent.
 """
@@ -17,7 +18,7 @@ from sqlalchemy import func, select
 from kiosk.security import vault
 from kiosk.storage.context import KioskContext
 from kiosk.storage.models import Attachment
-from sync import wire
+from sync import meta, wire
 from sync.client import AttachmentStatus, PortalClient
 from sync.errors import BadAnswer, LocalFileMissing
 from sync.outbox import Prepared
@@ -28,13 +29,15 @@ class Cancelled(Exception):
 
 
 def shared_files(ctx: KioskContext, prepared: Prepared) -> set[str]:
-    """The SHA-256s of this revision's files that another dossier of this kiosk also carries."""
+    """The SHA-256s of this revision's files the portal may hold already: another dossier of this kiosk also
+    carries them, or they were the last ones uploaded ahead."""
     shas = [ref.sha256 for ref in prepared.attachments]
     if not shas:
         return set()
     with ctx.read() as session:
         rows = session.execute(select(Attachment.sha256).where(Attachment.sha256.in_(shas)).group_by(Attachment.sha256).having(func.count() > 1))
-        return {sha for (sha,) in rows}
+        ahead = set((meta.get(session, meta.UPLOADING_AHEAD) or "").split())
+        return {sha for (sha,) in rows} | (ahead & set(shas))
 
 
 def upload_attachments(
