@@ -161,13 +161,13 @@ def _wrap_session(client: Any, counters: Counters, started: list[float]) -> None
 def _wrap_upload(client: Any, counters: Counters, started: list[float]) -> None:
     upload = client.upload_chunk
 
-    def upload_chunk(sha256: str, offset: int, size: int, chunk: bytes) -> Any:
+    def upload_chunk(sha256: str, offset: int, size: int, chunk: bytes, **kwargs: Any) -> Any:
         counters.chunk_calls += 1
         counters.offered_chunk_bytes += len(chunk)
         record: dict[str, Any] = {"offset": offset, "bytes": len(chunk), "at": round(time.perf_counter() - started[0], 3)}
         begun = time.perf_counter()
         try:
-            state = upload(sha256, offset, size, chunk)
+            state = upload(sha256, offset, size, chunk, **kwargs)  # on_sent: sync/ahead.py
         except BaseException as exc:
             counters.chunk_failures += 1
             record["error"] = _describe(exc)

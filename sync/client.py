@@ -9,9 +9,10 @@ from __future__ import annotations
 import io
 import json
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
 import requests
 
@@ -37,6 +38,9 @@ from sync.errors import (
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
+# A keep-alive connection idle longer is not reused: the portal may close it just as our request arrives (uvicorn
+# closes after 5 s idle; on a 2G link the request may wait 1 s or more in the modem's queue before it gets there).
+IDLE_REUSE_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,22 @@ def parse_time(value: Any) -> datetime | None:
     return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
 
 
+class _Body(io.BytesIO):
+    """A request body as a stream that calls `on_sent` once urllib3 has read it all (sync/ahead.py starts the next
+    upload then, on the other connection, instead of leaving the link idle while this request waits for its answer)."""
+
+    def __init__(self, data: bytes, on_sent: Callable[[], None] | None) -> None:
+        super().__init__(data)
+        self._size, self._on_sent = len(data), on_sent
+
+    def read(self, size: int | None = -1) -> bytes:
+        block = super().read(size)
+        if self._on_sent is not None and self.tell() >= self._size:
+            on_sent, self._on_sent = self._on_sent, None
+            on_sent()
+        return block
+
+
 def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadAnswer(f"expected an integer, got {type(value).__name__}")
@@ -109,6 +129,7 @@ class PortalClient:
         self.session.verify = self.verify
         self.session.headers["User-Agent"] = f"mot-cua-kiosk/{__version__}"
         self.session.headers[wire.HEADER_APP_VERSION] = __version__
+        self._idle_since: float | None = None  # when the last answer came (monotonic)
 
     def __repr__(self) -> str:
         return f"PortalClient({self.base_url!r}, kiosk_id={self.credentials.kiosk_id if self.credentials else None!r})"
@@ -134,8 +155,12 @@ class PortalClient:
         json_body: Any = None,
         data: bytes | None = None,
         headers: dict[str, str] | None = None,
+        on_sent: Callable[[], None] | None = None,
     ) -> tuple[int, dict[str, Any]]:
-        """Send one request; returns (HTTP status, the portal's JSON object) or raises a PortalError."""
+        """Send one request; returns (HTTP status, the portal's JSON object) or raises a PortalError.
+
+        `on_sent` is called once the whole body has been handed to the socket (the answer is still to come).
+        """
         send_headers = dict(headers or {})
         if auth and self.credentials is not None:
             send_headers["Authorization"] = self.credentials.authorization
@@ -146,7 +171,11 @@ class PortalClient:
         # bytes go out in one sendall that the timeout bounds as a whole, so a 256 KiB chunk had to leave within
         # 5 s — never on a 256 kbit/s rural link (8 s). Streamed, it goes out in blocks (16 KiB with urllib3 2.x)
         # and the timeout means "no progress for 5 s" (tests/test_sync_slow_link.py; found by bench/rural.py).
-        body = io.BytesIO(data) if data else data  # (an empty stream would go chunked: empty bytes stay bytes)
+        body = _Body(data, on_sent) if data else data  # (an empty stream would go chunked: empty bytes stay bytes)
+        if self._idle_since is not None and time.monotonic() - self._idle_since > IDLE_REUSE_S:
+            # Two connections (sync/ahead.py) leave one idle for seconds; a request racing the portal's keep-alive
+            # close fails as "unreachable" (seen over bench/rural_tun.py's link): start on a fresh connection.
+            self.session.close()
         try:
             response = self.session.request(
                 method,
@@ -159,6 +188,7 @@ class PortalClient:
                 allow_redirects=False,  # the API never redirects; a redirect is a captive portal's login page
             )
             content = response.content
+            self._idle_since = time.monotonic()
         except requests.exceptions.SSLError as exc:
             log.warning("%s %s: TLS failure: %s", method, path, type(exc).__name__)
             raise TLSFailure() from exc
@@ -232,8 +262,8 @@ class PortalClient:
             raise BadAnswer(f"attachment status: HTTP {status}")
         return self._attachment_status(sha256, status, payload)
 
-    def upload_chunk(self, sha256: str, offset: int, size: int, chunk: bytes) -> AttachmentStatus:
-        """Send bytes [offset, offset+len(chunk)) of a file of `size` bytes.
+    def upload_chunk(self, sha256: str, offset: int, size: int, chunk: bytes, *, on_sent: Callable[[], None] | None = None) -> AttachmentStatus:
+        """Send bytes [offset, offset+len(chunk)) of a file of `size` bytes; `on_sent()` once they are all handed over.
 
         A 409 (the portal holds a different number of bytes) is not an error: the answer says where to resume.
         """
@@ -245,6 +275,7 @@ class PortalClient:
             params={"offset": offset, "size": size},
             data=chunk,
             headers={"Content-Type": "application/octet-stream"},
+            on_sent=on_sent,
         )
         if status == 422:
             # The assembled file did not hash to its name; the portal discarded it: start again from 0.

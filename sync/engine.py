@@ -26,6 +26,7 @@ from sync import meta, outbox, wire
 from sync.client import DEFAULT_TIMEOUT, PortalClient
 from sync.clock_check import record_confirmed, skew_message, timed_health
 from sync.credentials import load_credentials
+from sync.ahead import UploadAhead
 from sync.errors import (
     Forbidden,
     MissingAttachments,
@@ -224,16 +225,24 @@ class SyncEngine:
             report.refused = isinstance(exc, (Unauthorized, Forbidden))
             return False
         tried: set[int] = set()
-        while True:  # again after each round: delivering revision N makes N+1 due in the same pass
-            batch = [entry_id for entry_id in outbox.due_entries(self.ctx, force=force) if entry_id not in tried]
-            if not batch:
-                break
-            for entry_id in batch:
-                if self._cancel.is_set():
-                    return False
-                tried.add(entry_id)
-                if self._send(client, entry_id, report, progress):
-                    return False
+        ahead = UploadAhead(self.ctx, client, lambda: self.client_factory(self.ctx), self._cancel.is_set, status_page=STATUS_PAGE)  # sync/ahead.py
+        try:
+            while True:  # again after each round: delivering revision N makes N+1 due in the same pass
+                batch = [entry_id for entry_id in outbox.due_entries(self.ctx, force=force) if entry_id not in tried]
+                if not batch:
+                    break
+                ahead.plan(batch)
+                for entry_id in batch:
+                    if self._cancel.is_set():
+                        return False
+                    tried.add(entry_id)
+                    stop = self._send(ahead.client_for(entry_id), entry_id, report, progress, ahead)
+                    ahead.forget(entry_id)
+                    if stop:
+                        return False
+        finally:
+            ahead.close()
+        client = ahead.closing(client)  # answers fetched ahead while the last upload finished (sync/ahead.py)
         try:
             report.status_changes = self._pull_status(client)
             if record_confirmed(self.ctx, reading) is not None and reading is not None:  # an authenticated answer came
@@ -247,7 +256,7 @@ class SyncEngine:
             return False
         return True
 
-    def _send(self, client: PortalClient, entry_id: int, report: SyncReport, progress: ProgressCallback | None) -> bool:
+    def _send(self, client: PortalClient, entry_id: int, report: SyncReport, progress: ProgressCallback | None, ahead: UploadAhead) -> bool:
         """Send one outbox entry; returns True when the rest of the pass should stop (network or credentials)."""
         prepared = outbox.prepare(self.ctx, entry_id)
         attempt = outbox.mark_sending(self.ctx, entry_id)
@@ -256,7 +265,7 @@ class SyncEngine:
             if prepared.event_kind is not None:
                 ack = client.put_event(prepared.uuid, prepared.payload, attempt=attempt)
             else:
-                ack = self._put_revision(client, prepared, attempt, progress)
+                ack = self._put_revision(client, prepared, attempt, progress, ahead)
         except Unauthorized as exc:
             outbox.mark_failed(self.ctx, entry_id, exc.message, backoff=False)
             report.message = exc.message
@@ -297,9 +306,16 @@ class SyncEngine:
         self._emit(progress, Progress(prepared.code, total, total))
         return False
 
-    def _put_revision(self, client: PortalClient, prepared: Prepared, attempt: int, progress: ProgressCallback | None) -> Any:
-        """A dossier revision: its attachments first, then its body (uploading again once when the portal misses a file)."""
-        self._upload_attachments(client, prepared, progress, attempt)
+    def _put_revision(self, client: PortalClient, prepared: Prepared, attempt: int, progress: ProgressCallback | None, ahead: UploadAhead) -> Any:
+        """A dossier revision: its attachments first (unless uploaded ahead), then its body (uploading again once when
+        the portal misses a file). The next dossier's upload starts once this one's last byte is handed over."""
+        uploaded = ahead.take(prepared.entry_id)  # None: not tried ahead; False: cut or failed, so ask first and resume
+        if uploaded:
+            files = sum(a.size for a in prepared.attachments)
+            self._emit(progress, Progress(prepared.code, files, files + len(prepared.payload)))
+        else:
+            self._upload_attachments(client, prepared, progress, attempt, ask_first=uploaded is False,
+                                     on_sent=lambda: ahead.start_after(prepared.entry_id, client))
         try:
             return client.put_revision(prepared.uuid, prepared.revision, prepared.payload, attempt=attempt)
         except MissingAttachments as exc:
@@ -307,10 +323,11 @@ class SyncEngine:
             self._upload_attachments(client, prepared, progress, attempt, ask_first=True)
             return client.put_revision(prepared.uuid, prepared.revision, prepared.payload, attempt=attempt)
 
-    def _upload_attachments(self, client: PortalClient, prepared: Prepared, progress: ProgressCallback | None, attempt: int, *, ask_first: bool = False) -> None:
+    def _upload_attachments(self, client: PortalClient, prepared: Prepared, progress: ProgressCallback | None, attempt: int, *,
+                            ask_first: bool = False, on_sent: Callable[[], None] | None = None) -> None:
         """Upload every attachment the portal does not hold completely, resuming from the bytes it holds (sync/uploads.py)."""
         upload_attachments(
-            self.ctx, client, prepared, attempt=attempt, ask_first=ask_first, cancelled=self._cancel.is_set,
+            self.ctx, client, prepared, attempt=attempt, ask_first=ask_first, cancelled=self._cancel.is_set, on_sent=on_sent,
             emit=lambda sent, total: self._emit(progress, Progress(prepared.code, sent, total)),
         )
 

@@ -3,7 +3,8 @@
 Asking the portal first how much of a file it holds costs a round trip per file: 0.3 s on a rural link, about 4%
 of the goodput of a sync of 200 kB scans (bench/rural_tun.py). So the kiosk asks only when the portal may hold
 some of it: a retry (an earlier attempt may have sent bytes), a later revision (its files went with an earlier
-one), or a file another dossier of this kiosk also carries. Otherwise it starts at byte 0 at once; if the portal
+one), a file another dossier of this kiosk also carries, or a file last uploaded ahead (sync/ahead.py: a pass
+cut while it went up leaves its entry at attempt 0). Otherwise it starts at byte 0 at once; if the portal
 holds bytes after all (another kiosk sent the same file), its 409 names where to resume, or it answers
 "complete", and nothing is wrong, only a chunk spent.
 """
@@ -17,7 +18,7 @@ from sqlalchemy import func, select
 from kiosk.security import vault
 from kiosk.storage.context import KioskContext
 from kiosk.storage.models import Attachment
-from sync import wire
+from sync import meta, wire
 from sync.client import AttachmentStatus, PortalClient
 from sync.errors import BadAnswer, LocalFileMissing
 from sync.outbox import Prepared
@@ -28,13 +29,15 @@ class Cancelled(Exception):
 
 
 def shared_files(ctx: KioskContext, prepared: Prepared) -> set[str]:
-    """The SHA-256s of this revision's files that another dossier of this kiosk also carries."""
+    """The SHA-256s of this revision's files the portal may hold already: another dossier of this kiosk also
+    carries them, or they were the last ones uploaded ahead."""
     shas = [ref.sha256 for ref in prepared.attachments]
     if not shas:
         return set()
     with ctx.read() as session:
         rows = session.execute(select(Attachment.sha256).where(Attachment.sha256.in_(shas)).group_by(Attachment.sha256).having(func.count() > 1))
-        return {sha for (sha,) in rows}
+        ahead = set((meta.get(session, meta.UPLOADING_AHEAD) or "").split())
+        return {sha for (sha,) in rows} | (ahead & set(shas))
 
 
 def upload_attachments(
@@ -46,24 +49,32 @@ def upload_attachments(
     emit: Callable[[int, int], None],
     cancelled: Callable[[], bool],
     ask_first: bool = False,
+    on_sent: Callable[[], None] | None = None,
 ) -> None:
-    """Upload every attachment the portal does not hold completely; `emit(sent, total)` after each chunk."""
+    """Upload every attachment the portal does not hold completely; `emit(sent, total)` after each chunk.
+
+    `on_sent()` once the last byte to send has been handed to the socket (sync/ahead.py), or at the end when none was.
+    """
     total = sum(a.size for a in prepared.attachments) + len(prepared.payload)
     may_hold = ask_first or attempt > 1 or prepared.revision > 1
     shared = set() if may_hold else shared_files(ctx, prepared)
     done = 0
-    for ref in prepared.attachments:
+    for index, ref in enumerate(prepared.attachments):
         if may_hold or ref.sha256 in shared:
             state = client.attachment_status(ref.sha256)
         else:
             state = AttachmentStatus(ref.sha256, ref.size, 0, False)
         if not state.complete:
-            _upload_one(ctx, client, ref, state, lambda offset: emit(done + offset, total), cancelled)
+            last = on_sent if index == len(prepared.attachments) - 1 else None
+            _upload_one(ctx, client, ref, state, lambda offset: emit(done + offset, total), cancelled, last)
         done += ref.size
         emit(done, total)
+    if on_sent is not None:
+        on_sent()
 
 
-def _upload_one(ctx: KioskContext, client: PortalClient, ref, state: AttachmentStatus, emit: Callable[[int], None], cancelled: Callable[[], bool]) -> None:  # noqa: ANN001 - outbox.AttachmentRef
+def _upload_one(ctx: KioskContext, client: PortalClient, ref, state: AttachmentStatus, emit: Callable[[int], None], cancelled: Callable[[], bool],  # noqa: ANN001 - outbox.AttachmentRef
+                on_sent: Callable[[], None] | None = None) -> None:
     path = ctx.data.attachments_dir / ref.sha256
     try:
         opened = vault.Opened(ctx.file_key, path)
@@ -84,7 +95,8 @@ def _upload_one(ctx: KioskContext, client: PortalClient, ref, state: AttachmentS
                 chunk = opened.read_at(offset, min(wire.CHUNK_SIZE, ref.size - offset))
             except vault.DamagedFile:
                 raise LocalFileMissing(ref.filename) from None
-            state = client.upload_chunk(ref.sha256, offset, ref.size, chunk)
+            final = on_sent if offset + len(chunk) >= ref.size else None
+            state = client.upload_chunk(ref.sha256, offset, ref.size, chunk, on_sent=final)
             if state.received == offset and not state.complete:
                 stuck += 1  # the portal keeps naming an offset without accepting bytes
                 if stuck >= 3:

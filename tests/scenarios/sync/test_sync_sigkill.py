@@ -1,5 +1,5 @@
 """SIGKILL the syncing process 50 times at random moments: the portal ends with each of 100 dossiers once, files intact,
-and a cut mid-attachment costs at most one chunk (measured at the proxy, printed with pytest -s)."""
+and a cut mid-attachment costs at most one chunk per connection, two in all (measured at the proxy, printed with pytest -s)."""
 
 from __future__ import annotations
 
@@ -109,5 +109,7 @@ def test_sigkill_during_sync_delivers_exactly_once_and_resends_at_most_a_chunk(t
         f"chunk {wire.CHUNK_SIZE} B. Kills took {killed_at - started:.0f} s, total {time.monotonic() - started:.0f} s."
     )
     assert forwarded_twice == sum(v for v in waste_after_cut.values()) - proxy.stats.cut_attachment_bytes
-    assert worst <= wire.CHUNK_SIZE
+    # A cut loses the chunk in flight on each connection: the kiosk has at most two, the second carrying the next
+    # dossier's upload once the current one's last byte is handed over (sync/ahead.py).
+    assert worst <= 2 * wire.CHUNK_SIZE
     assert 0 <= forwarded_twice <= sent_again <= KILLS * wire.CHUNK_SIZE
