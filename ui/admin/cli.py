@@ -279,9 +279,11 @@ def cmd_sync(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_enrol(args: argparse.Namespace, out: Output) -> int:
     from sync.enrolment import enrol
+    from ui.admin.stdin_secret import enrolment_code
 
+    code = enrolment_code(args.code)  # refused on the command line, read from stdin
     ctx = _open(args)
-    credentials = enrol(ctx, args.portal, args.code, actor=_os_account())
+    credentials = enrol(ctx, args.portal, code, actor=_os_account())
     payload = {"ok": True, "portal_url": credentials.portal_url, "kiosk_id": credentials.kiosk_id, "enrolled_at": credentials.enrolled_at}
     out.emit(payload, f"Đã đăng ký máy với cổng {credentials.portal_url} (mã máy {credentials.kiosk_id}).")
     return EXIT_OK
@@ -369,7 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("enrol", cmd_enrol, "đăng ký máy với cổng dịch vụ công bằng mã đăng ký một lần")
     p.add_argument("--portal", required=True, help="địa chỉ cổng, ví dụ https://dichvucong.tinh.gov.vn")
-    p.add_argument("--code", required=True, help="mã đăng ký do quản trị viên cổng cấp (kiosk-portal enrolment-code)")
+    p.add_argument("--code", required=True, metavar="-", help="\"-\": mã đăng ký (kiosk-portal enrolment-code) đọc từ đầu vào chuẩn, không bao giờ trên dòng lệnh")
 
     from ui.admin.security_commands import register
 
@@ -398,6 +400,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from kiosk.storage.private import private_umask
+
+    with private_umask():  # folders 0700 and files 0600 whatever the caller's umask (docs/security.md)
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")

@@ -47,6 +47,13 @@ def make_application(argv: list[str]) -> QApplication:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from kiosk.storage.private import private_umask
+
+    with private_umask():  # folders 0700 and files 0600 whatever the session's umask (docs/security.md)
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     root = resolve_data_dir(args.data_dir, demo=args.demo)
     data = DataDir(root)
