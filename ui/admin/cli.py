@@ -106,28 +106,6 @@ def cmd_officer_add(args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
-def cmd_procedures(args: argparse.Namespace, out: Output) -> int:
-    from forms.catalogue import load_catalogue
-
-    catalogue = load_catalogue()
-    procedures = catalogue.search(args.search) if args.search else catalogue.latest()
-    rows = [
-        {
-            "code": p.code,
-            "version": p.version,
-            "name": p.name,
-            "processing_days": p.processing_days,
-            "fee_vnd": p.fee_amount_vnd,
-        }
-        for p in procedures
-    ]
-    errors = [{"file": e.file, "field": e.field, "message": e.message} for e in catalogue.errors]
-    lines = [f"{r['code']:<10} v{r['version']:<8} {r['name']}" for r in rows]
-    lines += [f"LỖI: {e}" for e in catalogue.errors]
-    out.emit({"ok": not errors, "procedures": rows, "errors": errors}, "\n".join(lines))
-    return EXIT_ACTION if errors else EXIT_OK
-
-
 def _read_submission(path: Path) -> tuple[dict[str, Any], dict[str, int] | None]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -345,7 +323,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", required=True, help="họ và tên")
     p.add_argument("--role", required=True, choices=["officer", "admin"])
 
-    p = add("procedures", cmd_procedures, "liệt kê thủ tục hành chính đang cung cấp")
+    from ui.admin.procedures_command import cmd_procedures
+
+    p = add("procedures", cmd_procedures, "liệt kê thủ tục hành chính máy sẽ dùng: bản cài sẵn và bản kích hoạt từ cổng (đánh dấu \"(từ cổng)\")")
     p.add_argument("--search", help="tìm không dấu, ví dụ \"khai sinh\"")
 
     p = add("submit", cmd_submit, "tiếp nhận một hồ sơ từ tệp JSON (mã trường theo định nghĩa biểu mẫu)")
