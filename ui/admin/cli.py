@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import uuid
 from dataclasses import asdict
@@ -14,6 +15,7 @@ from typing import Any, Callable
 
 from kiosk import __version__
 from kiosk.errors import InputError, KioskError
+from kiosk.storage.private import PRIVATE_UMASK
 from kiosk.storage.paths import DataDir, owner_problem, resolve_data_dir
 from ui.logfile import LOG_HANDLER_NAME, rotating_file_handler
 
@@ -380,13 +382,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from kiosk.storage.private import private_umask
-
-    with private_umask():  # folders 0700 and files 0600 whatever the caller's umask (docs/security.md)
-        return _main(argv)
-
-
-def _main(argv: list[str] | None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
@@ -401,6 +396,7 @@ def _main(argv: list[str] | None) -> int:
             earlier.close()
         root_logger.addHandler(rotating_file_handler(DataDir(data_root).logs_dir))
         root_logger.setLevel(logging.INFO)
+    previous_umask = os.umask(PRIVATE_UMASK)  # folders 0700, files 0600 whatever the caller's umask (docs/security.md)
     try:
         return args.handler(args, out)
     except KioskError as exc:
@@ -420,6 +416,8 @@ def _main(argv: list[str] | None) -> int:
 
             traceback.print_exc()
         return EXIT_ACTION
+    finally:
+        os.umask(previous_umask)  # main() run in-process (tests) leaves the caller's umask as it was
 
 
 if __name__ == "__main__":
