@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import requests
@@ -22,8 +23,17 @@ FLEET = "/quan-tri/may-tiep-nhan"
 
 
 def cmdline(pid: int) -> str:
-    """The command line every local account sees for `pid` (arguments joined by spaces)."""
-    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+    """The command line every local account sees for `pid` (arguments joined by spaces).
+
+    Right after exec the kernel may not have set up the new arguments yet (the cmdline reads empty for an
+    instant): read again until it is there.
+    """
+    deadline = time.monotonic() + 30
+    while True:
+        seen = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        if seen or time.monotonic() > deadline:
+            return seen
+        time.sleep(0.01)
 
 
 def admin_command(root: Path, *args: str) -> list[str]:
