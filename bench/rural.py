@@ -408,13 +408,13 @@ class Child:
         self.events: list[dict[str, Any]] = []
         self._queue: queue.Queue[dict[str, Any] | None] = queue.Queue()
         args = [
-            "--root", str(root), "--portal-url", portal_url, "--code", code, "--kiosk-number", str(kiosk_number),
+            "--root", str(root), "--portal-url", portal_url, "--kiosk-number", str(kiosk_number),
             "--dossiers", str(dossiers), "--size", str(size), "--seed", str(seed), "--mode", mode, "--deadline", str(deadline),
         ] + (["--connect-timeout", str(connect_timeout)] if connect_timeout is not None else [])
         with open(self.log_path, "ab") as log_file:
             self.process = subprocess.Popen(
                 in_ns(link.kiosk_ns, sys.executable, "-m", "bench.rural_child", *args),
-                cwd=REPO, env=_env({"QT_QPA_PLATFORM": "offscreen"}), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log_file,
+                cwd=REPO, env=_env({"QT_QPA_PLATFORM": "offscreen", "RURAL_ENROLMENT_CODE": code}), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log_file,
             )
         threading.Thread(target=self._pump, name="rural-child-stdout", daemon=True).start()
 

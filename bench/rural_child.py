@@ -1,6 +1,6 @@
 """The kiosk side of the rural-link figure (bench/rural.py): runs inside the "commune" network namespace.
 
-    ip netns exec <ns> python -m bench.rural_child --root DIR --portal-url URL --code CODE --kiosk-number N ...
+    ip netns exec <ns> python -m bench.rural_child --root DIR --portal-url URL --kiosk-number N   (enrolment code in $RURAL_ENROLMENT_CODE) ...
 
 It must be its own process because a network namespace belongs to a process: only sockets opened in
 here use the emulated link. It builds a kiosk like bench/loopback.py does, enrols over the link with the
@@ -26,6 +26,7 @@ import argparse
 import io
 import json
 import logging
+import os
 import random
 import re
 import sys
@@ -196,6 +197,9 @@ def _wrap_put_revision(client: Any, counters: Counters) -> None:
     client.put_revision = put_revision
 
 
+CODE_ENV = "RURAL_ENROLMENT_CODE"  # the enrolment code: in the environment, never in argv (docs/security.md, "Secrets")
+
+
 def make_kiosk(root: Path, portal_url: str, code: str, kiosk_number: int, dossiers: int, size: int, seed: int) -> Any:
     """A kiosk enrolled over the link with `dossiers` dossiers waiting, each with one `size`-byte scan."""
     from bench.common import new_site, queue_dossiers
@@ -233,7 +237,7 @@ def run(args: argparse.Namespace) -> int:
     from sync.engine import Progress, SyncEngine, probe
     from sync.schedule import Reconnect, Step
 
-    ctx = make_kiosk(Path(args.root), args.portal_url, args.code, args.kiosk_number, args.dossiers, args.size, args.seed)
+    ctx = make_kiosk(Path(args.root), args.portal_url, os.environ[CODE_ENV], args.kiosk_number, args.dossiers, args.size, args.seed)
     counters = Counters()
     started = [time.perf_counter()]
     engine = SyncEngine(ctx, counting_factory(counters, started, args.connect_timeout), rng=random.Random(args.seed))  # a reproducible back-off
@@ -284,7 +288,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.rural_child", description=__doc__.splitlines()[0])
     parser.add_argument("--root", required=True, help="scratch folder for this kiosk")
     parser.add_argument("--portal-url", required=True)
-    parser.add_argument("--code", required=True, help="enrolment code from `kiosk-portal enrolment-code`")
     parser.add_argument("--kiosk-number", type=int, required=True)
     parser.add_argument("--dossiers", type=int, default=2)
     parser.add_argument("--size", type=int, default=256 * 1024, help="bytes of the one scan attached to each dossier")

@@ -17,12 +17,13 @@ import sys
 from typing import Any
 
 from forms import codes, statuses
-from portal.config import ENV_DB, ENV_FILES, PortalConfig
+from portal.config import ARGV_TOKEN_MESSAGE, ENV_ADMIN_TOKEN, ENV_DB, ENV_FILES, PortalConfig, SecretRefused, read_admin_token_file
 from portal.db import Database, iso
 from portal.services import catalogue, credentials, dossiers, enrolment, events, fleet, publishing, status_changes
 from portal.services.outcomes import BadInput
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+PRIVATE_UMASK = 0o077  # every folder and file the portal makes (database, -wal/-shm, files, partial uploads, keys) is private
 
 
 def _print_json(value: Any) -> None:
@@ -283,7 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--portal-name", help="name shown by health and on the tracking page")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.add_argument("--tracking-rate", type=int, default=None, metavar="N", help="tracking-page requests per client address and minute (default 30; 0 = no limit)")
-    p.add_argument("--admin-token", default=None, help="token for the fleet page /quan-tri/may-tiep-nhan?token=… (or KIOSK_PORTAL_ADMIN_TOKEN)")
+    p.add_argument("--admin-token", default=None, help="refused: a token on the command line is visible to every local account (use the file or the variable)")
+    p.add_argument("--admin-token-file", metavar="FILE", default=None,
+                   help=f"file (mode 0600) holding the token for the fleet page /quan-tri/may-tiep-nhan?token=… (or ${ENV_ADMIN_TOKEN})")
     p.add_argument("--clock-offset", type=float, default=0.0, metavar="SECONDS", help="for drills and tests only: report a health time this far off, so kiosks' doctor sees a clock skew")
     p.set_defaults(func=cmd_serve)
 
@@ -343,9 +346,13 @@ def main(argv: list[str] | None = None) -> int:
 
     if getattr(args, "clock_offset", 0.0):
         config = replace(config, clock_offset_s=float(args.clock_offset))
-    admin_token = getattr(args, "admin_token", None) or os.environ.get("KIOSK_PORTAL_ADMIN_TOKEN", "")
+    try:
+        admin_token = _admin_token(args)
+    except SecretRefused as exc:
+        return _fail(args, str(exc), EXIT_BAD_INPUT)
     if admin_token:
         config = replace(config, admin_token=admin_token)
+    previous_umask = os.umask(PRIVATE_UMASK)  # folders 0700, files 0600 whatever the caller's umask (docs/security.md)
     try:
         return args.func(args, config)
     except KeyboardInterrupt:
@@ -356,6 +363,17 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, (SQLAlchemyError, OSError)):
             return _fail(args, f"Lỗi cơ sở dữ liệu hoặc lưu trữ: {type(exc).__name__}", EXIT_FAILURE)
         raise
+    finally:
+        os.umask(previous_umask)  # main() run in-process (tests) leaves the caller's umask as it was
+
+
+def _admin_token(args: argparse.Namespace) -> str:
+    """The fleet page's token: from --admin-token-file (0600) or $KIOSK_PORTAL_ADMIN_TOKEN; never from argv."""
+    if getattr(args, "admin_token", None) is not None:
+        raise SecretRefused(ARGV_TOKEN_MESSAGE)
+    if getattr(args, "admin_token_file", None):
+        return read_admin_token_file(Path(args.admin_token_file))
+    return os.environ.get(ENV_ADMIN_TOKEN, "")
 
 
 if __name__ == "__main__":

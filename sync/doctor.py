@@ -28,8 +28,8 @@ def portal_checks(ctx: KioskContext, clock: Callable[[], datetime] = utcnow) -> 
     if credentials is None:
         findings.append(Finding(
             "enrolment", "error",
-            "Máy chưa đăng ký với cổng: chạy kiosk-admin enrol --portal URL --code MÃ (mã do quản trị viên cổng cấp).",
-            "This kiosk is not enrolled: run kiosk-admin enrol --portal URL --code CODE.",
+            "Máy chưa đăng ký với cổng: chạy echo MÃ | kiosk-admin enrol --portal URL --code - (mã do quản trị viên cổng cấp).",
+            "This kiosk is not enrolled: run echo CODE | kiosk-admin enrol --portal URL --code -.",
         ))
     else:
         findings.append(Finding("enrolment", "ok", f"Đã đăng ký với cổng (mã máy {credentials.kiosk_id}).", f"Enrolled as kiosk {credentials.kiosk_id}."))

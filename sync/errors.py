@@ -20,7 +20,7 @@ class NotConfigured(PortalError):
     retry = False
     connectivity = True
 
-    def __init__(self, message: str = "Chưa cấu hình địa chỉ cổng dịch vụ công. Quản trị viên chạy: kiosk-admin enrol --portal URL --code MÃ") -> None:
+    def __init__(self, message: str = "Chưa cấu hình địa chỉ cổng dịch vụ công. Quản trị viên chạy: echo MÃ | kiosk-admin enrol --portal URL --code -") -> None:
         super().__init__(message)
 
 

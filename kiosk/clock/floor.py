@@ -109,7 +109,7 @@ def load(root: Path) -> ClockState:
 
 def save(root: Path, state: ClockState) -> None:
     data = asdict(state)
-    write_atomic(_path(root), json.dumps(data, default=lambda v: v.isoformat(), ensure_ascii=False, indent=1).encode("utf-8"), mode=0o644)
+    write_atomic(_path(root), json.dumps(data, default=lambda v: v.isoformat(), ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def confirm(root: Path, check: PortalCheck, newest_record: datetime | None = None) -> ClockState:

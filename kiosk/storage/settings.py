@@ -215,4 +215,4 @@ def save_settings(path: Path, settings: SiteSettings) -> None:
     problems = settings.errors()
     if problems:
         raise InputError("; ".join(problems.values()), details=problems)
-    write_atomic(path, json.dumps(asdict(settings), ensure_ascii=False, indent=2).encode("utf-8"), mode=0o644)
+    write_atomic(path, json.dumps(asdict(settings), ensure_ascii=False, indent=2).encode("utf-8"))

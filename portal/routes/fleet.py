@@ -45,7 +45,7 @@ def kiosk_report(payload: KioskReportIn, kiosk: KioskAuth, db: DatabaseDep) -> A
 def fleet_page(
     db: DatabaseDep,
     config: ConfigDep,
-    token: Annotated[str | None, Query(description="the token given to serve --admin-token")] = None,
+    token: Annotated[str | None, Query(description="the admin token given to serve (KIOSK_PORTAL_ADMIN_TOKEN or --admin-token-file)")] = None,
 ) -> HTMLResponse:
     expected = (config.admin_token or "").encode("utf-8")
     if not expected or not hmac.compare_digest(expected, (token or "").encode("utf-8")[:200]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import uuid
 from dataclasses import asdict
@@ -14,6 +15,7 @@ from typing import Any, Callable
 
 from kiosk import __version__
 from kiosk.errors import InputError, KioskError
+from kiosk.storage.private import PRIVATE_UMASK
 from kiosk.storage.paths import DataDir, owner_problem, resolve_data_dir
 from ui.logfile import LOG_HANDLER_NAME, rotating_file_handler
 
@@ -104,28 +106,6 @@ def cmd_officer_add(args: argparse.Namespace, out: Output) -> int:
         payload = {"ok": True, "username": officer.username, "name": officer.full_name, "role": officer.role}
     out.emit(payload, f"Đã thêm cán bộ {payload['name']} ({payload['username']}, vai trò {payload['role']}).")
     return EXIT_OK
-
-
-def cmd_procedures(args: argparse.Namespace, out: Output) -> int:
-    from forms.catalogue import load_catalogue
-
-    catalogue = load_catalogue()
-    procedures = catalogue.search(args.search) if args.search else catalogue.latest()
-    rows = [
-        {
-            "code": p.code,
-            "version": p.version,
-            "name": p.name,
-            "processing_days": p.processing_days,
-            "fee_vnd": p.fee_amount_vnd,
-        }
-        for p in procedures
-    ]
-    errors = [{"file": e.file, "field": e.field, "message": e.message} for e in catalogue.errors]
-    lines = [f"{r['code']:<10} v{r['version']:<8} {r['name']}" for r in rows]
-    lines += [f"LỖI: {e}" for e in catalogue.errors]
-    out.emit({"ok": not errors, "procedures": rows, "errors": errors}, "\n".join(lines))
-    return EXIT_ACTION if errors else EXIT_OK
 
 
 def _read_submission(path: Path) -> tuple[dict[str, Any], dict[str, int] | None]:
@@ -279,9 +259,11 @@ def cmd_sync(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_enrol(args: argparse.Namespace, out: Output) -> int:
     from sync.enrolment import enrol
+    from ui.admin.stdin_secret import enrolment_code
 
+    code = enrolment_code(args.code)  # refused on the command line, read from stdin
     ctx = _open(args)
-    credentials = enrol(ctx, args.portal, args.code, actor=_os_account())
+    credentials = enrol(ctx, args.portal, code, actor=_os_account())
     payload = {"ok": True, "portal_url": credentials.portal_url, "kiosk_id": credentials.kiosk_id, "enrolled_at": credentials.enrolled_at}
     out.emit(payload, f"Đã đăng ký máy với cổng {credentials.portal_url} (mã máy {credentials.kiosk_id}).")
     return EXIT_OK
@@ -343,7 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", required=True, help="họ và tên")
     p.add_argument("--role", required=True, choices=["officer", "admin"])
 
-    p = add("procedures", cmd_procedures, "liệt kê thủ tục hành chính đang cung cấp")
+    from ui.admin.procedures_command import cmd_procedures
+
+    p = add("procedures", cmd_procedures, "liệt kê thủ tục hành chính máy sẽ dùng: bản cài sẵn và bản kích hoạt từ cổng (đánh dấu \"(từ cổng)\")")
     p.add_argument("--search", help="tìm không dấu, ví dụ \"khai sinh\"")
 
     p = add("submit", cmd_submit, "tiếp nhận một hồ sơ từ tệp JSON (mã trường theo định nghĩa biểu mẫu)")
@@ -369,7 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("enrol", cmd_enrol, "đăng ký máy với cổng dịch vụ công bằng mã đăng ký một lần")
     p.add_argument("--portal", required=True, help="địa chỉ cổng, ví dụ https://dichvucong.tinh.gov.vn")
-    p.add_argument("--code", required=True, help="mã đăng ký do quản trị viên cổng cấp (kiosk-portal enrolment-code)")
+    p.add_argument("--code", required=True, metavar="-", help="\"-\": mã đăng ký (kiosk-portal enrolment-code) đọc từ đầu vào chuẩn, không bao giờ trên dòng lệnh")
 
     from ui.admin.security_commands import register
 
@@ -412,6 +396,7 @@ def main(argv: list[str] | None = None) -> int:
             earlier.close()
         root_logger.addHandler(rotating_file_handler(DataDir(data_root).logs_dir))
         root_logger.setLevel(logging.INFO)
+    previous_umask = os.umask(PRIVATE_UMASK)  # folders 0700, files 0600 whatever the caller's umask (docs/security.md)
     try:
         return args.handler(args, out)
     except KioskError as exc:
@@ -431,6 +416,8 @@ def main(argv: list[str] | None = None) -> int:
 
             traceback.print_exc()
         return EXIT_ACTION
+    finally:
+        os.umask(previous_umask)  # main() run in-process (tests) leaves the caller's umask as it was
 
 
 if __name__ == "__main__":

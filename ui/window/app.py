@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk import __version__
 from ui.logfile import rotating_file_handler
 from kiosk.storage.paths import DataDir, owner_problem, resolve_data_dir
+from kiosk.storage.private import PRIVATE_UMASK
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ def make_application(argv: list[str]) -> QApplication:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    os.umask(PRIVATE_UMASK)  # the whole process: folders 0700, files 0600 whatever the session's umask (docs/security.md)
     root = resolve_data_dir(args.data_dir, demo=args.demo)
     data = DataDir(root)
     if not owner_problem(root):  # another account's folder: the window says so, and writes nothing there

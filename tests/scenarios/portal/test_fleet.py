@@ -17,7 +17,7 @@ def test_kiosks_report_their_state_at_each_sync(tmp_path) -> None:
     from kiosk import __version__
     from sync.engine import SyncEngine
 
-    with start_portal(tmp_path / "portal", extra_args=["--admin-token", TOKEN]) as portal:
+    with start_portal(tmp_path / "portal", env={"KIOSK_PORTAL_ADMIN_TOKEN": TOKEN}) as portal:  # never in argv
         ctx = make_kiosk(tmp_path / "kiosk", portal)
         idle = make_kiosk(tmp_path / "idle", portal, kiosk_number=2)  # enrolled, never synced
         idle.close()

@@ -32,7 +32,7 @@ def test_a_site_with_either_identifier_shape_receives_prints_syncs_and_is_tracke
     assert code == 0, err
     assert json.loads(out)["settings"]["unit_id"] == unit_id
     enrolment_code = portal.enrolment_code(unit_id, 3)
-    code, out, err = run(capsys, "--data-dir", str(root), "--json", "enrol", "--portal", portal.url, "--code", enrolment_code)
+    code, out, err = run(capsys, "--data-dir", str(root), "--json", "enrol", "--portal", portal.url, "--code", "-", stdin=enrolment_code + "\n")
     assert code == 0, err
 
     ctx = open_kiosk(root)
@@ -104,7 +104,8 @@ def test_a_centralised_service_code_is_numbered_in_its_series_synced_and_tracked
     code, out, err = run(capsys, "--data-dir", str(root), "--json", "init", "--unit-id", "H26.105.12", "--unit-name", TEST_SITE["unit_name"],
                          "--commune-code", TEST_SITE["commune_code"], "--kiosk-number", "3")
     assert code == 0, err
-    code, out, err = run(capsys, "--data-dir", str(root), "--json", "enrol", "--portal", portal.url, "--code", portal.enrolment_code("H26.105.12", 3))
+    code, out, err = run(capsys, "--data-dir", str(root), "--json", "enrol", "--portal", portal.url, "--code", "-",
+                         stdin=portal.enrolment_code("H26.105.12", 3) + "\n")
     assert code == 0, err
     _centralised_definition(DataDir(root).catalogue_dir)
 

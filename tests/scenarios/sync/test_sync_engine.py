@@ -261,6 +261,20 @@ def test_probe_tells_the_portal_from_a_captive_portal(kiosk, portal) -> None:  #
         assert probe(kiosk, factory) is False
 
 
+def run_admin(argv: list[str], stdin_line: str) -> int:
+    """kiosk-admin in-process with `stdin_line` on standard input (the enrolment code never goes in argv)."""
+    import io
+    import sys
+
+    from ui.admin.cli import main
+
+    sys.stdin = io.StringIO(stdin_line + "\n")
+    try:
+        return main(argv)
+    finally:
+        sys.stdin = sys.__stdin__
+
+
 def test_cli_enrol_then_sync(tmp_path, portal, capsys) -> None:  # noqa: F811
     from ui.admin.cli import main
     from kiosk.storage.site import init_site
@@ -272,7 +286,7 @@ def test_cli_enrol_then_sync(tmp_path, portal, capsys) -> None:  # noqa: F811
     out = portal.run_cli("enrolment-code", "--unit-id", UNIT_ID, "--kiosk-number", "1")
     text = out if isinstance(out, str) else out.stdout
     enrolment_code = re.findall(r"[A-Za-z0-9-]{6,}", text.strip().splitlines()[-1])[-1]
-    assert main(["--data-dir", str(root), "enrol", "--portal", portal.url, "--code", enrolment_code, "--json"]) == 0
+    assert run_admin(["--data-dir", str(root), "enrol", "--portal", portal.url, "--code", "-", "--json"], enrolment_code) == 0
     enrolled = json.loads(capsys.readouterr().out)
     assert enrolled["ok"] and enrolled["kiosk_id"] and "secret" not in enrolled
     keys = root / "keys" / "portal.json"
@@ -282,7 +296,7 @@ def test_cli_enrol_then_sync(tmp_path, portal, capsys) -> None:  # noqa: F811
     assert secret not in (root / "logs" / "kiosk.log").read_text(encoding="utf-8")
 
     # the same code a second time: refused with a clear message
-    assert main(["--data-dir", str(root), "enrol", "--portal", portal.url, "--code", enrolment_code, "--json"]) == 1
+    assert run_admin(["--data-dir", str(root), "enrol", "--portal", portal.url, "--code", "-", "--json"], enrolment_code) == 1
     assert "Mã đăng ký" in json.loads(capsys.readouterr().out)["error"]
 
     from kiosk.storage.context import open_kiosk
