@@ -29,8 +29,8 @@ def _lose_the_database_after_a_backup(root: Path) -> tuple[list[str], str]:
     with seeding():
         ctx = open_kiosk(root)
         with ctx.transaction() as session:
-            add_officer(session, "lan", "Trần Thị Lan", "officer", "2468")
-        officer = login(ctx, "lan", "2468")
+            add_officer(session, "lan", "Trần Thị Lan", "officer", "246813")
+        officer = login(ctx, "lan", "246813")
         procedure = ctx.catalogue.get("1.004873")
 
         def receive(seed: int) -> str:
