@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from conftest import start_main_window, type_text
 from gui_thread_guard import seeds
-from kiosk.security.officers import LOCKOUT, MAX_FAILURES
+from kiosk.security.officers import FIRST_LOCKOUT, LOGIN_REFUSED, MAX_FAILURES
 from ui.window.main_window import MainWindow
 
 
@@ -38,13 +38,13 @@ def test_pin_brute_force_locks_the_account(qtbot, window: MainWindow, site_dir: 
     from kiosk.storage.models import AuditEvent, Officer
     from kiosk.security.officers import authenticate
 
-    for attempt in range(1, MAX_FAILURES):
-        try_pin(qtbot, window, f"{attempt:04d}")
-        assert f"còn {MAX_FAILURES - attempt} lần thử" in window.login_page.error.text()
-    try_pin(qtbot, window, "9999")
-    assert "bị khóa" in window.login_page.error.text()
-    try_pin(qtbot, window, "246813")  # the right PIN, too late: still locked
-    assert "tạm khóa" in window.login_page.error.text() and window.stack.currentWidget() is window.login_page
+    try_pin(qtbot, window, "739146", username="khongco")  # an unknown name
+    unknown = window.login_page.error.text()
+    for attempt in range(1, MAX_FAILURES + 1):
+        try_pin(qtbot, window, f"{attempt:06d}")
+        assert window.login_page.error.text() == unknown  # no tries left shown, nothing that tells lan exists
+    try_pin(qtbot, window, "246813")  # the right PIN, too late: still locked, and still the same words
+    assert window.login_page.error.text() == unknown == LOGIN_REFUSED and window.stack.currentWidget() is window.login_page
     try_pin(qtbot, window, "135792", username="minh")  # another officer is not locked out by it
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=10_000)
 
@@ -54,11 +54,12 @@ def test_pin_brute_force_locks_the_account(qtbot, window: MainWindow, site_dir: 
             lan = session.scalar(select(Officer).where(Officer.username == "lan"))
             failures = list(session.scalars(select(AuditEvent).where(AuditEvent.action == "login.failed", AuditEvent.actor == "lan")))
         assert lan.locked_until is not None
-        assert len(failures) == MAX_FAILURES + 1 and failures[-1].details["locked"] is True
-        # the lock is timed: after LOCKOUT the right PIN works again
+        assert len(failures) == MAX_FAILURES + 1 and failures[-1].details == {"reason": "locked", "locked": True,
+                                                                              "locked_until": lan.locked_until.isoformat()}
+        # the lock is timed: after FIRST_LOCKOUT the right PIN works again
         with ctx.transaction() as session:
             assert authenticate(session, "lan", "246813", now=lan.locked_until + timedelta(seconds=1)).username == "lan"
-        assert LOCKOUT >= timedelta(minutes=1)
+        assert FIRST_LOCKOUT == timedelta(minutes=5)
     finally:
         ctx.close()
 
