@@ -11,6 +11,7 @@ and goes back to 0 at a successful login or an administrator's unlock. What a ne
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -149,7 +150,7 @@ def _verify(pin_hash: str, pin: str) -> bool:
 
 def _dummy_hash() -> str:
     if not _dummy:
-        _dummy.append(_DUMMY_HASH if not _hasher.check_needs_rehash(_DUMMY_HASH) else _hasher.hash(USERNAME_RE.pattern))
+        _dummy.append(_DUMMY_HASH if not _hasher.check_needs_rehash(_DUMMY_HASH) else _hasher.hash(secrets.token_hex(32)))
     return _dummy[0]
 
 
