@@ -42,7 +42,7 @@ def new_site(root: Path, kiosk_number: int = 1):
     init_site(root, dict(SITE, kiosk_number=kiosk_number))
     ctx = open_kiosk(root)
     with ctx.transaction() as session:
-        officer = OfficerRef.of(add_officer(session, "lan", "Trần Thị Lan", "officer", "2468"))
+        officer = OfficerRef.of(add_officer(session, "lan", "Trần Thị Lan", "officer", "246813"))
     return ctx, officer
 
 

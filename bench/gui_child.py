@@ -81,7 +81,7 @@ def kiosk_memory(root: str) -> int:
     wait(lambda: window.stack.currentWidget() is window.login_page and window.ctx is not None, "the login screen")
     at_login = resident_bytes()
     window.login_page.username.setText("lan")
-    window.login_page.pin.setText("2468")
+    window.login_page.pin.setText("246813")
     QTest.keyClick(window.login_page.pin, "\r")
     wait(lambda: window.stack.currentWidget() is window.home_page, "the home screen")
     window._open_list()  # what the home screen's "Danh sách hồ sơ" button does

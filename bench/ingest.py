@@ -162,7 +162,7 @@ def enrol_kiosks(jobs: list[tuple[str, str, str, int]], portal_url: str) -> int:
     from kiosk.security.officers import _hasher
     from sync.enrolment import enrol
 
-    pin_hash = _hasher.hash("2468")
+    pin_hash = _hasher.hash("246813")
 
     def one(job: tuple[str, str, str, int]) -> None:
         folder, unit, code, index = job

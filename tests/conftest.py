@@ -80,7 +80,7 @@ def officer(ctx):
     from kiosk.security.officers import OfficerRef, add_officer
 
     with ctx.transaction() as session:
-        row = add_officer(session, "lan", "Trần Thị Lan", "officer", "2468")
+        row = add_officer(session, "lan", "Trần Thị Lan", "officer", "246813")
         return OfficerRef.of(row)
 
 
@@ -138,7 +138,7 @@ def open_raw_db(root: Path):
     return connect_encrypted(root / "kiosk.db", key)
 
 
-def start_main_window(qtbot, root: Path, officers=(("lan", "Trần Thị Lan", "officer", "2468"),)):
+def start_main_window(qtbot, root: Path, officers=(("lan", "Trần Thị Lan", "officer", "246813"),)):
     """The real main window on `root` with these officers added, shown and waiting at the login screen."""
     from kiosk.storage.context import open_kiosk
     from kiosk.security.officers import add_officer
@@ -163,13 +163,13 @@ def start_main_window(qtbot, root: Path, officers=(("lan", "Trần Thị Lan", "
 
 @pytest.fixture
 def window(qtbot, site_dir: Path):
-    """The real main window on a fresh site with the officer lan (PIN 2468), at the login screen; stopped after."""
+    """The real main window on a fresh site with the officer lan (PIN 246813), at the login screen; stopped after."""
     win = start_main_window(qtbot, site_dir)
     yield win
     win.tasks.shutdown()
 
 
-def log_in(qtbot, win, username: str = "lan", pin: str = "2468") -> None:
+def log_in(qtbot, win, username: str = "lan", pin: str = "246813") -> None:
     """Log in by keyboard as an officer would and wait for the home screen."""
     from PySide6.QtCore import Qt
 

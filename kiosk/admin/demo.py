@@ -13,7 +13,7 @@ from kiosk.storage.models import Dossier, Officer
 
 log = logging.getLogger(__name__)
 
-DEMO_LOGIN = ("demo", "1234")
+DEMO_LOGIN = ("demo", "246810")  # a PIN the policy accepts (kiosk/security/pin_policy.py): never asked to change
 DEMO_SITE = {
     "unit_id": "000.00.99.H99",  # H99 is no real province: demo codes can never be mistaken for real ones
     "unit_name": "UBND xã Bát Tràng (trình diễn)",
@@ -26,6 +26,20 @@ DEMO_SITE = {
     "demo": True,
 }
 DEMO_DOSSIERS = 20
+
+
+def demo_pin_as_shown(officer: Officer) -> None:
+    """A demo folder made before the PIN policy has the old demo PIN 1234: the login screen shows DEMO_LOGIN, so the
+    demo officer's PIN is put back to it (and any lockout lifted) at every demo start. Only ever on the demo site."""
+    from argon2 import PasswordHasher
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    hasher = PasswordHasher()
+    try:
+        hasher.verify(officer.pin_hash, DEMO_LOGIN[1])
+    except (VerificationError, InvalidHashError):
+        officer.pin_hash = hasher.hash(DEMO_LOGIN[1])
+        officer.locked_until, officer.failed_attempts, officer.lockout_level = None, 0, 0
 
 
 def ensure_demo(root: Path) -> None:
@@ -46,6 +60,8 @@ def ensure_demo(root: Path) -> None:
             officer = session.scalar(select(Officer).where(Officer.username == DEMO_LOGIN[0]))
             if officer is None:
                 officer = add_officer(session, DEMO_LOGIN[0], "Nguyễn Thị Demo", "admin", DEMO_LOGIN[1])
+            else:
+                demo_pin_as_shown(officer)
             officer_ref = OfficerRef.of(officer)
             existing = session.scalar(select(func.count()).select_from(Dossier).where(Dossier.lifecycle != "draft")) or 0
         procedures = ctx.catalogue.latest()

@@ -65,6 +65,7 @@ class Officer(Base):
     active: Mapped[bool] = mapped_column(default=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    lockout_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # lockouts in a row (0009)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -33,7 +33,7 @@ def cli_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
         "--commune-code", TEST_SITE["commune_code"], "--kiosk-number", "2",
     )
     assert code == 0, err
-    code, out, err = run(capsys, "--data-dir", str(root), "officer", "add", "lan", "--name", "Trần Thị Lan", "--role", "officer", stdin="2468\n")
+    code, out, err = run(capsys, "--data-dir", str(root), "officer", "add", "lan", "--name", "Trần Thị Lan", "--role", "officer", stdin="246813\n")
     assert code == 0, err
     return root
 

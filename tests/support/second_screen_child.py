@@ -37,7 +37,7 @@ def main(root: str, code: str) -> None:
     window.start()
     assert _wait(lambda: window.stack.currentWidget() is window.login_page and window.ctx is not None), "no login page"
     window.login_page.username.setText("lan")
-    window.login_page.pin.setText("2468")
+    window.login_page.pin.setText("246813")
     QTest.keyClick(window.login_page.pin, Qt.Key.Key_Return)
     assert _wait(lambda: window.stack.currentWidget() is window.home_page), "no home page"
 

@@ -39,7 +39,7 @@ def add_officer(ctx):
     from kiosk.security.officers import add_officer as add
 
     with ctx.transaction() as session:
-        return OfficerRef.of(add(session, "lan", "Trần Thị Lan", "officer", "2468"))
+        return OfficerRef.of(add(session, "lan", "Trần Thị Lan", "officer", "246813"))
 
 
 @seeds

@@ -324,6 +324,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("username")
     p.add_argument("--name", required=True, help="họ và tên")
     p.add_argument("--role", required=True, choices=["officer", "admin"])
+    from ui.admin.officer_commands import register as register_officers
+
+    register_officers(officer_sub, common, _open, _os_account)  # officer unlock, officer pin
 
     from ui.admin.procedures_command import cmd_procedures
 

@@ -1,4 +1,4 @@
-"""Operations of the officer's session at the counter: log in, and the audit of an idle lock."""
+"""Operations of the officer's session at the counter: log in, the first-login PIN change, the audit of an idle lock."""
 
 from __future__ import annotations
 
@@ -29,5 +29,16 @@ def record_idle_lock(ctx: KioskContext, officer: OfficerRef, idle_minutes: int) 
         from kiosk.security.officers import record_idle_lock as record
 
         record(ctx, officer.username, idle_minutes)
+
+    return Op(work)
+
+
+def change_own_pin(ctx: KioskContext, officer: OfficerRef, current_pin: str, new_pin: str) -> Op[None]:
+    """The first-login PIN change: the core checks the current PIN (counted like a login) and the new one's policy."""
+
+    def work() -> None:
+        from kiosk.security.officers import change_own_pin as change
+
+        change(ctx, officer, current_pin, new_pin)
 
     return Op(work)

@@ -66,7 +66,7 @@ class AdminPage(QWidget):
             self.role.addItem(label, role)
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setPlaceholderText("4–64 ký tự")
+        self.pin.setPlaceholderText("ít nhất 6 chữ số, không phải dãy dễ đoán")
         self.add_button = primary_button("Thêm cán bộ")
         form = QFormLayout()
         form.addRow("Tên đăng nhập:", self.username)

@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         from ui.window.housekeeping import Housekeeping
         from ui.window.restore_nav import install_restore
         from ui.window.notice_actions import NoticeActions
+        from ui.window.pin_change import install_pin_change
         from ui.window.screen import install_screen
         from ui.window.sync_controller import SyncController
         from ui.window.sync_status import SyncStatusWidget
@@ -96,9 +97,7 @@ class MainWindow(QMainWindow):
         session = self.session
         self.home_page, self.wizard_page, self.receipt_page = HomePage(session), WizardPage(session), ReceiptPage(session)
         self.list_page, self.queue_page, self.admin_page = DossierListPage(session), QueuePage(session), AdminPage(session)
-        self.sync = SyncController(self.tasks, self)
-        self.sync_status = SyncStatusWidget()
-        self.housekeeping = Housekeeping(session, self)
+        self.sync, self.sync_status, self.housekeeping = SyncController(self.tasks, self), SyncStatusWidget(), Housekeeping(session, self)
         for page in (self.home_page, self.wizard_page, self.receipt_page, self.list_page, self.queue_page, self.admin_page):
             self.stack.addWidget(page)
         self.statusBar().addPermanentWidget(self.sync_status)
@@ -130,6 +129,7 @@ class MainWindow(QMainWindow):
         install_card_intake(self)  # the ID card's QR: scanner (keyboard or serial), webcam, image file
         install_screen(self)  # F11, the site's text size, Enter on the queue
         install_restore(self)  # the restore screen after login, and re-entry under a listed code
+        install_pin_change(self)  # a PIN set before the PIN policy is changed right after the login, before anything else
         self.pages_built = True
 
     # --- start-up ---------------------------------------------------------------------------------

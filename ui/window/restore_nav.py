@@ -90,7 +90,7 @@ class RestoreNav:
         if current not in (window.home_page, window.wizard_page, self.page):
             self.pending = None
         if current is window.home_page and window.officer is not None:
-            after_login = previous is window.login_page
+            after_login = previous is window.login_page or previous is getattr(window, "pin_change_page", None)  # ui/window/pin_change.py
             window.session.run(restore_view(window.session.context).success(lambda view: self._loaded(view, after_login))
                                .failure(lambda _message: None))
 

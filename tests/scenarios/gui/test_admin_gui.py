@@ -13,7 +13,7 @@ from ui.window.main_window import MainWindow
 
 @pytest.fixture
 def window(qtbot, site_dir: Path):
-    win = start_main_window(qtbot, site_dir, officers=(("lan", "Trần Thị Lan", "officer", "2468"), ("quantri", "Phạm Văn Quản", "admin", "97531")))
+    win = start_main_window(qtbot, site_dir, officers=(("lan", "Trần Thị Lan", "officer", "246813"), ("quantri", "Phạm Văn Quản", "admin", "975318")))
     yield win
     win.tasks.shutdown()
 
@@ -30,7 +30,7 @@ def test_an_officer_sees_no_admin_screen_and_the_core_refuses_them(qtbot, window
     from kiosk.errors import AuthError
     from kiosk.security.officers import list_officers, unlock_officer
 
-    log_in(qtbot, window, "lan", "2468")
+    log_in(qtbot, window, "lan", "246813")
     assert not window.home_page.admin_button.isVisible()
     window._open_admin()  # even if something asked for it
     assert window.stack.currentWidget() is window.home_page
@@ -50,7 +50,7 @@ def test_an_admin_adds_an_officer_unlocks_one_and_backs_up(qtbot, window: MainWi
         with pytest.raises(AuthError):
             login(window.ctx, "lan", "0000")
 
-    log_in(qtbot, window, "quantri", "97531")
+    log_in(qtbot, window, "quantri", "975318")
     assert window.home_page.admin_button.isVisible()
     qtbot.mouseClick(window.home_page.admin_button, Qt.MouseButton.LeftButton)
     page = window.admin_page
@@ -64,7 +64,11 @@ def test_an_admin_adds_an_officer_unlocks_one_and_backs_up(qtbot, window: MainWi
     qtbot.keyClicks(page.pin, "12")  # too short: a clear message, nothing added
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.message.isVisible() and "PIN" in page.message.text(), timeout=10_000)
-    qtbot.keyClicks(page.pin, "3456")
+    qtbot.keyClicks(page.pin, "3456")  # 123456: six digits, but the first PIN anyone tries
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "liên tiếp" in page.message.text(), timeout=10_000)
+    page.pin.clear()
+    qtbot.keyClicks(page.pin, "739146")
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.table.rowCount() == 3, timeout=10_000)
     assert "Đã thêm Đỗ Thị Hoa" in page.message.text()
@@ -74,7 +78,7 @@ def test_an_admin_adds_an_officer_unlocks_one_and_backs_up(qtbot, window: MainWi
     qtbot.mouseClick(page.unlock_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Đã mở khóa" in page.message.text(), timeout=10_000)
     qtbot.waitUntil(lambda: page.table.item(row, 3).text() == "Đang hoạt động", timeout=10_000)
-    assert login(window.ctx, "lan", "2468").username == "lan"
+    assert login(window.ctx, "lan", "246813").username == "lan"
 
     qtbot.mouseClick(page.backup_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Đã sao lưu" in page.message.text(), timeout=20_000)
@@ -90,7 +94,7 @@ def test_an_admin_changes_settings_and_enrols_the_kiosk_from_the_admin_screen(qt
     from portal_server import start_portal
     from sync.credentials import load_credentials
 
-    log_in(qtbot, window, "quantri", "97531")
+    log_in(qtbot, window, "quantri", "975318")
     qtbot.mouseClick(window.home_page.admin_button, Qt.MouseButton.LeftButton)
     page = window.admin_page
     qtbot.waitUntil(lambda: "idle_lock_minutes" in page.setting_edits, timeout=10_000)

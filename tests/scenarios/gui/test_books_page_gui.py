@@ -28,7 +28,7 @@ def _seed(site_dir: Path):
         ctx = open_kiosk(site_dir)
         try:
             with ctx.transaction() as session:
-                officer = OfficerRef.of(add_officer(session, "lan", "Trần Thị Lan", "officer", "2468"))
+                officer = OfficerRef.of(add_officer(session, "lan", "Trần Thị Lan", "officer", "246813"))
             return make_month(ctx, officer)
         finally:
             ctx.close()
@@ -58,7 +58,7 @@ def test_the_books_page_by_keyboard(qtbot, site_dir: Path, tmp_path: Path) -> No
     window = start_main_window(qtbot, site_dir, officers=())
     window.resize(1366, 768)
     qtbot.keyClicks(window.login_page.username, "lan")
-    qtbot.keyClicks(window.login_page.pin, "2468")
+    qtbot.keyClicks(window.login_page.pin, "246813")
     qtbot.keyClick(window.login_page.pin, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=10_000)
 

@@ -70,3 +70,27 @@ def test_a_folder_that_was_never_set_up_says_what_to_do(qtbot, tmp_path: Path) -
     qtbot.waitUntil(lambda: "kiosk-admin init" in window.message_page.body.text(), timeout=20_000)
     assert window.message_page.heading.text() == "Máy chưa được thiết lập"
     window.tasks.shutdown()
+
+
+def test_a_demo_folder_from_before_the_pin_policy_gets_the_pin_its_login_screen_shows(tmp_path: Path) -> None:
+    from argon2 import PasswordHasher
+
+    from kiosk.security.officers import login
+    from kiosk.storage.context import open_kiosk
+    from kiosk.storage.models import Officer
+
+    root = tmp_path / "demo"
+    ensure_demo(root)
+    ctx = open_kiosk(root)
+    try:
+        with ctx.transaction() as session:  # the demo PIN before the policy was 1234
+            session.scalars(select(Officer)).one().pin_hash = PasswordHasher().hash("1234")
+    finally:
+        ctx.close()
+    ensure_demo(root)
+    ctx = open_kiosk(root)
+    try:
+        demo = login(ctx, *DEMO_LOGIN)
+        assert demo.username == DEMO_LOGIN[0] and not demo.pin_change_due  # the shown PIN passes the policy
+    finally:
+        ctx.close()

@@ -87,7 +87,7 @@ def test_disk_full_while_storing_an_attachment_is_a_clear_error(small_disk: Path
     ctx = open_kiosk(root)
     try:
         with ctx.transaction() as session:
-            officer = OfficerRef.of(add_officer(session, "lan", "Trần Thị Lan", "officer", "2468"))
+            officer = OfficerRef.of(add_officer(session, "lan", "Trần Thị Lan", "officer", "246813"))
         procedure = ctx.catalogue.get("1.004873")
         values = sample_values(procedure, seed=6, today=date.today())
         draft = save_draft(ctx, officer, procedure, values, 0, None)

@@ -22,7 +22,7 @@ def _seed_old_marriage_draft(site_dir: Path) -> str:
     with seeding():
         ctx = open_kiosk(site_dir)
         with ctx.transaction() as session:
-            officer = OfficerRef.of(add_officer(session, "lan", "Trần Thị Lan", "officer", "2468"))
+            officer = OfficerRef.of(add_officer(session, "lan", "Trần Thị Lan", "officer", "246813"))
         old = ctx.catalogue.get("1.000894", "2026.1")
         values = sample_values(old, seed=3, today=date(2025, 12, 30))
         values["bride_needs_status_certificate"] = True
@@ -36,7 +36,7 @@ def test_a_draft_reopened_after_an_effective_date_is_rechecked_and_the_officer_i
     window = start_main_window(qtbot, site_dir, officers=())
     try:
         qtbot.keyClicks(window.login_page.username, "lan")
-        qtbot.keyClicks(window.login_page.pin, "2468")
+        qtbot.keyClicks(window.login_page.pin, "246813")
         qtbot.keyClick(window.login_page.pin, Qt.Key.Key_Return)
         home = window.home_page
         qtbot.waitUntil(lambda: home.drafts.count() >= 1 and home.drafts.item(0).data(Qt.ItemDataRole.UserRole) == draft_uuid, timeout=10_000)

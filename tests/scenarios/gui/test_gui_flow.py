@@ -16,7 +16,7 @@ from ui.window.main_window import MainWindow
 CODE_RE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}")
 
 
-def login(qtbot, win: MainWindow, pin: str = "2468") -> None:
+def login(qtbot, win: MainWindow, pin: str = "246813") -> None:
     win.login_page.username.clear()
     qtbot.keyClicks(win.login_page.username, "lan")
     qtbot.keyClicks(win.login_page.pin, pin)

@@ -10,13 +10,13 @@ from PySide6.QtCore import Qt
 
 from conftest import start_main_window, type_text
 from gui_thread_guard import seeds
-from kiosk.security.officers import LOCKOUT, MAX_FAILURES
+from kiosk.security.officers import FIRST_LOCKOUT, LOGIN_REFUSED, MAX_FAILURES
 from ui.window.main_window import MainWindow
 
 
 @pytest.fixture
 def window(qtbot, site_dir: Path):
-    win = start_main_window(qtbot, site_dir, officers=(("lan", "Trần Thị Lan", "officer", "2468"), ("minh", "Lê Văn Minh", "officer", "1357")))
+    win = start_main_window(qtbot, site_dir, officers=(("lan", "Trần Thị Lan", "officer", "246813"), ("minh", "Lê Văn Minh", "officer", "135792")))
     yield win
     win.tasks.shutdown()
 
@@ -38,14 +38,14 @@ def test_pin_brute_force_locks_the_account(qtbot, window: MainWindow, site_dir: 
     from kiosk.storage.models import AuditEvent, Officer
     from kiosk.security.officers import authenticate
 
-    for attempt in range(1, MAX_FAILURES):
-        try_pin(qtbot, window, f"{attempt:04d}")
-        assert f"còn {MAX_FAILURES - attempt} lần thử" in window.login_page.error.text()
-    try_pin(qtbot, window, "9999")
-    assert "bị khóa" in window.login_page.error.text()
-    try_pin(qtbot, window, "2468")  # the right PIN, too late: still locked
-    assert "tạm khóa" in window.login_page.error.text() and window.stack.currentWidget() is window.login_page
-    try_pin(qtbot, window, "1357", username="minh")  # another officer is not locked out by it
+    try_pin(qtbot, window, "739146", username="khongco")  # an unknown name
+    unknown = window.login_page.error.text()
+    for attempt in range(1, MAX_FAILURES + 1):
+        try_pin(qtbot, window, f"{attempt:06d}")
+        assert window.login_page.error.text() == unknown  # no tries left shown, nothing that tells lan exists
+    try_pin(qtbot, window, "246813")  # the right PIN, too late: still locked, and still the same words
+    assert window.login_page.error.text() == unknown == LOGIN_REFUSED and window.stack.currentWidget() is window.login_page
+    try_pin(qtbot, window, "135792", username="minh")  # another officer is not locked out by it
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=10_000)
 
     ctx = open_kiosk(site_dir)
@@ -54,11 +54,12 @@ def test_pin_brute_force_locks_the_account(qtbot, window: MainWindow, site_dir: 
             lan = session.scalar(select(Officer).where(Officer.username == "lan"))
             failures = list(session.scalars(select(AuditEvent).where(AuditEvent.action == "login.failed", AuditEvent.actor == "lan")))
         assert lan.locked_until is not None
-        assert len(failures) == MAX_FAILURES + 1 and failures[-1].details["locked"] is True
-        # the lock is timed: after LOCKOUT the right PIN works again
+        assert len(failures) == MAX_FAILURES + 1 and failures[-1].details == {"reason": "locked", "locked": True,
+                                                                              "locked_until": lan.locked_until.isoformat()}
+        # the lock is timed: after FIRST_LOCKOUT the right PIN works again
         with ctx.transaction() as session:
-            assert authenticate(session, "lan", "2468", now=lan.locked_until + timedelta(seconds=1)).username == "lan"
-        assert LOCKOUT >= timedelta(minutes=1)
+            assert authenticate(session, "lan", "246813", now=lan.locked_until + timedelta(seconds=1)).username == "lan"
+        assert FIRST_LOCKOUT == timedelta(minutes=5)
     finally:
         ctx.close()
 
@@ -67,7 +68,7 @@ def test_idle_window_locks_itself_and_keeps_the_open_draft(qtbot, window: MainWi
     from kiosk.storage.context import open_kiosk
 
     assert window.session.context.settings.idle_lock_minutes == 5  # the default
-    try_pin(qtbot, window, "2468")
+    try_pin(qtbot, window, "246813")
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=10_000)
     qtbot.keyClicks(window.home_page.search, "khai sinh")
     qtbot.keyClick(window.home_page.search, Qt.Key.Key_Return)
@@ -89,7 +90,7 @@ def test_idle_window_locks_itself_and_keeps_the_open_draft(qtbot, window: MainWi
     finally:
         ctx.close()
 
-    qtbot.keyClicks(window.login_page.pin, "2468")
+    qtbot.keyClicks(window.login_page.pin, "246813")
     qtbot.keyClick(window.login_page.pin, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is wizard, timeout=10_000)
     assert wizard.wizard.values.get("submitter_name") == "Hoàng Thị Mai"

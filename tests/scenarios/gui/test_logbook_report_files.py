@@ -25,7 +25,7 @@ def _month_site(site_dir: Path):
     ctx = open_kiosk(site_dir)
     try:
         with ctx.transaction() as session:
-            officer = OfficerRef.of(add_officer(session, "lan", "Trần Thị Lan", "officer", "2468"))
+            officer = OfficerRef.of(add_officer(session, "lan", "Trần Thị Lan", "officer", "246813"))
         return make_month(ctx, officer)
     finally:
         ctx.close()

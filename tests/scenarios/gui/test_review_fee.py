@@ -17,7 +17,7 @@ SHOTS = Path("/tmp/fees-shots")
 def to_review(qtbot, win: MainWindow, code: str, values_change: dict | None = None):
     win.login_page.username.clear()
     qtbot.keyClicks(win.login_page.username, "lan")
-    qtbot.keyClicks(win.login_page.pin, "2468")
+    qtbot.keyClicks(win.login_page.pin, "246813")
     qtbot.keyClick(win.login_page.pin, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.home_page, timeout=10_000)
     win.home_page.procedure_chosen.emit(code)

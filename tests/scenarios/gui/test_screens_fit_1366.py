@@ -29,7 +29,7 @@ def _seed(site_dir: Path):
         ctx = open_kiosk(site_dir)
         try:
             with ctx.transaction() as session:
-                officer = OfficerRef.of(add_officer(session, "lan", "Trần Thị Lan", "officer", "2468"))
+                officer = OfficerRef.of(add_officer(session, "lan", "Trần Thị Lan", "officer", "246813"))
             tally = make_month(ctx, officer)
             mark_result_ready(ctx, tally.codes[3], officer)
             return tally
@@ -57,7 +57,7 @@ def test_every_counter_screen_fits_1366x768(qtbot, site_dir: Path) -> None:
     window = start_main_window(qtbot, site_dir, officers=())
     window.resize(1366, 768)
     qtbot.keyClicks(window.login_page.username, "lan")
-    qtbot.keyClicks(window.login_page.pin, "2468")
+    qtbot.keyClicks(window.login_page.pin, "246813")
     qtbot.keyClick(window.login_page.pin, Qt.Key.Key_Return)
     home = window.home_page
     qtbot.waitUntil(lambda: window.stack.currentWidget() is home, timeout=10_000)

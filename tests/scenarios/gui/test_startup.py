@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[3]
 def _add_lan(root: Path) -> None:
     ctx = open_kiosk(root)
     with ctx.transaction() as session:
-        add_officer(session, "lan", "Trần Thị Lan", "officer", "2468")
+        add_officer(session, "lan", "Trần Thị Lan", "officer", "246813")
     ctx.close()
 
 
@@ -41,7 +41,7 @@ def _log_in_while_opening(qtbot, root: Path, pin: str) -> MainWindow:
 
 
 def test_login_typed_while_the_folder_opens_goes_ahead(qtbot, site_dir: Path) -> None:
-    window = _log_in_while_opening(qtbot, site_dir, "2468")
+    window = _log_in_while_opening(qtbot, site_dir, "246813")
     assert "Đang mở dữ liệu" in window.login_page.notice.text() and not window.login_page.error.isVisible()
     qtbot.waitUntil(lambda: window.officer is not None and window.stack.currentWidget() is window.home_page, timeout=30_000)
     assert window.officer.username == "lan"

@@ -18,7 +18,7 @@ def open_window(qtbot, root: Path):
 
     window = start_main_window(qtbot, root, officers=())  # the kiosk's officer "lan" is already there
     window.login_page.username.setText("lan")
-    window.login_page.pin.setText("2468")
+    window.login_page.pin.setText("246813")
     window.login_page.button.click()
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=20_000)
     return window

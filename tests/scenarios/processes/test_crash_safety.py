@@ -28,7 +28,7 @@ def test_sigkill_during_submits_loses_and_duplicates_nothing(site_dir: Path, tmp
 
     ctx = open_kiosk(site_dir)
     with ctx.transaction() as session:
-        add_officer(session, "lan", "Trần Thị Lan", "officer", "2468")
+        add_officer(session, "lan", "Trần Thị Lan", "officer", "246813")
     ctx.close()
     attachment = tmp_path / "scan.pdf"
     attachment.write_bytes(os.urandom(256 * 1024))

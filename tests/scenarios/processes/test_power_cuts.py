@@ -124,7 +124,7 @@ def lives(site_dir: Path, tmp_path: Path):
     shutil.copytree(site_dir, data)
     ctx = open_kiosk(data)
     with ctx.transaction() as session:
-        add_officer(session, "lan", "Trần Thị Lan", "officer", "2468")
+        add_officer(session, "lan", "Trần Thị Lan", "officer", "246813")
     ctx.close()
     (tmp_path / "scan.pdf").write_bytes(os.urandom(96 * 1024))
     disk.mount()

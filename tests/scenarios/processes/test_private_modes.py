@@ -63,7 +63,7 @@ def test_kiosk_and_portal_files_are_private_under_umask_022(tmp_path: Path) -> N
     with start_portal(tmp_path / "portal", command_prefix=UMASK_022) as portal:
         kiosk_admin(root, "init", "--unit-id", TEST_SITE["unit_id"], "--unit-name", TEST_SITE["unit_name"],
                     "--commune-code", TEST_SITE["commune_code"], "--kiosk-number", "1")
-        kiosk_admin(root, "officer", "add", "lan", "--name", "Trần Thị Lan", "--role", "officer", stdin="2468\n")
+        kiosk_admin(root, "officer", "add", "lan", "--name", "Trần Thị Lan", "--role", "officer", stdin="246813\n")
         out = kiosk_admin(root, "--json", "submit", "--procedure", "1.001193", "--data", str(data), "--attach", str(scan)).stdout
         dossier_code = json.loads(out)["code"]
         kiosk_admin(root, "backup")

@@ -35,7 +35,7 @@ def test_the_rating_shows_on_the_second_screen_and_the_officer_keeps_his_page(si
     ctx = open_kiosk(site_dir)
     try:
         with ctx.transaction() as session:
-            officer = OfficerRef.of(add_officer(session, "lan", "Trần Thị Lan", "officer", "2468"))
+            officer = OfficerRef.of(add_officer(session, "lan", "Trần Thị Lan", "officer", "246813"))
         procedure = ctx.catalogue.latest()[0]
         code = submit(ctx, procedure=procedure, values=sample_values(procedure, seed=3, today=date.today()), officer=officer).code
         save_settings(ctx.data.settings_path, ctx.settings.with_changes(rating_screen=1))

@@ -24,7 +24,7 @@ from sync.enrolment import enrol_as
 @pytest.fixture
 def admin(ctx) -> OfficerRef:
     with ctx.transaction() as session:
-        return OfficerRef.of(add_officer(session, "quantri", "Quản Trị Viên", "admin", "97531"))
+        return OfficerRef.of(add_officer(session, "quantri", "Quản Trị Viên", "admin", "975318"))
 
 
 def actions(ctx, actor: str) -> list[tuple[str, dict]]:
