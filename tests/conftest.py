@@ -207,14 +207,20 @@ def walk_sample_dossier(qtbot, window, code: str) -> None:
     checklist) until the wizard is left or shows an error (a refused submit stays on the review with it)."""
     from datetime import date
 
-    from PySide6.QtCore import Qt
-
     from forms.samples import sample_values
 
     wizard = window.wizard_page
     window.home_page.procedure_chosen.emit(code)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is wizard, timeout=5_000)
     wizard.start(wizard.procedure, sample_values(wizard.procedure, seed=3, today=date.today()), 0, None)
+    press_through_wizard(qtbot, window)
+
+
+def press_through_wizard(qtbot, window) -> None:
+    """Ctrl+Enter through the open wizard's steps (ticking the whole checklist) until it is left or shows an error."""
+    from PySide6.QtCore import Qt
+
+    wizard = window.wizard_page
     for _ in range(30):
         if window.stack.currentWidget() is not wizard or wizard.error.isVisible():
             break

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 
@@ -38,3 +40,13 @@ def primary_button(text: str, parent: QWidget | None = None) -> QPushButton:
     button.setObjectName("primary")
     button.setDefault(True)
     return button
+
+
+def enter_presses_focused_button(page: QWidget, event: QKeyEvent) -> bool:
+    """Enter (without modifiers' meaning) presses the button that has the focus, as Space does: the officer's
+    pages are driven from the keyboard. True when it did; the page's keyPressEvent then returns."""
+    focused = page.focusWidget()
+    if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(focused, QPushButton):
+        focused.click()
+        return True
+    return False

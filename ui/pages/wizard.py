@@ -26,7 +26,7 @@ from ui.operations.dossiers import ResumedDraft, resume_draft, save_draft, store
 from ui.pages.checklist import BoxArrows, DocumentRow
 from ui.pages.entry.hooks import equip_form_page, starting_values
 from ui.pages.fee_box import FeeBox, fee_computer
-from ui.pages.widgets import banner, primary_button, show_banner, subtitle, title
+from ui.pages.widgets import banner, enter_presses_focused_button, primary_button, show_banner, subtitle, title
 from ui.pages.wizard_parts.form_grid import Row, build_form_grid
 from ui.pages.wizard_parts.keys import ask_to_leave, install_wizard_keys, labelled
 
@@ -468,8 +468,5 @@ class WizardPage(QWidget):
         return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        focused = self.focusWidget()
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(focused, QPushButton):
-            focused.click()
-            return
-        super().keyPressEvent(event)
+        if not enter_presses_focused_button(self, event):
+            super().keyPressEvent(event)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from conftest import log_in, pdf_page_text, start_main_window, walk_sample_dossier
+from conftest import log_in, pdf_page_text, press_through_wizard, start_main_window, walk_sample_dossier
 
 LOOK_DIR = Path(os.environ.get("KIOSK_LOOK_DIR", "/tmp/kiosk-look"))
 
@@ -146,14 +146,7 @@ def test_a_re_entry_kept_as_a_draft_is_still_received_under_its_code(qtbot, site
         window.home_page.draft_chosen.emit(draft)  # resumed later: still the re-entry under its code
         qtbot.waitUntil(lambda: window.stack.currentWidget() is wizard and wizard.draft_uuid == draft, timeout=10_000)
         assert wizard.reuse_code == lost[0] and lost[0] in wizard.version_notice.text()
-        for _ in range(30):
-            if window.stack.currentWidget() is not wizard or wizard.error.isVisible():
-                break
-            if wizard.step == "documents":
-                wizard.tick_all_documents()
-            if wizard.next_button.isEnabled():
-                qtbot.keyClick(wizard.focusWidget() or wizard, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-            qtbot.wait(50)
+        press_through_wizard(qtbot, window)
         receipt = window.receipt_page
         qtbot.waitUntil(lambda: window.stack.currentWidget() is receipt and receipt.data is not None, timeout=15_000)
         assert receipt.data.dossier_code == lost[0]

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QScro
 
 from forms.timezone import VN_TZ
 from ui.operations.restore import RestoreView, acknowledge, dismiss_code, restore_view
-from ui.pages.widgets import banner, primary_button, show_banner, subtitle, title
+from ui.pages.widgets import banner, enter_presses_focused_button, primary_button, show_banner, subtitle, title
 
 if TYPE_CHECKING:
     from ui.session import Session
@@ -154,9 +154,5 @@ class RestoreSummaryPage(QWidget):
         return f"Khôi phục lúc {at:%H:%M ngày %d/%m/%Y}."
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        """Enter presses the focused button (the page is driven from the keyboard, like the others)."""
-        focused = self.focusWidget()
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(focused, QPushButton):
-            focused.click()
-            return
-        super().keyPressEvent(event)
+        if not enter_presses_focused_button(self, event):
+            super().keyPressEvent(event)
