@@ -92,7 +92,11 @@ def test_dossiers_received_after_the_backup_survive_the_restore_and_reach_the_po
     assert status == 0 and verified["ok"], verified
 
 
-def test_an_unreadable_database_is_replaced_and_the_ledger_names_the_codes_to_re_enter(tmp_path, portal, capsys) -> None:  # noqa: F811
+
+def _backup_then_two_more(tmp_path, portal, capsys):  # noqa: ANN001, ANN202, F811 - fixtures passed through
+    """A kiosk with one dossier, backed up with `backup --out`, then two more dossiers received (not synced).
+
+    Returns (root, officer, the code before the backup, the backup's JSON, the two codes after it)."""
     from kiosk.storage.context import open_kiosk
 
     root = tmp_path / "kiosk"
@@ -105,6 +109,13 @@ def test_an_unreadable_database_is_replaced_and_the_ledger_names_the_codes_to_re
     ctx = open_kiosk(root)
     lost = submit_dossiers(ctx, officer, 2, tmp_path / "scans", size=1000, seed=2)
     ctx.close()
+    return root, officer, before, made, lost
+
+
+def test_an_unreadable_database_is_replaced_and_the_ledger_names_the_codes_to_re_enter(tmp_path, portal, capsys) -> None:  # noqa: F811
+    from kiosk.storage.context import open_kiosk
+
+    root, officer, before, made, lost = _backup_then_two_more(tmp_path, portal, capsys)
 
     db = root / "kiosk.db"
     assert db.is_file()
@@ -150,16 +161,7 @@ def test_a_dossier_re_entered_under_its_listed_code_reaches_the_portal_under_tha
     from kiosk.storage.context import open_kiosk
     from sync.engine import SyncEngine
 
-    root = tmp_path / "kiosk"
-    ctx = make_kiosk(root, portal)
-    officer = add_officer(ctx)
-    [before] = submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=1000, seed=1)
-    ctx.close()
-    status, made, _ = _cli(capsys, "--data-dir", str(root), "backup", "--out", str(tmp_path / "b.db"))
-    assert status == 0
-    ctx = open_kiosk(root)
-    lost = submit_dossiers(ctx, officer, 2, tmp_path / "scans", size=1000, seed=2)  # printed, never sent
-    ctx.close()
+    root, officer, before, made, lost = _backup_then_two_more(tmp_path, portal, capsys)  # the two: printed, never sent
     db = root / "kiosk.db"
     db.write_bytes(os.urandom(db.stat().st_size))
     for suffix in ("-wal", "-shm"):
