@@ -1,6 +1,7 @@
 """The kiosk against a real portal with storage faults. Its disk fills mid-upload (a real size-limited tmpfs under its files folder):
 the officer reads why in Vietnamese, the dossiers stay in the queue, and once the portal has room the next pass
-delivers every dossier exactly once with whole attachments, resuming where the portal's partial file ends."""
+delivers every dossier exactly once with whole attachments, resuming where the portal's partial file ends. A file
+being uploaded with another size makes the kiosk wait its turn (docs/sync-protocol.md "Storage faults")."""
 
 from __future__ import annotations
 
