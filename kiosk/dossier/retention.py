@@ -48,6 +48,14 @@ class PurgeReport:
                 "notices_purged": self.notices_purged, "backups_cleaned": self.backups_cleaned,
                 "backups_removed": self.backups_removed}
 
+    def backups_summary(self) -> str:
+        """What the purge did to the kept backups, in Vietnamese (the CLI and the admin screen both say it); "" if nothing."""
+        said = []
+        if self.backups_cleaned:
+            said.append(f"Đã xóa dữ liệu đó khỏi {len(self.backups_cleaned)} bản sao lưu: {', '.join(self.backups_cleaned)}.")
+        said += [f"Đã XÓA bản sao lưu {r['file']} vì {r['reason']}." for r in self.backups_removed]
+        return " ".join(said)
+
 
 def due_for_purge(ctx: KioskContext, now: datetime, days: int) -> list[int]:
     """Ids of dossiers whose newest revision is delivered and whose closing status is older than `days`."""

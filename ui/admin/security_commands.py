@@ -101,10 +101,8 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
         )
         if report.notices_purged:
             text += f" Đã xóa thông tin cá nhân trên {len(report.notices_purged)} phiếu hướng dẫn/từ chối không thành hồ sơ."
-        if report.backups_cleaned:
-            text += f" Đã xóa dữ liệu đó khỏi {len(report.backups_cleaned)} bản sao lưu: {', '.join(report.backups_cleaned)}."
-        for removed in report.backups_removed:
-            text += f" Đã XÓA bản sao lưu {removed['file']} vì {removed['reason']}."
+        if report.backups_summary():
+            text += " " + report.backups_summary()
         out.emit(report.as_dict() | {"retention_days": days}, text)
         return EXIT_OK
 
