@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from forms.text import fold
@@ -98,8 +98,6 @@ def pending(session: Session, codes: Iterable[str], notices: Iterable[tuple[str,
 
 
 def _holds_local(events: Any) -> Any:
-    from sqlalchemy import func
-
     return func.coalesce(func.json_type(events.c.local), "null") != "null"  # SQL NULL or JSON null: already cleared
 
 
