@@ -7,8 +7,10 @@ portal, the attachment rows and, once no other dossier shares them, the encrypte
 dates, appointment, statuses and their history, the documents checklist, and the audit trail, so the
 receipt still reprints as a summary. Guidance and refusal notices that never became a dossier follow the same
 period, counted from the notice once the portal has it: their `local` part (the citizen's answers, name, ID
-number, the note) is cleared and the notice reprints with the purged placeholder. SQLite's `secure_delete` (kiosk/db.py) overwrites the freed pages
-and the WAL is checkpointed afterwards, so the purged bytes do not linger in the files.
+number, the note) is cleared and the notice reprints with the purged placeholder. SQLite's `secure_delete` (kiosk/storage/db.py) overwrites the freed pages
+and the WAL is checkpointed afterwards, so the purged bytes do not linger in the files. The clearing itself is
+kiosk/storage/erase.py, the one step also run on the kept backups (kiosk/storage/scrub.py) and on a restored backup;
+every purge is listed first in the purge ledger (kiosk/storage/purge_ledger.py), which is what they apply.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from kiosk.security import audit
+from kiosk.storage import purge_ledger
 from kiosk.storage.context import KioskContext
-from kiosk.storage.models import Attachment, CounterEvent, Dossier, OutboxEntry, PortalStatusEvent, utcnow
-from forms.text import fold
+from kiosk.storage.erase import checkpoint, erase_dossier, erase_notice
+from kiosk.storage.models import Attachment, CounterEvent, Dossier, OutboxEntry, utcnow
+from kiosk.storage.scrub import scrub_backups
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +40,21 @@ class PurgeReport:
     files_removed: int = 0
     as_of: datetime | None = None
     notices_purged: list[str] = field(default_factory=list)  # notice numbers of guidance/refusal without a dossier
+    backups_cleaned: list[str] = field(default_factory=list)  # backup file names rewritten without purged data
+    backups_removed: list[dict[str, str]] = field(default_factory=list)  # {"file", "reason"}: could not be cleaned
 
     def as_dict(self) -> dict[str, object]:
         return {"ok": True, "purged": self.purged, "files_removed": self.files_removed, "as_of": self.as_of,
-                "notices_purged": self.notices_purged}
+                "notices_purged": self.notices_purged, "backups_cleaned": self.backups_cleaned,
+                "backups_removed": self.backups_removed}
+
+    def backups_summary(self) -> str:
+        """What the purge did to the kept backups, in Vietnamese (the CLI and the admin screen both say it); "" if nothing."""
+        said = []
+        if self.backups_cleaned:
+            said.append(f"Đã xóa dữ liệu đó khỏi {len(self.backups_cleaned)} bản sao lưu: {', '.join(self.backups_cleaned)}.")
+        said += [f"Đã XÓA bản sao lưu {r['file']} vì {r['reason']}." for r in self.backups_removed]
+        return " ".join(said)
 
 
 def due_for_purge(ctx: KioskContext, now: datetime, days: int) -> list[int]:
@@ -75,31 +90,32 @@ def purge(ctx: KioskContext, *, actor: str = "system:retention", now: datetime |
             if dossier is None or dossier.purged_at is not None:
                 continue
             shas = list(dict.fromkeys(a.sha256 for a in dossier.attachments))
-            # Files go first: a crash after this leaves a dossier without files that the next run purges,
-            # never purged rows whose personal files linger on disk.
+            code = dossier.code or ""
+            # The ledger first, then the files, then the rows: a crash after either leaves a dossier the next run
+            # purges, never purged rows whose code the ledger lacks or whose personal files linger on disk.
+            purge_ledger.record(ctx.data.root, now, codes=[code])
             report.files_removed += _remove_unshared(ctx, session, dossier.id, shas)
-            dossier.values = {}
-            dossier.submitter_name = None
-            dossier.submitter_id_number = None
-            dossier.search_key = fold(dossier.code or "")
-            dossier.portal_status_note = None
-            dossier.void_reason = None
-            dossier.attachments.clear()
-            dossier.purged_at = now
-            for entry in dossier.outbox:
-                entry.payload = None  # the canonical body held every personal field; its hash stays
-                entry.snapshot = None  # so did the snapshot it was built from
-            for event in session.scalars(select(PortalStatusEvent).where(PortalStatusEvent.dossier_id == dossier.id)):
-                event.note = None
-            for counter_event in session.scalars(select(CounterEvent).where(CounterEvent.dossier_id == dossier.id)):
-                counter_event.local = None  # a hand-back's receiver, a guidance notice's answers (docs/counter-events.md)
-            audit.record(session, actor, "dossier.purged", dossier_id=dossier.id, code=dossier.code, retention_days=days, files=len(shas))
-            report.purged.append(dossier.code or "")
+            erase_dossier(session, dossier.id, now)
+            audit.record(session, actor, "dossier.purged", dossier_id=dossier.id, code=code, retention_days=days, files=len(shas))
+            report.purged.append(code)
     _purge_standalone_notices(ctx, report, actor=actor, now=now, days=days)
     if report.purged or report.notices_purged:
-        checkpoint(ctx)
+        checkpoint(ctx.engine)
         log.info("retention: personal data of %d dossiers and %d notices purged", len(report.purged), len(report.notices_purged))
+    _scrub(ctx, report, actor=actor, now=now)
     return report
+
+
+def _scrub(ctx: KioskContext, report: PurgeReport, *, actor: str, now: datetime) -> None:
+    """Clean the kept backups of every purge so far (a no-op for the clean ones), and audit what changed."""
+    ledger = purge_ledger.read_or_none(ctx.data.root)
+    if not ledger:
+        return
+    scrubbed = scrub_backups(ctx.data, ctx.data_key, ledger, now)
+    report.backups_cleaned, report.backups_removed = scrubbed.cleaned, scrubbed.removed
+    if scrubbed.cleaned or scrubbed.removed:
+        with ctx.transaction() as session:
+            audit.record(session, actor, "backups.scrubbed", cleaned=scrubbed.cleaned, removed=scrubbed.removed)
 
 
 STANDALONE_KINDS = ("guidance", "refusal")  # the notices that may have no dossier (docs/counter-events.md)
@@ -131,7 +147,8 @@ def _purge_standalone_notices(ctx: KioskContext, report: PurgeReport, *, actor: 
             event = session.get(CounterEvent, event_id)
             if event is None or event.local is None:
                 continue
-            event.local = None
+            purge_ledger.record(ctx.data.root, now, notices=[(event.kind, event.notice_number or "")])
+            erase_notice(session, event.id)
             audit.record(session, actor, "notice.purged", kind=event.kind, notice_number=event.notice_number, retention_days=days)
             report.notices_purged.append(event.notice_number or "")
 
@@ -143,15 +160,6 @@ def purge_as(ctx: KioskContext, actor: Any) -> PurgeReport:
 
     require(actor, "purge")
     return purge(ctx, actor=actor.username)
-
-def checkpoint(ctx: KioskContext) -> None:
-    """Fold the WAL into the database file and truncate it, so old page images do not linger there."""
-    raw = ctx.engine.raw_connection()
-    try:
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        raw.close()
-
 
 def _remove_unshared(ctx: KioskContext, session: object, dossier_id: int, shas: list[str]) -> int:
     """Delete the encrypted files no other dossier refers to (a file is stored once per content)."""

@@ -8,7 +8,8 @@ not copied: they are encrypted, content-addressed files that a restore leaves in
 A restore checks the backup (it opens with the key, `integrity_check` is ok, its schema is not newer
 than this version), keeps a copy of the current database first, reads it, copies the backup in, migrates it,
 resets the audit head to the restored chain, carries over every dossier and event the backup lacks
-(kiosk/storage/carry.py, docs/restore.md) and records the restore and what it carried. Dossier numbers continue above
+(kiosk/storage/carry.py, docs/restore.md), purges again what the purge ledger lists (kiosk/storage/purge_ledger.py)
+and records the restore, what it carried and what it purged again. Dossier numbers continue above
 the code ledger (kiosk/code_ledger.py), which a restore never rolls back, so no code is reissued.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,9 @@ from kiosk.security.keystore import load_data_key
 from kiosk.storage.models import utcnow
 from kiosk.storage.files import replacing
 from kiosk.storage.paths import DataDir
+from kiosk.storage import purge_ledger
 from kiosk.storage.carry import CarryReport
+from kiosk.storage.erase import checkpoint, erase_listed
 from sqlalchemy import select
 
 log = logging.getLogger(__name__)
@@ -171,6 +174,10 @@ class RestoreReport:
     possibly_issued: list[str] | None  # codes in the ledger the restored database lacks; None: cannot tell
     # notice numbers in the ledger the restored database lacks ({"kind", "number"}); None: cannot tell
     possibly_issued_notices: list[dict[str, str]] | None = None
+    # codes of dossiers (and numbers of notices) the backup held unpurged and the purge ledger said to purge again;
+    # None: the ledger could not be read (docs/restore.md)
+    purges_reapplied: list[str] | None = field(default_factory=list)
+    notice_purges_reapplied: list[str] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RestoreReport:
@@ -179,7 +186,8 @@ class RestoreReport:
         kept = data.get("previous_kept_as")
         return cls(Path(str(data.get("restored", ""))), Path(kept) if kept else None, bool(data.get("current_readable")),
                    data.get("unreadable_reason"), CarryReport(**carried) if isinstance(carried, dict) else None,
-                   data.get("possibly_issued"), data.get("possibly_issued_notices"))
+                   data.get("possibly_issued"), data.get("possibly_issued_notices"),
+                   data.get("purges_reapplied", []), list(data.get("notice_purges_reapplied") or []))
 
     def as_dict(self) -> dict[str, object]:
         carried = self.carried.as_dict() if self.carried else None
@@ -191,6 +199,7 @@ class RestoreReport:
             "carried_events": carried["events"] if carried else 0,
             "possibly_issued": self.possibly_issued, "possibly_issued_known": self.possibly_issued is not None,
             "possibly_issued_notices": self.possibly_issued_notices,
+            "purges_reapplied": self.purges_reapplied, "notice_purges_reapplied": self.notice_purges_reapplied,
         }
 
 
@@ -255,13 +264,31 @@ def restore(root: Path, source: Path, *, actor: str) -> RestoreReport:
                 updated=carried.updated if carried else [], drafts=carried.drafts if carried else 0,
                 events=carried.events if carried else 0, possibly_issued=possibly, possibly_issued_notices=notices,
             )
+            reapplied = _reapply_purges(session, data, actor)
+        checkpoint(ctx.engine)  # the backup's pages from before the purges leave the WAL
     finally:
         ctx.close()
     log.warning("database restored from %s (previous kept as %s; carried %s)", source.name, safety and safety.name,
                 carried and len(carried.dossiers))
-    report = RestoreReport(source, safety, current is not None, reason, carried, possibly, notices)
+    report = RestoreReport(source, safety, current is not None, reason, carried, possibly, notices, *reapplied)
     restore_record.save(data.root, report, utcnow())  # the window shows it after the next login
     return report
+
+
+def _reapply_purges(session: Any, data: DataDir, actor: str) -> tuple[list[str] | None, list[str]]:
+    """Purge again, in the restored database, every dossier and notice purged since the backup (the purge ledger).
+
+    After the carry: carried rows come from the current database, already purged; this clears what the backup itself
+    still held. The codes (no personal data) go into the audit trail and the report.
+    """
+    ledger = purge_ledger.read_or_none(data.root)
+    if ledger is None:
+        audit.record(session, actor, "purge.reapplied", ledger_readable=False, codes=[], notices=[])
+        return None, []
+    codes, notices = erase_listed(session, ledger.dossiers, ledger.notices, utcnow())
+    if codes or notices:
+        audit.record(session, actor, "purge.reapplied", ledger_readable=True, codes=codes, notices=notices)
+    return codes, notices
 
 
 def _database_files(db_path: Path) -> list[Path]:

@@ -61,6 +61,20 @@ def what_happened(report: RestoreReport) -> list[str]:
     else:
         lines.append(f"KHÔNG đọc được cơ sở dữ liệu trước khi khôi phục ({report.unreadable_reason}): "
                      "các hồ sơ tiếp nhận sau bản sao lưu không được chuyển sang.")
+    return lines + purge_lines(report)
+
+
+def purge_lines(report: RestoreReport) -> list[str]:
+    """The purges done since the backup, applied again to it (docs/restore.md)."""
+    if report.purges_reapplied is None:
+        return ["KHÔNG đọc được sổ các lần xóa dữ liệu cá nhân (purge-ledger.json): dữ liệu cá nhân đã xóa khi hết hạn "
+                "lưu trữ có thể đã trở lại cùng bản sao lưu. Hãy báo quản trị viên."]
+    lines = []
+    if report.purges_reapplied:
+        lines.append(f"Đã xóa lại dữ liệu cá nhân của {len(report.purges_reapplied)} hồ sơ đã hết hạn lưu trữ mà bản sao lưu "
+                     f"còn giữ: {_codes(report.purges_reapplied)}.")
+    if report.notice_purges_reapplied:
+        lines.append(f"Đã xóa lại thông tin cá nhân trên {len(report.notice_purges_reapplied)} phiếu hướng dẫn/từ chối đã hết hạn lưu trữ.")
     return lines
 
 

@@ -108,6 +108,8 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
         )
         if report.notices_purged:
             text += f" Đã xóa thông tin cá nhân trên {len(report.notices_purged)} phiếu hướng dẫn/từ chối không thành hồ sơ."
+        if report.backups_summary():
+            text += " " + report.backups_summary()
         out.emit(report.as_dict() | {"retention_days": days}, text)
         return EXIT_OK
 

@@ -237,7 +237,8 @@ class AdminPage(QWidget):
     def _purge(self) -> None:
         self._run(
             admin_ops.purge(self._session.context, self._session.officer),
-            lambda report: self.show_message(f"Đã xóa dữ liệu cá nhân của {len(report.purged)} hồ sơ hết hạn lưu trữ."),
+            lambda report: self.show_message(
+                f"Đã xóa dữ liệu cá nhân của {len(report.purged)} hồ sơ hết hạn lưu trữ. {report.backups_summary()}".strip()),
         )
 
     def show_message(self, text: str | None) -> None:
