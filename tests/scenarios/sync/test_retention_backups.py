@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from cli_helpers import add_admin, as_admin
 from portal_server import portal  # noqa: F401 - the fixture
 from sqlcipher_pages import found_in
 from sync_helpers import add_officer, make_kiosk
@@ -135,14 +136,14 @@ def test_kiosk_admin_purge_names_the_backups_it_cleaned_and_removed(kiosk, capsy
     from kiosk.storage import purge_ledger
     from kiosk.storage.backup import backup
     from kiosk.storage.models import utcnow
-    from ui.admin.cli import main
 
     bad = backup(kiosk, label="x").path
     bad.write_bytes(os.urandom(4096))  # damaged
     purge_ledger.record(kiosk.data.root, utcnow(), codes=["X-0000"])  # a purge done earlier
     kiosk.close()
-    code = main(["--data-dir", str(kiosk.data.root), "purge", "--json"])
+    add_admin(kiosk.data.root)
+    code = as_admin("--data-dir", str(kiosk.data.root), "purge", "--json")
     report = json.loads(capsys.readouterr().out)
     assert code == 0 and report["backups_removed"][0]["file"] == bad.name and not bad.exists()
-    main(["--data-dir", str(kiosk.data.root), "purge"])
+    as_admin("--data-dir", str(kiosk.data.root), "purge")
     assert "bản sao lưu" not in capsys.readouterr().out  # nothing left to clean: nothing said
