@@ -187,3 +187,18 @@ def test_a_head_left_mid_commit_by_a_power_cut_is_no_finding(ctx, officer, site_
     assert _verify(site_dir, capsys)["ok"]
     _work(site_dir)
     assert _verify(site_dir, capsys)["ok"]
+
+
+def test_the_doctor_walks_the_chain(ctx, officer, site_dir, capsys) -> None:
+    ctx.close()
+    _work(site_dir)
+
+    def doctor() -> dict:
+        capsys.readouterr()
+        main(["--data-dir", str(site_dir), "doctor", "--json"])
+        return next(f for f in json.loads(capsys.readouterr().out)["findings"] if f["check"] == "audit")
+
+    assert doctor()["severity"] == "ok"
+    _sql(site_dir, "DELETE FROM audit_event WHERE seq = (SELECT max(seq) FROM audit_event)")
+    finding = doctor()
+    assert finding["severity"] == "error" and "bị xóa" in finding["message_vi"] and "kiosk-admin audit verify" in finding["message_vi"]
