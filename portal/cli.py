@@ -8,6 +8,7 @@ See docs/portal.md.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import logging
 import os
@@ -61,6 +62,20 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def forwarded_allow_ips(value: str) -> str:
+    """`--forwarded-allow-ips`: addresses or networks (comma-separated) of reverse proxies, or `*`; checked here so a
+    typo is refused at start-up rather than silently trusting nobody (or everybody)."""
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    for item in items:
+        if item == "*":
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"không phải địa chỉ IP hay dải mạng: {item!r} (not an IP address or network)") from None
+    return ",".join(items)
+
+
 def cmd_serve(args: argparse.Namespace, config: PortalConfig) -> int:
     import uvicorn
 
@@ -79,8 +94,12 @@ def cmd_serve(args: argparse.Namespace, config: PortalConfig) -> int:
     host = f"[{args.host}]" if sock.family == socket.AF_INET6 else args.host
     url = f"http://{host}:{port}"
 
+    # Proxy headers (X-Forwarded-For, -Proto) only from the proxies named: uvicorn's default trusts loopback, so any
+    # local process's clients could pick the address the tracking page's rate limit keys on (docs/portal.md).
+    trusted = args.forwarded_allow_ips
     server = uvicorn.Server(
-        uvicorn.Config(app, log_config=None, access_log=False, lifespan="off", timeout_graceful_shutdown=5, server_header=False)
+        uvicorn.Config(app, log_config=None, access_log=False, lifespan="off", timeout_graceful_shutdown=5, server_header=False,
+                       proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None)
     )
     # The ready signal: the socket is bound and listening (connections wait in its backlog until the loop runs).
     if args.json:
@@ -287,6 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--admin-token", default=None, help="refused: a token on the command line is visible to every local account (use the file or the variable)")
     p.add_argument("--admin-token-file", metavar="FILE", default=None,
                    help=f"file (mode 0600) holding the token for the fleet page /quan-tri/may-tiep-nhan?token=… (or ${ENV_ADMIN_TOKEN})")
+    p.add_argument("--forwarded-allow-ips", type=forwarded_allow_ips, default="", metavar="IPS",
+                   help="reverse proxies (IP addresses or networks, comma-separated) whose X-Forwarded-For/-Proto are trusted; default none")
     p.add_argument("--clock-offset", type=float, default=0.0, metavar="SECONDS", help="for drills and tests only: report a health time this far off, so kiosks' doctor sees a clock skew")
     p.set_defaults(func=cmd_serve)
 

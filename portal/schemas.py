@@ -286,7 +286,8 @@ class AttachmentOut(_Out):
 
 
 class AttachmentErrorOut(AttachmentOut):
-    error: str = Field(description="offset_mismatch (409: resume at `received`)")
+    error: str = Field(description="offset_mismatch (409: resume at `received`), size_conflict (409: another size is being uploaded) "
+                       "or storage_full (507: the portal's disk is full)")
     message: str | None = None
 
 

@@ -7,11 +7,18 @@ Layout of the files folder (`<db folder>/portal-files/` by default):
 The length of the `.part` file *is* the number of bytes held, so the count can never disagree with the
 bytes after a crash. A completed file is hashed, fsynced and renamed into place (then the folder is
 fsynced) before the answer says `complete`.
+
+A write that fails — a full disk (ENOSPC), a spent quota (EDQUOT), or anything else — may have left part of
+its bytes (a full disk takes a short write, then refuses the rest): the file is cut back to its length before
+that write and fsynced, so it never holds a torn chunk and its length stays the count the kiosk resumes from.
+A chunk cut short by the network (portal/middleware.py) takes the same path: its prefix is one append.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 import os
 import threading
 import weakref
@@ -26,6 +33,10 @@ except ImportError:  # pragma: no cover - Windows: one process, the thread lock 
     fcntl = None  # type: ignore[assignment]
 
 HASH_BLOCK = 1024 * 1024
+# A full disk, or the portal account's quota spent (EDQUOT does not exist on Windows).
+NO_SPACE = frozenset(code for code in (errno.ENOSPC, getattr(errno, "EDQUOT", None)) if code is not None)
+
+log = logging.getLogger("portal.storage")
 
 
 @dataclass(frozen=True)
@@ -33,6 +44,14 @@ class Held:
     received: int
     complete: bool
     size: int | None = None  # of a complete file
+
+
+class StorageFull(Exception):
+    """The file system refused the bytes for lack of space (ENOSPC or EDQUOT); the partial file holds `held`, as before."""
+
+    def __init__(self, held: Held) -> None:
+        super().__init__("no space left for attachments")
+        self.held = held
 
 
 class ChunkError(Exception):
@@ -109,7 +128,9 @@ class FileStore:
         """Append `data` at `offset` of a `size`-byte file; call inside `locked(sha256)`.
 
         Raises ChunkError for a wrong offset (nothing written), data past `size`, or a completed file
-        that does not hash to `sha256` (the partial file is discarded).
+        that does not hash to `sha256` (the partial file is discarded); StorageFull when the disk or the
+        quota is full (the partial file cut back to `offset` bytes); OSError for any other failed write (cut
+        back likewise).
         """
         self.ensure()
         held = self.held(sha256)
@@ -121,10 +142,7 @@ class FileStore:
             raise ChunkError("too_much_data", held)
         part = self.part_path(sha256)
         if data:
-            with open(part, "ab") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            _append_whole(part, offset, data)
         elif not part.exists() and size == 0:
             part.touch()
         received = offset + len(data)
@@ -140,3 +158,27 @@ class FileStore:
         os.replace(part, self.path(sha256))
         _fsync_dir(self.root)
         return Held(size, True, size)
+
+
+def _append_whole(part: Path, before: int, data: bytes) -> None:
+    """Append and fsync all of `data`, or leave `part` at `before` bytes (its length before) and raise."""
+    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        try:
+            view = memoryview(data)
+            while view:  # a full disk takes what fits (a short write) and refuses the rest with the next write
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        except OSError as exc:
+            try:
+                os.ftruncate(fd, before)
+                os.fsync(fd)
+            except OSError as undo:  # it may hold a torn write: drop it (the upload starts again) rather than keep it
+                log.error("partial file %s: cutting back to %d bytes failed (%s); discarded", part.name, before, errno.errorcode.get(undo.errno or 0, "?"))
+                part.unlink(missing_ok=True)
+                raise exc from None
+            if exc.errno in NO_SPACE:
+                raise StorageFull(Held(before, False)) from exc
+            raise
+    finally:
+        os.close(fd)

@@ -21,12 +21,14 @@ from sync import wire
 from sync.credentials import Credentials
 from sync.transport import DeadLinkAdapter
 from sync.errors import (
+    AttachmentSizeConflict,
     BadAnswer,
     EnrolmentRefused,
     Forbidden,
     MissingAttachments,
     NotThePortal,
     PortalError,
+    PortalStorageFull,
     PortalTimeout,
     Rejected,
     ServerError,
@@ -223,6 +225,8 @@ class PortalClient:
             raise Unauthorized()
         if status == 403 and path != "/enrol":
             raise Forbidden()
+        if status == 507:  # the portal's own answer (its marker is on it): its storage is full
+            raise PortalStorageFull()
         if status >= 500:
             raise ServerError(status)
         return status, payload
@@ -282,6 +286,8 @@ class PortalClient:
             raise PortalError("Tệp đính kèm bị hỏng trên đường truyền; máy sẽ gửi lại tệp.")
         if status not in (200, 201, 409):
             raise BadAnswer(f"attachment upload: HTTP {status}")
+        if status == 409 and payload.get("error") == "size_conflict":
+            raise AttachmentSizeConflict()
         if status == 409 and "received" not in payload:
             raise BadAnswer("attachment upload: 409 without received")
         return self._attachment_status(sha256, status, payload)

@@ -108,6 +108,24 @@ class ServerError(PortalError):
         self.connectivity = status in (502, 503, 504)
 
 
+class PortalStorageFull(PortalError):
+    """507 from the portal itself: its disk (or quota) is full. Nothing of the chunk was kept; every dossier would get
+    the same answer, so the pass stops and the queue waits for a later pass (docs/sync-protocol.md "Storage faults")."""
+
+    connectivity = True
+
+    def __init__(self) -> None:
+        super().__init__("Cổng dịch vụ công báo lỗi (mã 507): cổng hết chỗ lưu trữ; hồ sơ sẽ được gửi lại.")
+
+
+class AttachmentSizeConflict(PortalError):
+    """409 size_conflict: the portal is receiving a file of this SHA-256 with another size (from another kiosk, or a
+    mistake); that upload is not reset for this one, so this dossier waits and tries again later."""
+
+    def __init__(self) -> None:
+        super().__init__("Cổng đang nhận một tệp đính kèm trùng mã nhưng khác kích thước từ nơi khác; hồ sơ sẽ được gửi lại sau.")
+
+
 class BadAnswer(PortalError):
     def __init__(self, why: str = "") -> None:
         super().__init__("Cổng trả lời không đúng định dạng; hồ sơ chưa được coi là đã gửi và sẽ được gửi lại.")

@@ -20,7 +20,7 @@ from kiosk.storage.context import KioskContext
 from kiosk.storage.models import Attachment
 from sync import meta, wire
 from sync.client import AttachmentStatus, PortalClient
-from sync.errors import BadAnswer, LocalFileMissing
+from sync.errors import AttachmentSizeConflict, BadAnswer, LocalFileMissing
 from sync.outbox import Prepared
 
 
@@ -87,6 +87,8 @@ def _upload_one(ctx: KioskContext, client: PortalClient, ref, state: AttachmentS
             damaged = True
         if damaged:
             raise LocalFileMissing(ref.filename)
+        if state.received and state.size != ref.size:  # those bytes belong to an upload of another size: never resume in it
+            raise AttachmentSizeConflict()
         offset, stuck = state.received, 0
         while not state.complete:
             if cancelled():

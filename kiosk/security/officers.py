@@ -74,6 +74,18 @@ def lockout_for(level: int) -> timedelta:
 
 def add_officer(session: Session, username: str, full_name: str, role: str, pin: str) -> Officer:
     """Create an officer; raises InputError with a Vietnamese message on bad input, a weak PIN or a taken username."""
+    username = check_new_officer(username, full_name, role, pin)
+    if session.scalar(select(Officer).where(Officer.username == username)):
+        raise InputError(f"Tên đăng nhập {username} đã tồn tại.")
+    officer = Officer(username=username, full_name=full_name.strip(), role=role, pin_hash=_hasher.hash(pin), lockout_level=0)
+    session.add(officer)
+    session.flush()
+    return officer
+
+
+def check_new_officer(username: str, full_name: str, role: str, pin: str) -> str:
+    """The user name as stored, once name, role and PIN pass; InputError (Vietnamese) otherwise. `kiosk-admin init`
+    checks its first administrator with it before writing anything."""
     username = username.strip().lower()
     if not USERNAME_RE.fullmatch(username):
         raise InputError("Tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm, gạch ngang; 2–50 ký tự.")
@@ -84,12 +96,7 @@ def add_officer(session: Session, username: str, full_name: str, role: str, pin:
     problem = pin_problem(pin)
     if problem:
         raise InputError(problem)
-    if session.scalar(select(Officer).where(Officer.username == username)):
-        raise InputError(f"Tên đăng nhập {username} đã tồn tại.")
-    officer = Officer(username=username, full_name=full_name.strip(), role=role, pin_hash=_hasher.hash(pin), lockout_level=0)
-    session.add(officer)
-    session.flush()
-    return officer
+    return username
 
 
 def login(ctx: Any, username: str, pin: str, now: datetime | None = None) -> OfficerRef:
@@ -146,6 +153,11 @@ def _verify(pin_hash: str, pin: str) -> bool:
         return _hasher.verify(pin_hash, pin or "")
     except (VerificationError, InvalidHashError):
         return False
+
+
+def verify_pin(pin_hash: str | None, pin: str) -> bool:
+    """One Argon2 check of `pin` against `pin_hash`, or against the dummy hash (same cost) when there is none."""
+    return _verify(pin_hash, pin) if pin_hash else (_verify(_dummy_hash(), pin) and False)
 
 
 def _dummy_hash() -> str:

@@ -2,7 +2,8 @@
 
 The UI hides what a role may not use and the core functions behind admin screens check again (`require`),
 so a hidden button is never the only guard. `kiosk-admin` runs as the operating-system account that owns
-the data folder and is an administrator by that fact (DESIGN.md).
+the data folder, which officers share: its commands that change the kiosk ask for an administrator's name and
+PIN (kiosk/security/admin_auth.py, docs/admin.md section 13).
 """
 
 from __future__ import annotations

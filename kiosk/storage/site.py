@@ -11,6 +11,11 @@ from kiosk.storage.paths import DataDir
 from kiosk.storage.settings import SiteSettings, save_settings, settings_from_dict
 
 
+def check_site_values(values: dict) -> None:
+    """Raise InputError (with one detail per field) when `values` would not make valid settings; writes nothing."""
+    settings_from_dict({**NEW_SITE_DEFAULTS, **values}, source="init")
+
+
 def init_site(root: Path, values: dict, *, overwrite: bool = False) -> SiteSettings:
     """Validate and write settings.json, then create and migrate the database."""
     data = DataDir(root)

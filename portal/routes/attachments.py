@@ -35,9 +35,14 @@ def attachment_status(sha256: ShaPath, kiosk: KioskAuth, db: DatabaseDep, store:
     tags=["kiosk"],
     summary="Upload one chunk of a file (resumable)",
     description=f"Raw bytes, at most {wire.CHUNK_SIZE} per request. `offset` must equal the bytes the portal holds, "
-    "else 409 with `received`. When `received == size` the file is checked against its SHA-256; a mismatch discards it (422).",
+    "else 409 with `received`. When `received == size` the file is checked against its SHA-256; a mismatch discards it (422). "
+    "A `size` other than the one of an upload in progress is refused (409 `size_conflict`). A full disk or quota answers 507 "
+    "and keeps exactly the bytes held before the chunk.",
     responses={
-        409: {"model": AttachmentErrorOut, "description": "offset differs from the bytes held: resume at `received`"},
+        409: {"model": AttachmentErrorOut, "description": "offset_mismatch: offset differs from the bytes held, resume at `received`; "
+              "size_conflict: an upload of this SHA-256 with another `size` holds bytes (they are kept): try again later"},
+        507: {"model": AttachmentErrorOut, "description": "storage_full: no space (or quota) left for the chunk; nothing of it is kept, "
+              "`received` is what is held: try again later"},
         422: {"model": AttachmentProblemOut, "description": "invalid parameters, data past `size`, or SHA-256 mismatch (file discarded)"},
         401: {"model": ErrorOut, "description": "missing, wrong or revoked credentials"},
         413: {"model": ErrorOut, "description": f"chunk larger than {wire.CHUNK_SIZE} bytes"},

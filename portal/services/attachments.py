@@ -10,9 +10,12 @@ from sqlalchemy.orm import Session
 from portal.db import utcnow
 from portal.models import Attachment, Kiosk
 from portal.services.outcomes import Outcome
-from portal.storage import ChunkError, FileStore, Held
+from portal.storage import ChunkError, FileStore, Held, StorageFull
 
 log = logging.getLogger("portal.service")  # one name for the whole layer: see portal/services/__init__.py
+
+# The reason a kiosk shows its officer for a 507 (docs/sync-protocol.md "Storage faults").
+STORAGE_FULL_MESSAGE = "cổng hết chỗ lưu trữ; hồ sơ sẽ được gửi lại"
 
 
 def _attachment_body(sha256: str, size: int, held: Held) -> dict[str, Any]:
@@ -42,11 +45,19 @@ def put_chunk(session_factory, store: FileStore, kiosk: Kiosk, sha256: str, offs
             if row is None:
                 session.add(Attachment(sha256=sha256, size=size, first_kiosk_id=kiosk.id))
             elif row.size != size:
-                # A different size for the same name: the bytes held so far belong to a mistake; start afresh.
-                store.discard(sha256)
+                # Two sizes for one SHA-256: one announcement is wrong, and nothing here says which. The bytes held
+                # belong to an upload in progress, so they stay and this one is refused; with none held (never
+                # started, or discarded after a SHA-256 mismatch) the new size is taken: nothing is reset.
+                if held.received > 0:
+                    log.warning("attachment %s: announced with %d bytes while an upload of %d holds %d; refused", sha256, size, row.size, held.received)
+                    return Outcome(409, {"error": "size_conflict", "message": "an upload of this SHA-256 with another size is in progress",
+                                         **_attachment_body(sha256, row.size, held)})
                 row.size = size
         try:
             held = store.append(sha256, offset, size, data)
+        except StorageFull as exc:
+            log.error("attachment %s: no space left for a chunk (%d bytes); the partial file is back at %d bytes", sha256, len(data), exc.held.received)
+            return Outcome(507, {"error": "storage_full", "message": STORAGE_FULL_MESSAGE, **_attachment_body(sha256, size, exc.held)})
         except ChunkError as exc:
             if exc.kind == "offset_mismatch":
                 return Outcome(409, {"error": exc.kind, "message": f"the portal holds {exc.held.received} bytes: continue from there", **_attachment_body(sha256, size, exc.held)})

@@ -17,6 +17,7 @@ from kiosk import __version__
 from kiosk.errors import InputError, KioskError
 from kiosk.storage.private import PRIVATE_UMASK
 from kiosk.storage.paths import DataDir, owner_problem, resolve_data_dir
+from ui.admin.admin_login import needs_admin
 from ui.logfile import LOG_HANDLER_NAME, rotating_file_handler
 
 log = logging.getLogger("ui.admin.cli")
@@ -46,6 +47,19 @@ def _json_default(value: Any) -> Any:
 
 
 def _open(args: argparse.Namespace):
+    """Open the data folder; for an administrator's command, check the administrator first (ui/admin/admin_login.py)."""
+    from ui.admin.admin_login import prove_admin
+
+    ctx = _open_unchecked(args)
+    try:
+        prove_admin(ctx, args, _os_account())
+    except BaseException:
+        ctx.close()
+        raise
+    return ctx
+
+
+def _open_unchecked(args: argparse.Namespace):
     from kiosk.storage.context import open_kiosk
     from kiosk.storage.paths import require_owner
     from kiosk.storage.provision import provision
@@ -60,7 +74,8 @@ def _open(args: argparse.Namespace):
 
 
 def cmd_init(args: argparse.Namespace, out: Output) -> int:
-    from kiosk.storage.site import init_site
+    from kiosk.storage.site import check_site_values, init_site
+    from ui.admin.first_admin import add_first_admin, first_admin_request
 
     root = resolve_data_dir(args.data_dir)
     values = {
@@ -71,8 +86,14 @@ def cmd_init(args: argparse.Namespace, out: Output) -> int:
         "portal_url": args.portal or "",
         "saturday_morning": args.saturday_morning,
     }
+    check_site_values(values)  # bad settings are reported before the administrator is asked for
+    first = first_admin_request(root, args, _open_unchecked, _os_account())  # a new site's administrator, or proof (--force)
     settings = init_site(root, values, overwrite=args.force)
-    out.emit({"ok": True, "data_dir": root, "settings": asdict(settings)}, f"Đã thiết lập điểm tiếp nhận {settings.unit_name} ({settings.unit_id}) tại {root}.")
+    text = f"Đã thiết lập điểm tiếp nhận {settings.unit_name} ({settings.unit_id}) tại {root}."
+    admin = add_first_admin(first, _open_unchecked, args, _os_account()) if first else None
+    if admin:
+        text += f" Quản trị viên: {admin}."
+    out.emit({"ok": True, "data_dir": root, "settings": asdict(settings), "admin": admin}, text)
     return EXIT_OK
 
 
@@ -81,7 +102,7 @@ def cmd_site_change_unit_id(args: argparse.Namespace, out: Output) -> int:
 
     ctx = _open(args)
     try:
-        old, new = change_unit_id(ctx, args.unit_id, actor=_os_account())
+        old, new = change_unit_id(ctx, args.unit_id, actor=_os_account(args))
     finally:
         ctx.close()
     out.emit(
@@ -95,15 +116,19 @@ def cmd_site_change_unit_id(args: argparse.Namespace, out: Output) -> int:
 def cmd_officer_add(args: argparse.Namespace, out: Output) -> int:
     from kiosk.security.officers import add_officer
 
-    line = sys.stdin.readline()
-    pin = line.rstrip("\r\n")
-    ctx = _open(args)
-    with ctx.transaction() as session:
-        officer = add_officer(session, args.username, args.name, args.role, pin)
-        from kiosk.security import audit
+    from kiosk.security import audit
+    from ui.admin.stdin_secret import stdin_line
 
-        audit.record(session, _os_account(), "officer.added", username=officer.username, role=officer.role)
-        payload = {"ok": True, "username": officer.username, "name": officer.full_name, "role": officer.role}
+    ctx = _open(args)  # an administrator's name and PIN come first on stdin (none for a site's first administrator)
+    try:
+        pin = stdin_line()
+        with ctx.transaction() as session:
+            officer = add_officer(session, args.username, args.name, args.role, pin)
+            action = "officer.first_admin" if getattr(args, "first_admin", False) else "officer.added"
+            audit.record(session, _os_account(args), action, username=officer.username, role=officer.role)
+            payload = {"ok": True, "username": officer.username, "name": officer.full_name, "role": officer.role}
+    finally:
+        ctx.close()
     out.emit(payload, f"Đã thêm cán bộ {payload['name']} ({payload['username']}, vai trò {payload['role']}).")
     return EXIT_OK
 
@@ -259,23 +284,30 @@ def cmd_sync(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_enrol(args: argparse.Namespace, out: Output) -> int:
     from sync.enrolment import enrol
-    from ui.admin.stdin_secret import enrolment_code
+    from ui.admin.stdin_secret import STDIN, enrolment_code
 
-    code = enrolment_code(args.code)  # refused on the command line, read from stdin
-    ctx = _open(args)
-    credentials = enrol(ctx, args.portal, code, actor=_os_account())
+    if args.code != STDIN:
+        enrolment_code(args.code)  # refused on the command line before anything else
+    ctx = _open(args)  # the administrator's name and PIN come first on stdin
+    code = enrolment_code(args.code)
+    credentials = enrol(ctx, args.portal, code, actor=_os_account(args))
     payload = {"ok": True, "portal_url": credentials.portal_url, "kiosk_id": credentials.kiosk_id, "enrolled_at": credentials.enrolled_at}
     out.emit(payload, f"Đã đăng ký máy với cổng {credentials.portal_url} (mã máy {credentials.kiosk_id}).")
     return EXIT_OK
 
 
-def _os_account() -> str:
+def _os_account(args: argparse.Namespace | None = None) -> str:
+    """Who the audit chain names: with `args`, the administrator who proved an administrator's command; else (and for
+    open commands) the operating-system account."""
     import getpass
 
+    from ui.admin.admin_login import actor
+
     try:
-        return f"os:{getpass.getuser()}"
+        account = f"os:{getpass.getuser()}"
     except Exception:  # noqa: BLE001 - getuser raises various errors when no user name is known
-        return "os:unknown"
+        account = "os:unknown"
+    return actor(args, account) if args is not None else account
 
 
 # --- parser ---------------------------------------------------------------------------------------
@@ -306,7 +338,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kiosk-number", required=True, type=int, help="số hiệu máy 1–9 trong đơn vị")
     p.add_argument("--portal", help="địa chỉ cổng dịch vụ công (https://…)")
     p.add_argument("--saturday-morning", action="store_true", help="đơn vị tiếp nhận sáng thứ Bảy")
-    p.add_argument("--force", action="store_true", help="ghi đè thiết lập đã có")
+    p.add_argument("--force", action="store_true", help="ghi đè thiết lập đã có (cần quản trị viên: --as)")
+    p.add_argument("--admin", metavar="USER", help="tên đăng nhập quản trị viên đầu tiên (điểm mới); mã PIN đọc từ stdin")
+    p.add_argument("--admin-name", metavar="NAME", help="họ tên quản trị viên đầu tiên")
+    needs_admin(p, "init")
 
     site = sub.add_parser("site", parents=[common], help="thiết lập điểm tiếp nhận")
     site_sub = site.add_subparsers(dest="site_command", required=True, metavar="ACTION")
@@ -315,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Hồ sơ mới mang mã định danh mới; hồ sơ, giấy hẹn và trang tra cứu cũ giữ mã cũ (docs/admin.md).",
     )
     p.set_defaults(handler=cmd_site_change_unit_id)
+    needs_admin(p, "site change-unit-id")
     p.add_argument("unit_id", metavar="NEW", help="mã định danh mới, ví dụ H26.105.12")
 
     officer = sub.add_parser("officer", parents=[common], help="quản lý cán bộ")
@@ -324,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("username")
     p.add_argument("--name", required=True, help="họ và tên")
     p.add_argument("--role", required=True, choices=["officer", "admin"])
+    needs_admin(p, "officer add")
     from ui.admin.officer_commands import register as register_officers
 
     register_officers(officer_sub, common, _open, _os_account)  # officer unlock, officer pin
@@ -357,6 +394,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("enrol", cmd_enrol, "đăng ký máy với cổng dịch vụ công bằng mã đăng ký một lần")
     p.add_argument("--portal", required=True, help="địa chỉ cổng, ví dụ https://dichvucong.tinh.gov.vn")
     p.add_argument("--code", required=True, metavar="-", help="\"-\": mã đăng ký (kiosk-portal enrolment-code) đọc từ đầu vào chuẩn, không bao giờ trên dòng lệnh")
+    needs_admin(p, "enrol")
 
     from ui.admin.security_commands import register
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any, Callable
 
+from ui.admin.admin_login import needs_admin
+
 EXIT_OK = 0
 
 
 def register(add: Callable[..., argparse.ArgumentParser], open_ctx: Callable[[argparse.Namespace], Any],
-             os_account: Callable[[], str]) -> None:
+             os_account: Callable[..., str]) -> None:
     def show(args: argparse.Namespace, out: Any) -> int:
         from kiosk.clock import floor
 
@@ -30,7 +32,7 @@ def register(add: Callable[..., argparse.ArgumentParser], open_ctx: Callable[[ar
         from kiosk.clock.override import allow_receiving
 
         ctx = open_ctx(args)
-        state = allow_receiving(ctx, args.hours, os_account())
+        state = allow_receiving(ctx, args.hours, os_account(args))
         out.emit({"ok": True, "override_until": state.override_until},
                  f"Đã cho phép tiếp nhận trong {args.hours:g} giờ dù đồng hồ máy sai (đã ghi nhật ký kiểm tra). Hãy chỉnh ngày giờ của máy sớm nhất có thể.")
         return EXIT_OK
@@ -41,3 +43,4 @@ def register(add: Callable[..., argparse.ArgumentParser], open_ctx: Callable[[ar
     p = sub.add_parser("allow", help="cho phép tiếp nhận dù đồng hồ chậm hơn mốc (ghi vào nhật ký kiểm tra)")
     p.add_argument("--hours", type=float, required=True, help="số giờ cho phép (tối đa 72)")
     p.set_defaults(handler=allow)
+    needs_admin(p, "clock allow")

@@ -9,13 +9,14 @@ from typing import Any, Callable
 
 from kiosk.errors import InputError
 from kiosk.storage.paths import DataDir
+from ui.admin.admin_login import needs_admin, read_credentials
 
 EXIT_OK, EXIT_ACTION = 0, 1
 
 Handler = Callable[[argparse.Namespace, Any], int]
 
 
-def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[argparse.Namespace], Any], os_account: Callable[[], str]) -> None:
+def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[argparse.Namespace], Any], os_account: Callable[..., str]) -> None:
     def group(name: str, help_text: str) -> Any:
         parser = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
         return parser.add_subparsers(dest=f"{name}_command", required=True, metavar="ACTION")
@@ -57,7 +58,7 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
             with ctx.transaction() as session:
                 from kiosk.security import audit
 
-                audit.record(session, os_account(), "key.backed_up")
+                audit.record(session, os_account(args), "key.backed_up")
         finally:
             ctx.close()
         out.emit({"ok": True, "out": str(target)}, f"Đã ghi bản sao khóa dữ liệu vào {target}. Cất tệp này và mật khẩu ở nơi an toàn, ngoài máy tiếp nhận.")
@@ -65,21 +66,27 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
 
     def cmd_key_restore(args: argparse.Namespace, out: Any) -> int:
         from kiosk.security import keystore
+        from kiosk.security.admin_auth import admin_in_file
         from kiosk.storage.paths import resolve_data_dir
 
         root = resolve_data_dir(args.data_dir)
+        has_database = DataDir(root).db_path.exists()
+        credentials = read_credentials(args) if has_database else None  # the administrator first, then the passphrase
         passphrase = sys.stdin.readline().rstrip("\r\n")
         key = keystore.import_recovery(Path(args.file).read_bytes(), passphrase)
         existing = keystore.load_data_key(root) if keystore.has_data_key(root) else None
         if existing is not None and existing != key and not args.force:
             raise InputError("Thư mục dữ liệu đang có một khóa khác; dùng --force nếu chắc chắn muốn thay (dữ liệu mã hóa bằng khóa cũ sẽ không mở được).")
+        if credentials is not None:  # checked in the database the recovered key opens, before the key is stored
+            args.actor = admin_in_file(DataDir(root).db_path, key, *credentials) or None
+        args.actor = getattr(args, "actor", None) or os_account()  # no database, or one without any administrator yet
         keystore.store_data_key(root, key)
         ctx = open_kiosk(args)  # proves the key opens the database
         try:
             with ctx.transaction() as session:
                 from kiosk.security import audit
 
-                audit.record(session, os_account(), "key.restored")
+                audit.record(session, os_account(args), "key.restored")
         finally:
             ctx.close()
         out.emit({"ok": True, "backend": keystore.backend_name()}, f"Đã khôi phục khóa dữ liệu ({keystore.backend_name()}); cơ sở dữ liệu mở được.")
@@ -91,7 +98,7 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
         ctx = open_kiosk(args)
         try:
             days = args.days if args.days is not None else ctx.settings.retention_days
-            report = purge(ctx, actor=os_account(), days=days)
+            report = purge(ctx, actor=os_account(args), days=days)
         finally:
             ctx.close()
         text = (
@@ -118,9 +125,12 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
     def cmd_restore(args: argparse.Namespace, out: Any) -> int:
         from kiosk.storage.backup import restore
         from kiosk.storage.paths import resolve_data_dir
+        from ui.admin.admin_login import prove_admin_for_restore
         from ui.admin.restore_summary import summary_text
 
-        report = restore(resolve_data_dir(args.data_dir), Path(args.file), actor=os_account())
+        root = resolve_data_dir(args.data_dir)
+        prove_admin_for_restore(root, Path(args.file), args, os_account())
+        report = restore(root, Path(args.file), actor=os_account(args))
         out.emit(report.as_dict(), summary_text(report))
         return EXIT_OK
 
@@ -129,6 +139,7 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
     p.add_argument("--out", help="tệp bản sao lưu (ví dụ trên USB)")
     p = sub.add_parser("restore", parents=[common], help="khôi phục cơ sở dữ liệu từ bản sao lưu (tắt phần mềm tiếp nhận trước)")
     p.set_defaults(handler=cmd_restore)
+    needs_admin(p, "restore")
     p.add_argument("file", help="tệp bản sao lưu")
 
     def cmd_support_bundle(args: argparse.Namespace, out: Any) -> int:
@@ -158,6 +169,7 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
 
     p = sub.add_parser("purge", parents=[common], help="xóa dữ liệu cá nhân của hồ sơ đã gửi, đã kết thúc và quá thời hạn lưu trữ")
     p.set_defaults(handler=cmd_purge)
+    needs_admin(p, "purge")
     p.add_argument("--days", type=int, help="số ngày lưu trữ (mặc định: thiết lập retention_days, 30)")
 
     def cmd_key_rotate(args: argparse.Namespace, out: Any) -> int:
@@ -188,7 +200,7 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
         ctx = open_kiosk(args)
         try:
             with ctx.transaction() as session:
-                audit.record(session, os_account(), "key.rotated", attachments=result["attachments"])
+                audit.record(session, os_account(args), "key.rotated", attachments=result["attachments"])
         finally:
             ctx.close()
         out.emit(
@@ -201,11 +213,12 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
     action(audit_group, "verify", cmd_audit_verify, "kiểm tra chuỗi nhật ký: phát hiện dòng bị sửa, bị xóa hoặc bị chèn")
 
     key_group = group("key", "khóa mã hóa dữ liệu")
-    p = action(key_group, "backup", cmd_key_backup, "ghi bản sao khóa dữ liệu, bảo vệ bằng mật khẩu (đọc từ stdin, ≥ 12 ký tự)")
+    p = needs_admin(action(key_group, "backup", cmd_key_backup, "ghi bản sao khóa dữ liệu, bảo vệ bằng mật khẩu (đọc từ stdin, ≥ 12 ký tự)"), "key backup")
     p.add_argument("--out", required=True, help="tệp bản sao khóa (cất ngoài máy)")
     p.add_argument("--force", action="store_true")
-    action(key_group, "rotate", cmd_key_rotate, "đổi khóa dữ liệu: mã hóa lại cơ sở dữ liệu và tệp đính kèm (tắt phần mềm tiếp nhận trước)")
-    p = action(key_group, "restore", cmd_key_restore, "khôi phục khóa dữ liệu từ bản sao (mật khẩu đọc từ stdin)")
+    p = action(key_group, "rotate", cmd_key_rotate, "đổi khóa dữ liệu: mã hóa lại cơ sở dữ liệu và tệp đính kèm (tắt phần mềm tiếp nhận trước)")
+    needs_admin(p, "key rotate")
+    p = needs_admin(action(key_group, "restore", cmd_key_restore, "khôi phục khóa dữ liệu từ bản sao (mật khẩu đọc từ stdin)"), "key restore")
     p.add_argument("file", help="tệp bản sao khóa")
     p.add_argument("--force", action="store_true")
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtPrintSupport import QPrinter
 
+from kiosk.errors import KioskError
 from kiosk.storage.files import replacing
 
 MARGIN_MM = 15.0
@@ -24,8 +25,8 @@ _PAPER_IDS = {"A4": QPageSize.PageSizeId.A4, "A5": QPageSize.PageSizeId.A5}
 PaintPage = Callable[[QPainter, QRectF], None]
 
 
-class RenderError(RuntimeError):
-    """A paper could not be written or printed; the message is for the officer."""
+class RenderError(KioskError):
+    """A paper could not be written or printed; the message is for the officer (and `kiosk-admin` prints it, exit 1)."""
 
 
 def page_size(paper: str | QPageSize) -> QPageSize:
@@ -55,6 +56,10 @@ def write_pdf(path: Path, paper: str | QPageSize, title: str, pages: Sequence[Pa
         raise ValueError("at least one page is needed")
     path = Path(path)
     size = page_size(paper)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # an export folder on a USB stick may not exist yet
+    except OSError as exc:
+        raise error(f"Không tạo được thư mục {path.parent} để ghi tệp PDF ({exc.strerror or exc}).") from exc
     with replacing(path) as tmp:
         writer = QPdfWriter(str(tmp))
         writer.setResolution(PDF_DPI)

@@ -8,7 +8,7 @@ import json
 
 import requests
 
-from cli_helpers import run
+from cli_helpers import ADMIN_PIN, ADMIN_USER, add_admin, run
 from portal_server import portal  # noqa: F401 - the fixture
 from sync_helpers import UNIT_ID, add_officer, make_kiosk, portal_dossiers, submit_dossiers
 
@@ -28,13 +28,15 @@ def test_a_site_moved_to_its_reissued_identifier_keeps_old_codes_and_syncs_both(
     [waiting] = submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=1000, seed=2)  # queued under the old identifier
     old_url = load_receipt(ctx, waiting, actor="test", reprint=False).tracking_url
     ctx.close()
+    add_admin(root)
+    admin = ("--as", ADMIN_USER)
 
-    code, out, err = run(capsys, "--data-dir", str(root), "--json", "site", "change-unit-id", NEW_UNIT)
+    code, out, err = run(capsys, "--data-dir", str(root), "--json", "site", "change-unit-id", NEW_UNIT, *admin, stdin=ADMIN_PIN + "\n")
     assert code == 0, err
     assert json.loads(out) == {"ok": True, "old_unit_id": UNIT_ID, "unit_id": NEW_UNIT}
-    code, out, _ = run(capsys, "--data-dir", str(root), "--json", "site", "change-unit-id", NEW_UNIT)
+    code, out, _ = run(capsys, "--data-dir", str(root), "--json", "site", "change-unit-id", NEW_UNIT, *admin, stdin=ADMIN_PIN + "\n")
     assert code == 2 and "đã dùng mã định danh" in json.loads(out)["error"]
-    code, out, _ = run(capsys, "--data-dir", str(root), "--json", "site", "change-unit-id", "H26.1")
+    code, out, _ = run(capsys, "--data-dir", str(root), "--json", "site", "change-unit-id", "H26.1", *admin, stdin=ADMIN_PIN + "\n")
     assert code == 2 and "20/2020/QĐ-TTg" in json.loads(out)["error"]
 
     ctx = open_kiosk(root)

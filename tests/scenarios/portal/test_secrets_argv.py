@@ -15,6 +15,7 @@ from pathlib import Path
 
 import requests
 
+from cli_helpers import ADMIN_PIN, ADMIN_USER
 from conftest import REPO, TEST_SITE
 from portal_server import _env, portal, portal_command, start_portal  # noqa: F401 - portal is a fixture
 
@@ -47,8 +48,8 @@ def admin_env() -> dict[str, str]:
 def init_site(root: Path) -> None:
     result = subprocess.run(
         admin_command(root, "init", "--unit-id", TEST_SITE["unit_id"], "--unit-name", TEST_SITE["unit_name"],
-                      "--commune-code", TEST_SITE["commune_code"], "--kiosk-number", "1"),
-        cwd=REPO, env=admin_env(), capture_output=True, text=True, timeout=120,
+                      "--commune-code", TEST_SITE["commune_code"], "--kiosk-number", "1", "--admin", ADMIN_USER, "--admin-name", "Lê Văn Quản"),
+        cwd=REPO, env=admin_env(), capture_output=True, text=True, timeout=120, input=ADMIN_PIN + "\n",
     )
     assert result.returncode == 0, result.stderr
 
@@ -65,16 +66,16 @@ def test_enrol_reads_the_code_on_stdin_and_refuses_it_in_argv(tmp_path: Path, po
     assert "echo MÃ | kiosk-admin enrol --portal URL --code -" in refused.stderr
     assert not (root / "keys" / "portal.json").exists()  # nothing sent: the code is still unused
 
-    process = subprocess.Popen(admin_command(root, "enrol", "--portal", portal.url, "--code", "-"), cwd=REPO, env=admin_env(),
+    process = subprocess.Popen(admin_command(root, "enrol", "--portal", portal.url, "--code", "-", "--as", ADMIN_USER), cwd=REPO, env=admin_env(),
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         seen = cmdline(process.pid)  # read while it runs (it waits for its stdin)
-        out, err = process.communicate(code + "\n", timeout=120)
+        out, err = process.communicate(f"{ADMIN_PIN}\n{code}\n", timeout=120)
     finally:
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, err
-    assert "enrol" in seen and code not in seen
+    assert "enrol" in seen and code not in seen and ADMIN_PIN not in seen
     assert (root / "keys" / "portal.json").is_file()  # enrolled with the code given on stdin
 
 

@@ -12,7 +12,7 @@ import pytest
 import requests
 import zxingcpp
 
-from cli_helpers import run
+from cli_helpers import ADMIN_PIN, ADMIN_USER, run
 from conftest import TEST_SITE
 from portal_server import portal  # noqa: F401 - the fixture
 from sync_helpers import add_officer, submit_dossiers
@@ -28,11 +28,11 @@ def test_a_site_with_either_identifier_shape_receives_prints_syncs_and_is_tracke
 
     root = tmp_path / "site"
     code, out, err = run(capsys, "--data-dir", str(root), "--json", "init", "--unit-id", unit_id, "--unit-name", TEST_SITE["unit_name"],
-                         "--commune-code", TEST_SITE["commune_code"], "--kiosk-number", "3")
+                         "--commune-code", TEST_SITE["commune_code"], "--kiosk-number", "3", "--admin", ADMIN_USER, "--admin-name", "Lê Văn Quản", stdin=ADMIN_PIN + "\n")
     assert code == 0, err
     assert json.loads(out)["settings"]["unit_id"] == unit_id
     enrolment_code = portal.enrolment_code(unit_id, 3)
-    code, out, err = run(capsys, "--data-dir", str(root), "--json", "enrol", "--portal", portal.url, "--code", "-", stdin=enrolment_code + "\n")
+    code, out, err = run(capsys, "--data-dir", str(root), "--json", "enrol", "--portal", portal.url, "--code", "-", "--as", ADMIN_USER, stdin=f"{ADMIN_PIN}\n{enrolment_code}\n")
     assert code == 0, err
 
     ctx = open_kiosk(root)
@@ -102,10 +102,10 @@ def test_a_centralised_service_code_is_numbered_in_its_series_synced_and_tracked
 
     root = tmp_path / "site"
     code, out, err = run(capsys, "--data-dir", str(root), "--json", "init", "--unit-id", "H26.105.12", "--unit-name", TEST_SITE["unit_name"],
-                         "--commune-code", TEST_SITE["commune_code"], "--kiosk-number", "3")
+                         "--commune-code", TEST_SITE["commune_code"], "--kiosk-number", "3", "--admin", ADMIN_USER, "--admin-name", "Lê Văn Quản", stdin=ADMIN_PIN + "\n")
     assert code == 0, err
-    code, out, err = run(capsys, "--data-dir", str(root), "--json", "enrol", "--portal", portal.url, "--code", "-",
-                         stdin=portal.enrolment_code("H26.105.12", 3) + "\n")
+    code, out, err = run(capsys, "--data-dir", str(root), "--json", "enrol", "--portal", portal.url, "--code", "-", "--as", ADMIN_USER,
+                         stdin=f"{ADMIN_PIN}\n" + portal.enrolment_code("H26.105.12", 3) + "\n")
     assert code == 0, err
     _centralised_definition(DataDir(root).catalogue_dir)
 

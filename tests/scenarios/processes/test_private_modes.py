@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from conftest import REPO, TEST_SITE
-from cli_helpers import birth_values
+from cli_helpers import ADMIN_PIN, ADMIN_USER, birth_values
 from portal_server import start_portal
 
 UMASK_022 = ["sh", "-c", 'umask 022 && exec "$@"', "umask-022"]  # execs the portal: its pid stays the portal's
@@ -62,15 +62,16 @@ def test_kiosk_and_portal_files_are_private_under_umask_022(tmp_path: Path) -> N
 
     with start_portal(tmp_path / "portal", command_prefix=UMASK_022) as portal:
         kiosk_admin(root, "init", "--unit-id", TEST_SITE["unit_id"], "--unit-name", TEST_SITE["unit_name"],
-                    "--commune-code", TEST_SITE["commune_code"], "--kiosk-number", "1")
-        kiosk_admin(root, "officer", "add", "lan", "--name", "Trần Thị Lan", "--role", "officer", stdin="246813\n")
+                    "--commune-code", TEST_SITE["commune_code"], "--kiosk-number", "1", "--admin", ADMIN_USER, "--admin-name", "Lê Văn Quản", stdin=ADMIN_PIN + "\n")
+        kiosk_admin(root, "officer", "add", "lan", "--name", "Trần Thị Lan", "--role", "officer", "--as", ADMIN_USER,
+                    stdin=f"{ADMIN_PIN}\n246813\n")
         out = kiosk_admin(root, "--json", "submit", "--procedure", "1.001193", "--data", str(data), "--attach", str(scan)).stdout
         dossier_code = json.loads(out)["code"]
         kiosk_admin(root, "backup")
         kiosk_admin(root, "backup", "--out", str(exports / "sao-luu" / "kiosk.backup"))  # makes the folders
         kiosk_admin(root, "receipt", dossier_code, "--pdf", str(exports / "giay-hen.pdf"))
         code = portal.enrolment_code(TEST_SITE["unit_id"], 1)
-        kiosk_admin(root, "enrol", "--portal", portal.url, "--code", "-", stdin=code + "\n")
+        kiosk_admin(root, "enrol", "--portal", portal.url, "--code", "-", "--as", ADMIN_USER, stdin=f"{ADMIN_PIN}\n{code}\n")
         report = json.loads(kiosk_admin(root, "--json", "sync").stdout)
         assert report["delivered"] == 1, report
 

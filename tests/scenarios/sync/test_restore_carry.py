@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from cli_helpers import add_admin, as_admin
 from portal_server import portal  # noqa: F401 - fixture: a real `kiosk-portal serve` process
 from sync_helpers import add_officer, assert_portal_holds_exactly, make_kiosk, outbox_states, submit_dossiers
 
@@ -26,10 +27,8 @@ def _cli(capsys, *args: str) -> tuple[int, dict, str]:
 
 def _restore(capsys, root: Path, backup_file: str, *, as_json: bool = True) -> dict | str:
     """`kiosk-admin restore FILE`: the --json fields, or the Vietnamese summary a user reads."""
-    from ui.admin.cli import main
-
     capsys.readouterr()
-    status = main(["--data-dir", str(root), "restore", backup_file] + (["--json"] if as_json else []))
+    status = as_admin("--data-dir", str(root), "restore", backup_file, *(["--json"] if as_json else []))
     out = capsys.readouterr().out
     assert status == 0, out
     return json.loads(out) if as_json else out
@@ -50,6 +49,7 @@ def test_dossiers_received_after_the_backup_survive_the_restore_and_reach_the_po
     root = tmp_path / "kiosk"
     ctx = make_kiosk(root, portal)
     officer = add_officer(ctx)
+    add_admin(root)
     [before] = submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=2000, seed=1)
     assert SyncEngine(ctx).run_once().delivered == 1
     [pending] = submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=2000, seed=5)  # queued in the backup
@@ -102,6 +102,7 @@ def _backup_then_two_more(tmp_path, portal, capsys):  # noqa: ANN001, ANN202, F8
     root = tmp_path / "kiosk"
     ctx = make_kiosk(root, portal)
     officer = add_officer(ctx)
+    add_admin(root)
     [before] = submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=1000, seed=1)
     ctx.close()
     status, made, _ = _cli(capsys, "--data-dir", str(root), "backup", "--out", str(tmp_path / "b.db"))

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from cli_helpers import add_admin, as_admin
 from conftest import open_raw_db
 from portal_server import portal  # noqa: F401 - the fixture
 from sync_helpers import add_officer, make_kiosk, submit_dossiers
@@ -124,10 +125,10 @@ def test_personal_data_is_purged_after_the_retention_period_with_a_fake_clock(ki
 
 
 def test_kiosk_admin_purge_reports_in_json(kiosk, capsys) -> None:
-    from ui.admin.cli import main
 
     kiosk.close()
-    code = main(["--data-dir", str(kiosk.data.root), "purge", "--json"])
+    add_admin(kiosk.data.root)
+    code = as_admin("--data-dir", str(kiosk.data.root), "purge", "--json")
     report = json.loads(capsys.readouterr().out)
     assert code == 0 and report["ok"] and report["purged"] == [] and report["retention_days"] == 30
 

@@ -262,15 +262,17 @@ def test_probe_tells_the_portal_from_a_captive_portal(kiosk, portal) -> None:  #
 
 
 def run_admin(argv: list[str], stdin_line: str) -> int:
-    """kiosk-admin in-process with `stdin_line` on standard input (the enrolment code never goes in argv)."""
+    """kiosk-admin in-process as the site's administrator, with `stdin_line` on standard input after the administrator's
+    PIN (the enrolment code never goes in argv)."""
     import io
     import sys
 
+    from cli_helpers import ADMIN_PIN, ADMIN_USER
     from ui.admin.cli import main
 
-    sys.stdin = io.StringIO(stdin_line + "\n")
+    sys.stdin = io.StringIO(f"{ADMIN_PIN}\n{stdin_line}\n")
     try:
-        return main(argv)
+        return main([*argv, "--as", ADMIN_USER])
     finally:
         sys.stdin = sys.__stdin__
 
@@ -279,10 +281,12 @@ def test_cli_enrol_then_sync(tmp_path, portal, capsys) -> None:  # noqa: F811
     from ui.admin.cli import main
     from kiosk.storage.site import init_site
 
+    from cli_helpers import add_admin
     from conftest import TEST_SITE
 
     root = tmp_path / "cli"
     init_site(root, dict(TEST_SITE))
+    add_admin(root)
     out = portal.run_cli("enrolment-code", "--unit-id", UNIT_ID, "--kiosk-number", "1")
     text = out if isinstance(out, str) else out.stdout
     enrolment_code = re.findall(r"[A-Za-z0-9-]{6,}", text.strip().splitlines()[-1])[-1]
@@ -317,6 +321,7 @@ def test_cli_sync_exits_1_when_the_portal_is_unreachable(tmp_path, capsys) -> No
     from ui.admin.cli import main
     from kiosk.storage.site import init_site
 
+    from cli_helpers import add_admin
     from conftest import TEST_SITE
 
     root = tmp_path / "offline"

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-
+from cli_helpers import ADMIN_PIN, ADMIN_USER, add_admin
 from ui.admin.cli import main
 
 
@@ -21,9 +21,16 @@ def _submit(ctx, officer, count: int, seed: int = 0) -> list[str]:
     ]
 
 
-def _cli(capsys, *args: str) -> tuple[int, dict]:
+def _cli(capsys, *args: str, stdin: str = "") -> tuple[int, dict]:
+    import io
+    import sys
+
     capsys.readouterr()
-    code = main(list(args) + ["--json"])
+    sys.stdin = io.StringIO(stdin)
+    try:
+        code = main(list(args) + ["--json"])
+    finally:
+        sys.stdin = sys.__stdin__
     out = capsys.readouterr().out
     return code, json.loads(out) if out.strip() else {}
 
@@ -49,7 +56,8 @@ def test_a_restored_backup_followed_by_new_submits_reissues_no_code(ctx, officer
     ctx2 = open_kiosk(site_dir)
     handed_out_after_backup = _submit(ctx2, officer, 2, seed=10)  # receipts printed, then the database is lost
     ctx2.close()
-    status, restored = _cli(capsys, "--data-dir", str(site_dir), "restore", made["path"])
+    add_admin(site_dir)
+    status, restored = _cli(capsys, "--data-dir", str(site_dir), "restore", made["path"], "--as", ADMIN_USER, stdin=ADMIN_PIN + "\n")
     assert status == 0 and Path(restored["previous_kept_as"]).is_file()
     assert _codes(site_dir) == sorted(first + handed_out_after_backup)  # the backup's content, and what came after
     assert restored["carried_codes"] == handed_out_after_backup
@@ -84,8 +92,9 @@ def test_a_damaged_or_foreign_backup_is_refused_and_nothing_changes(ctx, officer
     status, foreign = _cli(capsys, "--data-dir", str(other_site), "backup", "--out", str(tmp_path / "foreign.db"))
     assert status == 0
 
+    add_admin(site_dir)
     for bad in (damaged, tmp_path / "foreign.db", tmp_path / "missing.db"):
-        status, answer = _cli(capsys, "--data-dir", str(site_dir), "restore", str(bad))
+        status, answer = _cli(capsys, "--data-dir", str(site_dir), "restore", str(bad), "--as", ADMIN_USER, stdin=ADMIN_PIN + "\n")
         assert status == 2 and not answer["ok"] and answer["error"], bad
     assert _codes(site_dir) == codes
 

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+
+from cli_helpers import add_admin, as_admin
 from sqlalchemy import select
 
 from forms.samples import sample_values
@@ -96,7 +98,8 @@ def test_a_notice_number_is_never_reused_after_a_rolled_back_transaction_or_a_re
     ctx2 = open_kiosk(site_dir)
     printed_after_backup = [record_guidance(ctx2, procedure, {}, ["ban_an_ly_hon"], "", officer, now=MONDAY).notice_number for _ in range(2)]
     ctx2.close()
-    assert main(["--data-dir", str(site_dir), "--json", "restore", backup]) == 0
+    add_admin(site_dir)
+    assert as_admin("--data-dir", str(site_dir), "--json", "restore", backup) == 0
     capsys.readouterr()
     ctx3 = open_kiosk(site_dir)
     try:

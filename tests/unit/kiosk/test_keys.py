@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import ADMIN_PIN, ADMIN_USER, add_admin
 from conftest import decrypted_sha256
 
 from ui.admin.cli import main
@@ -42,9 +43,11 @@ def test_a_lost_key_is_recovered_from_its_passphrase_protected_copy(ctx, officer
     ctx.close()
     copy = tmp_path / "usb" / "key-recovery.json"
     copy.parent.mkdir()
-    status, _ = _cli(capsys, monkeypatch, "--data-dir", str(site_dir), "key", "backup", "--out", str(copy), stdin="short\n")
+    add_admin(site_dir)
+    admin = ("--as", ADMIN_USER)
+    status, _ = _cli(capsys, monkeypatch, "--data-dir", str(site_dir), "key", "backup", "--out", str(copy), *admin, stdin=ADMIN_PIN + "\nshort\n")
     assert status == 2  # a passphrase under 12 characters is refused
-    status, answer = _cli(capsys, monkeypatch, "--data-dir", str(site_dir), "key", "backup", "--out", str(copy), stdin=PASSPHRASE + "\n")
+    status, answer = _cli(capsys, monkeypatch, "--data-dir", str(site_dir), "key", "backup", "--out", str(copy), *admin, stdin=f"{ADMIN_PIN}\n{PASSPHRASE}\n")
     assert status == 0 and copy.exists() and (site_dir / "keys" / "data.key").read_bytes() not in copy.read_bytes()
 
     (site_dir / "keys" / "data.key").unlink()  # the key file is lost (disk error, careless clean-up)
@@ -52,9 +55,9 @@ def test_a_lost_key_is_recovered_from_its_passphrase_protected_copy(ctx, officer
     assert status == 1 and "key restore" in answer["error"]  # never a fresh key over an encrypted database
     assert not (site_dir / "keys" / "data.key").exists()
 
-    status, answer = _cli(capsys, monkeypatch, "--data-dir", str(site_dir), "key", "restore", str(copy), stdin="wrong passphrase!!\n")
+    status, answer = _cli(capsys, monkeypatch, "--data-dir", str(site_dir), "key", "restore", str(copy), *admin, stdin=ADMIN_PIN + "\nwrong passphrase!!\n")
     assert status == 2 and "Mật khẩu không đúng" in answer["error"]
-    status, answer = _cli(capsys, monkeypatch, "--data-dir", str(site_dir), "key", "restore", str(copy), stdin=PASSPHRASE + "\n")
+    status, answer = _cli(capsys, monkeypatch, "--data-dir", str(site_dir), "key", "restore", str(copy), *admin, stdin=f"{ADMIN_PIN}\n{PASSPHRASE}\n")
     assert status == 0
     status, answer = _cli(capsys, monkeypatch, "--data-dir", str(site_dir), "dossiers")
     assert status == 0 and [d["code"] for d in answer["dossiers"]] == [code]
@@ -67,7 +70,8 @@ def test_rotation_re_keys_database_and_attachments(ctx, officer, site_dir, tmp_p
     code, sha = _submit_with_scan(ctx, officer, tmp_path)
     old_key = ctx.data_key
     ctx.close()
-    status, answer = _cli(capsys, monkeypatch, "--data-dir", str(site_dir), "key", "rotate")
+    add_admin(site_dir)
+    status, answer = _cli(capsys, monkeypatch, "--data-dir", str(site_dir), "key", "rotate", "--as", ADMIN_USER, stdin=ADMIN_PIN + "\n")
     assert status == 0 and answer["attachments"] == 1
     reopened = open_kiosk(site_dir)
     try:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import add_admin, as_admin
+
 
 def _submit(ctx, officer, count: int, seed: int = 0, reuse_code: str | None = None) -> list[str]:
     from forms.samples import sample_values
@@ -131,18 +133,21 @@ def test_any_other_code_is_refused_with_the_reason(restored, officer, site_dir) 
 def test_the_cli_lists_notice_numbers_issued_after_the_backup(ctx, officer, site_dir, capsys) -> None:
     from kiosk.dossier.notices import record_guidance
     from kiosk.storage.backup import backup
-    from ui.admin.cli import main
+    from kiosk.storage.context import open_kiosk
 
+    ctx.close()
+    add_admin(site_dir)  # in the backup too: the current database is garbled, so the backup is asked who the administrator is
+    ctx = open_kiosk(site_dir)
     made = backup(ctx)
     procedure = ctx.catalogue.get("1.004873")
     notice = record_guidance(ctx, procedure, {}, [procedure.documents[0].id], "", officer)
     ctx.close()
     _garble(site_dir)
     capsys.readouterr()
-    assert main(["--data-dir", str(site_dir), "restore", str(made.path), "--json"]) == 0
+    assert as_admin("--data-dir", str(site_dir), "restore", str(made.path), "--json") == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer["possibly_issued_notices"] == [{"kind": "guidance", "number": notice.notice_number}]
     _garble(site_dir)
-    assert main(["--data-dir", str(site_dir), "restore", str(made.path)]) == 0
+    assert as_admin("--data-dir", str(site_dir), "restore", str(made.path)) == 0
     text = capsys.readouterr().out
     assert f"Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ số {notice.notice_number}" in text and "tìm bản giấy" in text

@@ -65,3 +65,24 @@ def test_each_recording_command_writes_its_notice_and_notice_reprints_it(cli_sit
     status, out, _err = run(capsys, "--data-dir", str(cli_site), "--json", "notice", "2/9/2026", "--kind", "stop", "--pdf", str(tmp_path / "x.pdf"))
     assert status != 0 and "Không có thông báo dừng giải quyết số 2/9/2026" in json.loads(out)["error"]
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_pdf_into_a_folder_not_made_yet_is_written_and_one_that_cannot_be_made_is_said_plainly(cli_site: Path, tmp_path: Path, capsys, qapp) -> None:
+    data = tmp_path / "birth.json"
+    data.write_text(json.dumps(birth_values(), ensure_ascii=False), encoding="utf-8")
+    code = call(capsys, cli_site, "submit", "--procedure", PROCEDURE, "--data", str(data))["code"]
+    target = tmp_path / "usb" / "giay-hen" / "lan-1.pdf"  # neither folder exists yet
+    assert call(capsys, cli_site, "receipt", code, "--pdf", str(target))["pdf"] == str(target)
+    assert code in text_of_first(target)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    status, out, err = run(capsys, "--data-dir", str(cli_site), "receipt", code, "--pdf", str(blocked / "x.pdf"))
+    assert status == 1 and "Không tạo được thư mục" in err and "không mong muốn" not in err
+
+
+def text_of_first(path: Path) -> str:
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return " ".join(unicodedata.normalize("NFC", pdf[0].get_textpage().get_text_range()).split())
+    finally:
+        pdf.close()

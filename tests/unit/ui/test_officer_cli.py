@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from cli_helpers import cli_site, run  # noqa: F401 - cli_site is a fixture
+from cli_helpers import ADMIN_PIN, ADMIN_USER, cli_site, run  # noqa: F401 - cli_site is a fixture
 from kiosk.errors import AuthError
 from kiosk.security.officers import MAX_FAILURES, login
 from kiosk.storage.context import open_kiosk
@@ -34,7 +34,7 @@ def test_officer_unlock_lifts_a_lockout_and_is_audited(cli_site: Path, capsys) -
             login(ctx, "lan", "246813")  # locked
     finally:
         ctx.close()
-    code, out, err = run(capsys, "--data-dir", str(cli_site), "--json", "officer", "unlock", "lan")
+    code, out, err = run(capsys, "--data-dir", str(cli_site), "--json", "officer", "unlock", "lan", "--as", ADMIN_USER, stdin=ADMIN_PIN + "\n")
     assert code == 0, err
     assert json.loads(out) == {"ok": True, "username": "lan"}
     [event] = audited(cli_site, "officer.unlocked")
@@ -44,14 +44,14 @@ def test_officer_unlock_lifts_a_lockout_and_is_audited(cli_site: Path, capsys) -
         assert login(ctx, "lan", "246813").username == "lan"
     finally:
         ctx.close()
-    code, out, err = run(capsys, "--data-dir", str(cli_site), "officer", "unlock", "khongco")
+    code, out, err = run(capsys, "--data-dir", str(cli_site), "officer", "unlock", "khongco", "--as", ADMIN_USER, stdin=ADMIN_PIN + "\n")
     assert code == 2 and "Không có cán bộ khongco" in err
 
 
 def test_officer_pin_sets_a_pin_under_the_policy(cli_site: Path, capsys) -> None:
-    code, out, err = run(capsys, "--data-dir", str(cli_site), "officer", "pin", "lan", stdin="1234\n")
+    code, out, err = run(capsys, "--data-dir", str(cli_site), "officer", "pin", "lan", "--as", ADMIN_USER, stdin=ADMIN_PIN + "\n1234\n")
     assert code == 2 and "6" in err and not audited(cli_site, "officer.pin_set")
-    code, out, err = run(capsys, "--data-dir", str(cli_site), "officer", "pin", "lan", stdin="739146\n")
+    code, out, err = run(capsys, "--data-dir", str(cli_site), "officer", "pin", "lan", "--as", ADMIN_USER, stdin=ADMIN_PIN + "\n739146\n")
     assert code == 0 and "Đã đặt mã PIN mới cho lan" in out
     assert audited(cli_site, "officer.pin_set") == [{"username": "lan"}]
     ctx = open_kiosk(cli_site)
@@ -60,5 +60,5 @@ def test_officer_pin_sets_a_pin_under_the_policy(cli_site: Path, capsys) -> None
     finally:
         ctx.close()
     code, out, err = run(capsys, "--data-dir", str(cli_site), "officer", "add", "hoa", "--name", "Đỗ Thị Hoa", "--role", "officer",
-                         stdin="111111\n")
+                         "--as", ADMIN_USER, stdin=ADMIN_PIN + "\n111111\n")
     assert code == 2 and "lặp lại" in err
