@@ -9,6 +9,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+from cli_helpers import add_admin, as_admin
 from conftest import open_raw_db
 from ui.admin.cli import main
 
@@ -126,7 +127,8 @@ def test_no_finding_on_a_fresh_folder_an_ordinary_session_or_a_restore(ctx, offi
     assert main(["--data-dir", str(site_dir), "backup", "--json"]) == 0
     made = json.loads(capsys.readouterr().out)["path"]
     _work(site_dir)
-    assert main(["--data-dir", str(site_dir), "restore", made, "--json"]) == 0
+    add_admin(site_dir)
+    assert as_admin("--data-dir", str(site_dir), "restore", made, "--json") == 0
     _work(site_dir)
     report = _verify(site_dir, capsys)
     assert report["ok"], report["findings"]
