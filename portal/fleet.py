@@ -1,4 +1,4 @@
-"""The fleet page: every kiosk's last sync, queue, version and clock skew (HTML, for the province's IT)."""
+"""The fleet page: every kiosk's last sync, queue, version, clock skew and audit chain witness (HTML, for the province's IT)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,18 @@ def _when(value: str | None) -> str:
     return datetime.fromisoformat(value).astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
 
 
+def audit_text(row: dict[str, Any]) -> str:
+    """The audit chain column: the head held, or the flag kept once a head went back or forked."""
+    if row.get("audit_flag"):
+        held, reported = row.get("audit_flag_held_seq"), row.get("audit_flag_reported_seq")
+        what = (f"bị lùi từ #{held} về #{reported}" if row["audit_flag"] == "lower"
+                else f"không nối tiếp #{held} (máy gửi #{reported}): các dòng đã bị xóa hoặc viết lại")
+        return f"⚠ Chuỗi nhật ký {what}, lúc {_when(row.get('audit_flagged_at'))}; có thể do khôi phục bản sao lưu: cần kiểm tra máy"
+    if row.get("audit_seq") is None:
+        return "—"
+    return f"liền mạch đến #{row['audit_seq']}"
+
+
 def page(rows: Sequence[dict[str, Any]], portal_name: str) -> str:
     lines = []
     for row in rows:
@@ -32,10 +44,11 @@ def page(rows: Sequence[dict[str, Any]], portal_name: str) -> str:
             _when(row.get("last_sync_at")),
             "—" if row.get("queue_length") is None else str(row["queue_length"]),
             skew_text + flag,
+            audit_text(row),
             state,
         )
         lines.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
-    head = "".join(f"<th>{h}</th>" for h in ("Đơn vị / máy", "Mã máy", "Phiên bản", "Đồng bộ lần cuối", "Chờ gửi", "Lệch giờ", "Trạng thái"))
+    head = "".join(f"<th>{h}</th>" for h in ("Đơn vị / máy", "Mã máy", "Phiên bản", "Đồng bộ lần cuối", "Chờ gửi", "Lệch giờ", "Nhật ký kiểm tra", "Trạng thái"))
     content = (
         '<section class="card">\n<h2>Máy tiếp nhận</h2>\n'
         f'<table style="width:100%;border-collapse:collapse;font-size:15px"><thead><tr>{head}</tr></thead>\n<tbody>\n'

@@ -262,3 +262,22 @@ class StatusChangeDetail(Base):
     event_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)
     event_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
     missing: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of item names
+
+
+class KioskAuditHead(Base):
+    """The witness of each kiosk's audit chain: the latest head it proved at a sync, and a flag that stays once
+    a head came lower than the one held or did not extend it (sync/audit_witness.py, docs/security.md).
+
+    Numbers and MACs only (no content). A table of its own: create_all never adds columns to `kiosk_report`.
+    """
+
+    __tablename__ = "kiosk_audit_head"
+
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosk.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    mac: Mapped[str] = mapped_column(String(64))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    flag: Mapped[str | None] = mapped_column(String(16), nullable=True)  # "lower" | "diverged", kept once set
+    flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    flag_held_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # what the portal held then
+    flag_reported_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # what the kiosk sent then

@@ -113,16 +113,42 @@ class PublishedCatalogueOut(_Out):
     published: list[PublishedItemOut]
 
 
+class AuditHeadIn(_In):
+    """The kiosk's audit chain head (no content): its newest row, and its row at the seq the portal holds."""
+
+    seq: Annotated[int, Field(ge=1, le=2**62)]
+    mac: Sha256
+    held_seq: Annotated[int, Field(ge=1, le=2**62)] | None = None  # the seq the portal answered last time
+    held_mac: Sha256 | None = None  # the kiosk's MAC at held_seq; null when it has no such row any more
+
+
 class KioskReportIn(_In):
     queue_length: Annotated[int, Field(ge=0, le=1_000_000)]
     app_version: _text(40) = ""
     kiosk_time: Annotated[str, StringConstraints(max_length=40), AfterValidator(_iso_datetime)]
+    audit_head: AuditHeadIn | None = None  # sent by kiosks since the audit witness; older ones omit it
+
+
+class AuditFlagOut(BaseModel):
+    reason: Literal["lower", "diverged"]
+    at: str
+    held_seq: int
+    reported_seq: int
+
+
+class AuditWitnessOut(BaseModel):
+    """What the portal holds of the kiosk's chain, and the flag it keeps once a head went back or forked."""
+
+    seq: int
+    mac: Sha256
+    flag: AuditFlagOut | None = None
 
 
 class KioskReportOut(_Out):
     recorded: bool
     portal_time: str
     clock_skew_s: float
+    audit_witness: AuditWitnessOut | None = None  # present when the kiosk sent audit_head
 
 
 class ReceiptKeyIn(_In):

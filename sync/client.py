@@ -406,11 +406,16 @@ class PortalClient:
         more = payload.get("more")
         return result, (str(next_cursor) if next_cursor is not None else None), bool(more) if more is not None else len(result) >= limit
 
-    def report(self, queue_length: int, app_version: str, kiosk_time: str) -> None:
-        """Tell the portal's fleet view how this kiosk is doing (queue, version, its clock)."""
-        status, _payload = self._request("PUT", "/kiosk-report", json_body={"queue_length": queue_length, "app_version": app_version, "kiosk_time": kiosk_time})
+    def report(self, queue_length: int, app_version: str, kiosk_time: str, audit_head: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Tell the portal's fleet view how this kiosk is doing (queue, version, its clock, its audit chain head);
+        the answer (with `audit_witness` from a portal that keeps one: sync/audit_witness.py)."""
+        body: dict[str, Any] = {"queue_length": queue_length, "app_version": app_version, "kiosk_time": kiosk_time}
+        if audit_head is not None:
+            body["audit_head"] = audit_head
+        status, payload = self._request("PUT", "/kiosk-report", json_body=body)
         if status != 200:
             raise BadAnswer(f"kiosk report: HTTP {status}")
+        return payload
 
     def register_receipt_key(self, public_key_hex: str, unit_name: str, unit_id: str | None = None) -> None:
         """Register the receipt key, under `unit_id` when the site now issues codes under a re-issued identifier."""

@@ -1,4 +1,5 @@
-"""`kiosk-admin doctor`'s checks that talk to the portal: reachability, enrolment, clock skew (rural PCs' clocks drift)."""
+"""`kiosk-admin doctor`'s checks that talk to the portal: reachability, enrolment, clock skew (rural PCs' clocks drift),
+and what the portal said of this kiosk's audit chain at the last pass (sync/audit_witness.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from kiosk.clock.floor import PortalCheck
 from kiosk.storage.context import KioskContext
 from kiosk.admin.doctor import Finding
 from kiosk.storage.models import utcnow
+from sync.audit_witness import witness_findings
 from sync.credentials import load_credentials
 from sync.engine import default_client
 from sync.clock_check import record_confirmed, timed_health
@@ -23,7 +25,7 @@ def portal_checks(ctx: KioskContext, clock: Callable[[], datetime] = utcnow) -> 
         return [Finding("portal", "ok", "Chế độ trình diễn: không đồng bộ với cổng.", "Demo mode: no portal sync.")]
     if not ctx.settings.portal_url:
         return [Finding("portal", "warning", "Chưa cấu hình địa chỉ cổng dịch vụ công: hồ sơ sẽ chờ gửi.", "No portal URL configured: dossiers stay queued.")]
-    findings: list[Finding] = []
+    findings: list[Finding] = witness_findings(ctx)  # what the portal said at the last pass, reachable now or not
     credentials = load_credentials(ctx.data)
     if credentials is None:
         findings.append(Finding(

@@ -355,10 +355,14 @@ class SyncEngine:
         from kiosk import __version__
 
         waiting = sum(n for state, n in outbox.count_by_state(self.ctx).items() if state in outbox.WAITING)
+        from sync import audit_witness
+
         try:
-            client.report(waiting, __version__, utcnow().isoformat())
+            answer = client.report(waiting, __version__, utcnow().isoformat(), audit_head=audit_witness.chain_head(self.ctx))
         except PortalError as exc:
             log.info("kiosk report not accepted: %s", type(exc).__name__)
+        else:
+            audit_witness.remember(self.ctx, answer)
 
     def _register_receipt_key(self, client: PortalClient) -> None:
         """Once per portal and identifier: its copy of our receipt public key lets it vouch for receipts not synced

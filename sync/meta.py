@@ -17,6 +17,7 @@ LAST_ERROR = "last_error"
 LAST_ERROR_AT = "last_error_at"
 LAST_ATTEMPT_AT = "last_attempt_at"
 RECEIPT_KEY_REGISTERED = "receipt_key_registered"  # "<portal url> <public key hex> <unit id>" once the portal has it
+AUDIT_WITNESS = "audit_witness"  # the portal's last answer about this kiosk's audit chain (sync/audit_witness.py), JSON
 UPLOADING_AHEAD = "uploading_ahead"  # SHA-256s of the files last uploaded ahead (sync/ahead.py): the portal may hold some
 
 

@@ -74,6 +74,7 @@ def run_checks(root: Path, extra_checks: Sequence[Callable[[Any], list[Finding]]
         from kiosk.admin.uncanonical import uncanonical_findings
 
         findings.extend(uncanonical_findings(ctx))  # numbers migration 0008 could not make whole (docs/canonical-forms.md)
+        findings.append(_audit_chain(ctx))
         for check in extra_checks:
             try:
                 findings.extend(check(ctx))
@@ -98,3 +99,16 @@ def _queue(queued: int, oldest: datetime | None, now: datetime, *, demo: bool) -
     if hours > QUEUE_AGE_WARNING_H:
         return Finding("queue", "warning", f"{queued} hồ sơ chờ gửi, {since}.", f"{queued} dossiers queued, the oldest for {hours:.0f} h.")
     return Finding("queue", "ok", f"{queued} hồ sơ đang chờ gửi ({since}).", f"{queued} dossiers queued (oldest {hours:.0f} h).")
+
+
+def _audit_chain(ctx: Any) -> Finding:
+    """The audit chain, walked as `kiosk-admin audit verify` walks it (read-only: the doctor records nothing)."""
+    from kiosk.security import audit
+
+    with ctx.read() as session:
+        report = audit.verify(session, ctx.data.audit_head_path)
+    if report.ok:
+        return Finding("audit", "ok", f"Nhật ký kiểm tra nguyên vẹn ({report.rows} dòng).", f"Audit chain intact ({report.rows} rows).")
+    shown = "; ".join(f.message for f in report.findings[:3]) + (f" (và {len(report.findings) - 3} vấn đề khác)" if len(report.findings) > 3 else "")
+    return Finding("audit", "error", f"Nhật ký kiểm tra không nguyên vẹn: {shown} Chạy kiosk-admin audit verify để xem đủ và báo quản trị viên.",
+                   f"The audit chain has {len(report.findings)} finding(s): run kiosk-admin audit verify.")

@@ -1,13 +1,15 @@
 """The audit trail: append-only events in the caller's transaction, chained by HMAC so tampering shows.
 
 Row n carries `seq = n`, the previous row's MAC and its own MAC = HMAC-SHA256(audit key, prev_mac ‖
-canonical JSON of the row). The audit key is derived from the data key, so rewriting history needs the
-key, not just write access to the file. After every commit the newest (seq, mac) is written to
-`keys/audit.head` (outside the database): deleting rows from the end then shows as well. The head may
-lag the database by a crash, never lead it, so a lagging head is not an error.
+canonical JSON of the row). The audit key is a secret of its own (keys/audit.key), so rewriting history
+needs the key, not just write access to the file. Around every commit the head file (kiosk/security/
+audit_head.py: MACed, written in two phases so a power cut never leaves it behind) says where the chain
+ends: deleting rows from the end then shows as well. A seq is never issued twice: a new row goes above
+both the newest row and the head, so a deleted tail stays a gap however many events follow.
 
 `verify` says, row by row, what is wrong: altered, deleted (a gap in seq, or rows missing at the end),
-or inserted (rows that are not in the chain). Details must never hold personal data.
+inserted (rows that are not in the chain), and head (the head missing, forged or behind the rows, now or
+when an earlier event was recorded). Details must never hold personal data.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.storage.files import write_atomic
+from kiosk.security import audit_head
 from kiosk.storage.models import AuditEvent, utcnow
 
 log = logging.getLogger(__name__)
@@ -36,11 +38,13 @@ PENDING_INFO = "audit_pending_head"
 
 
 def install(sessions: sessionmaker[Session], key: bytes, head_path: Path) -> None:
-    """Give a sessionmaker's sessions the chain key, and write the head after each commit that added events."""
+    """Give a sessionmaker's sessions the chain key, and write the head around each commit that added events."""
     sessions.kw.setdefault("info", {})
     sessions.kw["info"] = dict(sessions.kw["info"], **{KEY_INFO: key, HEAD_INFO: str(head_path)})
-    if not event.contains(sessions, "after_commit", _write_head_after_commit):
-        event.listen(sessions, "after_commit", _write_head_after_commit)
+    for name, listener in (("before_commit", _head_before_commit), ("after_commit", _head_after_commit),
+                           ("after_rollback", _forget_pending)):
+        if not event.contains(sessions, name, listener):
+            event.listen(sessions, name, listener)
 
 
 def _canonical(row: AuditEvent | dict[str, Any]) -> bytes:
@@ -56,19 +60,67 @@ def _mac(key: bytes, prev_mac: str, row: AuditEvent | dict[str, Any]) -> str:
     return hmac.new(key, prev_mac.encode("ascii") + b"\n" + _canonical(row), hashlib.sha256).hexdigest()
 
 
+def _tip(session: Session) -> tuple[int, str] | None:
+    """The newest chained row's (seq, MAC), as the database holds it."""
+    last = session.execute(select(AuditEvent.seq, AuditEvent.mac).where(AuditEvent.seq.is_not(None)).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    return (int(last[0]), str(last[1] or "")) if last else None
+
+
+def _append(session: Session, key: bytes, actor: str, action: str, dossier_id: int | None, details: dict[str, Any], floor: int) -> AuditEvent:
+    event_row = AuditEvent(at=utcnow(), actor=actor[:80], action=action, dossier_id=dossier_id, details=details)
+    tip = _tip(session)
+    event_row.seq = max(tip[0] if tip else 0, floor) + 1  # never below the head: a deleted tail stays a gap
+    event_row.prev_mac = tip[1] if tip else GENESIS
+    event_row.mac = _mac(key, event_row.prev_mac, event_row)
+    session.add(event_row)
+    base = session.info[PENDING_INFO][0] if PENDING_INFO in session.info else tip
+    session.info[PENDING_INFO] = (base, (event_row.seq, event_row.mac))
+    return event_row
+
+
 def record(session: Session, actor: str, action: str, *, dossier_id: int | None = None, **details: Any) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction (which holds the write lock)."""
+    """Append one event to the chain, in the caller's transaction (which holds the write lock).
+
+    The first event of a transaction compares the head with the database. Anything wrong (no head while rows
+    exist, a forged head, a head behind the rows) is recorded first, as a chained `audit.head_mismatch`
+    event, so the finding outlives the head this commit writes: running `verify` never erases it.
+    """
     key = session.info.get(KEY_INFO)
     if key is None:
         raise RuntimeError("audit event outside a kiosk context's session (no chain key)")
-    event_row = AuditEvent(at=utcnow(), actor=actor[:80], action=action, dossier_id=dossier_id, details=details)
-    last = session.execute(select(AuditEvent.seq, AuditEvent.mac).where(AuditEvent.seq.is_not(None)).order_by(AuditEvent.seq.desc()).limit(1)).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    event_row.seq, event_row.prev_mac = seq, prev
-    event_row.mac = _mac(key, prev, event_row)
-    session.add(event_row)
-    session.info[PENDING_INFO] = (seq, event_row.mac)
-    return event_row
+    floor = 0
+    if PENDING_INFO not in session.info and session.info.get(HEAD_INFO):
+        problem, floor, head_seq, legacy = _check_head(session, key, Path(session.info[HEAD_INFO]))
+        if problem:
+            tip = _tip(session)
+            _append(session, key, "kiosk", audit_head.MISMATCH_ACTION, None,
+                    {"reason": problem, "head_seq": head_seq, "db_seq": tip[0] if tip else None}, floor)
+        elif legacy:
+            _append(session, key, "kiosk", audit_head.SIGNED_ACTION, None, {}, floor)
+    return _append(session, key, actor, action, dossier_id, details, floor)
+
+
+def _check_head(session: Session, key: bytes, path: Path) -> tuple[str | None, int, int | None, bool]:
+    """(problem, floor, head seq, legacy): what is wrong with the head against the database, if anything; the
+    seq below which no new row may go; the head's seq; whether it is the unsigned format still to be signed."""
+    tip = _tip(session)
+    try:
+        head = audit_head.read(path, key)
+    except audit_head.HeadForged:
+        return "forged", 0, None, False
+    if head is None:
+        return ("missing" if tip is not None else None), 0, None, False
+    if head.legacy and _signed_before(session):
+        return "forged", 0, head.seq, False
+    if tip is not None and tip[0] > head.top:
+        return ("stale" if not head.legacy else None), head.seq, head.seq, head.legacy
+    if tip is not None and tip[0] in (head.seq, head.top) and not head.legacy and not head.accepts(tip):
+        return "replaced", head.seq, head.seq, False
+    return None, head.seq, head.seq, head.legacy  # a tail deleted below the head shows as a gap: the floor keeps it
+
+
+def _signed_before(session: Session) -> bool:
+    return session.scalar(select(AuditEvent.id).where(AuditEvent.action == audit_head.SIGNED_ACTION, AuditEvent.seq.is_not(None)).limit(1)) is not None
 
 
 def chain_unsealed(session: Session) -> int:
@@ -88,47 +140,29 @@ def chain_unsealed(session: Session) -> int:
         seq += 1
         row.seq, row.prev_mac = seq, prev
         row.mac = prev = _mac(key, prev, row)
-    session.info[PENDING_INFO] = (seq, prev)
+    session.info[PENDING_INFO] = (None, (seq, prev))
     return len(loose)
 
 
-def _write_head_after_commit(session: Session) -> None:
-    pending = session.info.pop(PENDING_INFO, None)
-    path = session.info.get(HEAD_INFO)
-    if pending is None or not path:
-        return
-    try:
-        write_head(Path(path), *pending)
-    except OSError as exc:  # the events are committed; a lagging head only weakens tail-deletion detection
-        log.warning("audit head not written: %s", exc.strerror or exc)
+def _head_before_commit(session: Session) -> None:
+    pending, path = session.info.get(PENDING_INFO), session.info.get(HEAD_INFO)
+    if pending is not None and path:
+        audit_head.safe(audit_head.before_commit, Path(path), session.info[KEY_INFO], *pending)
 
 
-def write_head(path: Path, seq: int, mac: str) -> None:
-    try:
-        current = read_head(path)
-    except ValueError:
-        current = None
-    if current and current[0] > seq:
-        return  # another writer already moved it further
-    write_atomic(path, json.dumps({"seq": seq, "mac": mac}).encode("ascii"))
+def _head_after_commit(session: Session) -> None:
+    pending, path = session.info.pop(PENDING_INFO, None), session.info.get(HEAD_INFO)
+    if pending is not None and path:
+        audit_head.safe(audit_head.after_commit, Path(path), session.info[KEY_INFO], pending[1])
 
 
-def read_head(path: Path) -> tuple[int, str] | None:
-    try:
-        data = json.loads(path.read_text(encoding="ascii"))
-        return int(data["seq"]), str(data["mac"])
-    except FileNotFoundError:
-        return None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ValueError("audit head unreadable") from exc
+def _forget_pending(session: Session) -> None:
+    session.info.pop(PENDING_INFO, None)  # the rows were not committed; the phase-one head still accepts the old tip
 
 
 def reset_head(session: Session, path: Path) -> None:
     """After a restore: the head follows the restored database (whose newest rows are genuine)."""
-    last = session.execute(select(AuditEvent.seq, AuditEvent.mac).where(AuditEvent.seq.is_not(None)).order_by(AuditEvent.seq.desc()).limit(1)).first()
-    path.unlink(missing_ok=True)
-    if last:
-        write_head(path, last[0], last[1])
+    audit_head.reset(path, session.info[KEY_INFO], _tip(session))
 
 
 # --- verification --------------------------------------------------------------------------------
@@ -157,17 +191,23 @@ class VerifyReport:
 
 
 def verify(session: Session, head_path: Path) -> VerifyReport:
-    """Walk the chain in seq order and say what was altered, deleted or inserted."""
+    """Walk the chain in seq order and say what was altered, deleted or inserted, then hold the head against it.
+
+    Read-only. The head findings here describe the files as they are now; the first event recorded after them
+    chains an `audit.head_mismatch` row (see `record`), which this reports for good.
+    """
     key = session.info[KEY_INFO]
     findings: list[Finding] = []
     try:
-        head = read_head(head_path)
-    except ValueError:
-        head = None
-        findings.append(Finding("altered", None, None, "Tệp đầu chuỗi nhật ký (keys/audit.head) bị hỏng."))
-    head_seq = head[0] if head else 0
+        head, forged = audit_head.read(head_path, key), False
+    except audit_head.HeadForged:
+        head, forged = None, True
+    if head is not None and head.legacy and _signed_before(session):
+        head, forged = None, True
+    head_seq = head.seq if head else 0
     rows = list(session.scalars(select(AuditEvent).order_by(AuditEvent.seq.is_(None), AuditEvent.seq, AuditEvent.id)))
     expected, prev_mac = 1, GENESIS
+    good: tuple[int, str] | None = None  # the newest row this kiosk wrote (its MAC holds)
     for row in rows:
         if row.seq is None:
             findings.append(Finding("inserted", None, row.id, f"Dòng nhật ký id {row.id} ({row.action}) nằm ngoài chuỗi: bị chèn thêm."))
@@ -179,14 +219,52 @@ def verify(session: Session, head_path: Path) -> VerifyReport:
         content_ok = hmac.compare_digest(row.mac or "", _mac(key, row.prev_mac or "", row))
         linked = (row.prev_mac or "") == prev_mac
         if not content_ok or (not linked and not gap):
-            if row.seq > head_seq:
+            if row.seq > (head.top if head else 0):
                 findings.append(Finding("inserted", row.seq, row.id, f"Dòng nhật ký #{row.seq} ({row.action}) không do máy ghi: bị chèn thêm."))
             else:
                 findings.append(Finding("altered", row.seq, row.id, f"Dòng nhật ký #{row.seq} ({row.action}, {row.at:%d/%m/%Y %H:%M}) đã bị sửa."))
+        else:
+            good = (row.seq, row.mac or "")
+            if row.action == audit_head.MISMATCH_ACTION:
+                findings.append(_recorded_mismatch(row))
         expected, prev_mac = row.seq + 1, row.mac or ""
     last_seq = expected - 1
-    if head and last_seq < head[0]:
-        missing = f"#{head[0]}" if last_seq + 1 == head[0] else f"#{last_seq + 1}–#{head[0]}"
+    if head and last_seq < head.seq:
+        missing = f"#{head.seq}" if last_seq + 1 == head.seq else f"#{last_seq + 1}–#{head.seq}"
         findings.append(Finding("deleted", last_seq + 1, None, f"Thiếu dòng nhật ký {missing} ở cuối: đã bị xóa."))
+    findings.extend(_head_findings(head, forged, good))
     count = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
-    return VerifyReport(rows=int(count), head_seq=head[0] if head else None, findings=findings)
+    return VerifyReport(rows=int(count), head_seq=head.seq if head else None, findings=findings)
+
+
+HEAD_NAME = "keys/audit.head"
+_REASONS = {
+    "missing": "không có tệp đầu chuỗi nhật ký ({name}) dù nhật ký đã có dòng: tệp đã bị xóa",
+    "forged": "tệp đầu chuỗi nhật ký ({name}) bị sửa hoặc giả (mã xác thực không khớp)",
+    "stale": "tệp đầu chuỗi nhật ký ({name}) dừng ở #{head} trong khi nhật ký đã đến #{db}: tệp bị thay bằng bản cũ, hoặc máy đã không ghi được tệp (đĩa đầy, lỗi đĩa)",
+    "replaced": "dòng nhật ký cuối (#{db}) không phải dòng máy đã ghi theo tệp đầu chuỗi ({name}): bị thay",
+}
+
+
+def _recorded_mismatch(row: AuditEvent) -> Finding:
+    details = row.details or {}
+    reason = _REASONS.get(str(details.get("reason")), "tệp đầu chuỗi nhật ký không khớp nhật ký")
+    what = reason.format(name=HEAD_NAME, head=details.get("head_seq"), db=details.get("db_seq"))
+    return Finding("head", row.seq, row.id, f"Lúc ghi dòng #{row.seq} ({row.at:%d/%m/%Y %H:%M}) máy thấy {what}. Dấu vết này được giữ trong chuỗi.")
+
+
+def _head_findings(head: audit_head.Head | None, forged: bool, good: tuple[int, str] | None) -> list[Finding]:
+    """The head as it is now against the newest genuine row (a lagging head is never a power cut: see audit_head)."""
+    if forged:
+        return [Finding("head", None, None, "Tệp đầu chuỗi nhật ký (keys/audit.head) bị sửa hoặc giả: mã xác thực không khớp.")]
+    if head is None:
+        if good is None:
+            return []
+        return [Finding("head", None, None, f"Không có tệp đầu chuỗi nhật ký (keys/audit.head) dù nhật ký đã đến #{good[0]}: tệp đã bị xóa; không còn gì chứng minh các dòng cuối không bị xóa.")]
+    if good is None or head.legacy:
+        return []  # no genuine row: the walk above has said why; a legacy head is checked by seq only, as before
+    if good[0] > head.top:
+        return [Finding("head", good[0], None, f"Tệp đầu chuỗi nhật ký (keys/audit.head) dừng ở #{head.seq} trong khi nhật ký đã đến #{good[0]}: tệp bị thay bằng bản cũ, hoặc máy đã không ghi được tệp (đĩa đầy, lỗi đĩa).")]
+    if good[0] in (head.seq, head.top) and not head.accepts(good):
+        return [Finding("head", good[0], None, f"Dòng nhật ký #{good[0]} không phải dòng máy đã ghi theo tệp đầu chuỗi (keys/audit.head): bị thay.")]
+    return []

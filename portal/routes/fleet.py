@@ -15,6 +15,7 @@ from portal.db import iso
 from portal.deps import ConfigDep, DatabaseDep, KioskAuth
 from portal.pages import PAGE_HEADERS
 from portal.schemas import KioskReportIn, KioskReportOut
+from portal.services import audit_witness
 from portal.services.fleet import list_kiosks, record_report
 from sync import wire
 
@@ -25,14 +26,19 @@ router = APIRouter()
     f"{wire.API_PREFIX}/kiosk-report",
     response_model=KioskReportOut,
     tags=["kiosk"],
-    summary="What the kiosk says at each sync (queue length, version, its clock), for the fleet view",
+    summary="What the kiosk says at each sync (queue length, version, its clock, its audit chain head), for the fleet view",
     responses=error_responses(401, 413, 422),
 )
 def kiosk_report(payload: KioskReportIn, kiosk: KioskAuth, db: DatabaseDep) -> Any:
     with db.transaction() as session:
         kiosk_time = datetime.fromisoformat(payload.kiosk_time.replace("Z", "+00:00"))
-        row = record_report(session, session.merge(kiosk), payload.queue_length, payload.app_version, kiosk_time)
-        return {"service": wire.SERVICE, "recorded": True, "portal_time": iso(row.last_seen_at), "clock_skew_s": row.clock_skew_s}
+        kiosk = session.merge(kiosk)
+        row = record_report(session, kiosk, payload.queue_length, payload.app_version, kiosk_time)
+        answer = {"service": wire.SERVICE, "recorded": True, "portal_time": iso(row.last_seen_at), "clock_skew_s": row.clock_skew_s}
+        if payload.audit_head is not None:  # docs/security.md, "Audit trail": the portal as witness
+            head = payload.audit_head
+            answer["audit_witness"] = audit_witness.answer(audit_witness.witness(session, kiosk, head.seq, head.mac, head.held_seq, head.held_mac))
+        return answer
 
 
 @router.get(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.db import iso, utcnow
-from portal.models import Kiosk, KioskReport
+from portal.models import Kiosk, KioskAuditHead, KioskReport
 
 
 def record_report(session: Session, kiosk: Kiosk, queue_length: int, app_version: str, kiosk_time: datetime) -> KioskReport:
@@ -26,9 +26,10 @@ def record_report(session: Session, kiosk: Kiosk, queue_length: int, app_version
 
 def list_kiosks(session: Session) -> list[dict[str, Any]]:
     reports = {r.kiosk_id: r for r in session.scalars(select(KioskReport))}
+    heads = {h.kiosk_id: h for h in session.scalars(select(KioskAuditHead))}
     rows = []
     for k in session.scalars(select(Kiosk).order_by(Kiosk.enrolled_at, Kiosk.id)):
-        report = reports.get(k.id)
+        report, head = reports.get(k.id), heads.get(k.id)
         rows.append({
             "kiosk_id": k.id,
             "unit_id": k.unit_id,
@@ -39,5 +40,10 @@ def list_kiosks(session: Session) -> list[dict[str, Any]]:
             "last_sync_at": iso(report.last_seen_at) if report else None,
             "queue_length": report.queue_length if report else None,
             "clock_skew_s": report.clock_skew_s if report else None,
+            "audit_seq": head.seq if head else None,
+            "audit_flag": head.flag if head else None,
+            "audit_flagged_at": iso(head.flagged_at) if head else None,
+            "audit_flag_held_seq": head.flag_held_seq if head else None,
+            "audit_flag_reported_seq": head.flag_reported_seq if head else None,
         })
     return rows
