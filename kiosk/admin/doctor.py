@@ -107,8 +107,12 @@ def _audit_chain(ctx: Any) -> Finding:
 
     with ctx.read() as session:
         report = audit.verify(session, ctx.data.audit_head_path)
-    if report.ok:
+    if report.ok and not report.findings:
         return Finding("audit", "ok", f"Nhật ký kiểm tra nguyên vẹn ({report.rows} dòng).", f"Audit chain intact ({report.rows} rows).")
-    shown = "; ".join(f.message for f in report.findings[:3]) + (f" (và {len(report.findings) - 3} vấn đề khác)" if len(report.findings) > 3 else "")
+    if report.ok:
+        return Finding("audit", "ok", f"Nhật ký kiểm tra: {len(report.findings)} vấn đề đã được quản trị viên xác nhận (kiosk-admin audit verify liệt kê).",
+                       f"Audit chain: {len(report.findings)} finding(s), all acknowledged by an administrator.")
+    open_ = report.open_findings
+    shown = "; ".join(f.message for f in open_[:3]) + (f" (và {len(open_) - 3} vấn đề khác)" if len(open_) > 3 else "")
     return Finding("audit", "error", f"Nhật ký kiểm tra không nguyên vẹn: {shown} Chạy kiosk-admin audit verify để xem đủ và báo quản trị viên.",
-                   f"The audit chain has {len(report.findings)} finding(s): run kiosk-admin audit verify.")
+                   f"The audit chain has {len(open_)} unacknowledged finding(s): run kiosk-admin audit verify.")

@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -168,15 +168,25 @@ def reset_head(session: Session, path: Path) -> None:
 # --- verification --------------------------------------------------------------------------------
 
 
+ACK_ACTION = "audit.acknowledged"  # an administrator has looked into these findings (kiosk-admin audit acknowledge)
+
+
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # "altered" | "deleted" | "inserted" | "unchained"
+    kind: str  # "altered" | "deleted" | "inserted" | "head"
     seq: int | None  # the row's seq (first missing one for "deleted")
     row_id: int | None
     message: str  # Vietnamese, says which row
+    acknowledged_by: str | None = None  # the administrator who acknowledged it (it is still listed: nothing disappears)
+
+    @property
+    def key(self) -> str:
+        """What an acknowledgement names: the same finding gets the same key at every walk."""
+        return f"{self.kind}:{self.seq}:{self.row_id}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "seq": self.seq, "row_id": self.row_id, "message": self.message}
+        return {"kind": self.kind, "seq": self.seq, "row_id": self.row_id, "message": self.message,
+                "acknowledged_by": self.acknowledged_by}
 
 
 @dataclass(frozen=True)
@@ -186,8 +196,13 @@ class VerifyReport:
     findings: list[Finding]
 
     @property
+    def open_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.acknowledged_by is None]
+
+    @property
     def ok(self) -> bool:
-        return not self.findings
+        """No finding an administrator has not acknowledged (acknowledged ones are still listed, for good)."""
+        return not self.open_findings
 
 
 def verify(session: Session, head_path: Path) -> VerifyReport:
@@ -233,8 +248,39 @@ def verify(session: Session, head_path: Path) -> VerifyReport:
         missing = f"#{head.seq}" if last_seq + 1 == head.seq else f"#{last_seq + 1}–#{head.seq}"
         findings.append(Finding("deleted", last_seq + 1, None, f"Thiếu dòng nhật ký {missing} ở cuối: đã bị xóa."))
     findings.extend(_head_findings(head, forged, good))
+    findings = _mark_acknowledged(findings, [row for row in rows if row.action == ACK_ACTION and row.seq is not None
+                                             and hmac.compare_digest(row.mac or "", _mac(key, row.prev_mac or "", row))])
     count = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
     return VerifyReport(rows=int(count), head_seq=head.seq if head else None, findings=findings)
+
+
+def _mark_acknowledged(findings: list[Finding], acknowledgements: list[AuditEvent]) -> list[Finding]:
+    """Findings named by a genuine acknowledgement row carry who acknowledged them; a row that is itself altered
+    acknowledges nothing (its MAC is checked by the caller), and a finding that appears later is not covered."""
+    by_key: dict[str, str] = {}
+    for row in acknowledgements:
+        for key in (row.details or {}).get("findings", []):
+            by_key.setdefault(str(key), f"{row.actor} ({row.at:%d/%m/%Y %H:%M})")
+    return [replace(f, acknowledged_by=by_key.get(f.key)) for f in findings]
+
+
+def acknowledge(ctx: Any, actor: str) -> VerifyReport:
+    """An administrator acknowledges every finding of the chain as it is now (`kiosk-admin audit acknowledge`).
+
+    Two transactions: the first records `audit.acknowledging`, so that a head found missing, forged or stale is
+    first chained as `audit.head_mismatch` (see `record`); the walk after it names every finding there is, and the
+    second records `audit.acknowledged` with their keys. The findings stay listed by `verify`, marked with who
+    acknowledged them; only `ok` (and what waits on it, such as `key rotate`) no longer counts them.
+    """
+    with ctx.transaction() as session:
+        record(session, actor, "audit.acknowledging")
+    with ctx.read() as session:
+        report = verify(session, ctx.data.audit_head_path)
+    keys = [f.key for f in report.open_findings]
+    with ctx.transaction() as session:
+        record(session, actor, ACK_ACTION, findings=keys)  # keys only: no free text, so no personal data
+    with ctx.read() as session:
+        return verify(session, ctx.data.audit_head_path)
 
 
 HEAD_NAME = "keys/audit.head"

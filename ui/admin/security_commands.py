@@ -37,13 +37,20 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
                 audit.record(session, os_account(), "audit.verified", ok=report.ok, findings=len(report.findings))
         finally:
             ctx.close()
-        payload = {"ok": report.ok, "rows": report.rows, "head_seq": report.head_seq, "findings": [f.as_dict() for f in report.findings]}
-        if report.ok:
-            text = f"Nhật ký kiểm tra nguyên vẹn: {report.rows} dòng, chuỗi liền mạch."
-        else:
-            text = "\n".join([f"Nhật ký kiểm tra có {len(report.findings)} vấn đề:"] + [f"  - {f.message}" for f in report.findings])
-        out.emit(payload, text)
+        out.emit(_verify_payload(report), _verify_text(report))
         return EXIT_OK if report.ok else EXIT_ACTION
+
+    def cmd_audit_acknowledge(args: argparse.Namespace, out: Any) -> int:
+        from kiosk.security import audit
+
+        ctx = open_kiosk(args)  # an administrator's command
+        try:
+            report = audit.acknowledge(ctx, os_account(args))
+        finally:
+            ctx.close()
+        text = _verify_text(report) + ("\nĐã xác nhận; các vấn đề vẫn được liệt kê mỗi lần kiểm tra." if report.findings else "")
+        out.emit(_verify_payload(report), text)
+        return EXIT_OK
 
     def cmd_key_backup(args: argparse.Namespace, out: Any) -> int:
         from kiosk.security import keystore
@@ -186,7 +193,8 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
             with ctx.read() as session:
                 report = audit.verify(session, ctx.data.audit_head_path)
             if not report.ok:
-                raise InputError("Nhật ký kiểm tra không nguyên vẹn (kiosk-admin audit verify); không đổi khóa khi chưa làm rõ.")
+                raise InputError("Nhật ký kiểm tra không nguyên vẹn (kiosk-admin audit verify); không đổi khóa khi chưa làm rõ. "
+                                 "Khi đã làm rõ, quản trị viên xác nhận: kiosk-admin audit acknowledge --as TÊN.")
             root = ctx.data.root
         finally:
             ctx.close()
@@ -213,6 +221,8 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
 
     audit_group = group("audit", "nhật ký kiểm tra (audit trail)")
     action(audit_group, "verify", cmd_audit_verify, "kiểm tra chuỗi nhật ký: phát hiện dòng bị sửa, bị xóa hoặc bị chèn")
+    needs_admin(action(audit_group, "acknowledge", cmd_audit_acknowledge,
+                       "quản trị viên xác nhận đã xem xét các vấn đề của nhật ký (vẫn được liệt kê; đổi khóa được tiếp)"), "audit acknowledge")
 
     key_group = group("key", "khóa mã hóa dữ liệu")
     p = needs_admin(action(key_group, "backup", cmd_key_backup, "ghi bản sao khóa dữ liệu, bảo vệ bằng mật khẩu (đọc từ stdin, ≥ 12 ký tự)"), "key backup")
@@ -223,6 +233,18 @@ def register(sub: Any, common: argparse.ArgumentParser, open_kiosk: Callable[[ar
     p = needs_admin(action(key_group, "restore", cmd_key_restore, "khôi phục khóa dữ liệu từ bản sao (mật khẩu đọc từ stdin)"), "key restore")
     p.add_argument("file", help="tệp bản sao khóa")
     p.add_argument("--force", action="store_true")
+
+
+def _verify_payload(report: Any) -> dict[str, Any]:
+    return {"ok": report.ok, "rows": report.rows, "head_seq": report.head_seq, "findings": [f.as_dict() for f in report.findings]}
+
+
+def _verify_text(report: Any) -> str:
+    if not report.findings:
+        return f"Nhật ký kiểm tra nguyên vẹn: {report.rows} dòng, chuỗi liền mạch."
+    lines = [f"Nhật ký kiểm tra có {len(report.findings)} vấn đề ({len(report.open_findings)} chưa được xác nhận):"]
+    lines += [f"  - {f.message}" + (f" [đã xác nhận: {f.acknowledged_by}]" if f.acknowledged_by else "") for f in report.findings]
+    return "\n".join(lines)
 
 
 def _read_passphrase() -> str:

@@ -204,3 +204,27 @@ def test_the_doctor_walks_the_chain(ctx, officer, site_dir, capsys) -> None:
     _sql(site_dir, "DELETE FROM audit_event WHERE seq = (SELECT max(seq) FROM audit_event)")
     finding = doctor()
     assert finding["severity"] == "error" and "bị xóa" in finding["message_vi"] and "kiosk-admin audit verify" in finding["message_vi"]
+
+
+def test_an_administrator_acknowledges_findings_they_stay_listed_and_a_new_one_is_not_covered(ctx, officer, site_dir, capsys) -> None:
+    from cli_helpers import ADMIN_PIN, ADMIN_USER, run
+
+    ctx.close()
+    add_admin(site_dir)
+    _work(site_dir)
+    _sql(site_dir, "DELETE FROM audit_event WHERE seq = (SELECT max(seq) FROM audit_event)")
+    capsys.readouterr()
+    assert run(capsys, "--data-dir", str(site_dir), "audit", "acknowledge", "--as", "lan", stdin="246813\n")[0] == 1  # an officer cannot
+    assert as_admin("--data-dir", str(site_dir), "--json", "audit", "acknowledge") == 0
+    acknowledged = json.loads(capsys.readouterr().out)
+    assert acknowledged["ok"] and [f["kind"] for f in acknowledged["findings"]] == ["deleted"]
+    assert all(f["acknowledged_by"].startswith(ADMIN_USER) for f in acknowledged["findings"])
+    _work(site_dir)
+    after = _verify(site_dir, capsys)  # still listed, still marked, no longer blocking
+    assert after["ok"] and [f["kind"] for f in after["findings"]] == [f["kind"] for f in acknowledged["findings"]]
+    assert as_admin("--data-dir", str(site_dir), "key", "rotate") == 0  # refused before the acknowledgement
+    _head(site_dir).unlink()  # a new anomaly after the acknowledgement
+    later = _verify(site_dir, capsys)
+    fresh = [f for f in later["findings"] if f["acknowledged_by"] is None]
+    assert not later["ok"] and [f["kind"] for f in fresh] == ["head"]
+    assert ADMIN_PIN not in json.dumps(later)
