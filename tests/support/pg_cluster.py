@@ -107,7 +107,11 @@ class PgCluster:
         self.folder = Path(tempfile.mkdtemp(prefix="kiosk-pg-"))
         atexit.register(self.stop)  # the session finaliser stops it; this covers an interpreter that dies first
         if os.geteuid() == 0:
-            entry = pwd.getpwnam(SERVER_USER)
+            try:
+                entry = pwd.getpwnam(SERVER_USER)
+            except KeyError:
+                raise ClusterFailed(f"running as root, and there is no {SERVER_USER!r} user to run initdb as "
+                                    "(Debian's postgresql package makes it)") from None
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
         data = self.folder / "data"
         self._run(str(self.bindir / "initdb"), "-D", str(data), "--auth=trust", "--username=postgres",
