@@ -80,6 +80,7 @@ class PgCluster:
         self.port = 0
         self._started = False
         self._names = itertools.count(1)
+        self._template_ready = False
 
     # --- life --------------------------------------------------------------------------------------
 
@@ -93,6 +94,8 @@ class PgCluster:
             result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=self.folder)
         except subprocess.TimeoutExpired as exc:
             raise ClusterFailed(f"{Path(args[0]).name} took more than {timeout:.0f} s:\n{self._log_tail()}") from exc
+        except OSError as exc:
+            raise ClusterFailed(f"cannot run {' '.join(command)}: {exc}") from exc
         if result.returncode != 0:
             raise ClusterFailed(f"{' '.join(command)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}\n{self._log_tail()}")
 
@@ -167,7 +170,7 @@ class PgCluster:
 
     def _ensure_portal_template(self) -> None:
         """The portal's schema, migrated once per session into a template database the tests copy."""
-        if getattr(self, "_template_ready", False):
+        if self._template_ready:
             return
         from portal.schema import migrate
         from sqlalchemy import create_engine

@@ -7,7 +7,7 @@ import stat
 
 import psycopg
 import pytest
-from pg_cluster import PgCluster, server_bindir
+from pg_cluster import ClusterFailed, PgCluster, server_bindir
 
 
 def test_the_session_cluster_answers_on_loopback_and_hands_out_fresh_databases(pg_cluster) -> None:
@@ -41,3 +41,14 @@ def test_a_cluster_of_its_own_is_stopped_and_its_folder_removed() -> None:
         sock.settimeout(5)
         sock.connect(("127.0.0.1", port))
     cluster.stop()  # twice is harmless (the session finaliser and atexit both call it)
+
+
+def test_a_cluster_that_cannot_start_is_a_failure_that_says_why(tmp_path) -> None:
+    cluster = PgCluster(tmp_path / "no-server-here")
+    with pytest.raises(ClusterFailed, match="initdb"):
+        try:
+            cluster.start()
+        finally:
+            folder = cluster.folder
+            cluster.stop()
+    assert folder is not None and not folder.exists()
