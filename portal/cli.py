@@ -20,6 +20,7 @@ from typing import Any
 from forms import codes, statuses
 from portal.config import ARGV_TOKEN_MESSAGE, ENV_ADMIN_TOKEN, ENV_DB, ENV_FILES, PortalConfig, SecretRefused, read_admin_token_file
 from portal.db import Database, iso
+from portal.schema import SchemaNotReady
 from portal.services import catalogue, credentials, dossiers, enrolment, events, fleet, publishing, status_changes
 from portal.services.outcomes import BadInput
 
@@ -82,7 +83,7 @@ def cmd_serve(args: argparse.Namespace, config: PortalConfig) -> int:
     from portal.app import create_app
 
     app = create_app(config)
-    app.state.db.create_schema()
+    app.state.db.ensure_schema()  # a worker refuses a schema older than its code (portal/schema.py)
     app.state.store.ensure()
     catalogue.catalogue()  # load forms/ now rather than on the first request
 
@@ -275,6 +276,22 @@ def cmd_publish(args: argparse.Namespace, config: PortalConfig) -> int:
     return EXIT_OK
 
 
+def cmd_migrate(args: argparse.Namespace, config: PortalConfig) -> int:
+    """The one way a portal schema is upgraded: run it (once, with the workers stopped) before starting new code."""
+    from portal import schema
+
+    db = Database(config.db_url)
+    try:
+        done = schema.migrate(db.engine)
+    finally:
+        db.dispose()
+    if args.json:
+        _print_json({"ok": True, "revision": schema.head_revision(), "done": done})
+    else:
+        print(done)
+    return EXIT_OK
+
+
 def cmd_openapi(args: argparse.Namespace, config: PortalConfig) -> int:
     from portal.app import create_app
 
@@ -349,6 +366,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--signing-key", help="the private key file (default: catalogue-signing.key beside the SQLite database)")
     p.set_defaults(func=cmd_publish)
 
+    p = sub.add_parser("migrate", parents=[common], help="create or upgrade the database schema (run before starting the workers of a new version)")
+    p.set_defaults(func=cmd_migrate)
+
     p = sub.add_parser("openapi", parents=[common], help="print the OpenAPI document (kept in docs/openapi.json)")
     p.set_defaults(func=cmd_openapi)
     return parser
@@ -378,6 +398,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args, config)
     except KeyboardInterrupt:
         return EXIT_OK
+    except SchemaNotReady as exc:
+        return _fail(args, str(exc), EXIT_FAILURE)
     except Exception as exc:  # noqa: BLE001 - a storage failure, not a bug in the input
         from sqlalchemy.exc import SQLAlchemyError
 

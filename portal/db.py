@@ -107,17 +107,19 @@ class Database:
         self._readers = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
         self._ready = False
 
-    def create_schema(self) -> None:
-        from portal import models  # noqa: F401  (registers the tables)
-
+    def ensure_schema(self) -> None:
+        """Once per process: an empty database gets the schema (migrations, locked); any schema but the newest is
+        refused with portal.schema.SchemaNotReady, whose message names `kiosk-portal migrate` (portal/schema.py)."""
         if not self._ready:
-            Base.metadata.create_all(self.engine)
+            from portal import schema
+
+            schema.ensure(self.engine)
             self._ready = True
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A writing transaction (on SQLite: BEGIN IMMEDIATE), committed at the end unless it raised."""
-        self.create_schema()
+        self.ensure_schema()
         session = self._sessions()
         try:
             with session.begin():
@@ -128,7 +130,7 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A transaction that only reads (on SQLite: BEGIN DEFERRED, never queued behind a writer)."""
-        self.create_schema()
+        self.ensure_schema()
         session = self._readers()
         try:
             yield session

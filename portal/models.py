@@ -252,8 +252,8 @@ class EventDelivery(Base):
 class StatusChangeDetail(Base):
     """What a status change says besides its status: the kiosk event it echoes, the items a status 5 asks for.
 
-    A table of its own rather than columns of `status_change`: the portal creates its schema with create_all,
-    which adds new tables to an existing database but never new columns to an existing table.
+    A table of its own rather than columns of `status_change`: the portal made its schema with create_all then,
+    which never adds a column to an existing table (migrations now can: portal/schema.py).
     """
 
     __tablename__ = "status_change_detail"

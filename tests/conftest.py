@@ -45,6 +45,33 @@ def _no_database_on_the_gui_thread():
         pytest.fail("the GUI thread used the database:\n" + "\n".join(dict.fromkeys(found)), pytrace=False)
 
 
+@pytest.fixture
+def portal_db_url() -> str | None:
+    """The database of the `portal` fixture (tests/support/portal_server.py): None is a fresh SQLite file. A module
+    runs its portal tests on PostgreSQL too by importing `on_both_backends as portal_db_url` from portal_server."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throwaway PostgreSQL cluster for the session (tests/support/pg_cluster.py), started on first use.
+
+    Skipped only where no server binaries are installed; where they are and the cluster does not start, the
+    tests that need it fail (an error, with the server's log)."""
+    from pg_cluster import PgCluster, server_bindir
+
+    bindir = server_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL server not installed (no initdb via pg_config --bindir or /usr/lib/postgresql/*/bin): "
+                    "apt-get install postgresql")
+    cluster = PgCluster(bindir)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
 @pytest.fixture(scope="session")
 def _site_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One site initialised per test session: creating and migrating an encrypted database takes about a

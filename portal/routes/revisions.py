@@ -15,6 +15,7 @@ from portal.answers import error_responses, json_answer, parse_canonical_body
 from portal.deps import DatabaseDep, FilesDep, KioskAuth, RawBody
 from portal.schemas import MAX_REVISION, UUID_PATTERN, AckOut, DossierBody
 from portal.services import revisions
+from portal.services.outcomes import RaceLost
 from sync import wire
 
 router = APIRouter()
@@ -63,7 +64,7 @@ def put_revision(
                     session, store, kiosk, raw, body, sent_at=x_kiosk_sent_at, attempt=x_attempt, app_version=x_app_version
                 )
             break
-        except IntegrityError:  # two deliveries of the same revision raced (PostgreSQL): the second sees the first
+        except (IntegrityError, RaceLost):  # two deliveries of the same revision raced (PostgreSQL): the second sees the first
             if attempt:
                 raise
     return json_answer(outcome.status, outcome.body)

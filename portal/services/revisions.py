@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from portal.db import iso, utcnow
 from portal.models import Delivery, Dossier, DossierRevision, Kiosk
 from portal.schemas import DossierBody
-from portal.services.outcomes import Outcome
+from portal.services.outcomes import Outcome, RaceLost
 from portal.storage import FileStore
 from portal.services.receipt_keys import kiosk_unit_ids
 from sync import wire
@@ -108,6 +108,8 @@ def put_revision(
         return answer("conflict", 409, {"error": "conflict", "reason": "code_changed", "message": "a revision cannot change the dossier code"})
     if dossier is None:
         other = session.scalars(select(Dossier.uuid).where(Dossier.code == body.code)).first()
+        if other == uuid:  # this very dossier, committed by a racing delivery since `session.get` above
+            raise RaceLost(uuid)
         if other is not None:
             log.warning("conflict: dossier %s uses code %s already held by dossier %s; refused", uuid, body.code, other)
             return answer("conflict", 409, {"error": "conflict", "reason": "code_in_use", "message": "another dossier holds this code"})

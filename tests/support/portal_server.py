@@ -185,7 +185,32 @@ def start_portal(
 
 
 @pytest.fixture
-def portal(tmp_path: Path) -> Iterator[PortalServer]:
-    """A fresh portal process (own database and files) for one test."""
-    with start_portal(tmp_path / "portal") as server:
+def portal(tmp_path: Path, portal_db_url: str | None) -> Iterator[PortalServer]:
+    """A fresh portal process (own database and files) for one test: SQLite unless the module asks for both
+    backends (`portal_db_url` below; the default in tests/conftest.py is SQLite)."""
+    with start_portal(tmp_path / "portal", db_url=portal_db_url) as server:
         yield server
+
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@contextmanager
+def backend_database(request: pytest.FixtureRequest, backend: str) -> Iterator[str | None]:
+    """None for SQLite (start_portal makes its own file), else a fresh PostgreSQL database at the newest schema on
+    the session's cluster (fixture `pg_cluster`, tests/conftest.py: skipped only where no server is installed)."""
+    if backend == "sqlite":
+        yield None
+        return
+    with request.getfixturevalue("pg_cluster").portal_database() as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def on_both_backends(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """Import as `portal_db_url` to run every test of a module that uses `portal` on SQLite and on PostgreSQL:
+
+        from portal_server import on_both_backends as portal_db_url  # noqa: F401
+    """
+    with backend_database(request, request.param) as url:
+        yield url

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from portal_server import REPO, PortalServer, start_portal
+from portal_server import BACKENDS, REPO, PortalServer, backend_database, start_portal
 from sync import wire
 
 UNIT = "000.00.07.H26"
@@ -30,10 +30,11 @@ _numbers = itertools.count(1)
 _codes = itertools.count(1)
 
 
-@pytest.fixture(scope="module")
-def srv(tmp_path_factory: pytest.TempPathFactory):
-    """One portal process for this module; every test enrols its own kiosk (slot), so tests do not see each other."""
-    with start_portal(tmp_path_factory.mktemp("portal")) as server:
+@pytest.fixture(scope="module", params=BACKENDS)
+def srv(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """One portal process per backend (SQLite, PostgreSQL) for this module; every test enrols its own kiosk (slot),
+    so tests do not see each other."""
+    with backend_database(request, request.param) as db_url, start_portal(tmp_path_factory.mktemp("portal"), db_url=db_url) as server:
         yield server
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from portal_server import portal  # noqa: F401  (the fixture)
+from portal_server import on_both_backends as portal_db_url  # noqa: F401 - fixture: each test on SQLite and on PostgreSQL
 
 MAX_EXAMPLES = 25  # per operation and phase: about 800 requests, 30–60 s on two cores
 RUN_TIMEOUT = 300

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from fault_proxy import FaultProxy
 from portal_server import portal  # noqa: F401 - fixture: a real `kiosk-portal serve` process
+from portal_server import on_both_backends as portal_db_url  # noqa: F401 - fixture: each test on SQLite and on PostgreSQL
 from sync_helpers import UNIT_ID, add_officer, assert_portal_holds_exactly, client_factory, make_kiosk, outbox_states, portal_dossiers, snapshot_body, submit_dossiers
 
 UNAUTHORIZED = "Máy chưa đăng ký hoặc thông tin đăng ký không đúng; hãy báo quản trị viên"

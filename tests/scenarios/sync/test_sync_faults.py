@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal_server import portal  # noqa: F401 - fixture: a real `kiosk-portal serve` process
+from portal_server import on_both_backends as portal_db_url  # noqa: F401 - fixture: each test on SQLite and on PostgreSQL
 from sync_helpers import proxied_kiosk, proxy  # noqa: F401 - fixtures
 from sync_helpers import (PROXY_READ_TIMEOUT, add_officer, assert_portal_holds_exactly, client_factory, kiosk_attachments, outbox_states, portal_dossiers,
                           submit_dossiers)
