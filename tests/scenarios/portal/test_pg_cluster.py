@@ -9,6 +9,8 @@ import psycopg
 import pytest
 from pg_cluster import ClusterFailed, PgCluster, server_bindir
 
+from portal.schema import head_revision
+
 
 def test_the_session_cluster_answers_on_loopback_and_hands_out_fresh_databases(pg_cluster) -> None:
     with psycopg.connect(host="127.0.0.1", port=pg_cluster.port, user="postgres", dbname="postgres") as conn:
@@ -17,7 +19,7 @@ def test_the_session_cluster_answers_on_loopback_and_hands_out_fresh_databases(p
         assert first != second
         name = first.rsplit("/", 1)[1]
         with psycopg.connect(host="127.0.0.1", port=pg_cluster.port, user="postgres", dbname=name) as conn:
-            assert conn.execute("SELECT version_num FROM portal_alembic_version").fetchone() == ("0001",)
+            assert conn.execute("SELECT version_num FROM portal_alembic_version").fetchone() == (head_revision(),)
             assert conn.execute("SELECT count(*) FROM dossier").fetchone() == (0,)
     with psycopg.connect(host="127.0.0.1", port=pg_cluster.port, user="postgres", dbname="postgres") as conn:
         assert conn.execute("SELECT count(*) FROM pg_database WHERE datname = %s", (name,)).fetchone() == (0,)  # dropped
