@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from portal.db import Database
-from portal.models import Dossier
+from portal.models import Dossier, Kiosk
 from portal.services.status_changes import record_change
 from portal_server import BACKENDS, REPO, PortalServer, backend_database, start_portal
 
@@ -123,3 +123,47 @@ def test_writer_processes_and_a_paging_reader_every_change_seen_exactly_once(srv
     assert sorted(notes) == expected, f"skipped: {sorted(set(expected) - set(notes))[:10]}"
     cursors = [int(c["cursor"]) for c in reader.seen]
     assert cursors == sorted(set(cursors))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_cursor_held_from_before_the_upgrade_neither_skips_nor_repeats(request: pytest.FixtureRequest, tmp_path: Path, backend: str) -> None:
+    """A kiosk's cursor from before migration 0003 is an id: after the upgrade it still means "after that change"."""
+    from sqlalchemy import create_engine, text
+
+    from portal.schema import _alembic
+    from portal.services.status_changes import status_changes
+
+    with ExitStack() as stack:
+        db_url = f"sqlite:///{(tmp_path / 'portal.db').as_posix()}" if backend == "sqlite" else stack.enter_context(request.getfixturevalue("pg_cluster").database())
+        engine = create_engine(db_url)
+        with engine.begin() as connection:  # the schema of 0002, with three changes written by the code of then
+            _alembic(connection, to="0002")
+            connection.execute(text(
+                "INSERT INTO kiosk (id, unit_id, kiosk_number, secret_sha256, app_version, enrolled_at) "
+                "VALUES ('k-old', :unit, 1, :secret, 'old', CURRENT_TIMESTAMP)"), {"unit": UNIT, "secret": "0" * 64})
+            connection.execute(text(
+                "INSERT INTO dossier (uuid, code, unit_id, kiosk_number, kiosk_id, revision, procedure_code, procedure_version, "
+                "appointment_date, appointment_time, tracking_token, created_at, updated_at) VALUES "
+                "('d-old', 'OLD-1', :unit, 1, 'k-old', 1, '1.000001', '1', '', '', 't', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"unit": UNIT})
+            for status in (2, 4, 5):
+                connection.execute(text(
+                    "INSERT INTO status_change (dossier_uuid, unit_id, kiosk_number, status, at) VALUES ('d-old', :unit, 1, :s, CURRENT_TIMESTAMP)"),
+                    {"unit": UNIT, "s": status})
+            held = str(connection.execute(text("SELECT id FROM status_change WHERE status = 4")).scalar())  # the kiosk saw 2 and 4
+        with engine.begin() as connection:
+            _alembic(connection, to="head")
+        engine.dispose()
+
+        db = Database(db_url)
+        try:
+            with db.transaction() as session:
+                record_change(session, session.get(Dossier, "d-old"), 9)
+            with db.read() as session:
+                kiosk = session.get(Kiosk, "k-old")
+                page = status_changes(session, kiosk, held, 100).body
+                everything = status_changes(session, kiosk, None, 100).body
+        finally:
+            db.dispose()
+    assert [c["status"] for c in page["changes"]] == [5, 9]  # neither 4 again nor 5 lost
+    assert [c["status"] for c in everything["changes"]] == [2, 4, 5, 9]
+    assert int(page["next"]) > int(held)
