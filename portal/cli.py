@@ -149,9 +149,9 @@ def cmd_set_status(args: argparse.Namespace, config: PortalConfig) -> int:
                 "label": statuses.label(change.status),
                 "note": change.note,
                 "missing": list(args.missing or []),
-                "cursor": str(change.id),
                 "at": iso(change.at),
             }
+        result["cursor"] = str(change.seq)  # numbered at the commit (portal/services/status_changes.py)
     except BadInput as exc:
         return _fail(args, str(exc), EXIT_BAD_INPUT)
     if args.json:

@@ -189,12 +189,19 @@ class Delivery(Base):
 
 
 class StatusChange(Base):
-    """A status set by the back office; its id is the cursor kiosks page with (monotonic, never reused)."""
+    """A status set by the back office. Kiosks page by `seq`, not by `id`: `seq` is numbered in commit order at the
+    end of the writing transaction (portal/services/status_changes.py, docs/sync-protocol.md "Status changes"), so a
+    cursor never passes a change still being written. NULL only inside the transaction that writes the row."""
 
     __tablename__ = "status_change"
-    __table_args__ = (Index("ix_status_change_slot", "unit_id", "kiosk_number", "id"), {"sqlite_autoincrement": True})
+    __table_args__ = (
+        Index("ix_status_change_slot", "unit_id", "kiosk_number", "seq"),
+        Index("ux_status_change_seq", "seq", unique=True),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     dossier_uuid: Mapped[str] = mapped_column(ForeignKey("dossier.uuid"))
     unit_id: Mapped[str] = mapped_column(String(40))
     kiosk_number: Mapped[int] = mapped_column(Integer)
@@ -203,6 +210,16 @@ class StatusChange(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     dossier: Mapped[Dossier] = relationship(back_populates="status_changes")
+
+
+class StatusCursor(Base):
+    """One row (id 1): the last `status_change.seq` given. A writing transaction locks it last, just before it
+    commits, so seqs are handed out in commit order (migration 0003 starts it at the highest id then held)."""
+
+    __tablename__ = "status_cursor"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
 
 
 class CounterEvent(Base):

@@ -1,16 +1,22 @@
-"""Status changes (national codes 1–10): the back office records them, each kiosk pulls its own by cursor."""
+"""Status changes (national codes 1–10): the back office records them, each kiosk pulls its own by cursor.
+
+The cursor is `status_change.seq`, numbered in commit order: a change gets its seq just before its transaction
+commits, from the one `status_cursor` row, which stays locked until the commit. So when a reader sees seq n, every
+change numbered below n has committed too: paging by seq never passes a change still being written, whatever order
+concurrent writers commit in (docs/sync-protocol.md "Status changes"). Numbering by insert (the id) did: a change
+written first and committed last got an id below a cursor the kiosk had already moved past.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
 from portal.db import iso, utcnow
-import json
-
-from portal.models import Dossier, Kiosk, StatusChange, StatusChangeDetail
+from portal.models import Dossier, Kiosk, StatusChange, StatusChangeDetail, StatusCursor
 from portal.services.dossiers import find_dossier
 from portal.services.outcomes import BadInput, Outcome
 from portal.services.receipt_keys import kiosk_unit_ids
@@ -22,24 +28,24 @@ MAX_NOTE = 2000
 
 
 def status_changes(session: Session, kiosk: Kiosk, since: str | None, limit: int) -> Outcome:
-    since_id = int(since) if since else 0
+    since_seq = int(since) if since else 0
     rows = session.execute(
         select(StatusChange, Dossier.code, StatusChangeDetail)
         .join(Dossier, StatusChange.dossier_uuid == Dossier.uuid)
         .outerjoin(StatusChangeDetail, StatusChangeDetail.status_change_id == StatusChange.id)
-        .where(StatusChange.unit_id.in_(kiosk_unit_ids(session, kiosk)), StatusChange.kiosk_number == kiosk.kiosk_number, StatusChange.id > since_id)
-        .order_by(StatusChange.id)
+        .where(StatusChange.unit_id.in_(kiosk_unit_ids(session, kiosk)), StatusChange.kiosk_number == kiosk.kiosk_number, StatusChange.seq > since_seq)
+        .order_by(StatusChange.seq)
         .limit(limit + 1)
     ).all()
     more = len(rows) > limit
     rows = rows[:limit]
     changes = [
-        {"cursor": str(change.id), "uuid": change.dossier_uuid, "code": code, "status": change.status, "note": change.note, "at": iso(change.at),
+        {"cursor": str(change.seq), "uuid": change.dossier_uuid, "code": code, "status": change.status, "note": change.note, "at": iso(change.at),
          "event": {"uuid": detail.event_uuid, "kind": detail.event_kind} if detail is not None and detail.event_uuid else None,
          "missing": missing_of(detail)}
         for change, code, detail in rows
     ]
-    return Outcome(200, {"changes": changes, "next": changes[-1]["cursor"] if changes else str(since_id), "more": more})
+    return Outcome(200, {"changes": changes, "next": changes[-1]["cursor"] if changes else str(since_seq), "more": more})
 
 
 def missing_of(detail: StatusChangeDetail | None) -> list[str]:
@@ -70,7 +76,7 @@ def record_change(
     session: Session, dossier: Dossier, status: int, note: str | None = None, *,
     missing: list[str] | None = None, event_uuid: str | None = None, event_kind: str | None = None,
 ) -> StatusChange:
-    """Append one status change (its id is the kiosks' cursor) and make it the dossier's status."""
+    """Append one status change and make it the dossier's status; its seq (the kiosks' cursor) comes at commit."""
     note = (note or "").strip()[:MAX_NOTE] or None
     now = utcnow()
     change = StatusChange(
@@ -86,5 +92,36 @@ def record_change(
             missing=json.dumps(missing, ensure_ascii=False) if missing else None,
         ))
         session.flush()
+    _number_at_commit(session, change)
     log.info("dossier %s (%s): status %s%s", dossier.uuid, dossier.code, status, f" (echo of {event_kind} {event_uuid})" if event_uuid else "")
     return change
+
+
+_UNNUMBERED = "portal_unnumbered_status_changes"  # session.info key: this transaction's changes still without a seq
+
+
+def _number_at_commit(session: Session, change: StatusChange) -> None:
+    """Have `change` numbered when its transaction commits (not now: the cursor row would be locked for the rest of
+    the transaction, and taken before the other locks a writer may still need, two writers could deadlock)."""
+    session.info.setdefault(_UNNUMBERED, []).append(change)
+    if not event.contains(session, "before_commit", _number_changes):
+        event.listen(session, "before_commit", _number_changes)
+
+
+def _number_changes(session: Session) -> None:
+    """Give this transaction's new changes their seqs, the last thing it does: the cursor row's lock is then held
+    only until the commit, and the next writer numbers after this commit is visible (commit order)."""
+    changes = sorted((c for c in session.info.pop(_UNNUMBERED, []) if c in session and c.seq is None), key=lambda c: c.id)
+    if not changes:
+        return
+    counter = StatusCursor.__table__
+    connection = session.connection()
+    last = connection.execute(
+        update(counter).where(counter.c.id == 1).values(value=counter.c.value + len(changes)).returning(counter.c.value)
+    ).scalar()
+    if last is None:  # a schema made without migration 0003's row (create_all): start after every id held
+        start = session.scalar(select(StatusChange.id).order_by(StatusChange.id.desc()).limit(1)) or 0
+        last = start + len(changes)
+        connection.execute(insert(counter).values(id=1, value=last))
+    for offset, change in enumerate(changes):
+        change.seq = last - len(changes) + 1 + offset

@@ -76,7 +76,26 @@ def test_migrate_makes_exactly_the_models_schema_and_a_second_run_does_nothing(d
     assert schema_differences(db_url) == []
 
 
-ADDED_AFTER_0001 = {"kiosk_audit_head"}  # 0002: the audit chain's witness (issue 16)
+ADDED_AFTER_0001 = {"kiosk_audit_head", "status_cursor"}  # 0002: the audit chain's witness (issue 16); 0003: the status cursor
+
+
+def _create_all_as_before_migrations(engine) -> None:
+    """The tables of 0001's time as create_all made them: later tables left out, and status_change without the
+    seq that 0003 added (issue 17)."""
+    from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text
+
+    from portal.db import Base
+
+    Base.metadata.create_all(engine, tables=[t for t in Base.metadata.sorted_tables if t.name not in ADDED_AFTER_0001 | {"status_change", "status_change_detail"}])
+    old = MetaData()
+    Table("dossier", old, Column("uuid", String(36), primary_key=True))
+    Table("status_change", old,
+          Column("id", Integer, primary_key=True, autoincrement=True), Column("dossier_uuid", String(36), ForeignKey("dossier.uuid"), nullable=False),
+          Column("unit_id", String(40), nullable=False), Column("kiosk_number", Integer, nullable=False), Column("status", Integer, nullable=False),
+          Column("note", Text), Column("at", DateTime(timezone=True), nullable=False),
+          Index("ix_status_change_slot", "unit_id", "kiosk_number", "id"), sqlite_autoincrement=True)
+    old.create_all(engine, tables=[old.tables["status_change"]])
+    Base.metadata.create_all(engine, tables=[Base.metadata.tables["status_change_detail"]])
 
 
 def test_a_database_made_by_create_all_is_refused_by_a_worker_then_stamped_by_migrate(db_url: str, tmp_path: Path) -> None:
@@ -86,7 +105,7 @@ def test_a_database_made_by_create_all_is_refused_by_a_worker_then_stamped_by_mi
 
     engine = create_engine(db_url)
     # how every portal made its schema before migrations (with the tables of that time: later ones came by migration)
-    Base.metadata.create_all(engine, tables=[t for t in Base.metadata.sorted_tables if t.name not in ADDED_AFTER_0001])
+    _create_all_as_before_migrations(engine)
     with engine.begin() as connection:
         connection.execute(models.Kiosk.__table__.insert().values(
             id="k-old", unit_id=UNIT, kiosk_number=1, secret_sha256="0" * 64, app_version="old",
