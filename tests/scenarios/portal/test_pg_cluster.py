@@ -10,8 +10,6 @@ import pytest
 from pg_cluster import ClusterFailed, PgCluster, server_bindir
 from portal.schema import head_revision
 
-from portal.schema import head_revision
-
 
 def test_the_session_cluster_answers_on_loopback_and_hands_out_fresh_databases(pg_cluster) -> None:
     with psycopg.connect(host="127.0.0.1", port=pg_cluster.port, user="postgres", dbname="postgres") as conn:
