@@ -156,11 +156,15 @@ def main(argv: list[str] | None = None) -> int:
         scratch = Path(scratch_name)
         if "submit" in only:
             report["figures"].append(bench_submit(scratch, runs))
-        at_100k = scratch / "site-100k"
+        at_10k, at_100k = scratch / "site-10k", scratch / "site-100k"
         if "search" in only:
-            report["figures"] += bench_search(scratch, [10_000, 100_000] + ([1_000_000] if args.large else []), runs, snapshots={100_000: at_100k})
-        elif only & {"startup", "memory", "admin"}:
-            build_site(at_100k, 100_000)  # the same folder the search figures leave behind
+            sizes = [10_000, 100_000] + ([1_000_000] if args.large else [])
+            report["figures"] += bench_search(scratch, sizes, runs, snapshots={10_000: at_10k, 100_000: at_100k})
+        else:  # the same folders the search figures leave behind
+            if only & {"startup", "memory"}:
+                build_site(at_100k, 100_000)
+            if "admin" in only:
+                build_site(at_10k, 10_000)
         if "startup" in only:
             report["figures"].append(bench_cold_start(at_100k, runs))
         if "memory" in only:
@@ -168,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             report["figures"][-1]["import_shares"] = shares = import_shares()
             report["figures"][-1]["details"] += share_details(shares)
         if "admin" in only:
-            report["figures"] += bench_admin(at_100k, runs, 100_000)
+            report["figures"] += bench_admin(at_10k, runs, 10_000)
         if "receipt" in only:
             report["figures"].append(bench_receipt(scratch, runs))
         if "sync" in only:
