@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sys
 from dataclasses import dataclass, field
 from functools import cache
@@ -28,6 +29,8 @@ CUTOFF = dt.time(15, 0, 0)
 _MAX_GAP_DAYS = 366
 
 _KEYS = ("days_off", "working_days", "note")
+
+log = logging.getLogger(__name__)
 
 TABLE_PATH = Path(__file__).with_name("holidays_vn.json")
 TABLE_YEARS = (2020, 2050)  # the years holidays_vn.json covers; others ask the package itself
@@ -172,7 +175,11 @@ class _Table:
 
 @cache
 def _table() -> _Table:
-    data = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # a build that left the table out: every year asks the package, as before the table
+        log.warning("national holiday table %s unreadable; using the holidays package", TABLE_PATH)
+        return _Table(1, 0, {}, frozenset())
     return _Table(
         data["years"][0], data["years"][1],
         {dt.date.fromisoformat(day): name for day, name in data["holidays"].items()},
