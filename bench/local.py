@@ -120,6 +120,16 @@ def fill(ctx, officer, first: int, count: int, rng: random.Random) -> list[tuple
     return picks
 
 
+def build_site(root: Path, size: int) -> None:
+    """A set-up data folder holding `size` dossiers, as `bench_search` leaves its snapshot (same generator, same seed),
+    for a `--only` run that measures start-up, memory or kiosk-admin without the search figures."""
+    ctx, officer = new_site(root)
+    fill(ctx, officer, 0, size, random.Random(7))
+    with ctx.read() as session:
+        session.connection().exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    ctx.close()
+
+
 def bench_search(scratch: Path, sizes: list[int], runs: int, snapshots: dict[int, Path] | None = None) -> list[dict[str, Any]]:
     """Search figures at each size; `snapshots` maps a size to where a copy of the data folder at that size goes."""
     import shutil

@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sys
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-
-import jsonschema
 
 from forms import CHOICES_DIR, COMMON_DIR, FORMS_DIR, PROCEDURES_DIR, SCHEMA_PATH
 from forms import text
@@ -169,20 +169,66 @@ class _Block:
     pages: tuple[Page, ...]
 
 
-def _validator(schema: dict, name: str):
-    return jsonschema.Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{name}"})
+@dataclass
+class _SchemaCheck:
+    """One definition of forms/schema.json (`name`); its JSON Schema validator is built only when a file needs it."""
 
+    schema: dict
+    digest: str
+    name: str
+    _validator: Any = field(default=None, repr=False)
+
+    def validator(self) -> Any:
+        if self._validator is None:
+            import jsonschema  # only when some file is not among the accepted ones (≈ 10 MB, issue 17)
+
+            self._validator = jsonschema.Draft202012Validator({"$defs": self.schema["$defs"], "$ref": f"#/$defs/{self.name}"})
+        return self._validator
+
+
+ACCEPTED_PATH = FORMS_DIR / "data" / "schema_accepted.json"
 
 _SCHEMA_VERDICTS: dict[tuple[str, str, str, str], tuple[LoadError, ...]] = {}
 
 
-def _schema_verdict(schema_digest: str, validator: Any, doc: Any, data: bytes, label: str) -> list[LoadError]:
-    """The schema's verdict on one file, remembered by content: a window, a command or a test re-reads the
-    same files, and JSON Schema validation is most of the cost of a load (about 0.2 s for the catalogue)."""
-    key = (schema_digest, validator.schema.get("$ref", str(id(validator))), hashlib.sha256(data).hexdigest(), label)
+@cache
+def _accepted() -> tuple[str, dict[str, frozenset[str]]]:
+    """The verdicts shipped with the program: the digest of forms/schema.json and, per definition, the digests
+    of the files it accepted when `python -m forms.catalogue --write-accepted` ran (the shipped definitions)."""
+    try:
+        data = json.loads(ACCEPTED_PATH.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "", {}
+    return data["schema"], {name: frozenset(digests) for name, digests in data["accepted"].items()}
+
+
+def _schema_verdict(check: _SchemaCheck, doc: Any, data: bytes, label: str) -> list[LoadError]:
+    """The schema's verdict on one file, by content. The verdict depends only on the schema's bytes and the file's:
+    bytes accepted when the program was built are accepted without validating again (JSON Schema validation was
+    most of a load: ≈ 0.35 s and 10 MB for the catalogue); any other file is validated, and the verdict remembered
+    for this process (a window, a command or a test re-reads the same files)."""
+    digest = hashlib.sha256(data).hexdigest()
+    schema_digest, accepted = _accepted()
+    if check.digest == schema_digest and digest in accepted.get(check.name, ()):
+        return []
+    key = (check.digest, check.name, digest, label)
     if key not in _SCHEMA_VERDICTS:
-        _SCHEMA_VERDICTS[key] = tuple(schema_errors(validator, doc, label))
+        _SCHEMA_VERDICTS[key] = tuple(schema_errors(check.validator(), doc, label))
     return list(_SCHEMA_VERDICTS[key])
+
+
+def accepted_verdicts(schema_path: Path = SCHEMA_PATH) -> dict[str, Any]:
+    """What forms/data/schema_accepted.json holds: the shipped files the schema accepts, validated now."""
+    data = Path(schema_path).read_bytes()
+    schema, digest = json.loads(data.decode("utf-8-sig")), hashlib.sha256(data).hexdigest()
+    accepted: dict[str, list[str]] = {}
+    for name, directory in (("choice_list", CHOICES_DIR), ("common_block", COMMON_DIR), ("procedure", PROCEDURES_DIR)):
+        check = _SchemaCheck(schema, digest, name)
+        for path in _json_files(directory):
+            body = path.read_bytes()
+            if not schema_errors(check.validator(), json.loads(body.decode("utf-8-sig")), _display_path(path)):
+                accepted.setdefault(name, []).append(hashlib.sha256(body).hexdigest())
+    return {"schema": digest, "accepted": {name: sorted(digests) for name, digests in accepted.items()}}
 
 
 def _json_files(directory: Path) -> list[Path]:
@@ -211,14 +257,14 @@ def load_catalogue(
     schema, schema_digest = read[0], hashlib.sha256(read[1]).hexdigest()
 
     choice_lists: dict[str, tuple[Choice, ...]] = {}
-    validator = _validator(schema, "choice_list")
+    check = _SchemaCheck(schema, schema_digest, "choice_list")
     for path in _json_files(choices_dir):
         label = _display_path(path)
         found = _read_json(path, label, errors)
         if found is None:
             continue
         doc = found[0]
-        problems = _schema_verdict(schema_digest, validator, doc, found[1], label)
+        problems = _schema_verdict(check, doc, found[1], label)
         if not problems:
             values = [c["value"] for c in doc["choices"]]
             dup = next((v for i, v in enumerate(values) if v in values[:i]), None)
@@ -232,14 +278,14 @@ def load_catalogue(
         choice_lists[doc["name"]] = _choices(doc["choices"])
 
     blocks: dict[str, _Block] = {}
-    validator = _validator(schema, "common_block")
+    check = _SchemaCheck(schema, schema_digest, "common_block")
     for path in _json_files(common_dir):
         label = _display_path(path)
         found = _read_json(path, label, errors)
         if found is None:
             continue
         doc = found[0]
-        problems = _schema_verdict(schema_digest, validator, doc, found[1], label)
+        problems = _schema_verdict(check, doc, found[1], label)
         if not problems:
             checker = DefinitionChecker(label, choice_lists)
             checker.check([(label, f"pages[{i}]", p) for i, p in enumerate(doc["pages"])])
@@ -252,7 +298,7 @@ def load_catalogue(
         blocks[doc["id"]] = _Block(label, doc, tuple(_build_page(p, choice_lists, doc["id"]) for p in doc["pages"]))
 
     procedures: dict[tuple[str, str], Procedure] = {}
-    validator = _validator(schema, "procedure")
+    check = _SchemaCheck(schema, schema_digest, "procedure")
     shipped = set(_json_files(procedures_dir))
     for path in [*sorted(shipped), *(p for d in extra_procedure_dirs if Path(d).is_dir() for p in _json_files(Path(d)))]:
         label = _display_path(path)
@@ -260,7 +306,7 @@ def load_catalogue(
         if found is None:
             continue
         doc, data = found
-        problems = _schema_verdict(schema_digest, validator, doc, data, label)
+        problems = _schema_verdict(check, doc, data, label)
         if not problems:
             problems = _check_procedure(doc, label, blocks, choice_lists)
         if not problems and (doc["code"], doc["version"]) in procedures and path not in shipped:
@@ -335,3 +381,7 @@ def _build_procedure(doc: dict, path: Path, data: bytes, blocks: Mapping[str, _B
         code_series=doc["dossier_code"]["series"] if doc.get("dossier_code", {}).get("centralised") else "",
         field_id=procedure_field(doc["code"], doc),
     )
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--write-accepted"]:
+    ACCEPTED_PATH.write_text(json.dumps(accepted_verdicts(), indent=1) + "\n", encoding="utf-8")

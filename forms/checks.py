@@ -6,9 +6,10 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
+if TYPE_CHECKING:
+    import jsonschema
 
 from forms.expr import KEYWORDS, Expr, ExprError, parse
 from forms.model import FIELD_TYPES, Choice, LoadError
@@ -80,6 +81,8 @@ def _schema_message(error: jsonschema.ValidationError, doc: Any) -> tuple[list, 
 
 
 def schema_errors(validator, doc: Any, label: str) -> list[LoadError]:
+    import jsonschema.exceptions  # imported by whoever built `validator`; here only for best_match
+
     found: dict[tuple[str, str], LoadError] = {}
     for error in sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
         error = jsonschema.exceptions.best_match([error]) or error

@@ -16,8 +16,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from forms import FORMS_DIR
 from forms.checks import schema_errors
 from forms.evaluation import holds
@@ -152,6 +150,8 @@ _VALIDATOR: list[Any] = []
 
 def _validator() -> Any:
     if not _VALIDATOR:
+        import jsonschema  # ≈ 10 MB: only when a fee table is checked (issue 17)
+
         schema = json.loads(FEE_SCHEMA_PATH.read_text(encoding="utf-8"))
         _VALIDATOR.append(jsonschema.Draft202012Validator(schema))
     return _VALIDATOR[0]

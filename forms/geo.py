@@ -59,8 +59,9 @@ def _code(value: Any, width: int) -> str | None:
 
 
 @cache
-def _data() -> tuple[dict[str, Province], dict[str, Commune], dict[str, tuple[Commune, ...]]]:
-    """Load and index the package data once; later lookups are dictionary hits."""
+def _data() -> tuple[dict[str, Province], dict[str, Commune], dict[str, list[Commune]]]:
+    """Load and index the package data once; later lookups are dictionary hits. Unsorted: checking one code
+    (a setting, an address) should not pay for sorting 3,321 names by their Vietnamese collation keys."""
     provinces = {
         f"{int(p.code):02d}": Province(f"{int(p.code):02d}", _clean(p.name))
         for p in vietnam_provinces.Province.iter_all()
@@ -71,11 +72,12 @@ def _data() -> tuple[dict[str, Province], dict[str, Commune], dict[str, tuple[Co
         item = Commune(f"{int(ward.code):05d}", _clean(ward.name), f"{int(ward.province_code):02d}")
         communes[item.code] = item
         by_province[item.province_code].append(item)
-    return (
-        provinces,
-        communes,
-        {code: tuple(sorted(items, key=lambda c: _sort_key(c.name))) for code, items in by_province.items()},
-    )
+    return provinces, communes, by_province
+
+
+@cache
+def _sorted_communes(province_code: str) -> tuple[Commune, ...]:
+    return tuple(sorted(_data()[2].get(province_code, ()), key=lambda c: _sort_key(c.name)))
 
 
 @cache
@@ -91,7 +93,7 @@ def provinces() -> list[Province]:
 def communes(province_code: Any) -> list[Commune]:
     """The communes of one province, sorted by name; [] for an unknown province."""
     code = _code(province_code, 2)
-    return list(_data()[2].get(code, ())) if code else []
+    return list(_sorted_communes(code)) if code else []
 
 
 def commune(code: Any) -> Commune | None:

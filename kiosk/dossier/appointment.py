@@ -1,14 +1,21 @@
-"""Working-day calendar for legal deadlines: holidays.VN plus a site override file, and the appointment date."""
+"""Working-day calendar for legal deadlines: holidays.VN plus a site override file, and the appointment date.
+
+The national calendar is read from holidays_vn.json beside this module, a table written from holidays.VN
+(`python -m kiosk.dossier.appointment --write-table`; tests/unit/kiosk/test_holiday_table.py keeps it equal to
+the installed package). Importing the package loads every country it knows (≈ 25 MB and 0.2 s, issue 17), so it
+is imported only for a year the table does not cover.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import sys
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-import holidays
 
 from forms.timezone import VN_TZ
 from kiosk.errors import InputError
@@ -22,6 +29,12 @@ CUTOFF = dt.time(15, 0, 0)
 _MAX_GAP_DAYS = 366
 
 _KEYS = ("days_off", "working_days", "note")
+
+log = logging.getLogger(__name__)
+
+TABLE_PATH = Path(__file__).with_name("holidays_vn.json")
+TABLE_YEARS = (2020, 2050)  # the years holidays_vn.json covers; others ask the package itself
+_WEEKEND = (5, 6)  # Saturday, Sunday (holidays.VN's weekend)
 
 
 class CalendarError(InputError):
@@ -105,7 +118,6 @@ class WorkCalendar:
 
     def __init__(self, overrides: Overrides | None = None) -> None:
         self.overrides = overrides or Overrides()
-        self._holidays = holidays.VN(language="vi")
 
     def is_working_day(self, d: dt.date) -> bool:
         """True when `d` counts as a working day for deadlines."""
@@ -113,7 +125,7 @@ class WorkCalendar:
             return True
         if d in self.overrides.days_off:
             return False
-        return self._holidays.is_working_day(d)
+        return _national_working_day(d)
 
     def holiday_name(self, d: dt.date) -> str | None:
         """The (Vietnamese) name of the holiday on `d`, for explaining a date to the officer."""
@@ -121,7 +133,7 @@ class WorkCalendar:
             return None
         if d in self.overrides.days_off:
             return self.overrides.note or "Ngày nghỉ theo lịch của đơn vị"
-        return self._holidays.get(d)
+        return _national_holiday(d)
 
     def next_working_day(self, d: dt.date) -> dt.date:
         """The first working day strictly after `d`."""
@@ -151,6 +163,63 @@ class WorkCalendar:
             f"Không tìm thấy ngày làm việc nào trong {_MAX_GAP_DAYS} ngày kể từ {d.isoformat()}: "
             "hãy kiểm tra tệp lịch ngày nghỉ."
         )
+
+
+@dataclass(frozen=True)
+class _Table:
+    first: int
+    last: int
+    holidays: dict[dt.date, str]
+    weekend_workdays: frozenset[dt.date]
+
+
+@cache
+def _table() -> _Table:
+    try:
+        data = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # a build that left the table out: every year asks the package, as before the table
+        log.warning("national holiday table %s unreadable; using the holidays package", TABLE_PATH)
+        return _Table(1, 0, {}, frozenset())
+    return _Table(
+        data["years"][0], data["years"][1],
+        {dt.date.fromisoformat(day): name for day, name in data["holidays"].items()},
+        frozenset(dt.date.fromisoformat(day) for day in data["weekend_workdays"]),
+    )
+
+
+@cache
+def _package() -> Any:
+    """holidays.VN itself, for a year outside the table (imported on first need: it loads every country)."""
+    import holidays
+
+    return holidays.VN(language="vi")
+
+
+def _national_working_day(d: dt.date) -> bool:
+    table = _table()
+    if not table.first <= d.year <= table.last:
+        return bool(_package().is_working_day(d))
+    return d in table.weekend_workdays if d.weekday() in _WEEKEND else d not in table.holidays
+
+
+def _national_holiday(d: dt.date) -> str | None:
+    table = _table()
+    if not table.first <= d.year <= table.last:
+        return _package().get(d)
+    return table.holidays.get(d)
+
+
+def national_table(first: int, last: int) -> dict[str, Any]:
+    """holidays.VN's statutory holidays (Vietnamese names) and make-up Saturdays of the years first..last, as stored."""
+    import holidays
+
+    national = holidays.VN(language="vi", years=range(first, last + 1))
+    return {
+        "source": f"holidays {holidays.__version__}: holidays.VN(language='vi'), written by python -m kiosk.dossier.appointment --write-table",
+        "years": [first, last],
+        "holidays": {day.isoformat(): name for day, name in sorted(national.items()) if first <= day.year <= last},
+        "weekend_workdays": sorted(day.isoformat() for day in national.weekend_workdays if first <= day.year <= last),
+    }
 
 
 def local_time(moment: dt.datetime) -> dt.datetime:
@@ -188,3 +257,7 @@ def appointment_date(received: dt.datetime, processing_days: int, cal: WorkCalen
     if processing_days < 0:
         raise ValueError("processing_days must be >= 0")
     return cal.add_working_days(counted_receipt_date(received, cal), processing_days)
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--write-table"]:
+    TABLE_PATH.write_text(json.dumps(national_table(*TABLE_YEARS), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

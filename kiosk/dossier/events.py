@@ -166,15 +166,17 @@ def events(
     return [_view(e, state) for e, state in session.execute(query.order_by(CounterEvent.at, CounterEvent.id))]
 
 
-def counter_summary(session: Session, dossier: Dossier) -> dict[str, Any]:
-    """What `kiosk-admin dossiers --json` adds to a dossier: its hand-back, stop and ratings (no personal data)."""
-    handed = latest_event(session, dossier, "hand_back")
-    stopped = latest_event(session, dossier, "stop")
-    ratings = session.scalars(
-        select(CounterEvent).where(CounterEvent.dossier_id == dossier.id, CounterEvent.kind == "rating").order_by(CounterEvent.id)
-    ).all()
+_SUMMED_KINDS = ("hand_back", "stop", "rating")
+
+
+def _summary(result_ready_at: datetime | None, events: list[CounterEvent]) -> dict[str, Any]:
+    """A dossier's hand-back, stop and ratings from its events of those kinds, ordered by (at, id)."""
+    live = [e for e in events if e.voided_at is None]
+    handed = next((e for e in reversed(live) if e.kind == "hand_back"), None)  # the latest, as latest_event picks it
+    stopped = next((e for e in reversed(live) if e.kind == "stop"), None)
+    ratings = sorted((e for e in events if e.kind == "rating"), key=lambda e: e.id)
     return {
-        "result_ready_at": iso_utc(dossier.result_ready_at) or None,
+        "result_ready_at": iso_utc(result_ready_at) or None,
         "hand_back": None if handed is None else {
             "at": iso_utc(handed.at), "notice_number": handed.notice_number, **(handed.body.get("details") or {}),
             "echoed": handed.echo_cursor is not None,
@@ -187,7 +189,24 @@ def counter_summary(session: Session, dossier: Dossier) -> dict[str, Any]:
     }
 
 
+def _summaries(session: Session, dossiers: list[tuple[int, datetime | None]]) -> dict[int, dict[str, Any]]:
+    """`_summary` of each (dossier id, result_ready_at), with one query for all their events (not three per dossier)."""
+    events: dict[int, list[CounterEvent]] = {dossier_id: [] for dossier_id, _ in dossiers}
+    if events:
+        query = select(CounterEvent).where(CounterEvent.dossier_id.in_(list(events)), CounterEvent.kind.in_(_SUMMED_KINDS))
+        for event in session.scalars(query.order_by(CounterEvent.at, CounterEvent.id)):
+            events[event.dossier_id].append(event)
+    return {dossier_id: _summary(ready, events[dossier_id]) for dossier_id, ready in dossiers}
+
+
+def counter_summary(session: Session, dossier: Dossier) -> dict[str, Any]:
+    """What `kiosk-admin dossiers --json` adds to a dossier: its hand-back, stop and ratings (no personal data)."""
+    return _summaries(session, [(dossier.id, dossier.result_ready_at)])[dossier.id]
+
+
 def counter_summaries(session: Session, codes: list[str]) -> dict[str, dict[str, Any]]:
     """`counter_summary` of each dossier among `codes` (drafts have none)."""
-    found = session.scalars(select(Dossier).where(Dossier.code.in_([c for c in codes if c]))).all()
-    return {d.code: counter_summary(session, d) for d in found if d.code}
+    query = select(Dossier.id, Dossier.code, Dossier.result_ready_at).where(Dossier.code.in_([c for c in codes if c]))
+    found = [(dossier_id, code, ready) for dossier_id, code, ready in session.execute(query) if code]
+    summaries = _summaries(session, [(dossier_id, ready) for dossier_id, _, ready in found])
+    return {code: summaries[dossier_id] for dossier_id, code, _ in found}

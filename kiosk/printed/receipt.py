@@ -12,9 +12,6 @@ from urllib.parse import urlsplit
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
-import qrcode
-import qrcode.constants
-
 from forms.model import CHANNEL_LABELS, CHANNELS
 from forms.model import way_text as describe_way
 from forms.text import format_vnd  # noqa: F401 - re-exported: the receipt's callers import it from here
@@ -263,6 +260,9 @@ def qr_matrix(text: str) -> list[list[bool]]:
     """QR modules of ``text`` (error correction M), True = dark, without the quiet zone."""
     if not text:
         raise ValueError("nothing to encode")
+    import qrcode  # with PIL it weighs ≈ 9 MB: imported when a receipt is drawn, not by whoever reads a constant here
+    import qrcode.constants
+
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, box_size=1)
     qr.add_data(text)
     qr.make(fit=True)

@@ -12,9 +12,9 @@ import argparse
 from pathlib import Path
 from typing import Any, Callable
 
+from forms.counter import NUMBERED_KINDS as NOTICE_KINDS  # the printed notices' kinds (kiosk.printed.notices.KINDS)
 from forms.counter import RATING_SCORES, rating_reasons
 from kiosk.errors import InputError
-from kiosk.printed.notices import KINDS as NOTICE_KINDS
 
 EXIT_OK = 0
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from forms.idcard.payload import FIELD_LABELS, IdCard, NotACard, describe, name_lacks_diacritics, parse_payload
+if TYPE_CHECKING:  # the card reader is imported when the command runs, not by `kiosk-admin --help` or other commands
+    from forms.idcard.payload import IdCard, NotACard
 
 EXIT_OK, EXIT_NOT_A_CARD = 0, 2
 
@@ -23,6 +24,8 @@ MSG_UNSIGNED = "Mã QR không có chữ ký số: chỉ dùng để điền sẵ
 
 def read_payload(args: argparse.Namespace) -> IdCard | NotACard:
     """The parsed card from standard input or from the image's QR codes (the first one that is a card)."""
+    from forms.idcard.payload import IdCard, NotACard, parse_payload
+
     if args.image is None:
         return parse_payload(sys.stdin.read())
     from kiosk.dossier.lookup import decode_image
@@ -62,6 +65,8 @@ def with_mapped_address(payload: dict[str, Any], card: IdCard) -> dict[str, Any]
 
 def card_text(card: IdCard, payload: dict[str, Any]) -> str:
     """The human output: one labelled line per field, then the warnings the officer must act on."""
+    from forms.idcard.payload import FIELD_LABELS, name_lacks_diacritics
+
     lines = [
         f"{FIELD_LABELS['number']}: {card.number}",
         f"{FIELD_LABELS['old_number']}: {card.old_number or '(không có)'}",
@@ -83,6 +88,8 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Add `id-card` with `add(name, handler, help)` of build_parser."""
 
     def cmd_id_card(args: argparse.Namespace, out: Any) -> int:
+        from forms.idcard.payload import FIELD_LABELS, NotACard, describe
+
         result = read_payload(args)
         if isinstance(result, NotACard):
             payload = describe(result)
