@@ -35,16 +35,21 @@ GENESIS = "0" * 64
 KEY_INFO = "audit_key"  # session.info key: the chain key
 HEAD_INFO = "audit_head_path"  # session.info key: where the head is written after commit
 PENDING_INFO = "audit_pending_head"
+HOOKS_MARK = "_kiosk_audit_head_hooks"  # set on a sessionmaker once its head hooks are listening
 
 
 def install(sessions: sessionmaker[Session], key: bytes, head_path: Path) -> None:
     """Give a sessionmaker's sessions the chain key, and write the head around each commit that added events."""
     sessions.kw.setdefault("info", {})
     sessions.kw["info"] = dict(sessions.kw["info"], **{KEY_INFO: key, HEAD_INFO: str(head_path)})
-    for name, listener in (("before_commit", _head_before_commit), ("after_commit", _head_after_commit),
-                           ("after_rollback", _forget_pending)):
-        if not event.contains(sessions, name, listener):
+    # The mark is on the sessionmaker itself, not asked of `event.contains`: SQLAlchemy's event registry keys by id(),
+    # so a new sessionmaker that reuses a collected one's id "contains" its hooks and would get none (a context
+    # reopened in a long-running process would then write no head at all).
+    if not getattr(sessions, HOOKS_MARK, False):
+        for name, listener in (("before_commit", _head_before_commit), ("after_commit", _head_after_commit),
+                               ("after_rollback", _forget_pending)):
             event.listen(sessions, name, listener)
+        setattr(sessions, HOOKS_MARK, True)
 
 
 def _canonical(row: AuditEvent | dict[str, Any]) -> bytes:

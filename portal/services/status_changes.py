@@ -98,14 +98,16 @@ def record_change(
 
 
 _UNNUMBERED = "portal_unnumbered_status_changes"  # session.info key: this transaction's changes still without a seq
+_HOOKED = "portal_numbering_hooked"  # session.info key: _number_changes listens on this session
 
 
 def _number_at_commit(session: Session, change: StatusChange) -> None:
     """Have `change` numbered when its transaction commits (not now: the cursor row would be locked for the rest of
     the transaction, and taken before the other locks a writer may still need, two writers could deadlock)."""
     session.info.setdefault(_UNNUMBERED, []).append(change)
-    if not event.contains(session, "before_commit", _number_changes):
-        event.listen(session, "before_commit", _number_changes)
+    if not session.info.get(_HOOKED):  # not `event.contains`: the registry keys by id(), and a new session that
+        event.listen(session, "before_commit", _number_changes)  # reuses a collected one's id would look hooked
+        session.info[_HOOKED] = True
 
 
 def _number_changes(session: Session) -> None:

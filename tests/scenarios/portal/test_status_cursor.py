@@ -167,3 +167,26 @@ def test_a_cursor_held_from_before_the_upgrade_neither_skips_nor_repeats(request
     assert [c["status"] for c in page["changes"]] == [5, 9]  # neither 4 again nor 5 lost
     assert [c["status"] for c in everything["changes"]] == [2, 4, 5, 9]
     assert int(page["next"]) > int(held)
+
+
+def test_every_change_is_numbered_however_many_sessions_came_and_went(tmp_path: Path) -> None:
+    """Each change gets its seq whatever sessions came and went before (the numbering hook is marked in the
+    session's info, not asked of SQLAlchemy's id()-keyed event registry, which misled the kiosk's audit hooks)."""
+    import gc
+
+    from sqlalchemy import select
+
+    from portal.models import StatusChange
+
+    db = Database(f"sqlite:///{(tmp_path / 'portal.db').as_posix()}")
+    try:
+        uuids = _seed(db, "k-1", 60)
+        for uuid in uuids:
+            with db.transaction() as session:
+                record_change(session, session.get(Dossier, uuid), 4)
+            gc.collect()
+        with db.transaction() as session:
+            seqs = list(session.scalars(select(StatusChange.seq).order_by(StatusChange.id)))
+        assert None not in seqs and seqs == sorted(set(seqs)) and len(seqs) == 60
+    finally:
+        db.dispose()

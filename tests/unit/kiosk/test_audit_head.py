@@ -228,3 +228,30 @@ def test_an_administrator_acknowledges_findings_they_stay_listed_and_a_new_one_i
     fresh = [f for f in later["findings"] if f["acknowledged_by"] is None]
     assert not later["ok"] and [f["kind"] for f in fresh] == ["head"]
     assert ADMIN_PIN not in json.dumps(later)
+
+
+def test_every_new_sessionmaker_gets_the_head_hooks_even_where_a_collected_one_lived(tmp_path) -> None:
+    """SQLAlchemy's event registry keys by id(): a sessionmaker made where a collected one lived used to "contain"
+    its hooks, got none, and wrote no head (a context reopened in a long-running process)."""
+    import gc
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    from kiosk.security import audit
+    from kiosk.security.audit_head import read
+    from kiosk.storage.models import Base
+
+    key = b"k" * 32
+    for attempt in range(100):
+        engine = create_engine("sqlite://")
+        Base.metadata.create_all(engine)
+        sessions = sessionmaker(engine)
+        audit.install(sessions, key, tmp_path / f"head-{attempt}")
+        with sessions.begin() as session:
+            audit.record(session, "test", "test.event")
+        head = read(tmp_path / f"head-{attempt}", key)
+        assert head is not None and head.seq == 1, f"no head written by sessionmaker #{attempt}"
+        engine.dispose()
+        del sessions, session
+        gc.collect()
