@@ -56,34 +56,44 @@ def _fleet(portal) -> str:
     return page.text
 
 
-def test_a_truncated_chain_is_flagged_on_the_fleet_page_and_by_the_kiosks_doctor(tmp_path, capsys) -> None:
+def _two_passes(tmp_path: Path, root: Path, portal, second: int):
+    """A kiosk that synced one dossier (its head then saved as `head-then`), then `second` more: (officer, seq kept)."""
     from kiosk.storage.context import open_kiosk
 
+    ctx = make_kiosk(root, portal)
+    officer = add_officer(ctx)
+    submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=2000)
+    ctx.close()
+    _sync(root)
+    kept = _newest_seq(root)
+    shutil.copy2(root / "keys" / "audit.head", tmp_path / "head-then")  # the head as it was after that pass
+    ctx = open_kiosk(root)
+    submit_dossiers(ctx, officer, second, tmp_path / "scans2", size=2000, seed=5)
+    ctx.close()
+    _sync(root)
+    return officer, kept
+
+
+def _cut_back(tmp_path: Path, root: Path, kept: int) -> None:
+    """Delete every audit row after `kept` and put back the head of that time: nothing shows on the kiosk itself."""
+    connection = open_raw_db(root)
+    try:
+        connection.execute("DELETE FROM audit_event WHERE seq > ?", (kept,))
+        connection.commit()
+    finally:
+        connection.close()
+    shutil.copy2(tmp_path / "head-then", root / "keys" / "audit.head")
+
+
+def test_a_truncated_chain_is_flagged_on_the_fleet_page_and_by_the_kiosks_doctor(tmp_path, capsys) -> None:
     root = tmp_path / "kiosk"
     with start_portal(tmp_path / "portal", env={"KIOSK_PORTAL_ADMIN_TOKEN": TOKEN}) as portal:
-        ctx = make_kiosk(root, portal)
-        officer = add_officer(ctx)
-        submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=2000)
-        ctx.close()
-        _sync(root)
-        kept = _newest_seq(root)
-        shutil.copy2(root / "keys" / "audit.head", tmp_path / "head-then")  # the head as it was after that pass
-        ctx = open_kiosk(root)
-        submit_dossiers(ctx, officer, 2, tmp_path / "scans2", size=2000, seed=5)
-        ctx.close()
-        _sync(root)  # the portal holds the longer chain now, proven to extend the first
+        _officer, kept = _two_passes(tmp_path, root, portal, 2)  # the portal holds the longer chain, proven to extend the first
         assert "liền mạch đến #" in _fleet(portal) and "⚠ Chuỗi nhật ký" not in _fleet(portal)
         code, witness = _doctor(capsys, root)
         assert witness["severity"] == "ok" and "liền mạch" in witness["message_vi"]
 
-        # someone cuts the chain back to what it was and puts back the head of that time: nothing shows locally
-        connection = open_raw_db(root)
-        try:
-            connection.execute("DELETE FROM audit_event WHERE seq > ?", (kept,))
-            connection.commit()
-        finally:
-            connection.close()
-        shutil.copy2(tmp_path / "head-then", root / "keys" / "audit.head")
+        _cut_back(tmp_path, root, kept)  # someone cuts the chain back and puts back the head of that time
         assert _verify_ok(capsys, root)  # the kiosk alone cannot tell (this verify records an event: #kept+1)
 
         _sync(root)
@@ -103,25 +113,9 @@ def test_a_chain_rewritten_past_the_held_head_does_not_extend_it(tmp_path, capsy
 
     root = tmp_path / "kiosk"
     with start_portal(tmp_path / "portal", env={"KIOSK_PORTAL_ADMIN_TOKEN": TOKEN}) as portal:
-        ctx = make_kiosk(root, portal)
-        officer = add_officer(ctx)
-        submit_dossiers(ctx, officer, 1, tmp_path / "scans", size=2000)
-        ctx.close()
-        _sync(root)
-        kept = _newest_seq(root)
-        shutil.copy2(root / "keys" / "audit.head", tmp_path / "head-then")
-        ctx = open_kiosk(root)
-        submit_dossiers(ctx, officer, 1, tmp_path / "scans2", size=2000, seed=5)
-        ctx.close()
-        _sync(root)
+        officer, kept = _two_passes(tmp_path, root, portal, 1)
         held = _newest_seq(root)
-        connection = open_raw_db(root)
-        try:
-            connection.execute("DELETE FROM audit_event WHERE seq > ?", (kept,))
-            connection.commit()
-        finally:
-            connection.close()
-        shutil.copy2(tmp_path / "head-then", root / "keys" / "audit.head")
+        _cut_back(tmp_path, root, kept)
         ctx = open_kiosk(root)
         submit_dossiers(ctx, officer, 3, tmp_path / "scans3", size=2000, seed=9)  # new rows past the seq the portal holds
         ctx.close()
