@@ -128,6 +128,19 @@ def assert_portal_holds_exactly(ctx, portal, codes: list[str], *, revisions: dic
 
 
 
+def drain_and_check(engine, ctx, portal, codes: list[str], passes: int = 3):
+    """Run passes until the queue is empty (at most `passes`), then hold the outcome to exactly-once: every outbox row
+    delivered and the portal holding exactly `codes`. Returns the last pass's report."""
+    for _ in range(passes):
+        report = engine.run_once(force=True)
+        if report.remaining == 0:
+            break
+    assert report.ok, report
+    assert set(outbox_states(ctx).values()) == {"delivered"}
+    assert_portal_holds_exactly(ctx, portal, codes)
+    return report
+
+
 @seeds
 def row_body(ctx, code: str, revision: int, *, with_ways: bool = False) -> bytes:
     """The body the release before revision snapshots built at the first send, from the dossier row as it is now.

@@ -322,7 +322,6 @@ def test_cli_sync_exits_1_when_the_portal_is_unreachable(tmp_path, capsys) -> No
     from ui.admin.cli import main
     from kiosk.storage.site import init_site
 
-    from cli_helpers import add_admin
     from conftest import TEST_SITE
 
     root = tmp_path / "offline"

@@ -7,7 +7,7 @@ import pytest
 from portal_server import portal  # noqa: F401 - fixture: a real `kiosk-portal serve` process
 from portal_server import on_both_backends as portal_db_url  # noqa: F401 - fixture: each test on SQLite and on PostgreSQL
 from sync_helpers import proxied_kiosk, proxy  # noqa: F401 - fixtures
-from sync_helpers import (PROXY_READ_TIMEOUT, add_officer, assert_portal_holds_exactly, client_factory, kiosk_attachments, outbox_states, portal_dossiers,
+from sync_helpers import (PROXY_READ_TIMEOUT, add_officer, drain_and_check, client_factory, kiosk_attachments, outbox_states, portal_dossiers,
                           submit_dossiers)
 
 FAULTS = ("reset_before", "reset_after", "http500", "http503", "stall", "captive", "malformed")
@@ -72,13 +72,7 @@ def test_fault_then_recovery_delivers_every_dossier_exactly_once(mode, kiosk, po
 
     # 4. The fault is over: the queue drains, the portal holds every dossier once, every file intact.
     proxy.clear()
-    for _ in range(3):
-        report = engine.run_once(force=True)
-        if report.remaining == 0:
-            break
-    assert report.ok, report
-    assert set(outbox_states(kiosk).values()) == {"delivered"}
-    assert_portal_holds_exactly(kiosk, portal, codes)
+    drain_and_check(engine, kiosk, portal, codes)
     if mode in ("reset_after", "stall", "malformed"):  # the portal committed dossier 1 in step 2: the retry was a repeat
         first = next(row for row in portal_dossiers(portal) if row["code"] == codes[0])
         assert first["deliveries"] >= 2 and len(first["revisions"]) == 1

@@ -12,7 +12,7 @@ import pytest
 
 from disk_helpers import fill, tmpfs
 from portal_server import portal, start_portal  # noqa: F401 - portal is a fixture: a real `kiosk-portal serve` process
-from sync_helpers import UNIT_ID, add_officer, assert_portal_holds_exactly, client_factory, kiosk_attachments, make_kiosk, outbox_states, portal_dossiers, submit_dossiers
+from sync_helpers import UNIT_ID, add_officer, assert_portal_holds_exactly, drain_and_check, client_factory, kiosk_attachments, make_kiosk, outbox_states, portal_dossiers, submit_dossiers
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="mounting a small tmpfs needs Linux")
 
@@ -43,13 +43,7 @@ def test_a_portal_out_of_space_keeps_the_dossiers_queued_then_takes_each_once(tm
         assert part.stat().st_size == wire.CHUNK_SIZE  # one whole chunk, nothing of the refused one
 
         filler.unlink()  # the portal's administrator frees space
-        for _ in range(3):
-            report = engine.run_once(force=True)
-            if report.remaining == 0:
-                break
-        assert report.ok, report
-        assert set(outbox_states(ctx).values()) == {"delivered"}
-        assert_portal_holds_exactly(ctx, portal, codes)
+        drain_and_check(engine, ctx, portal, codes)
         assert current_problem(status(ctx)) is None
 
 

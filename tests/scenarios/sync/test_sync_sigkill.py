@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO
 from fault_proxy import FaultProxy
 from portal_server import portal  # noqa: F401 - fixture: a real `kiosk-portal serve` process
-from sync_helpers import add_officer, assert_portal_holds_exactly, client_factory, make_kiosk, outbox_states, submit_dossiers
+from sync_helpers import add_officer, drain_and_check, client_factory, make_kiosk, outbox_states, submit_dossiers
 
 DOSSIERS = 100
 SIZE = 500_000  # "500 KB": two chunks (256 KiB + the rest)
@@ -67,13 +67,7 @@ def test_sigkill_during_sync_delivers_exactly_once_and_resends_at_most_a_chunk(t
         try:
             before_final = sum(1 for state in outbox_states(ctx).values() if state == "delivered")
             engine = SyncEngine(ctx, client_factory(proxy.url, timeout=(2.0, 30.0)))
-            for _ in range(3):
-                report = engine.run_once(force=True)
-                if report.remaining == 0:
-                    break
-            assert report.ok, report
-            assert set(outbox_states(ctx).values()) == {"delivered"}
-            assert_portal_holds_exactly(ctx, portal, codes)
+            drain_and_check(engine, ctx, portal, codes)
         finally:
             ctx.close()
 
