@@ -19,7 +19,7 @@ from forms import codes, statuses
 from portal.config import ARGV_TOKEN_MESSAGE, ENV_ADMIN_TOKEN, ENV_DB, ENV_FILES, PortalConfig, SecretRefused, read_admin_token_file
 from portal.db import Database, iso
 from portal.schema import SchemaNotReady
-from portal.serve import add_arguments as serve_arguments
+from portal.serve import LOG_FORMAT, add_arguments as serve_arguments
 from portal.services import catalogue, credentials, dossiers, enrolment, events, fleet, publishing, status_changes
 from portal.services.outcomes import BadInput
 
@@ -315,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
     if args.command == "serve":  # the server logs to stderr; one-shot commands print their answer only
-        logging.basicConfig(level=getattr(logging, args.log_level.upper()), stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(level=getattr(logging, args.log_level.upper()), stream=sys.stderr, format=LOG_FORMAT)
     config = PortalConfig.make(args.db, args.files, getattr(args, "portal_name", None), getattr(args, "tracking_rate", None))
     from dataclasses import replace
 

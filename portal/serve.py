@@ -18,7 +18,6 @@ import ipaddress
 import json
 import logging
 import socket
-import sys
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
@@ -94,15 +93,23 @@ def refusal(config: PortalConfig, workers: int) -> str | None:
     return None
 
 
-def worker_app(config: PortalConfig, log_level: str = "info") -> FastAPI:
-    """The app one worker serves: built in the worker process, from the configuration the parent parsed.
+def worker_logging(log_level: str) -> dict:
+    """uvicorn's `log_config` for spawned workers, which start with no logging set up (uvicorn applies it in each
+    worker): the portal's log on the standard error they inherited, as the parent's (`kiosk-portal` main)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"portal": {"format": LOG_FORMAT}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "portal", "stream": "ext://sys.stderr"}},
+        "root": {"level": log_level.upper(), "handlers": ["stderr"]},
+    }
 
-    A spawned worker starts with no logging set up: it logs to the standard error it inherited, as the parent
-    does. Its schema check only confirms the parent's (a migration run between the two is refused the same way).
-    """
+
+def worker_app(config: PortalConfig) -> FastAPI:
+    """The app one worker serves: built in the worker process, from the configuration the parent parsed. Its
+    schema check only confirms the parent's (a migration run between the two is refused the same way)."""
     from portal.app import create_app
 
-    logging.basicConfig(level=getattr(logging, log_level.upper()), stream=sys.stderr, format=LOG_FORMAT)
     app = create_app(config)
     app.state.db.ensure_schema()  # a worker refuses a schema older than its code (portal/schema.py)
     app.state.store.ensure()
@@ -131,10 +138,10 @@ def cmd_serve(args: argparse.Namespace, config: PortalConfig, fail) -> int:
     if refused:
         return fail(args, refused, 2)
     if workers == 1:
-        app: object = worker_app(config, args.log_level)
+        app: object = worker_app(config)
     else:
         check_before_workers(config)
-        app = functools.partial(worker_app, config, args.log_level)  # picklable: sent to each spawned worker
+        app = functools.partial(worker_app, config)  # picklable: sent to each spawned worker
     try:
         sock = listening_socket(args.host, args.port)
     except OSError as exc:
@@ -147,7 +154,7 @@ def cmd_serve(args: argparse.Namespace, config: PortalConfig, fail) -> int:
     # local process's clients could pick the address the tracking page's rate limit keys on (docs/portal.md).
     trusted = args.forwarded_allow_ips
     uv_config = uvicorn.Config(
-        app, factory=workers > 1, workers=workers, log_config=None, access_log=False, lifespan="off",
+        app, factory=workers > 1, workers=workers, log_config=worker_logging(args.log_level) if workers > 1 else None, access_log=False, lifespan="off",
         timeout_graceful_shutdown=GRACEFUL_S, server_header=False, proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None,
     )
     # The supervisor takes over SIGTERM/SIGINT when it is made: made before the ready line, a stop sent right after

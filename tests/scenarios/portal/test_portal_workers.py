@@ -102,7 +102,8 @@ def test_sigterm_to_the_parent_stops_every_worker(pg_url: str, tmp_path: Path) -
         server.process.terminate()
         assert server.process.wait(timeout=STOP_TIMEOUT) == 0
         assert [pid for pid in pids if alive(pid)] == []
-        assert "Received SIGTERM" in server.log()
+        log = server.log()
+        assert "Received SIGTERM" in log and all(f"Started server process [{pid}]" in log for pid in pids)  # workers log too
 
 
 def serve(db_url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess:
