@@ -9,7 +9,7 @@ from portal.db import Database
 from portal.errors import add_exception_handlers
 from portal.middleware import GuardMiddleware
 from portal.openapi import add_body_schema
-from portal.ratelimit import SlidingWindowLimiter
+from portal.ratelimit import TrackingLimiter
 from portal.routes import (
     attachments,
     catalogue,
@@ -23,7 +23,7 @@ from portal.routes import (
     status_changes,
     tracking,
 )
-from portal.storage import FileStore
+from portal.storage import FileStore, FolderStore
 from sync import wire
 
 TITLE = "Một Cửa reference portal"
@@ -50,12 +50,15 @@ ROUTERS = (
 
 
 def create_app(config: PortalConfig) -> FastAPI:
-    """The app for this configuration; the routes find the database, files, config and limiter on `app.state`."""
+    """The app for this configuration; the routes find the database, files, config and limiter on `app.state`.
+
+    Nothing on `app.state` holds data that another worker could need: the database and the file store are shared
+    (each worker has its own connections to them), the config is the same in every worker (docs/portal.md)."""
     app = FastAPI(title=TITLE, version=str(wire.API_VERSION), description=DESCRIPTION, docs_url=None, redoc_url=None)
     app.state.config = config
     app.state.db = Database(config.db_url)
-    app.state.store = FileStore(config.files_dir)
-    app.state.tracking_limiter = SlidingWindowLimiter(config.tracking_per_minute)
+    app.state.store: FileStore = FolderStore(config.files_dir)
+    app.state.tracking_limiter = TrackingLimiter(app.state.db, config.tracking_per_minute)
     app.add_middleware(GuardMiddleware)
     add_exception_handlers(app)
     for router in ROUTERS:

@@ -8,12 +8,10 @@ See docs/portal.md.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import logging
 import os
 from pathlib import Path
-import socket
 import sys
 from typing import Any
 
@@ -21,6 +19,7 @@ from forms import codes, statuses
 from portal.config import ARGV_TOKEN_MESSAGE, ENV_ADMIN_TOKEN, ENV_DB, ENV_FILES, PortalConfig, SecretRefused, read_admin_token_file
 from portal.db import Database, iso
 from portal.schema import SchemaNotReady
+from portal.serve import LOG_FORMAT, add_arguments as serve_arguments
 from portal.services import catalogue, credentials, dossiers, enrolment, events, fleet, publishing, status_changes
 from portal.services.outcomes import BadInput
 
@@ -44,72 +43,10 @@ def _fail(args: argparse.Namespace, message: str, code: int) -> int:
 # --- commands ------------------------------------------------------------------------------------
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
-    """The portal's listening socket, bound before uvicorn runs so port 0 can print the port it got.
-
-    Made with proto IPPROTO_TCP, not 0: asyncio turns Nagle off (TCP_NODELAY) only on accepted sockets whose
-    proto says TCP. With Nagle on, each keep-alive answer's body waited about 40 ms for the client's delayed
-    ACK: every request took ≥ 40 ms on loopback, a sync of 10 MiB 3.9 s instead of 0.9 s (docs/benchmarks.md).
-    """
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(128)
-    except OSError:
-        sock.close()
-        raise
-    return sock
-
-
-def forwarded_allow_ips(value: str) -> str:
-    """`--forwarded-allow-ips`: addresses or networks (comma-separated) of reverse proxies, or `*`; checked here so a
-    typo is refused at start-up rather than silently trusting nobody (or everybody)."""
-    items = [item.strip() for item in value.split(",") if item.strip()]
-    for item in items:
-        if item == "*":
-            continue
-        try:
-            ipaddress.ip_network(item, strict=False)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"không phải địa chỉ IP hay dải mạng: {item!r} (not an IP address or network)") from None
-    return ",".join(items)
-
-
 def cmd_serve(args: argparse.Namespace, config: PortalConfig) -> int:
-    import uvicorn
+    from portal import serve
 
-    from portal.app import create_app
-
-    app = create_app(config)
-    app.state.db.ensure_schema()  # a worker refuses a schema older than its code (portal/schema.py)
-    app.state.store.ensure()
-    catalogue.catalogue()  # load forms/ now rather than on the first request
-
-    try:
-        sock = listening_socket(args.host, args.port)
-    except OSError as exc:
-        return _fail(args, f"Không mở được cổng {args.host}:{args.port}: {exc.strerror or exc}", EXIT_FAILURE)
-    port = sock.getsockname()[1]
-    host = f"[{args.host}]" if sock.family == socket.AF_INET6 else args.host
-    url = f"http://{host}:{port}"
-
-    # Proxy headers (X-Forwarded-For, -Proto) only from the proxies named: uvicorn's default trusts loopback, so any
-    # local process's clients could pick the address the tracking page's rate limit keys on (docs/portal.md).
-    trusted = args.forwarded_allow_ips
-    server = uvicorn.Server(
-        uvicorn.Config(app, log_config=None, access_log=False, lifespan="off", timeout_graceful_shutdown=5, server_header=False,
-                       proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None)
-    )
-    # The ready signal: the socket is bound and listening (connections wait in its backlog until the loop runs).
-    if args.json:
-        print(json.dumps({"ok": True, "url": url, "db": config.db_url, "files": str(config.files_dir)}), flush=True)
-    else:
-        print(url, flush=True)
-    logging.getLogger("portal").info("serving %s (files in %s)", url, config.files_dir)
-    server.run(sockets=[sock])
-    return EXIT_OK
+    return serve.cmd_serve(args, config, _fail)
 
 
 def cmd_enrolment_code(args: argparse.Namespace, config: PortalConfig) -> int:
@@ -238,7 +175,7 @@ def cmd_revoke(args: argparse.Namespace, config: PortalConfig) -> int:
 def _signing_key_path(args: argparse.Namespace, config: PortalConfig) -> Path:
     from portal.config import sqlite_path
 
-    return Path(args.signing_key) if getattr(args, "signing_key", None) else publishing.default_key_path(sqlite_path(config.db_url))
+    return Path(args.signing_key) if getattr(args, "signing_key", None) else publishing.default_key_path(config.files_dir, sqlite_path(config.db_url))
 
 
 def cmd_catalogue_key(args: argparse.Namespace, config: PortalConfig) -> int:
@@ -315,16 +252,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("serve", parents=[common], help="run the HTTP API and the tracking page")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000, help="0 picks a free port; the bound URL is printed on its own line")
+    serve_arguments(p)  # --host, --port, --workers, --forwarded-allow-ips (portal/serve.py)
     p.add_argument("--portal-name", help="name shown by health and on the tracking page")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.add_argument("--tracking-rate", type=int, default=None, metavar="N", help="tracking-page requests per client address and minute (default 30; 0 = no limit)")
     p.add_argument("--admin-token", default=None, help="refused: a token on the command line is visible to every local account (use the file or the variable)")
     p.add_argument("--admin-token-file", metavar="FILE", default=None,
                    help=f"file (mode 0600) holding the token for the fleet page /quan-tri/may-tiep-nhan?token=… (or ${ENV_ADMIN_TOKEN})")
-    p.add_argument("--forwarded-allow-ips", type=forwarded_allow_ips, default="", metavar="IPS",
-                   help="reverse proxies (IP addresses or networks, comma-separated) whose X-Forwarded-For/-Proto are trusted; default none")
     p.add_argument("--clock-offset", type=float, default=0.0, metavar="SECONDS", help="for drills and tests only: report a health time this far off, so kiosks' doctor sees a clock skew")
     p.set_defaults(func=cmd_serve)
 
@@ -358,12 +292,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_revoke)
 
     p = sub.add_parser("catalogue-key", parents=[common], help="print the public key kiosks pin to check signed catalogues (made on first use)")
-    p.add_argument("--signing-key", help="the private key file (default: catalogue-signing.key beside the SQLite database)")
+    p.add_argument("--signing-key", help="the private key file (default: catalogue-signing.key in the --files folder; an existing one beside the SQLite database is still used)")
     p.set_defaults(func=cmd_catalogue_key)
 
     p = sub.add_parser("publish", parents=[common], help="publish procedure definition files or fee tables (new versions) to kiosks, signed")
     p.add_argument("definitions", nargs="+", metavar="FILE", help="definition files (forms/procedures/….json) or fee tables (forms/fees/….json), each with a new version")
-    p.add_argument("--signing-key", help="the private key file (default: catalogue-signing.key beside the SQLite database)")
+    p.add_argument("--signing-key", help="the private key file (default: catalogue-signing.key in the --files folder; an existing one beside the SQLite database is still used)")
     p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("migrate", parents=[common], help="create or upgrade the database schema (run before starting the workers of a new version)")
@@ -381,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
     if args.command == "serve":  # the server logs to stderr; one-shot commands print their answer only
-        logging.basicConfig(level=getattr(logging, args.log_level.upper()), stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(level=getattr(logging, args.log_level.upper()), stream=sys.stderr, format=LOG_FORMAT)
     config = PortalConfig.make(args.db, args.files, getattr(args, "portal_name", None), getattr(args, "tracking_rate", None))
     from dataclasses import replace
 

@@ -16,7 +16,7 @@ from portal.config import PortalConfig
 from portal.db import Database
 from portal.errors import Unauthorized
 from portal.models import Kiosk
-from portal.ratelimit import SlidingWindowLimiter
+from portal.ratelimit import TrackingLimiter
 from portal.services.credentials import authenticate
 from portal.storage import FileStore
 
@@ -54,7 +54,7 @@ async def portal_config(request: Request) -> PortalConfig:
     return request.app.state.config
 
 
-async def tracking_limiter(request: Request) -> SlidingWindowLimiter:
+async def tracking_limiter(request: Request) -> TrackingLimiter:
     return request.app.state.tracking_limiter
 
 
@@ -64,4 +64,4 @@ ShaPath = Annotated[str, Path(pattern=r"^[0-9a-fA-F]{64}$", description="SHA-256
 DatabaseDep = Annotated[Database, Depends(database)]
 FilesDep = Annotated[FileStore, Depends(file_store)]
 ConfigDep = Annotated[PortalConfig, Depends(portal_config)]
-LimiterDep = Annotated[SlidingWindowLimiter, Depends(tracking_limiter)]
+LimiterDep = Annotated[TrackingLimiter, Depends(tracking_limiter)]

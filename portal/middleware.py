@@ -24,6 +24,7 @@ from sync import wire
 
 log = logging.getLogger("portal")
 DRAIN_CAP = 16 * 1024 * 1024  # a too-large body up to this size is read and dropped before the 413; past it the connection closes
+READY_PATH = f"{wire.API_PREFIX}/health/ready"
 BODY_IDLE_S = 10.0  # a body that sends nothing this long is cut short (longer than a kiosk's own 5 s without progress)
 
 
@@ -126,4 +127,6 @@ class GuardMiddleware:
             if status_holder["status"] == 0:
                 await json_answer(500, {"error": "internal", "message": "internal error"})(scope, app_receive, send_logged)
         finally:
-            log.info("%s %s %s %.0f ms", method, path, status_holder["status"], (time.monotonic() - started) * 1000)
+            # A load balancer polls the readiness check every few seconds: only its refusals are worth the log.
+            polled = path == READY_PATH and status_holder["status"] == 200
+            log.log(logging.DEBUG if polled else logging.INFO, "%s %s %s %.0f ms", method, path, status_holder["status"], (time.monotonic() - started) * 1000)

@@ -222,6 +222,22 @@ class StatusCursor(Base):
     value: Mapped[int] = mapped_column(BigInteger)
 
 
+class TrackingHits(Base):
+    """Requests to the citizen tracking page per client in its current window: the rate limit every worker shares.
+
+    A client's window opens at its first request and lasts a minute (portal/ratelimit.py counts with one upsert).
+    `client` is the SHA-256 of the address: no address readable in a dump or backup (not anonymisation: IPv4
+    addresses are few enough to hash them all). Rows whose window ended are deleted as requests come.
+    """
+
+    __tablename__ = "tracking_hits"
+    __table_args__ = (Index("ix_tracking_hits_window_start", "window_start_ms"),)
+
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start_ms: Mapped[int] = mapped_column(BigInteger)  # Unix time in milliseconds, the worker's clock
+    hits: Mapped[int] = mapped_column(Integer)
+
+
 class CounterEvent(Base):
     """A counter event a kiosk delivered (docs/counter-events.md): stored once by uuid, exactly as received.
 

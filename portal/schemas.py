@@ -265,6 +265,13 @@ class HealthOut(_Out):
     time: str = Field(description="the portal's clock, ISO 8601 UTC")
 
 
+class ReadyOut(_Out):
+    ready: bool = Field(description="this worker can serve: its database answers at the code's schema revision and its file store takes files")
+    pid: int = Field(description="the worker process that answered (several workers share one port)")
+    revision: str | None = Field(description="the schema revision the database holds (None: not read)")
+    problems: list[str] = Field(description="what is wrong (empty when ready)")
+
+
 class EnrolOut(_Out):
     kiosk_id: str
     secret: str = Field(description="shown once; the portal keeps only its SHA-256")

@@ -12,6 +12,12 @@ A write that fails — a full disk (ENOSPC), a spent quota (EDQUOT), or anything
 its bytes (a full disk takes a short write, then refuses the rest): the file is cut back to its length before
 that write and fsynced, so it never holds a torn chunk and its length stays the count the kiosk resumes from.
 A chunk cut short by the network (portal/middleware.py) takes the same path: its prefix is one append.
+
+`FileStore` is what the rest of the portal sees; `FolderStore` is the one implementation, a folder that every
+worker shares (a local disk for one machine, a network file system for several). What it needs from that
+folder (docs/portal.md, "Deployment: several workers"): an atomic rename (`os.replace`) to publish a complete
+file, exclusive create (`O_EXCL`), and POSIX record locks (`fcntl.lockf`) that other machines honour: NFSv4
+has them in the protocol; `flock` is emulated or local-only on many NFS clients, so it is not used.
 """
 
 from __future__ import annotations
@@ -23,11 +29,12 @@ import os
 import threading
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-try:  # POSIX: also serialise writers in other processes (several uvicorn workers)
+try:  # POSIX: also serialise writers in other processes and machines (several workers)
     import fcntl
 except ImportError:  # pragma: no cover - Windows: one process, the thread lock is enough
     fcntl = None  # type: ignore[assignment]
@@ -73,7 +80,36 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-class FileStore:
+class FileStore(Protocol):
+    """Attachment bytes by SHA-256, shared by every worker: the interface the routes and services use."""
+
+    def ensure(self) -> None:
+        """Make the store ready to take files (at start-up)."""
+
+    def probe(self) -> None:
+        """Raise OSError unless this worker can write a file now (the health check's question)."""
+
+    def path(self, sha256: str) -> Path:
+        """Where a complete file's bytes are read from."""
+
+    def is_complete(self, sha256: str) -> bool: ...
+
+    def held(self, sha256: str) -> Held:
+        """How many bytes of the file are held, and whether it is complete."""
+
+    def discard(self, sha256: str) -> None:
+        """Drop the partial bytes of a file."""
+
+    def locked(self, sha256: str) -> AbstractContextManager[None]:
+        """One writer per file across threads, processes and machines, for as long as the context lasts."""
+
+    def append(self, sha256: str, offset: int, size: int, data: bytes) -> Held:
+        """Append a chunk (inside `locked`); see FolderStore.append."""
+
+
+class FolderStore:
+    """A FileStore in one folder: `<sha256>` complete files, `partial/<sha256>.part` uploads in progress."""
+
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.partial = self.root / "partial"
@@ -82,6 +118,19 @@ class FileStore:
 
     def ensure(self) -> None:
         self.partial.mkdir(parents=True, exist_ok=True)
+
+    def probe(self) -> None:
+        """Create (exclusively), fsync and remove a small file in both folders: a full disk, a read-only mount or a
+        lost network share raise OSError."""
+        for folder in (self.root, self.partial):
+            probe = folder / f".probe-{os.getpid()}-{threading.get_ident()}"
+            fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                os.write(fd, b"ok")
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+                probe.unlink(missing_ok=True)
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256
@@ -105,7 +154,9 @@ class FileStore:
 
     @contextmanager
     def locked(self, sha256: str) -> Iterator[None]:
-        """One writer per file: a thread lock in this process, and an advisory file lock across processes."""
+        """One writer per file: a thread lock in this process, then a POSIX record lock (`lockf`) across processes
+        and machines. The thread lock comes first because record locks belong to the process: two threads of one
+        worker would both get it, and closing any descriptor of the file would drop the other's."""
         with self._locks_guard:
             lock = self._locks.get(sha256)
             if lock is None:
@@ -117,11 +168,11 @@ class FileStore:
                 return
             self.ensure()
             with open(self.partial / f"{sha256}.lock", "a+b") as handle:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                fcntl.lockf(handle.fileno(), fcntl.LOCK_EX)
                 try:
                     yield
                 finally:
-                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                    fcntl.lockf(handle.fileno(), fcntl.LOCK_UN)
                     # The lock file stays (removing it would race with a waiter); it is empty.
 
     def append(self, sha256: str, offset: int, size: int, data: bytes) -> Held:

@@ -1,7 +1,8 @@
 """Publishing procedure versions to kiosks, signed with the portal's Ed25519 catalogue key.
 
-The key lives in an owner-only file (`--signing-key`, default `catalogue-signing.key` beside the SQLite
-database or in the current folder) and is made on first use; `kiosk-portal catalogue-key` prints its
+The key lives in an owner-only file (`--signing-key`, default `catalogue-signing.key` in the file store folder,
+`--files`, which every worker and machine shares; a key already made at the old default, beside the SQLite
+database or in the current folder, is still used while none is in the file store) and is made on first use; `kiosk-portal catalogue-key` prints its
 public half, which administrators bake into every per-site package (docs/admin.md). The signed message
 is `sync.wire.CATALOGUE_MESSAGE_PREFIX` + the definition file's exact bytes.
 """
@@ -24,23 +25,48 @@ KEY_FILE = "catalogue-signing.key"
 FEE_PREFIX = wire.FEE_TABLE_CODE_PREFIX  # a fee table is published as "fee:" + its table id ("fee:national", "fee:01")
 
 
-def default_key_path(db_file: Path | None) -> Path:
+def legacy_key_path(db_file: Path | None) -> Path:
+    """Where the key was made before the file store held it: beside the SQLite file, else in the current folder."""
     return (db_file.resolve().parent if db_file is not None else Path.cwd()) / KEY_FILE
 
 
+def default_key_path(files_dir: Path, db_file: Path | None) -> Path:
+    """`<files>/catalogue-signing.key`: one key for every machine that shares the file store. A key at the legacy
+    place is used while the file store has none, so an upgraded portal keeps signing with the key kiosks pin."""
+    shared = Path(files_dir) / KEY_FILE
+    legacy = legacy_key_path(db_file)
+    return legacy if not shared.exists() and legacy.exists() else shared
+
+
+def _read_key(path: Path) -> bytes:
+    seed = path.read_bytes()
+    if len(seed) != 32:
+        raise BadInput(f"Tệp khóa ký danh mục {path} bị hỏng.")
+    return seed
+
+
 def load_or_create_key(path: Path) -> bytes:
+    """The key in `path`, made there if there is none. Two processes (or machines) making it at once agree: each
+    writes a complete key to a file of its own, then links it to `path`, which fails if it exists (exclusive
+    create of a complete file, atomic on NFS too); the loser reads the winner's key. Nobody ever reads a key
+    half-written."""
     if path.exists():
-        seed = path.read_bytes()
-        if len(seed) != 32:
-            raise BadInput(f"Tệp khóa ký danh mục {path} bị hỏng.")
-        return seed
+        return _read_key(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     seed = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(seed)
-        handle.flush()
-        os.fsync(handle.fileno())
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(seed)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            return _read_key(path)  # another process made it first: its key is the key
+    finally:
+        draft.unlink(missing_ok=True)
     return seed
 
 

@@ -132,8 +132,12 @@ def start_portal(
     db_url: str | None = None,
     host: str = "127.0.0.1",
     command_prefix: Sequence[str] = (),
+    workers: int = 1,
 ) -> Iterator[PortalServer]:
     """Start a portal on a free port of `host` with its database in `tmp_path`; stop it on exit.
+
+    `workers` above 1 runs `serve --workers N` (PostgreSQL only): `process` is then the parent, which stops its
+    workers when it is terminated.
 
     `db_url` (or the environment variable KIOSK_PORTAL_TEST_DB, e.g. an empty PostgreSQL database) replaces
     the SQLite file; attachments stay in `tmp_path/portal-files`. `command_prefix` runs the portal through
@@ -146,7 +150,8 @@ def start_portal(
     full_env = _env(env)
     log_file = open(log_path, "ab")
     process = subprocess.Popen(
-        [*command_prefix, *portal_command(db_url, "--files", str(root / "portal-files"), "serve", "--host", host, "--port", "0", *extra_args)],
+        [*command_prefix, *portal_command(db_url, "--files", str(root / "portal-files"), "serve", "--host", host, "--port", "0",
+                                             *(("--workers", str(workers)) if workers != 1 else ()), *extra_args)],
         cwd=root,
         env=full_env,
         stdout=subprocess.PIPE,
@@ -184,11 +189,20 @@ def start_portal(
         log_file.close()
 
 
+POSTGRESQL_WORKERS = 2  # the portal fixture on PostgreSQL: several stateless workers, as a deployment would run
+
+
+def workers_for(db_url: str | None) -> int:
+    """SQLite serves with one worker (more are refused); PostgreSQL with POSTGRESQL_WORKERS, so every test that runs on
+    both backends also proves that any worker can answer any request."""
+    return POSTGRESQL_WORKERS if db_url and db_url.startswith("postgresql") else 1
+
+
 @pytest.fixture
 def portal(tmp_path: Path, portal_db_url: str | None) -> Iterator[PortalServer]:
     """A fresh portal process (own database and files) for one test: SQLite unless the module asks for both
-    backends (`portal_db_url` below; the default in tests/conftest.py is SQLite)."""
-    with start_portal(tmp_path / "portal", db_url=portal_db_url) as server:
+    backends (`portal_db_url` below; the default in tests/conftest.py is SQLite); on PostgreSQL with 2 workers."""
+    with start_portal(tmp_path / "portal", db_url=portal_db_url, workers=workers_for(portal_db_url)) as server:
         yield server
 
 

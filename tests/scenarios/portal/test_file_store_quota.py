@@ -20,12 +20,12 @@ CHUNK = 256 * 1024
 @pytest.mark.skipif(fuse_missing() is not None, reason=f"FUSE unavailable: {fuse_missing()}")
 @pytest.mark.parametrize("errno_name", ["EDQUOT", "ENOSPC"])
 def test_a_chunk_past_the_quota_leaves_the_partial_file_as_it_was(tmp_path: Path, errno_name: str) -> None:
-    from portal.storage import FileStore, StorageFull
+    from portal.storage import FolderStore, StorageFull
 
     data = os.urandom(2 * CHUNK + 10)
     sha = hashlib.sha256(data).hexdigest()
     with quota_mount(tmp_path, budget=CHUNK + 64 * 1024, errno_name=errno_name) as (mount, budget):
-        store = FileStore(mount / "files")
+        store = FolderStore(mount / "files")
         with store.locked(sha):
             assert store.append(sha, 0, len(data), data[:CHUNK]).received == CHUNK
             with pytest.raises(StorageFull) as refused:

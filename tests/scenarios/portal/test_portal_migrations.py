@@ -76,7 +76,7 @@ def test_migrate_makes_exactly_the_models_schema_and_a_second_run_does_nothing(d
     assert schema_differences(db_url) == []
 
 
-ADDED_AFTER_0001 = {"kiosk_audit_head", "status_cursor"}  # 0002: the audit chain's witness (issue 16); 0003: the status cursor
+ADDED_AFTER_0001 = {"kiosk_audit_head", "status_cursor", "tracking_hits"}  # 0002: the audit chain's witness (issue 16); 0003: the status cursor; 0004: the tracking rate limit
 
 
 def _create_all_as_before_migrations(engine) -> None:

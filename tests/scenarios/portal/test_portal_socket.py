@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import socket
 
-from portal.cli import listening_socket
+from portal.serve import listening_socket
 
 
 def test_accepted_connections_have_tcp_nodelay() -> None:
