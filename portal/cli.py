@@ -20,7 +20,7 @@ from portal.config import ARGV_TOKEN_MESSAGE, ENV_ADMIN_TOKEN, ENV_DB, ENV_FILES
 from portal.db import Database, iso
 from portal.schema import SchemaNotReady
 from portal.serve import LOG_FORMAT, add_arguments as serve_arguments
-from portal.services import catalogue, credentials, dossiers, enrolment, events, fleet, publishing, status_changes
+from portal.services import credentials, dossiers, enrolment, events, fleet, publishing, status_changes
 from portal.services.outcomes import BadInput
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2

@@ -100,7 +100,6 @@ def _create_all_as_before_migrations(engine) -> None:
 
 def test_a_database_made_by_create_all_is_refused_by_a_worker_then_stamped_by_migrate(db_url: str, tmp_path: Path) -> None:
     from portal import models
-    from portal.db import Base
     from portal.schema import head_revision
 
     engine = create_engine(db_url)
