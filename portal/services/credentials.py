@@ -7,7 +7,7 @@ import hmac
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
@@ -60,7 +60,8 @@ _KIOSK_AND_ALIASES = (
     select(Kiosk.id, Kiosk.unit_id, Kiosk.kiosk_number, Kiosk.app_version, Kiosk.secret_sha256, Kiosk.revoked_at,
            UnitAlias.unit_id.label("alias_unit_id"))
     .outerjoin(UnitAlias, UnitAlias.kiosk_id == Kiosk.id)
-)
+    .where(Kiosk.id == bindparam("p_kiosk_id"))
+)  # built once: a request only binds the id
 
 
 def authenticate_row(session: Session, token: str | None) -> KioskCredential | None:
@@ -74,7 +75,7 @@ def authenticate_row(session: Session, token: str | None) -> KioskCredential | N
     if parsed is None:
         return None
     kiosk_id, secret = parsed
-    rows = session.connection().execute(_KIOSK_AND_ALIASES.where(Kiosk.id == kiosk_id[:40])).all()
+    rows = session.connection().execute(_KIOSK_AND_ALIASES, {"p_kiosk_id": kiosk_id[:40]}).all()
     row = rows[0] if rows else None
     expected = row.secret_sha256 if row is not None else _DUMMY_HASH
     matches = hmac.compare_digest(expected.encode("ascii"), sha256_hex(secret).encode("ascii"))

@@ -12,7 +12,7 @@ import logging
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.orm import Session
@@ -53,15 +53,25 @@ def _ack(uuid: str, revision: int, digest: str, received_at: datetime, code: str
     return {"ack": {"uuid": uuid, "revision": revision, "body_sha256": digest, "code": code, "portal_received_at": iso(received_at)}}
 
 
-def insert_ignoring_conflicts(conn: Connection, table: Any) -> Any:
+def insert_ignoring_conflicts(dialect: str, table: Any) -> Any:
     """The dialect's own INSERT (PostgreSQL's or SQLite's: both have ON CONFLICT DO NOTHING … RETURNING)."""
-    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table).on_conflict_do_nothing()
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).on_conflict_do_nothing()
+
+
+# Built once: each request only binds its values (building a statement per request cost more than running it).
+SELECT_DOSSIER = select(DOSSIER.c.code, DOSSIER.c.unit_id, DOSSIER.c.kiosk_number, DOSSIER.c.revision).where(DOSSIER.c.uuid == bindparam("p_uuid"))
+SELECT_HELD = select(REVISION.c.body_sha256, REVISION.c.portal_received_at).where(
+    REVISION.c.dossier_uuid == bindparam("p_uuid"), REVISION.c.revision == bindparam("p_revision")
+)
+SELECT_CODE_OWNERS = select(DOSSIER.c.uuid, DOSSIER.c.code).where(or_(DOSSIER.c.uuid == bindparam("p_uuid"), DOSSIER.c.code == bindparam("p_code")))
+INSERT_DELIVERY = insert(DELIVERY)
+UPDATE_NEWEST = update(DOSSIER).where(DOSSIER.c.uuid == bindparam("p_uuid"), DOSSIER.c.revision < bindparam("p_revision"))
+INSERT_DOSSIER = {d: insert_ignoring_conflicts(d, DOSSIER).returning(DOSSIER.c.uuid) for d in ("postgresql", "sqlite")}
+INSERT_REVISION = {d: insert_ignoring_conflicts(d, REVISION).returning(REVISION.c.id) for d in ("postgresql", "sqlite")}
 
 
 def _held_revision(conn: Connection, uuid: str, revision: int) -> Row[Any] | None:
-    return conn.execute(
-        select(REVISION.c.body_sha256, REVISION.c.portal_received_at).where(REVISION.c.dossier_uuid == uuid, REVISION.c.revision == revision)
-    ).first()
+    return conn.execute(SELECT_HELD, {"p_uuid": uuid, "p_revision": revision}).first()
 
 
 def put_revision(
@@ -82,6 +92,7 @@ def put_revision(
     attachments, then created (201). Every answer is logged as a Delivery row in the same transaction.
     """
     conn = session.connection()
+    dialect = "postgresql" if conn.dialect.name == "postgresql" else "sqlite"
     now = utcnow()
     digest = wire.body_sha256(raw)
     uuid = body.uuid.lower()
@@ -89,10 +100,10 @@ def put_revision(
     attempt_raw = (attempt or "")[:16]
 
     def answer(outcome: str, status: int, payload: dict[str, Any]) -> Outcome:
-        conn.execute(insert(DELIVERY).values(
-            dossier_uuid=uuid, revision=body.revision, body_sha256=digest, kiosk_id=kiosk.id, outcome=outcome,
-            http_status=status, portal_received_at=now, kiosk_sent_at_raw=sent_at_raw, attempt_raw=attempt_raw,
-        ))
+        conn.execute(INSERT_DELIVERY, {
+            "dossier_uuid": uuid, "revision": body.revision, "body_sha256": digest, "kiosk_id": kiosk.id, "outcome": outcome,
+            "http_status": status, "portal_received_at": now, "kiosk_sent_at_raw": sent_at_raw, "attempt_raw": attempt_raw,
+        })
         return Outcome(status, payload)
 
     def held_answer(code: str) -> Outcome | None:
@@ -111,9 +122,7 @@ def put_revision(
     if body.unit_id not in kiosk.unit_ids or body.kiosk_number != kiosk.kiosk_number:
         log.warning("dossier %s rev %s: unit/kiosk number in the body differ from kiosk %s's enrolment", uuid, body.revision, kiosk.id)
         return answer("forbidden", 403, FORBIDDEN)
-    dossier = conn.execute(
-        select(DOSSIER.c.code, DOSSIER.c.unit_id, DOSSIER.c.kiosk_number, DOSSIER.c.revision).where(DOSSIER.c.uuid == uuid)
-    ).first()
+    dossier = conn.execute(SELECT_DOSSIER, {"p_uuid": uuid}).first()
     if dossier is not None and (dossier.unit_id not in kiosk.unit_ids or dossier.kiosk_number != kiosk.kiosk_number):
         log.warning("dossier %s rev %s: kiosk %s tried to write another kiosk's dossier", uuid, body.revision, kiosk.id)
         return answer("forbidden", 403, FORBIDDEN)
@@ -140,27 +149,24 @@ def put_revision(
         "appointment_time": body.appointment_time, "tracking_token": body.tracking_token, "updated_at": now,
     }
     if dossier is None:
-        made = conn.execute(
-            insert_ignoring_conflicts(conn, DOSSIER).values(
-                uuid=uuid, code=body.code, unit_id=body.unit_id, kiosk_number=body.kiosk_number, kiosk_id=kiosk.id, created_at=now, **newest
-            ).returning(DOSSIER.c.uuid)
-        ).first()
+        made = conn.execute(INSERT_DOSSIER[dialect], {
+            "uuid": uuid, "code": body.code, "unit_id": body.unit_id, "kiosk_number": body.kiosk_number, "kiosk_id": kiosk.id,
+            "created_at": now, **newest,
+        }).first()
         if made is None and _code_owner(conn, uuid, body.code) is not None:
             return answer("conflict", 409, CODE_IN_USE)
-    stored = conn.execute(
-        insert_ignoring_conflicts(conn, REVISION).values(
-            dossier_uuid=uuid, revision=body.revision, body=raw, body_sha256=digest, kiosk_id=kiosk.id, portal_received_at=now,
-            kiosk_sent_at=_parse_time(sent_at_raw), kiosk_sent_at_raw=sent_at_raw, attempt=_parse_attempt(attempt_raw),
-            app_version=(app_version or kiosk.app_version or "")[:40],
-        ).returning(REVISION.c.id)
-    ).first()
+    stored = conn.execute(INSERT_REVISION[dialect], {
+        "dossier_uuid": uuid, "revision": body.revision, "body": raw, "body_sha256": digest, "kiosk_id": kiosk.id,
+        "portal_received_at": now, "kiosk_sent_at": _parse_time(sent_at_raw), "kiosk_sent_at_raw": sent_at_raw,
+        "attempt": _parse_attempt(attempt_raw), "app_version": (app_version or kiosk.app_version or "")[:40],
+    }).first()
     if stored is None:  # held already (a repeat, a conflict, or a racing delivery that committed first)
         held = held_answer(dossier.code if dossier is not None else body.code)
         if held is None:
             raise RaceLost(uuid)
         return held
     if dossier is not None and body.revision > dossier.revision:  # the newest revision describes the dossier
-        conn.execute(update(DOSSIER).where(DOSSIER.c.uuid == uuid, DOSSIER.c.revision < body.revision).values(**newest))
+        conn.execute(UPDATE_NEWEST, {"p_uuid": uuid, "p_revision": body.revision, **newest})
     return answer("created", 201, _ack(uuid, body.revision, digest, now, dossier.code if dossier is not None else body.code))
 
 
@@ -178,7 +184,7 @@ def _files_problem(store: FileStore, body: DossierBody) -> tuple[str, int, dict[
 
 def _code_owner(conn: Connection, uuid: str, code: str) -> str | None:
     """Another dossier holding `code`; raises RaceLost when this very dossier is held now (a racing first delivery)."""
-    held = dict(conn.execute(select(DOSSIER.c.uuid, DOSSIER.c.code).where(or_(DOSSIER.c.uuid == uuid, DOSSIER.c.code == code))).all())
+    held = dict(conn.execute(SELECT_CODE_OWNERS, {"p_uuid": uuid, "p_code": code}).all())
     if uuid in held:
         raise RaceLost(uuid)
     other = next(iter(held), None)
