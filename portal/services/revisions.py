@@ -141,6 +141,8 @@ def put_revision(
             return answer("conflict", 409, CODE_IN_USE)
     if files_problem:
         outcome, status, payload = files_problem
+        if outcome == "missing_attachments":
+            log.info("dossier %s revision %s: %d attachment(s) not held yet", uuid, body.revision, len(payload["missing"]))
         return answer(outcome, status, payload)
 
     newest = {
@@ -174,7 +176,6 @@ def _files_problem(store: FileStore, body: DossierBody) -> tuple[str, int, dict[
     """The answer for attachments not held completely (409) or held with another size (422); None when all are held."""
     missing = sorted({a.sha256 for a in body.attachments if not store.is_complete(a.sha256)})
     if missing:
-        log.info("dossier %s revision %s: %d attachment(s) not held yet", body.uuid.lower(), body.revision, len(missing))
         return "missing_attachments", 409, {"error": "missing_attachments", "missing": missing}
     for index, ref in enumerate(body.attachments):
         if store.path(ref.sha256).stat().st_size != ref.size:
