@@ -496,15 +496,24 @@ def server_durations(log_text: str) -> list[float]:
     return out
 
 
-def measure(portal: Any, plans: dict[int, list[Step]], accepted: tuple[int, ...], offsets: dict[int, float] | None = None) -> dict[str, Any]:
-    """Run one load against `portal`: client-side figures, both processes' CPU shares, the portal's logged durations."""
+def measure(
+    portal: Any, plans: dict[int, list[Step]], accepted: tuple[int, ...], offsets: dict[int, float] | None = None, cluster: Any = None
+) -> dict[str, Any]:
+    """Run one load against `portal`: client-side figures, CPU shares and per dossier (the serve process and its
+    workers; the PostgreSQL cluster's processes), the portal's logged durations."""
+    from bench.ingest_backends import cpu_snapshot, cpu_spent
+
     log_mark = len(portal.log())
-    portal_cpu, own_cpu = process_cpu_s(portal.process.pid), time.process_time()
+    before, own_cpu = cpu_snapshot(portal.process.pid, cluster), time.process_time()
     samples, origin, end = replay(plans, port_of(portal.url), offsets)
     wall = max(1e-9, end - origin)
+    spent = cpu_spent(before, cpu_snapshot(portal.process.pid, cluster))
     stats = load_stats(samples, origin, end, accepted)
-    stats["portal_cpu_share"] = round((process_cpu_s(portal.process.pid) - portal_cpu) / wall, 2)
+    stats["portal_cpu_share"] = round(spent["portal"] / wall, 2)
     stats["generator_cpu_share"] = round((time.process_time() - own_cpu) / wall, 2)
+    dossiers = max(1, stats["dossiers"])
+    stats["portal_cpu_ms_per_dossier"] = round(spent["portal"] * 1000 / dossiers, 3)
+    stats["postgres_cpu_ms_per_dossier"] = round(spent.get("postgres", 0.0) * 1000 / dossiers, 3)
     time.sleep(0.3)  # the portal's last log lines
     server = server_durations(portal.log()[log_mark:])
     stats["server_p50_s"], stats["server_p95_s"] = round(percentile(server, 50), 4), round(percentile(server, 95), 4)
@@ -512,19 +521,58 @@ def measure(portal: Any, plans: dict[int, list[Step]], accepted: tuple[int, ...]
     return stats
 
 
-def run_portal_load(prepared: Prepared, folder: Path, *, bare: int, offsets: dict[int, float] | None = None) -> dict[str, list[dict[str, Any]]]:
-    """A fresh copy of the enrolled portal in its own process: `bare` bare loads first, then the recorded one.
+def delivered_revisions(prepared: Prepared) -> set[tuple[str, int]]:
+    """(uuid, revision) of every dossier PUT the recording saw acknowledged: a replay that finished got the same."""
+    out = set()
+    for records in prepared.recorded.values():
+        for method, url, _, _, status, _ in records:
+            if is_dossier_put(method, url) and status in (200, 201):
+                uuid, _, revision = url.split("/dossiers/", 1)[1].partition("/revisions/")
+                out.add((uuid, int(revision.split("?", 1)[0])))
+    return out
+
+
+@dataclass
+class Backend:
+    """Where a run's portal keeps its data: SQLite in its folder, or a fresh copy of the PostgreSQL template."""
+
+    name: str  # "sqlite" or "postgresql"
+    workers: int  # asked for; serve_args says how many ran
+    cluster: Any = None  # portal.devcluster.PgCluster for PostgreSQL
+    template: str = ""  # the PostgreSQL database every run copies
+
+    def label(self) -> str:
+        from bench.ingest_backends import serve_args
+
+        ran = serve_args(self.workers)[1]
+        return f"{'PostgreSQL' if self.name == 'postgresql' else 'SQLite'}, {ran} worker{'s' if ran > 1 else ''}"
+
+
+def run_portal_load(
+    prepared: Prepared, folder: Path, *, bare: int, offsets: dict[int, float] | None = None, backend: Backend | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """A fresh copy of the enrolled portal in its own process: `bare` bare loads first, then the recorded one,
+    then the delivery log's exactly-once check.
 
     The bare loads never touch the database, so several of them before the product load leave its state as it was.
     """
+    from contextlib import nullcontext
+
+    from bench.ingest_backends import check_exactly_once, serve_args
     from portal_server import start_portal
 
+    backend = backend or Backend("sqlite", 1)
     shutil.copytree(prepared.portal_template, folder)
     out: dict[str, list[dict[str, Any]]] = {"bare": []}
-    with start_portal(folder, extra_args=["--port", str(prepared.port)]) as portal:
-        for _ in range(bare):
-            out["bare"].append(measure(portal, {k: bare_steps(r) for k, r in prepared.recorded.items()}, (405,)))
-        out["product"] = [measure(portal, {k: product_steps(r) for k, r in prepared.recorded.items()}, (200, 201), offsets)]
+    database = backend.cluster.database(backend.template) if backend.cluster is not None else nullcontext(None)
+    with database as db_url:
+        args = ["--port", str(prepared.port), *serve_args(backend.workers)[0]]
+        with start_portal(folder, extra_args=args, db_url=db_url) as portal:
+            for _ in range(bare):
+                out["bare"].append(measure(portal, {k: bare_steps(r) for k, r in prepared.recorded.items()}, (405,), cluster=backend.cluster))
+            out["product"] = [measure(portal, {k: product_steps(r) for k, r in prepared.recorded.items()}, (200, 201), offsets, backend.cluster)]
+            held_url = portal.db_url
+        out["product"][0]["exactly_once"] = check_exactly_once(held_url, delivered_revisions(prepared))
     shutil.rmtree(folder, ignore_errors=True)
     return out
 
@@ -597,7 +645,7 @@ def live_engines(scratch: Path, kiosks: int, queue: int, attachment_bytes: int) 
 MEDIAN_KEYS = (
     "dossiers_per_s", "requests_per_s", "p50_latency_s", "p95_latency_s", "p95_dossier_latency_s", "max_latency_s",
     "peak_in_flight", "peak_requests_started_per_s", "to_last_dossier_s", "wall_s", "portal_cpu_share",
-    "generator_cpu_share", "server_p50_s", "server_p95_s", "server_max_s",
+    "generator_cpu_share", "server_p50_s", "server_p95_s", "server_max_s", "portal_cpu_ms_per_dossier", "postgres_cpu_ms_per_dossier",
 )
 
 
@@ -610,32 +658,67 @@ def _medians(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+BACKENDS = (("postgresql", 2), ("sqlite", 1))  # (backend, workers asked for): production's shape first, then the default
+
+
 def bench_ingest(
     scratch: Path, runs: int, kiosks: int = KIOSKS, queue: int = QUEUE, attachment_bytes: int = 0, live: bool = False
 ) -> list[dict[str, Any]]:
-    """Portal ingest of `kiosks` × `queue` dossiers reconnecting at once, as a ratio against the bare endpoint.
+    """Portal ingest of `kiosks` × `queue` dossiers reconnecting at once, as a ratio against the bare endpoint: one
+    figure per backend (PostgreSQL with 2 workers, SQLite with 1; bench/ingest_backends.py), the same recording.
 
     The product runs are capped at HERD_RUNS (each takes tens of seconds); the bare loads are at least `runs`,
-    spread over the same portal processes. The figure's `note` says how many ran.
+    spread over the same portal processes. The figure's `note` says how many ran. The jittered run is made on the
+    first backend only (it lasts the 30 s window).
     """
-    from sync.outbox import backoff_delay
+    from bench.ingest_backends import make_pg_template, start_cluster
 
     started = time.perf_counter()
     scratch.mkdir(parents=True, exist_ok=True)
     prepared = prepare(scratch, kiosks, queue, attachment_bytes)
+    figures: list[dict[str, Any]] = []
+    cluster = start_cluster()
+    try:
+        for name, workers in BACKENDS:
+            backend = Backend(name, workers)
+            if name == "postgresql":
+                if cluster is None:
+                    figures.append({"name": f"portal ingest on PostgreSQL, {workers} workers", "status": "not run", "goal": GOAL,
+                                    "reason": "no PostgreSQL server installed (apt-get install postgresql)"})
+                    continue
+                backend.cluster, backend.template = cluster, make_pg_template(cluster, prepared.portal_template / "portal.db")
+            figures.append(backend_figure(prepared, scratch / name, runs, backend, jitter=not figures))
+    finally:
+        if cluster is not None:
+            cluster.stop()
+    if live:
+        figures[-1]["live_engine_pass"] = live_engines(scratch, kiosks, queue, attachment_bytes)
+    for fig in figures:
+        fig.setdefault("setup", {})["total_s"] = round(time.perf_counter() - started, 1)
+    return figures
+
+
+def backend_figure(prepared: Prepared, scratch: Path, runs: int, backend: Backend, *, jitter: bool) -> dict[str, Any]:
+    """The herd (and, if `jitter`, the jittered) runs on one backend, each against its own bare baseline."""
+    from sync.outbox import backoff_delay
+
+    kiosks, queue = len(prepared.recorded), prepared.delivered // max(1, len(prepared.recorded))
     herd_runs = min(max(1, runs), HERD_RUNS)
     herd: list[dict[str, Any]] = []
     bare: list[dict[str, Any]] = []
     for run in range(herd_runs):
-        loads = run_portal_load(prepared, scratch / f"portal-herd-{run}", bare=math.ceil(max(1, runs) / herd_runs))
+        loads = run_portal_load(prepared, scratch / f"portal-herd-{run}", bare=math.ceil(max(1, runs) / herd_runs), backend=backend)
         bare += loads["bare"]
         herd += loads["product"]
     rng = random.Random(6)
     offsets = {k: backoff_delay(JITTER_WINDOW_ATTEMPTS, rng) for k in sorted(prepared.recorded)}
-    jittered = [run_portal_load(prepared, scratch / f"portal-jitter-{run}", bare=0, offsets=offsets)["product"][0] for run in range(JITTER_RUNS)]
+    jittered = [
+        run_portal_load(prepared, scratch / f"portal-jitter-{run}", bare=0, offsets=offsets, backend=backend)["product"][0]
+        for run in range(JITTER_RUNS if jitter else 0)
+    ]
 
     fig = figure(
-        f"portal ingest, {kiosks} kiosks × {queue} dossiers reconnecting at once (replayed real sync requests)",
+        f"portal ingest on {backend.label()}, {kiosks} kiosks × {queue} dossiers reconnecting at once (replayed real sync requests)",
         [r["dossiers_per_s"] for r in herd],
         [r["dossiers_per_s"] for r in bare],
         unit="dossiers/s",
@@ -644,25 +727,15 @@ def bench_ingest(
     )
     fig["product"].update(_medians(herd))
     fig["baseline"].update(_medians(bare))
+    fig["backend"] = {"name": backend.name, "workers_asked": backend.workers, "label": backend.label()}
+    fig["exactly_once"] = [r["exactly_once"] for r in herd + jittered]
     fig["note"] = (
         f"{herd_runs} product runs, not 5: each takes ~{statistics.median(r['wall_s'] for r in herd):.0f} s here; {len(bare)} bare runs on "
         "the same portal processes, same generator: GET /api/v1/health, or PUT to it with the same body (405; 413 past 64 KiB)."
     )
-    fig["jitter"] = {
-        "model": f"kiosk i starts at sync.outbox.backoff_delay({JITTER_WINDOW_ATTEMPTS}, rng): full jitter, 0–30 s, real time scale",
-        "herd": _medians(herd),
-        "jittered": _medians(jittered),
-        "runs": JITTER_RUNS,
-        "latest_start_s": round(max(offsets.values()), 2),
-        # the spread only helps while the window's offered load stays under what the herd shows the portal can take
-        "offered_dossiers_per_s": round(prepared.delivered / max(1e-9, max(offsets.values())), 1),
-        "herd_capacity_dossiers_per_s": fig["product"]["median"],
-        "note": f"{JITTER_RUNS} jittered run (it lasts at least the 30 s window); herd figures are the medians above",
-    }
     fig["setup"] = {
         "kiosks": kiosks,
         "queue_per_kiosk": queue,
-        "attachment_bytes": attachment_bytes,
         "requests_per_kiosk": round(statistics.mean(len(r) for r in prepared.recorded.values()), 1),
         "dossier_body_bytes_median": statistics.median(len(rec[3]) for r in prepared.recorded.values() for rec in r if is_dossier_put(rec[0], rec[1])),
         "streamed_bodies": any(rec[5] for r in prepared.recorded.values() for rec in r),
@@ -671,19 +744,35 @@ def bench_ingest(
         "prepare_fill_and_record_s": round(prepared.fill_and_record_s, 1),
         "generator": "replay of the recorded bytes: one asyncio loop, one keep-alive connection per kiosk, no think time",
     }
-    if live:
-        fig["live_engine_pass"] = live_engines(scratch, kiosks, queue, attachment_bytes)
-    fig["setup"]["total_s"] = round(time.perf_counter() - started, 1)
-    herd_m, jitter_m, bare_m = fig["jitter"]["herd"], fig["jitter"]["jittered"], fig["baseline"]
+    herd_m, bare_m = _medians(herd), fig["baseline"]
+    postgres = f", PostgreSQL {herd_m['postgres_cpu_ms_per_dossier']:.2f} ms" if backend.cluster is not None else ""
     fig["details"] = [
         f"all {kiosks} at once: p50 {herd_m['p50_latency_s']:.2f} s, p95 {herd_m['p95_latency_s']:.2f} s per request, "
         f"{herd_m['peak_in_flight']:.0f} in flight at peak; the bare endpoint's p95 {bare_m['p95_latency_s']:.3f} s.",
-        f"starts spread by the full-jitter back-off (0–30 s): p95 {jitter_m['p95_latency_s']:.2f} s, {jitter_m['peak_in_flight']:.0f} in flight "
-        f"at peak, last dossier at {jitter_m['to_last_dossier_s']:.0f} s (all at once: {herd_m['to_last_dossier_s']:.0f} s); the window offers "
-        f"{fig['jitter']['offered_dossiers_per_s']:.0f} dossiers/s against a capacity of {fig['product']['median']:.0f}/s.",
-        fig["note"],
+        f"CPU per dossier: portal processes {herd_m['portal_cpu_ms_per_dossier']:.2f} ms{postgres} (bare: portal "
+        f"{bare_m['portal_cpu_ms_per_dossier']:.2f} ms); exactly once after every run: "
+        f"{', '.join(str(r['revisions_held']) + ' held/' + str(r['created']) + ' created' for r in fig['exactly_once'])}.",
     ]
-    return [fig]
+    if jittered:
+        jitter_m = _medians(jittered)
+        fig["jitter"] = {
+            "model": f"kiosk i starts at sync.outbox.backoff_delay({JITTER_WINDOW_ATTEMPTS}, rng): full jitter, 0–30 s, real time scale",
+            "herd": herd_m,
+            "jittered": jitter_m,
+            "runs": JITTER_RUNS,
+            "latest_start_s": round(max(offsets.values()), 2),
+            # the spread only helps while the window's offered load stays under what the herd shows the portal can take
+            "offered_dossiers_per_s": round(prepared.delivered / max(1e-9, max(offsets.values())), 1),
+            "herd_capacity_dossiers_per_s": fig["product"]["median"],
+            "note": f"{JITTER_RUNS} jittered run (it lasts at least the 30 s window); herd figures are the medians above",
+        }
+        fig["details"].append(
+            f"starts spread by the full-jitter back-off (0–30 s): p95 {jitter_m['p95_latency_s']:.2f} s, {jitter_m['peak_in_flight']:.0f} in flight "
+            f"at peak, last dossier at {jitter_m['to_last_dossier_s']:.0f} s (all at once: {herd_m['to_last_dossier_s']:.0f} s); the window offers "
+            f"{fig['jitter']['offered_dossiers_per_s']:.0f} dossiers/s against a capacity of {fig['product']['median']:.0f}/s."
+        )
+    fig["details"].append(fig["note"])
+    return fig
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import Any, TypeVar
 
 from fastapi.responses import JSONResponse
@@ -45,6 +46,22 @@ def describe_errors(errors: list[dict[str, Any]]) -> str:
 BodyModel = TypeVar("BodyModel", bound=BaseModel)
 
 
+def _already_canonical(raw: bytes, parsed: Any) -> bool:
+    """The common case's quick yes: the whole text is NFC and re-serialises to itself (sorted keys, no spaces).
+
+    Then every string in it is NFC too (each appears literally, between quotes, which never compose with a
+    neighbour), so `wire.canonical_json` would return these same bytes without normalising each string one by
+    one. Anything else (False) goes the full way, which gives the answer.
+    """
+    try:
+        text = raw.decode("utf-8")
+        if not unicodedata.is_normalized("NFC", text):
+            return False
+        return json.dumps(parsed, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False) == text
+    except (UnicodeError, ValueError, TypeError):
+        return False
+
+
 def parse_canonical_body(raw: bytes, model: type[BodyModel]) -> tuple[BodyModel | None, str]:
     """The validated body if `raw` is a valid `model` in canonical form (sync.wire.canonical_json); else (None, why).
 
@@ -59,6 +76,8 @@ def parse_canonical_body(raw: bytes, model: type[BodyModel]) -> tuple[BodyModel 
         body = model.model_validate(parsed)
     except ValidationError as exc:
         return None, describe_errors(exc.errors()) or "invalid body"
+    if _already_canonical(raw, parsed):
+        return body, ""
     try:
         canonical = wire.canonical_json(parsed)
     except (UnicodeEncodeError, ValueError, TypeError):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import DateTime, create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
@@ -97,6 +100,19 @@ def make_engine(db_url: str) -> Engine:
     return engine
 
 
+class _Held:
+    """Releases a lock acquired (with a timeout) before the `with`."""
+
+    def __init__(self, lock: threading.RLock) -> None:
+        self.lock = lock
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
+
+
 class Database:
     """One engine and its session factory; `transaction()` commits or rolls back as a unit."""
 
@@ -106,6 +122,18 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._readers = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
         self._ready = False
+        # SQLite has one writer at a time. Its busy handler polls with sleeps, so 40 worker threads queued on
+        # BEGIN IMMEDIATE left the lock idle between polls and could starve one past the busy timeout (a 503 under
+        # the ingest bench); threads of this process queue here instead and wake as soon as the writer is done.
+        # Other processes (the CLI) still meet the busy timeout. Re-entrant: a nested write meets SQLite as before.
+        self._writer = threading.RLock() if make_url(db_url).get_backend_name() == "sqlite" else None
+
+    def _one_writer(self):  # noqa: ANN202 - a context manager
+        if self._writer is None:
+            return nullcontext()
+        if not self._writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
+        return _Held(self._writer)
 
     def ensure_schema(self) -> None:
         """Once per process: an empty database gets the schema (migrations, locked); any schema but the newest is
@@ -120,12 +148,13 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """A writing transaction (on SQLite: BEGIN IMMEDIATE), committed at the end unless it raised."""
         self.ensure_schema()
-        session = self._sessions()
-        try:
-            with session.begin():
-                yield session
-        finally:
-            session.close()
+        with self._one_writer():
+            session = self._sessions()
+            try:
+                with session.begin():
+                    yield session
+            finally:
+                session.close()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

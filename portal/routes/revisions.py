@@ -2,20 +2,30 @@
 
 The body is read as raw bytes, not parsed by FastAPI: the acknowledgement names the SHA-256 of exactly
 what was sent, so the body is validated here by hand and must already be in canonical form.
+
+An `async` endpoint whose whole non-HTTP part (parse, authenticate, store, commit) is one worker-thread hop: a sync
+endpoint with sync dependencies cost a hop per dependency and a second session for authentication
+(docs/benchmarks.md, "Portal ingest").
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path
+from fastapi import APIRouter, Depends, Header, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
 
 from portal.answers import error_responses, json_answer, parse_canonical_body
-from portal.deps import DatabaseDep, FilesDep, KioskAuth, RawBody
+from portal.db import Database
+from portal.deps import bearer
+from portal.errors import Unauthorized
 from portal.schemas import MAX_REVISION, UUID_PATTERN, AckOut, DossierBody
 from portal.services import revisions
+from portal.services.credentials import authenticate_row
 from portal.services.outcomes import RaceLost
+from portal.storage import FileStore
 from sync import wire
 
 router = APIRouter()
@@ -41,33 +51,54 @@ router = APIRouter()
         }
     },
 )
-def put_revision(
+async def put_revision(
     uuid: Annotated[str, Path(pattern=UUID_PATTERN)],
     revision: Annotated[int, Path(ge=1, le=MAX_REVISION)],
-    kiosk: KioskAuth,
-    raw: RawBody,
-    db: DatabaseDep,
-    store: FilesDep,
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     x_kiosk_sent_at: Annotated[str | None, Header(alias=wire.HEADER_SENT_AT, description="the kiosk's clock when sending (ISO 8601)")] = None,
     x_attempt: Annotated[str | None, Header(alias=wire.HEADER_ATTEMPT, description="1 for the first try, then 2, 3 …")] = None,
     x_app_version: Annotated[str | None, Header(alias=wire.HEADER_APP_VERSION)] = None,
 ) -> Any:
+    raw = await request.body()
+    token = credentials.credentials if credentials is not None else None
+    state = request.app.state
+    status, payload = await run_in_threadpool(
+        deliver, state.db, state.store, token, raw, uuid, revision, sent_at=x_kiosk_sent_at, attempt=x_attempt, app_version=x_app_version
+    )
+    return json_answer(status, payload)
+
+
+def deliver(
+    db: Database, store: FileStore, token: str | None, raw: bytes, uuid: str, revision: int, *, sent_at: str | None, attempt: str | None, app_version: str | None
+) -> tuple[int, dict[str, Any]]:
+    """Everything but HTTP, in one worker-thread hop: parse the body, then authenticate and store in one transaction.
+
+    The answers' precedence is as before: 401 for bad credentials whatever the body, then 422 for a bad body.
+    A valid body is authenticated inside the writing transaction (`authenticate_row`), so a revocation counts from
+    the next request on every worker and a delivery needs no second session; a bad body still answers 401 first,
+    from a read-only session.
+    """
     body, problem = parse_dossier_body(raw)
+    if body is not None and (body.uuid.lower() != uuid.lower() or body.revision != revision):
+        body, problem = None, "uuid and revision of the body differ from the path"
     if body is None:
-        return json_answer(422, {"error": "invalid", "detail": problem})
-    if body.uuid.lower() != uuid.lower() or body.revision != revision:
-        return json_answer(422, {"error": "invalid", "detail": "uuid and revision of the body differ from the path"})
-    for attempt in range(2):
+        with db.read() as session:
+            if authenticate_row(session, token) is None:
+                raise Unauthorized()
+        return 422, {"error": "invalid", "detail": problem}
+    for tried in range(2):
         try:
             with db.transaction() as session:
-                outcome = revisions.put_revision(
-                    session, store, kiosk, raw, body, sent_at=x_kiosk_sent_at, attempt=x_attempt, app_version=x_app_version
-                )
+                kiosk = authenticate_row(session, token)
+                if kiosk is None:
+                    raise Unauthorized()
+                outcome = revisions.put_revision(session, store, kiosk, raw, body, sent_at=sent_at, attempt=attempt, app_version=app_version)
             break
         except (IntegrityError, RaceLost):  # two deliveries of the same revision raced (PostgreSQL): the second sees the first
-            if attempt:
+            if tried:
                 raise
-    return json_answer(outcome.status, outcome.body)
+    return outcome.status, outcome.body
 
 
 def parse_dossier_body(raw: bytes) -> tuple[DossierBody | None, str]:
