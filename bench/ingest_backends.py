@@ -48,7 +48,7 @@ def start_cluster() -> Any:
     bindir = server_bindir()
     if bindir is None:
         return None
-    cluster = PgCluster(bindir)
+    cluster = PgCluster(bindir, durable=True)  # fsync and synchronous commit on, as a province would run it
     cluster.start()
     return cluster
 
