@@ -134,7 +134,7 @@ def write_markdown(report: dict[str, Any], path: Path, keep_others: bool = False
     lines += rows
     if notes:
         lines += ["", *notes]
-    for name in ("METHOD.md", "HISTORY.md"):  # how each figure is made; what changed, with before and after
+    for name in ("METHOD.md", "NATIONAL.md", "HISTORY.md"):  # how each figure is made; the national sizing; what changed
         lines += ["", Path(__file__).with_name(name).read_text(encoding="utf-8").rstrip()]
     lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
