@@ -258,8 +258,8 @@ class SyncEngine:
 
     def _send(self, client: PortalClient, entry_id: int, report: SyncReport, progress: ProgressCallback | None, ahead: UploadAhead) -> bool:
         """Send one outbox entry; returns True when the rest of the pass should stop (network or credentials)."""
-        prepared = outbox.prepare(self.ctx, entry_id)
-        attempt = outbox.mark_sending(self.ctx, entry_id)
+        prepared = outbox.prepare(self.ctx, entry_id, sending=True)  # `sending` committed before any byte leaves
+        attempt = prepared.attempt
         report.attempted += 1
         try:
             if prepared.event_kind is not None:

@@ -53,6 +53,7 @@ class Prepared:
     payload_sha256: str
     attachments: tuple[AttachmentRef, ...]
     event_kind: str | None = None  # set for a counter event (PUT /events/{uuid}), None for a dossier revision
+    attempt: int = 0  # the attempts counted so far, this one included when prepared `sending`
 
 
 def recover_interrupted(ctx: KioskContext) -> int:
@@ -94,12 +95,18 @@ def due_entries(ctx: KioskContext, *, force: bool = False, now: datetime | None 
         return list(session.scalars(query.order_by(OutboxEntry.created_at, OutboxEntry.id)))
 
 
-def prepare(ctx: KioskContext, entry_id: int) -> Prepared:
-    """Freeze the entry's body from its snapshot (its own transaction, before the first send) and read what the send needs."""
+def prepare(ctx: KioskContext, entry_id: int, *, sending: bool = False, ahead: bool = False) -> Prepared:
+    """Freeze the entry's body from its snapshot (its own transaction, before the first send) and read what the send needs.
+
+    `sending`: also mark it `sending` in the same transaction (what `mark_sending` does; one commit per send, not two),
+    its attempt number in `Prepared.attempt`. `ahead`: its files are about to go up ahead of its turn (sync/ahead.py):
+    noted in the same transaction, so a pass cut meanwhile asks the portal first at the entry's turn (sync/uploads.py).
+    """
     with ctx.transaction() as session:
         entry = session.get(OutboxEntry, entry_id)
         assert entry is not None
         payload = freeze(session, entry, ctx.receipt_key)
+        attempt = _sending(entry) if sending else entry.attempts or 0
         body: dict[str, Any] = json.loads(payload)
         if entry.event is not None:
             return Prepared(
@@ -111,8 +118,9 @@ def prepare(ctx: KioskContext, entry_id: int) -> Prepared:
                 payload_sha256=entry.payload_sha256 or "",
                 attachments=(),
                 event_kind=entry.event.kind,
+                attempt=attempt,
             )
-        return Prepared(
+        prepared = Prepared(
             entry_id=entry.id,
             code=entry.dossier.code or "",
             uuid=entry.dossier.uuid,
@@ -120,7 +128,13 @@ def prepare(ctx: KioskContext, entry_id: int) -> Prepared:
             payload=payload,
             payload_sha256=entry.payload_sha256 or "",
             attachments=tuple(AttachmentRef(a["sha256"], int(a["size"]), str(a.get("filename") or a["sha256"])) for a in body["attachments"]),
+            attempt=attempt,
         )
+        if ahead and prepared.attachments:
+            from sync import meta
+
+            meta.put(session, meta.UPLOADING_AHEAD, " ".join(ref.sha256 for ref in prepared.attachments))
+        return prepared
 
 
 def mark_sending(ctx: KioskContext, entry_id: int) -> int:
@@ -128,10 +142,14 @@ def mark_sending(ctx: KioskContext, entry_id: int) -> int:
     with ctx.transaction() as session:
         entry = session.get(OutboxEntry, entry_id)
         assert entry is not None
-        entry.state = "sending"
-        entry.attempts = (entry.attempts or 0) + 1
-        entry.updated_at = utcnow()
-        return entry.attempts
+        return _sending(entry)
+
+
+def _sending(entry: OutboxEntry) -> int:
+    entry.state = "sending"
+    entry.attempts = (entry.attempts or 0) + 1
+    entry.updated_at = utcnow()
+    return entry.attempts
 
 
 def mark_delivered(ctx: KioskContext, entry_id: int, ack: Ack) -> None:
