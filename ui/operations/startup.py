@@ -23,11 +23,9 @@ def open_data_folder(root: Path, *, demo: bool) -> Op[KioskContext]:
             from kiosk.admin.demo import ensure_demo
 
             ensure_demo(root)
-        from forms import geo
         from kiosk.storage.context import open_kiosk
         from kiosk.storage.provision import provision
 
-        geo.communes("01")  # load the 2025 unit list here, not on the GUI thread at the first address field
         provision(root)  # first start of a per-site package (kiosk/storage/provision.py)
         return open_kiosk(root)
 
@@ -35,18 +33,34 @@ def open_data_folder(root: Path, *, demo: bool) -> Op[KioskContext]:
 
 
 def import_core() -> None:
-    """Import the core (SQLAlchemy, the models, the dossier modules: about a second on a slow PC) on the worker,
-    while the login already takes keys.
+    """Import what opening the folder and checking a login need (SQLAlchemy, the models, the context, the officers:
+    about half a second on a slow PC) on the worker, while the login already takes keys.
+
+    The rest of the core (submit, search, the printed forms) comes after the folder is open (`import_rest`): it was a
+    third of the time before a login was accepted, and nothing before the login uses it.
 
     Only the core: the pages (Qt widget classes, and Qt's print, chart and camera modules they load) are imported
     on the GUI thread when the window builds them. Loading PySide6 classes on a worker while the GUI thread runs
     Qt crashed the process now and then (a segmentation fault importing ui/pages/paper.py, which loads
     QtPrintSupport); the pages cost about 0.2 s there.
     """
-    import kiosk.dossier.overview  # noqa: F401
-    import kiosk.dossier.search  # noqa: F401
-    import kiosk.dossier.submit  # noqa: F401
-    import kiosk.printed.load  # noqa: F401
-    import kiosk.security.audit  # noqa: F401
     import kiosk.security.officers  # noqa: F401
     import kiosk.storage.context  # noqa: F401
+
+
+def import_rest() -> Op[None]:
+    """The core modules the pages and the first dossier need, and the 2025 unit list sorted for the address pickers,
+    loaded on the worker once the folder is open (after a login sent meanwhile, which goes first), so the GUI thread
+    building the pages finds most of them loaded."""
+
+    def work() -> None:
+        from forms import geo
+
+        geo.communes("01")  # load the 2025 unit list here, not on the GUI thread at the first address field
+        import kiosk.dossier.overview  # noqa: F401
+        import kiosk.dossier.search  # noqa: F401
+        import kiosk.dossier.submit  # noqa: F401
+        import kiosk.printed.load  # noqa: F401
+        import kiosk.security.audit  # noqa: F401
+
+    return Op(work)
