@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ui.operations.op import Op
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from kiosk.storage.context import KioskContext
@@ -36,7 +40,7 @@ def import_core() -> None:
     """Import what opening the folder and checking a login need (SQLAlchemy, the models, the context, the officers:
     about half a second on a slow PC) on the worker, while the login already takes keys.
 
-    The rest of the core (submit, search, the printed forms) comes after the folder is open (`import_rest`): it was a
+    The rest of the core (submit, search, the printed forms) comes after the folder is open (`preload_rest`): it was a
     third of the time before a login was accepted, and nothing before the login uses it.
 
     Only the core: the pages (Qt widget classes, and Qt's print, chart and camera modules they load) are imported
@@ -48,19 +52,25 @@ def import_core() -> None:
     import kiosk.storage.context  # noqa: F401
 
 
-def import_rest() -> Op[None]:
-    """The core modules the pages and the first dossier need, and the 2025 unit list sorted for the address pickers,
-    loaded on the worker once the folder is open (after a login sent meanwhile, which goes first), so the GUI thread
-    building the pages finds most of them loaded."""
+def preload_rest() -> threading.Thread:
+    """Start importing the core modules the pages and the first dossier need, and sorting the 2025 unit list for the
+    address pickers, on a thread of its own once the folder is open: not on the database worker, so a login typed
+    now never waits behind it, and not on the GUI thread (nothing here touches Qt). The GUI thread building the
+    pages meanwhile finds most of them loaded (or waits on Python's import lock for one being loaded)."""
 
     def work() -> None:
-        from forms import geo
+        try:
+            from forms import geo
 
-        geo.communes("01")  # load the 2025 unit list here, not on the GUI thread at the first address field
-        import kiosk.dossier.overview  # noqa: F401
-        import kiosk.dossier.search  # noqa: F401
-        import kiosk.dossier.submit  # noqa: F401
-        import kiosk.printed.load  # noqa: F401
-        import kiosk.security.audit  # noqa: F401
+            geo.communes("01")  # the list sorted once here, not on the GUI thread at the first address field
+            import kiosk.dossier.overview  # noqa: F401
+            import kiosk.dossier.search  # noqa: F401
+            import kiosk.dossier.submit  # noqa: F401
+            import kiosk.printed.load  # noqa: F401
+            import kiosk.security.audit  # noqa: F401
+        except Exception:  # noqa: BLE001 - only a head start: whoever needs a module imports it again and sees the error
+            log.exception("preloading the core failed")
 
-    return Op(work)
+    thread = threading.Thread(target=work, name="preload-core", daemon=True)
+    thread.start()
+    return thread

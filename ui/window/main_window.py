@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
 from forms.timezone import local_today
 from ui.operations import session as session_ops
-from ui.operations.startup import import_rest, open_data_folder
+from ui.operations.startup import open_data_folder, preload_rest
 from ui.pages.login import LoginPage
 from ui.pages.message import MessagePage
 from ui.session import Session
@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         pending, self._pending_login = self._pending_login, None
         if pending is not None:
             self._login(*pending)
-        self.session.run(import_rest())
+        preload_rest()
         QTimer.singleShot(0, self._ensure_pages)
 
     def _ensure_pages(self) -> None:
