@@ -12,7 +12,7 @@ from typing import Any, Mapping
 from forms.catalogue import Procedure
 from kiosk.security import vault
 from kiosk.errors import InputError, storage_error_from
-from kiosk.storage.files import fsync_dir
+from kiosk.storage.files import replacing
 from kiosk.storage.models import Attachment
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
@@ -55,13 +55,9 @@ def store_file(attachments_dir: Path, source: Path, file_key: bytes) -> StoredFi
         target = attachments_dir / digest.hexdigest()
         if target.exists():
             os.unlink(tmp.name)
-        else:  # sealed and fsynced above (once: `replacing` would fsync it again): put it in place durably before the commit
-            try:
-                os.replace(tmp.name, target)
-            except OSError:
-                os.unlink(tmp.name)
-                raise
-            fsync_dir(attachments_dir)
+        else:
+            with replacing(target, tmp=Path(tmp.name), mode=None, sync_dir=True, synced=True):
+                pass  # sealed and fsynced above (once): put it in place durably before the dossier commits
     except ValueError as exc:  # the file changed size while it was read
         raise InputError(f"Tệp {source.name} thay đổi trong lúc đọc; hãy chọn lại tệp.") from exc
     except OSError as exc:
