@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         if pending is not None:
             self._login(*pending)
         preload_rest()
-        QTimer.singleShot(0, self._ensure_pages)
+        QTimer.singleShot(0, self, self._ensure_pages)  # not called once the window is gone
 
     def _ensure_pages(self) -> None:
         """Build the pages behind the login once, then start what needs them (the home's catalogue, sync, housekeeping)."""
