@@ -106,7 +106,7 @@ class UploadAhead:
         if following in self._jobs or self._stop.is_set() or self._cancelled():
             return
         try:
-            prepared = outbox.prepare(self.ctx, following)
+            prepared = outbox.prepare(self.ctx, following, ahead=True)  # notes the upload ahead in the same commit
         except Exception:  # noqa: BLE001 - its own turn reports the problem; no upload ahead for it
             log.info("no upload ahead for outbox entry %d: it could not be prepared", following, exc_info=True)
             return
@@ -115,8 +115,6 @@ class UploadAhead:
         client = self._other(busy)
         if client is None:
             return
-        with self.ctx.transaction() as session:  # if the pass is cut now, the entry's next send asks first (sync/uploads.py)
-            meta.put(session, meta.UPLOADING_AHEAD, " ".join(ref.sha256 for ref in prepared.attachments))
         job = _Job(following, client)
         job.thread = threading.Thread(target=self._run, args=(job, prepared), name=f"upload-ahead-{following}", daemon=True)
         self._jobs[following] = job

@@ -225,6 +225,7 @@ class SyncEngine:
             report.refused = isinstance(exc, (Unauthorized, Forbidden))
             return False
         tried: set[int] = set()
+        acks = outbox.AckRecorder(self.ctx)  # recorded a few at a time, and before each new round (it may depend on them)
         ahead = UploadAhead(self.ctx, client, lambda: self.client_factory(self.ctx), self._cancel.is_set, status_page=STATUS_PAGE)  # sync/ahead.py
         try:
             while True:  # again after each round: delivering revision N makes N+1 due in the same pass
@@ -236,11 +237,13 @@ class SyncEngine:
                     if self._cancel.is_set():
                         return False
                     tried.add(entry_id)
-                    stop = self._send(ahead.client_for(entry_id), entry_id, report, progress, ahead)
+                    stop = self._send(ahead.client_for(entry_id), entry_id, report, progress, ahead, acks)
                     ahead.forget(entry_id)
                     if stop:
                         return False
+                acks.record()
         finally:
+            acks.record()
             ahead.close()
         client = ahead.closing(client)  # answers fetched ahead while the last upload finished (sync/ahead.py)
         try:
@@ -256,10 +259,11 @@ class SyncEngine:
             return False
         return True
 
-    def _send(self, client: PortalClient, entry_id: int, report: SyncReport, progress: ProgressCallback | None, ahead: UploadAhead) -> bool:
+    def _send(self, client: PortalClient, entry_id: int, report: SyncReport, progress: ProgressCallback | None, ahead: UploadAhead,
+              acks: outbox.AckRecorder) -> bool:
         """Send one outbox entry; returns True when the rest of the pass should stop (network or credentials)."""
-        prepared = outbox.prepare(self.ctx, entry_id)
-        attempt = outbox.mark_sending(self.ctx, entry_id)
+        prepared = outbox.prepare(self.ctx, entry_id, sending=True)  # `sending` committed before any byte leaves
+        attempt = prepared.attempt
         report.attempted += 1
         try:
             if prepared.event_kind is not None:
@@ -299,7 +303,7 @@ class SyncEngine:
             report.failed += 1
             report.errors.append(EntryError(prepared.code, prepared.revision, "failed", message))
             return False
-        outbox.mark_delivered(self.ctx, entry_id, ack)
+        acks.add(entry_id, ack)
         report.delivered += 1
         log.info("%s r%d delivered (attempt %d)", prepared.code, prepared.revision, attempt)
         total = sum(a.size for a in prepared.attachments) + len(prepared.payload)
@@ -415,6 +419,7 @@ class SyncEngine:
 
 
 _Cancelled = Cancelled
+
 
 
 # --- for the UI and the CLI -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -53,6 +54,7 @@ class Prepared:
     payload_sha256: str
     attachments: tuple[AttachmentRef, ...]
     event_kind: str | None = None  # set for a counter event (PUT /events/{uuid}), None for a dossier revision
+    attempt: int = 0  # the attempts counted so far, this one included when prepared `sending`
 
 
 def recover_interrupted(ctx: KioskContext) -> int:
@@ -94,12 +96,18 @@ def due_entries(ctx: KioskContext, *, force: bool = False, now: datetime | None 
         return list(session.scalars(query.order_by(OutboxEntry.created_at, OutboxEntry.id)))
 
 
-def prepare(ctx: KioskContext, entry_id: int) -> Prepared:
-    """Freeze the entry's body from its snapshot (its own transaction, before the first send) and read what the send needs."""
+def prepare(ctx: KioskContext, entry_id: int, *, sending: bool = False, ahead: bool = False) -> Prepared:
+    """Freeze the entry's body from its snapshot (its own transaction, before the first send) and read what the send needs.
+
+    `sending`: also mark it `sending` in the same transaction (what `mark_sending` does; one commit per send, not two),
+    its attempt number in `Prepared.attempt`. `ahead`: its files are about to go up ahead of its turn (sync/ahead.py):
+    noted in the same transaction, so a pass cut meanwhile asks the portal first at the entry's turn (sync/uploads.py).
+    """
     with ctx.transaction() as session:
         entry = session.get(OutboxEntry, entry_id)
         assert entry is not None
         payload = freeze(session, entry, ctx.receipt_key)
+        attempt = _sending(entry) if sending else entry.attempts or 0
         body: dict[str, Any] = json.loads(payload)
         if entry.event is not None:
             return Prepared(
@@ -111,8 +119,9 @@ def prepare(ctx: KioskContext, entry_id: int) -> Prepared:
                 payload_sha256=entry.payload_sha256 or "",
                 attachments=(),
                 event_kind=entry.event.kind,
+                attempt=attempt,
             )
-        return Prepared(
+        prepared = Prepared(
             entry_id=entry.id,
             code=entry.dossier.code or "",
             uuid=entry.dossier.uuid,
@@ -120,7 +129,13 @@ def prepare(ctx: KioskContext, entry_id: int) -> Prepared:
             payload=payload,
             payload_sha256=entry.payload_sha256 or "",
             attachments=tuple(AttachmentRef(a["sha256"], int(a["size"]), str(a.get("filename") or a["sha256"])) for a in body["attachments"]),
+            attempt=attempt,
         )
+        if ahead and prepared.attachments:
+            from sync import meta
+
+            meta.put(session, meta.UPLOADING_AHEAD, " ".join(ref.sha256 for ref in prepared.attachments))
+        return prepared
 
 
 def mark_sending(ctx: KioskContext, entry_id: int) -> int:
@@ -128,27 +143,66 @@ def mark_sending(ctx: KioskContext, entry_id: int) -> int:
     with ctx.transaction() as session:
         entry = session.get(OutboxEntry, entry_id)
         assert entry is not None
-        entry.state = "sending"
-        entry.attempts = (entry.attempts or 0) + 1
-        entry.updated_at = utcnow()
-        return entry.attempts
+        return _sending(entry)
+
+
+def _sending(entry: OutboxEntry) -> int:
+    entry.state = "sending"
+    entry.attempts = (entry.attempts or 0) + 1
+    entry.updated_at = utcnow()
+    return entry.attempts
 
 
 def mark_delivered(ctx: KioskContext, entry_id: int, ack: Ack) -> None:
+    mark_delivered_all(ctx, [(entry_id, ack)])
+
+
+def mark_delivered_all(ctx: KioskContext, acks: list[tuple[int, Ack]]) -> None:
+    """Record the portal's acknowledgements in one transaction: one commit and one audit head write for all of them.
+
+    Recording an ack later than it came is safe: until then its entry stays `sending`, and after a crash the pass
+    sends it again and the portal answers with the same ack (docs/sync-protocol.md).
+    """
+    if not acks:
+        return
     now = utcnow()
     with ctx.transaction() as session:
-        entry = session.get(OutboxEntry, entry_id)
-        assert entry is not None
-        entry.state = "delivered"
-        entry.delivered_at = now
-        entry.portal_received_at = ack.portal_received_at
-        entry.next_attempt_at = None
-        entry.last_error = None
-        entry.updated_at = now
-        if entry.event is not None:
-            audit.record(session, "system:sync", "sync.delivered", dossier_id=entry.event.dossier_id, event=entry.event.uuid, kind=entry.event.kind)
-        else:
-            audit.record(session, "system:sync", "sync.delivered", dossier_id=entry.dossier_id, code=entry.dossier.code, revision=entry.revision)
+        for entry_id, ack in acks:
+            entry = session.get(OutboxEntry, entry_id)
+            assert entry is not None
+            entry.state = "delivered"
+            entry.delivered_at = now
+            entry.portal_received_at = ack.portal_received_at
+            entry.next_attempt_at = None
+            entry.last_error = None
+            entry.updated_at = now
+            if entry.event is not None:
+                audit.record(session, "system:sync", "sync.delivered", dossier_id=entry.event.dossier_id, event=entry.event.uuid, kind=entry.event.kind)
+            else:
+                audit.record(session, "system:sync", "sync.delivered", dossier_id=entry.dossier_id, code=entry.dossier.code, revision=entry.revision)
+
+
+class AckRecorder:
+    """The portal's acknowledgements of one pass, recorded `delivered` ten at a time or two seconds after the oldest,
+    and by the engine before each new round (which may depend on them) and at the end of the pass. Each recording is
+    a commit and an audit head write (four syncs), which were most of a loopback pass's time when made per dossier."""
+
+    def __init__(self, ctx: KioskContext, *, batch: int = 10, within_s: float = 2.0) -> None:
+        self.ctx = ctx
+        self.batch, self.within_s = batch, within_s
+        self.pending: list[tuple[int, Ack]] = []
+        self.since = 0.0
+
+    def add(self, entry_id: int, ack: Ack) -> None:
+        if not self.pending:
+            self.since = time.monotonic()
+        self.pending.append((entry_id, ack))
+        if len(self.pending) >= self.batch or time.monotonic() - self.since >= self.within_s:
+            self.record()
+
+    def record(self) -> None:
+        pending, self.pending = self.pending, []
+        mark_delivered_all(self.ctx, pending)
 
 
 def mark_failed(

@@ -11,6 +11,7 @@ holds bytes after all (another kiosk sent the same file), its 409 names where to
 
 from __future__ import annotations
 
+import hashlib
 from typing import Callable
 
 from sqlalchemy import func, select
@@ -81,24 +82,33 @@ def _upload_one(ctx: KioskContext, client: PortalClient, ref, state: AttachmentS
     except (OSError, vault.DamagedFile):
         raise LocalFileMissing(ref.filename) from None
     with opened:
-        try:
-            damaged = opened.size != ref.size or (state.received == 0 and opened.sha256() != ref.sha256)
-        except vault.DamagedFile:
-            damaged = True
-        if damaged:
+        if opened.size != ref.size:
             raise LocalFileMissing(ref.filename)
         if state.received and state.size != ref.size:  # those bytes belong to an upload of another size: never resume in it
             raise AttachmentSizeConflict()
         offset, stuck = state.received, 0
+        # From byte 0 the plaintext is hashed as it is sent (one pass over the file, not two) and checked against its
+        # content address before the last chunk leaves: a file damaged or swapped on disk never completes on the portal.
+        from_zero = offset == 0
+        digest = hashlib.sha256() if from_zero else None
         while not state.complete:
             if cancelled():
                 raise Cancelled()
             try:
                 chunk = opened.read_at(offset, min(wire.CHUNK_SIZE, ref.size - offset))
+                last = offset + len(chunk) >= ref.size
+                if digest is not None:
+                    digest.update(chunk)
+                    if last and digest.hexdigest() != ref.sha256:
+                        raise LocalFileMissing(ref.filename)
+                elif last and from_zero and opened.sha256() != ref.sha256:  # began at 0, then the portal moved us
+                    raise LocalFileMissing(ref.filename)
             except vault.DamagedFile:
                 raise LocalFileMissing(ref.filename) from None
-            final = on_sent if offset + len(chunk) >= ref.size else None
+            final = on_sent if last else None
             state = client.upload_chunk(ref.sha256, offset, ref.size, chunk, on_sent=final)
+            if digest is not None and state.received != offset + len(chunk):
+                digest = None  # the portal named another offset (a 409): no longer one pass from 0
             if state.received == offset and not state.complete:
                 stuck += 1  # the portal keeps naming an offset without accepting bytes
                 if stuck >= 3:

@@ -56,8 +56,8 @@ def store_file(attachments_dir: Path, source: Path, file_key: bytes) -> StoredFi
         if target.exists():
             os.unlink(tmp.name)
         else:
-            with replacing(target, tmp=Path(tmp.name), mode=None, sync_dir=True):
-                pass  # sealed and fsynced above: put it in place durably before the dossier commits
+            with replacing(target, tmp=Path(tmp.name), mode=None, sync_dir=True, synced=True):
+                pass  # sealed and fsynced above (once): put it in place durably before the dossier commits
     except ValueError as exc:  # the file changed size while it was read
         raise InputError(f"Tệp {source.name} thay đổi trong lúc đọc; hãy chọn lại tệp.") from exc
     except OSError as exc:

@@ -35,10 +35,16 @@ class CodeLedger:
 
     def advance(self, key: str, number: int) -> None:
         """Record `number` as handed out for `key` (durably, before the caller commits)."""
-        data = self.read()
-        if data.get(key, 0) >= number:
+        self.advance_all({key: number})
+
+    def advance_all(self, numbers: dict[str, int], held: dict[str, int] | None = None) -> None:
+        """Record each number as handed out for its key, in one durable write (none when the ledger is already there).
+        `held`: the ledger as the caller just read it (saves reading it again)."""
+        data = dict(self.read() if held is None else held)
+        higher = {key: number for key, number in numbers.items() if data.get(key, 0) < number}
+        if not higher:
             return
-        data[key] = number
+        data.update(higher)
         write_atomic(self.path, json.dumps(data, sort_keys=True).encode("utf-8"))
 
     def read_or_none(self) -> dict[str, int] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -34,15 +34,28 @@ LEDGER_INFO = "code_ledger"  # session.info key: the CodeLedger of the data fold
 
 def _next(session: Session, key: str, floor: int = 0) -> int:
     """The next number for `key`, above the stored counter, `floor` and the ledger; recorded in the ledger first."""
+    return _next_numbers(session, [(key, floor)])[0]
+
+
+def _next_numbers(session: Session, wanted: list[tuple[str, int]], limit: Callable[[int], None] | None = None) -> list[int]:
+    """The next number of each (key, floor), recorded in the ledger in one durable write before the caller commits
+    (a dossier takes two: its day's code and its logbook line; one file write, not two, on the officer's path).
+    `limit(first)` may refuse the first number before anything is recorded."""
     ledger = session.info.get(LEDGER_INFO)
-    row = session.get(CodeSequence, key)
-    if row is None:
-        row = CodeSequence(key=key, last=0)
-        session.add(row)
-    row.last = max(row.last, floor, ledger.floor(key) if ledger is not None else 0) + 1
+    held = ledger.read() if ledger is not None else {}
+    numbers = []
+    for key, floor in wanted:
+        row = session.get(CodeSequence, key)
+        if row is None:
+            row = CodeSequence(key=key, last=0)
+            session.add(row)
+        row.last = max(row.last, floor, held.get(key, 0)) + 1
+        numbers.append(row.last)
+        if limit is not None and len(numbers) == 1:
+            limit(row.last)
     if ledger is not None:
-        ledger.advance(key, row.last)
-    return row.last
+        ledger.advance_all({key: number for (key, _floor), number in zip(wanted, numbers)}, held)
+    return numbers
 
 
 def allocate_code(session: Session, unit_id: str, kiosk_number: int, received_at: datetime, series: str = "") -> AllocatedCode:
@@ -62,13 +75,16 @@ def allocate_code(session: Session, unit_id: str, kiosk_number: int, received_at
     highest = session.scalar(select(func.max(Dossier.code)).where(Dossier.code.like(f"{prefix}___")))
     parsed = parse_code(highest) if highest else None
     floor = parsed.daily_number if parsed else 0
-    number = _next(session, f"day:{yymmdd}:{series}:{kiosk_number}" if series else f"day:{yymmdd}:{kiosk_number}", floor)
-    if number > PER_KIOSK_DAILY_LIMIT:
-        raise KioskError(
-            f"Máy tiếp nhận số {kiosk_number} đã cấp {PER_KIOSK_DAILY_LIMIT} mã hồ sơ trong ngày {local_day:%d/%m/%Y}; "
-            "hãy tiếp nhận trên máy khác của đơn vị."
-        )
-    book_number = _next(session, f"book:{local_day.year}:{kiosk_number}")
+
+    def within_limit(number: int) -> None:
+        if number > PER_KIOSK_DAILY_LIMIT:
+            raise KioskError(
+                f"Máy tiếp nhận số {kiosk_number} đã cấp {PER_KIOSK_DAILY_LIMIT} mã hồ sơ trong ngày {local_day:%d/%m/%Y}; "
+                "hãy tiếp nhận trên máy khác của đơn vị."
+            )
+
+    day_key = f"day:{yymmdd}:{series}:{kiosk_number}" if series else f"day:{yymmdd}:{kiosk_number}"
+    number, book_number = _next_numbers(session, [(day_key, floor), (f"book:{local_day.year}:{kiosk_number}", 0)], within_limit)
     return AllocatedCode(
         code=format_code(unit_id, local_day, kiosk_number, number, series),
         logbook_volume=f"{kiosk_number:02d}/{local_day.year}",

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from forms import geo
-from forms.fees import FeeInputError, FeeResult, FeeTable, FeeTables, NO_TABLE, check_table, compute_fee, load_fee_tables
+from forms.fees import FEES_DIR, FeeInputError, FeeResult, FeeTable, FeeTables, NO_TABLE, check_table, compute_fee, load_fee_tables
 from forms.model import DocumentSpec
 from forms.received import ReceivedItem
 from forms.text import format_vnd
@@ -51,9 +51,36 @@ class DossierFee:
         return self.record["amount_vnd"]
 
 
+_LOADED: dict[Path, tuple[tuple[tuple[str, int, int, int], ...], FeeTables]] = {}  # fees folder → (its files' stats, the tables)
+
+
+def _signature(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """Name, inode, size and change time of every table file `fee_tables` reads: a file activated, edited or removed changes it."""
+    out = []
+    for d in (FEES_DIR, folder):
+        for path in sorted(d.glob("*.json")) if d.is_dir() else ():
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            out.append((str(path), st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
 def fee_tables(data: Any) -> FeeTables:
-    """The shipped tables and those activated from the portal into data folder `data` (newest version of each)."""
-    return load_fee_tables(extra_dirs=[data.fees_dir])
+    """The shipped tables and those activated from the portal into data folder `data` (newest version of each).
+
+    Loaded and checked once per set of files, not at every submit: checking them against the schema took about a
+    fifth of a submit (docs/benchmarks.md, fifth round). A file added, replaced or removed reloads them.
+    """
+    folder = Path(data.fees_dir)
+    signature = _signature(folder)
+    held = _LOADED.get(folder)
+    if held is not None and held[0] == signature:
+        return held[1]
+    tables = load_fee_tables(extra_dirs=[folder])
+    _LOADED[folder] = (signature, tables)
+    return tables
 
 
 def site_province(settings: Any) -> str | None:

@@ -28,17 +28,20 @@ def _fsync_file(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def replacing(path: Path, *, tmp: Path | None = None, mode: int | None = 0o600, sync_dir: bool = False) -> Iterator[Path]:
+def replacing(path: Path, *, tmp: Path | None = None, mode: int | None = 0o600, sync_dir: bool = False,
+              synced: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside `path` for the caller (or a library such as SQLite or Qt) to fill;
     on success it is fsynced, given `mode` and renamed over `path`; on failure it is removed.
 
     `tmp` names the temporary file when a crash-recovery step must recognise it; `sync_dir` also makes
-    the rename itself durable (for files whose loss after a power cut would matter before the next fsync).
+    the rename itself durable (for files whose loss after a power cut would matter before the next fsync);
+    `synced`: the caller fsynced `tmp` already (the attachment store, which writes it through its own handle).
     """
     tmp = tmp or path.with_name(f".{path.name}.tmp")
     try:
         yield tmp
-        _fsync_file(tmp)
+        if not synced:
+            _fsync_file(tmp)
         if mode is not None:
             with contextlib.suppress(OSError):  # filesystems without POSIX modes
                 tmp.chmod(mode)

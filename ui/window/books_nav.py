@@ -17,21 +17,30 @@ SHORTCUT = "F9"
 
 
 def install_books(window: MainWindow) -> None:
-    """Build the books page into ``window``'s stack and bind F9 to it."""
-    from ui.pages.books.logbook import BooksPage
-
-    page = BooksPage(window.session)
-    window.books_page = page
-    window.stack.addWidget(page)
-    page.home_requested.connect(window._go_home)
+    """Bind F9 to the books page, which is built the first time it is wanted (`books_page`), not at start-up:
+    its modules and widgets were about 0.14 s of the pages built before a login was accepted (docs/startup.md)."""
 
     def open_books() -> None:
         if window.officer is None:
             return
         if window.stack.currentWidget() in (window.home_page, window.list_page, window.queue_page):
+            page = books_page(window)
             window.stack.setCurrentWidget(page)
             page.open()
 
     shortcut = QShortcut(QKeySequence(SHORTCUT), window)
     shortcut.activated.connect(open_books)
     window.books_shortcut = shortcut
+
+
+def books_page(window: MainWindow):  # noqa: ANN201 - a BooksPage (imported when first built)
+    """The window's books page, built into its stack on first use."""
+    page = getattr(window, "_books_page", None)
+    if page is None:
+        from ui.pages.books.logbook import BooksPage
+
+        page = BooksPage(window.session)
+        window._books_page = page
+        window.stack.addWidget(page)
+        page.home_requested.connect(window._go_home)
+    return page

@@ -12,11 +12,12 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
 from forms.timezone import local_today
 from ui.operations import session as session_ops
-from ui.operations.startup import open_data_folder
+from ui.operations.startup import open_data_folder, preload_rest
 from ui.pages.login import LoginPage
 from ui.pages.message import MessagePage
 from ui.session import Session
 from ui.tasks import TaskManager
+from ui.window.books_nav import books_page
 from ui.window.idle_lock import IdleLock
 from ui.window.sync_status import ElidedLabel
 
@@ -49,7 +50,7 @@ class MainWindow(QMainWindow):
         self._locked_page: QWidget | None = None  # the page an idle lock covered, and whose it was
         self._locked_officer: OfficerRef | None = None
         self._pending_login: tuple[str, str] | None = None  # typed before the data folder was open
-        self.pages_built = False
+        self.pages_built = self.building_pages = False
         self.stack.addWidget(self.message_page)
         self.stack.addWidget(self.login_page)
         self.setCentralWidget(self.stack)
@@ -74,62 +75,22 @@ class MainWindow(QMainWindow):
     # The dossier list's dialogs (a dossier's detail, a supplement), as the list page opened them.
     detail_dialog = property(lambda self: self.list_page.detail_dialog)
     supplement_dialog = property(lambda self: self.list_page.supplement_dialog)
+    books_page = property(lambda self: books_page(self))  # built on first use (ui/window/books_nav.py)
+
+    def __getattr__(self, name: str) -> Any:
+        """A page (or what is built with them) asked for after the folder opened but before the timer built them, by a
+        signal or a test: build them now (see `_opened`). Anything else missing is an AttributeError as usual."""
+        state = self.__dict__
+        if name.startswith("_") or state.get("pages_built", True) or state.get("building_pages") or state["session"].ctx is None:
+            raise AttributeError(name)
+        self._ensure_pages()
+        return object.__getattribute__(self, name)
 
     def _build_pages(self) -> None:
-        """The pages behind the login, built once the worker has imported the core (see `start`)."""
-        from ui.pages.admin import AdminPage
-        from ui.pages.dossier_list import DossierListPage
-        from ui.pages.home import HomePage
-        from ui.pages.queue import QueuePage
-        from ui.pages.receipt import ReceiptPage
-        from ui.pages.wizard import WizardPage
-        from ui.window.books_nav import install_books
-        from ui.window.card_nav import install_card_intake
-        from ui.window.counter_nav import install_counter
-        from ui.window.housekeeping import Housekeeping
-        from ui.window.restore_nav import install_restore
-        from ui.window.notice_actions import NoticeActions
-        from ui.window.pin_change import install_pin_change
-        from ui.window.screen import install_screen
-        from ui.window.sync_controller import SyncController
-        from ui.window.sync_status import SyncStatusWidget
+        """The pages behind the login, built once the folder is open (ui/window/page_set.py)."""
+        from ui.window.page_set import build_pages
 
-        session = self.session
-        self.home_page, self.wizard_page, self.receipt_page = HomePage(session), WizardPage(session), ReceiptPage(session)
-        self.list_page, self.queue_page, self.admin_page = DossierListPage(session), QueuePage(session), AdminPage(session)
-        self.sync, self.sync_status, self.housekeeping = SyncController(self.tasks, self), SyncStatusWidget(), Housekeeping(session, self)
-        for page in (self.home_page, self.wizard_page, self.receipt_page, self.list_page, self.queue_page, self.admin_page):
-            self.stack.addWidget(page)
-        self.statusBar().addPermanentWidget(self.sync_status)
-        self.home_page.procedure_chosen.connect(self._new_dossier)
-        self.home_page.draft_chosen.connect(self.wizard_page.resume)
-        self.home_page.dossier_chosen.connect(self.receipt_page.reprint)
-        self.home_page.list_requested.connect(self._open_list)
-        self.home_page.logout_requested.connect(self._logout)
-        self.home_page.admin_requested.connect(self._open_admin)
-        self.notices = NoticeActions(self)  # refusal, guidance, stop: recorded, then shown on the notice page
-        self.admin_page.settings_changed.connect(lambda settings: self.idle.set_minutes(settings.idle_lock_minutes))
-        self.admin_page.enrolled.connect(lambda: self.sync.start(session.context))  # sync begins now that there is a portal
-        self.wizard_page.resumed.connect(lambda: self.stack.setCurrentWidget(self.wizard_page))
-        self.wizard_page.notice.connect(self._notify)
-        self.wizard_page.submitted.connect(self._submitted)
-        self.receipt_page.reprint_loaded.connect(lambda: self.stack.setCurrentWidget(self.receipt_page))
-        self.receipt_page.new_dossier_requested.connect(self._go_home)
-        self.list_page.reprint_requested.connect(self.receipt_page.reprint)
-        self.list_page.queued.connect(self._queued)
-        for back_home in (self.admin_page.home_requested, self.wizard_page.cancelled, self.receipt_page.home_requested, self.list_page.home_requested, self.queue_page.home_requested):  # noqa: E501
-            back_home.connect(self._go_home)
-        self.sync_status.follow(self.sync)
-        self.sync.pass_finished.connect(self._sync_finished)
-        self.sync_status.queue_requested.connect(self._open_queue)
-        self.queue_page.sync_now_requested.connect(lambda: self.sync.trigger(force=True))
-        self.housekeeping.failed.connect(lambda message: self._notify(message, 30_000))
-        install_books(self)  # "Sổ theo dõi và báo cáo" (F9)
-        install_counter(self)  # the rating screen, the work lists
-        install_card_intake(self)  # the ID card's QR: scanner (keyboard or serial), webcam, image file
-        install_screen(self)  # F11, the site's text size, Enter on the queue
-        install_restore(self)  # the restore screen after login, and re-entry under a listed code
-        install_pin_change(self)  # a PIN set before the PIN policy is changed right after the login, before anything else
+        build_pages(self)
         self.pages_built = True
 
     # --- start-up ---------------------------------------------------------------------------------
@@ -148,24 +109,37 @@ class MainWindow(QMainWindow):
         self.session.run(open_data_folder(self.root, demo=self.demo).success(self._opened).failure(self._open_failed))
 
     def _opened(self, ctx: KioskContext) -> None:
+        """The folder is open: a login is accepted from now on (its PIN is checked on the worker). The pages behind
+        the login are built right after, on the GUI thread, while that check runs (docs/startup.md)."""
         ctx.claim()  # opened on the worker; from now on only the GUI thread changes it
         self.session.ctx = ctx
-        if not self.pages_built:
-            self._build_pages()
         settings = ctx.settings
         self.site_status.setText(f"{settings.unit_name} · mã đơn vị {settings.unit_id} · máy số {settings.kiosk_number}")
-        self.home_page.set_catalogue(ctx.catalogue)
-        if ctx.catalogue.errors:
-            self._notify(f"Có {len(ctx.catalogue.errors)} biểu mẫu lỗi chưa dùng được; báo quản trị viên.", 30_000)
         self.login_page.prepare(f"{settings.unit_name}", self._demo_login(), keep_typed=True)  # typed while it opened
         self.idle.set_minutes(settings.idle_lock_minutes)
-        self.housekeeping.start()
-        self.sync.start(ctx)
-        self.sync.refresh_status()
         self.opened.emit(True)
         pending, self._pending_login = self._pending_login, None
         if pending is not None:
             self._login(*pending)
+        preload_rest()
+        QTimer.singleShot(0, self, self._ensure_pages)  # not called once the window is gone
+
+    def _ensure_pages(self) -> None:
+        """Build the pages behind the login once, then start what needs them (the home's catalogue, sync, housekeeping)."""
+        if self.pages_built or self.ctx is None:
+            return
+        self.building_pages = True
+        try:
+            self._build_pages()
+        finally:
+            self.building_pages = False
+        ctx = self.ctx
+        self.home_page.set_catalogue(ctx.catalogue)
+        if ctx.catalogue.errors:
+            self._notify(f"Có {len(ctx.catalogue.errors)} biểu mẫu lỗi chưa dùng được; báo quản trị viên.", 30_000)
+        self.housekeeping.start()
+        self.sync.start(ctx)
+        self.sync.refresh_status()
 
     def _open_failed(self, message: str) -> None:
         heading = "Máy chưa được thiết lập" if "kiosk-admin init" in message else "Không mở được dữ liệu"
@@ -181,7 +155,13 @@ class MainWindow(QMainWindow):
             self._pending_login = (username, pin)
             self.login_page.show_waiting("Đang mở dữ liệu, vui lòng chờ trong giây lát…")
             return
-        self.session.run(session_ops.login(self.ctx, username, pin).success(self._logged_in).failure(self.login_page.show_error))
+        self.session.run(session_ops.login(self.ctx, username, pin).success(self._login_accepted).failure(self.login_page.show_error))
+
+    def _login_accepted(self, officer: OfficerRef) -> None:
+        """The pages first (built already unless the PIN check beat the timer), then `_logged_in` looked up now:
+        ui/window/pin_change.py wraps it when the pages are built."""
+        self._ensure_pages()
+        self._logged_in(officer)
 
     def _logged_in(self, officer: OfficerRef) -> None:
         self.session.officer = officer
