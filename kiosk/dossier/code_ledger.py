@@ -45,7 +45,9 @@ class CodeLedger:
         if not higher:
             return
         data.update(higher)
-        write_atomic(self.path, json.dumps(data, sort_keys=True).encode("utf-8"))
+        # The rename made durable as well: without the folder's fsync a power cut can undo it while the dossier's
+        # commit stays, and a restore from an older backup before the next submit would not know the code was issued.
+        write_atomic(self.path, json.dumps(data, sort_keys=True).encode("utf-8"), sync_dir=True)
 
     def read_or_none(self) -> dict[str, int] | None:
         """The ledger, or None when it is missing or unreadable (a restore must then say it cannot tell)."""

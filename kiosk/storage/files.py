@@ -54,9 +54,10 @@ def replacing(path: Path, *, tmp: Path | None = None, mode: int | None = 0o600, 
         fsync_dir(path.parent)
 
 
-def write_atomic(path: Path, data: bytes, *, mode: int = 0o600) -> None:
-    """Replace `path` atomically with `data` (mode 0600 unless said otherwise), fsynced before the rename."""
-    with replacing(path, mode=mode) as tmp:
+def write_atomic(path: Path, data: bytes, *, mode: int = 0o600, sync_dir: bool = False) -> None:
+    """Replace `path` atomically with `data` (mode 0600 unless said otherwise), fsynced before the rename;
+    `sync_dir`: the rename made durable too (see `replacing`)."""
+    with replacing(path, mode=mode, sync_dir=sync_dir) as tmp:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
