@@ -61,7 +61,14 @@ def test_refusals_are_the_ones_fastapi_gave(portal) -> None:  # noqa: F811
         (UUID, "0", None, 422, REVISION_ZERO, None),
         (UUID, "1000001", f"Bearer {token}", 422, REVISION_TOO_HIGH, None),
         (UUID, "abc", f"Bearer {token}", 422, REVISION_NOT_INT, None),
+        (UUID + "%0A", "1", None, 422, BAD_UUID, None),  # a newline after the uuid: the pattern's `$` does not let it pass
+        (UUID, "+1", None, 401, UNAUTHORIZED, "Bearer"),  # pydantic's lax integers ("+1", "01", "1.0") pass as before
+        (UUID, "1.0", None, 401, UNAUTHORIZED, "Bearer"),
         ("not-a-uuid", "0", f"Bearer {token}", 422, _invalid(f"{BAD_UUID['detail']}; {REVISION_ZERO['detail']}"), None),
     ]
     got = [(u, r, a, *_answer(_put(portal, u, r, a))) for u, r, a, *_ in cases]
     assert got == [tuple(case) for case in cases]
+
+    other_method = requests.get(f"{portal.api}/dossiers/{UUID}/revisions/1", timeout=TIMEOUT)
+    assert (other_method.status_code, other_method.headers["allow"]) == (405, "PUT")
+    assert other_method.json() == {"service": wire.SERVICE, "error": "method_not_allowed", "message": "Method Not Allowed"}
